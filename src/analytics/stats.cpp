@@ -1,0 +1,167 @@
+#include "analytics/stats.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/text.h"
+#include "search/query.h"
+#include "store/filter_sql.h"
+
+namespace openupr::analytics {
+namespace {
+
+struct DimSql {
+  const char* expr;  // key expression
+  bool needs_from;   // joins recommending_state rf (+ state fst)
+  bool needs_theme;  // joins recommendation_theme + theme th
+  bool numeric;
+};
+
+DimSql SqlOf(Dimension d) {
+  switch (d) {
+    case Dimension::kSur: return {"r.sur", false, false, false};
+    case Dimension::kFrom: return {"coalesce(rf.state, 'unknown')", true, false, false};
+    case Dimension::kSurRegion:
+      return {"(SELECT region FROM state WHERE iso3 = r.sur)", false, false, false};
+    case Dimension::kFromRegion: return {"coalesce(fst.region, 'unknown')", true, false, false};
+    case Dimension::kSession: return {"r.session", false, false, true};
+    case Dimension::kCycle: return {"r.cycle", false, false, true};
+    case Dimension::kResponse: return {"r.response", false, false, false};
+    case Dimension::kAction: return {"coalesce(CAST(r.action AS TEXT), 'unknown')", false, false, false};
+    case Dimension::kTheme: return {"th.name", false, true, false};
+  }
+  return {"NULL", false, false, false};
+}
+
+}  // namespace
+
+std::optional<Dimension> ParseDimension(std::string_view name) {
+  const std::string n = FoldText(name);
+  if (n == "sur") return Dimension::kSur;
+  if (n == "from") return Dimension::kFrom;
+  if (n == "region" || n == "sur-region") return Dimension::kSurRegion;
+  if (n == "from-region") return Dimension::kFromRegion;
+  if (n == "session") return Dimension::kSession;
+  if (n == "cycle") return Dimension::kCycle;
+  if (n == "response") return Dimension::kResponse;
+  if (n == "action") return Dimension::kAction;
+  if (n == "theme") return Dimension::kTheme;
+  return std::nullopt;
+}
+
+std::string_view DimensionName(Dimension d) {
+  switch (d) {
+    case Dimension::kSur: return "sur";
+    case Dimension::kFrom: return "from";
+    case Dimension::kSurRegion: return "sur-region";
+    case Dimension::kFromRegion: return "from-region";
+    case Dimension::kSession: return "session";
+    case Dimension::kCycle: return "cycle";
+    case Dimension::kResponse: return "response";
+    case Dimension::kAction: return "action";
+    case Dimension::kTheme: return "theme";
+  }
+  return "";
+}
+
+Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
+  if (req.by.size() > 3)
+    return Status::InvalidArgument("--by: at most 3 dimensions, got " +
+                                   std::to_string(req.by.size()));
+  std::set<Dimension> seen(req.by.begin(), req.by.end());
+  if (seen.size() != req.by.size())
+    return Status::InvalidArgument("--by: a dimension is repeated");
+  auto parsed = search::ParseQuery(req.query);
+  if (!parsed.ok()) return parsed.status();
+
+  const store::SqlCondition cond = store::FilterCondition(req.filters);
+  std::string where = cond.sql;
+  std::string match;
+  if (parsed->root) {
+    match = search::ToFts5(*parsed->root);
+    where = std::string("r.id ") + (parsed->negated_only() ? "NOT " : "") +
+            "IN (SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?) AND " +
+            where;
+  }
+  bool needs_from = false, needs_theme = false;
+  std::string keys;
+  for (size_t i = 0; i < req.by.size(); ++i) {
+    DimSql d = SqlOf(req.by[i]);
+    needs_from |= d.needs_from;
+    needs_theme |= d.needs_theme;
+    keys += ", " + std::string(d.expr) + " AS k" + std::to_string(i);
+  }
+  std::string joins;
+  if (needs_from)
+    joins += " LEFT JOIN recommending_state rf ON rf.recommendation_id = r.id"
+             " LEFT JOIN state fst ON fst.iso3 = rf.state";
+  if (needs_theme)
+    joins += " JOIN recommendation_theme rth ON rth.recommendation_id = r.id"
+             " JOIN theme th ON th.id = rth.theme_id";
+  // DISTINCT per (recommendation, keys) so that multi-valued joins never double-count.
+  const std::string inner =
+      "SELECT DISTINCT r.id, r.response" + keys + " FROM recommendation r" + joins + " WHERE " +
+      where;
+  std::string group_keys;
+  for (size_t i = 0; i < req.by.size(); ++i) group_keys += (i ? ", k" : "k") + std::to_string(i);
+  const std::string counts =
+      "count(*), sum(response = 'supported'), sum(response = 'noted'), sum(response = 'other')";
+
+  auto run = [&](const std::string& sql, auto&& on_row) -> Status {
+    auto stmt = store.db().Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    int i = 1;
+    if (!match.empty()) stmt->Bind(i++, match);
+    cond.BindTo(*stmt, i);
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) {
+        if (!match.empty() && row.status().code() == StatusCode::kInternal)
+          return Status::InvalidArgument("query '" + req.query + "': " + row.status().message());
+        return row.status();
+      }
+      if (!*row) break;
+      on_row(*stmt);
+    }
+    return Status::Ok();
+  };
+  auto fill = [](store::Statement& s, int first, StatsRow& row) {
+    row.count = s.Int(first);
+    row.supported = s.Int(first + 1);
+    row.noted = s.Int(first + 2);
+    row.other = s.Int(first + 3);
+  };
+
+  StatsResult result;
+  result.by = req.by;
+  OPENUPR_RETURN_IF_ERROR(run("SELECT " + counts + " FROM recommendation r WHERE " + where,
+                              [&](store::Statement& s) { fill(s, 0, result.total); }));
+  if (req.by.empty()) return result;
+  OPENUPR_RETURN_IF_ERROR(run("SELECT " + group_keys + ", " + counts + " FROM (" + inner +
+                                  ") GROUP BY " + group_keys,
+                              [&](store::Statement& s) {
+                                StatsRow row;
+                                for (size_t i = 0; i < req.by.size(); ++i)
+                                  row.keys.push_back(s.String(static_cast<int>(i)));
+                                fill(s, static_cast<int>(req.by.size()), row);
+                                result.rows.push_back(std::move(row));
+                              }));
+  // Numbers sort as numbers; everything else as text.
+  auto key_less = [&](const StatsRow& a, const StatsRow& b) {
+    for (size_t i = 0; i < req.by.size(); ++i) {
+      if (a.keys[i] == b.keys[i]) continue;
+      if (SqlOf(req.by[i]).numeric) return std::stoll(a.keys[i]) < std::stoll(b.keys[i]);
+      return a.keys[i] < b.keys[i];
+    }
+    return false;
+  };
+  std::sort(result.rows.begin(), result.rows.end(), [&](const StatsRow& a, const StatsRow& b) {
+    if (!req.sort_by_key && a.count != b.count) return a.count > b.count;
+    return key_less(a, b);
+  });
+  if (req.limit > 0 && static_cast<int64_t>(result.rows.size()) > req.limit)
+    result.rows.resize(static_cast<size_t>(req.limit));
+  return result;
+}
+
+}  // namespace openupr::analytics

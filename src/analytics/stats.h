@@ -1,0 +1,53 @@
+// Counts and supported share of recommendations grouped by up to three dimensions, over any
+// selection (filters and an optional full-text query). Store-backed (SQL); exact: a
+// recommendation with two recommending states of one region counts once for that region.
+// Uses the caller's Store; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/filters.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace openupr::analytics {
+
+enum class Dimension { kSur, kFrom, kSurRegion, kFromRegion, kSession, kCycle, kResponse,
+                       kAction, kTheme };
+
+// "sur", "from", "region" (= sur-region), "sur-region", "from-region", "session", "cycle",
+// "response", "action", "theme".
+std::optional<Dimension> ParseDimension(std::string_view name);
+std::string_view DimensionName(Dimension d);
+
+struct StatsRow {
+  std::vector<std::string> keys;  // one per dimension: ISO3, region code, number, name, ...
+  int64_t count = 0;
+  int64_t supported = 0;
+  int64_t noted = 0;
+  int64_t other = 0;
+  // supported / count; 0 when count is 0.
+  double supported_share() const { return count ? static_cast<double>(supported) / count : 0; }
+};
+
+struct StatsRequest {
+  std::vector<Dimension> by;  // 0 to 3
+  Filters filters;
+  std::string query;        // full-text query (search/query.h), may be empty
+  bool sort_by_key = false;  // default: by count, descending, then key
+  int64_t limit = 0;         // <= 0: all rows
+};
+
+struct StatsResult {
+  std::vector<Dimension> by;
+  StatsRow total;              // the whole selection (keys empty)
+  std::vector<StatsRow> rows;  // one per group; empty when by is empty
+};
+
+// kInvalidArgument for more than 3 or repeated dimensions or a bad query.
+Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& request);
+
+}  // namespace openupr::analytics

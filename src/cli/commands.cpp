@@ -1,0 +1,483 @@
+#include "cli/commands.h"
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "analytics/stats.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+#include "core/json.h"
+#include "core/states.h"
+#include "ingest/importer.h"
+#include "search/export.h"
+#include "search/sql_search.h"
+#include "store/store.h"
+
+namespace openupr::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kBadInput: return kExitBadInput;
+    case StatusCode::kNotFound: return kExitNotFound;
+    case StatusCode::kIo: return kExitIo;
+    case StatusCode::kConflict: return kExitConflict;
+    case StatusCode::kInternal: return kExitInternal;
+  }
+  return kExitInternal;
+}
+
+namespace {
+
+using nlohmann::json;
+
+// Prints the error (as JSON on stdout with --json, as text on stderr) and returns its exit code.
+int Fail(const CommonOptions& common, const Status& status) {
+  if (common.json) {
+    std::cout << json{{"error", {{"code", StatusCodeName(status.code())},
+                                 {"exit_code", ExitCodeFor(status)},
+                                 {"message", status.message()}}}}
+                     .dump(2)
+              << '\n';
+  } else {
+    std::cerr << "openupr: " << status.message() << '\n';
+  }
+  return ExitCodeFor(status);
+}
+
+Result<std::unique_ptr<store::Store>> OpenExisting(const CommonOptions& common) {
+  return store::Store::Open(common.db, store::OpenMode::kExisting);
+}
+
+std::string StateLabel(const std::string& iso3) {
+  const StateInfo* s = FindStateByIso3(iso3);
+  return s ? std::string(s->un_name) : iso3;
+}
+
+json IssueJson(const ingest::ImportIssue& i) {
+  return {{"file", i.file}, {"line", i.line}, {"column", i.column}, {"message", i.message}};
+}
+
+json FileReportJson(const ingest::FileReport& f) {
+  json j = {{"path", f.path}, {"bytes", f.bytes}, {"content_hash", f.content_hash}};
+  if (f.previous) {
+    j["unchanged"] = true;
+    j["previous_import_id"] = f.previous->import_id;
+    j["previous_path"] = f.previous->path;
+    return j;
+  }
+  j["unchanged"] = false;
+  j["format"] = f.format;
+  j["encoding"] = ingest::EncodingName(f.encoding);
+  j["encoding_forced"] = f.encoding_forced;
+  j["line_ends"] = ingest::LineEndsName(f.line_ends);
+  j["line_ends_forced"] = f.line_ends_forced;
+  j["rows"] = f.rows;
+  j["recommendations"] = f.recommendations;
+  j["pledges"] = f.pledges;
+  j["added"] = f.added;
+  j["already_present"] = f.already_present;
+  j["skipped"] = f.skipped;
+  j["entities_decoded"] = f.entities_decoded;
+  json repeats = json::array();
+  for (const auto& r : f.repeats)
+    repeats.push_back({{"line", r.line},
+                       {"repeats", r.first_location},
+                       {"first_id", r.first_id},
+                       {"differs", r.differs},
+                       {"kind", r.pledge ? "pledge" : "recommendation"}});
+  j["repeats"] = repeats;
+  json errors = json::array(), warnings = json::array(), unknown = json::array();
+  for (const auto& e : f.errors) errors.push_back(IssueJson(e));
+  for (const auto& w : f.warnings) warnings.push_back(IssueJson(w));
+  for (const auto& u : f.unknown_states)
+    unknown.push_back({{"name", u.name}, {"column", u.column}, {"lines", u.lines}});
+  j["errors"] = errors;
+  j["warnings"] = warnings;
+  j["unknown_states"] = unknown;
+  return j;
+}
+
+}  // namespace
+
+bool FilterOptions::Build(Filters& filters) const {
+  const std::pair<const char*, const std::vector<std::string>*> fields[] = {
+      {"sur", &sur},         {"from", &from},   {"region", &region},
+      {"from-region", &from_region}, {"session", &session}, {"cycle", &cycle},
+      {"response", &response}, {"action", &action}, {"theme", &theme}};
+  for (const auto& [name, values] : fields) {
+    for (const std::string& v : *values) {
+      Status st = AddFilterValue(filters, name, v);
+      if (!st.ok()) {
+        std::cerr << "openupr: " << st.message() << '\n';
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+int RunImport(const CommonOptions& common, const ImportArgs& args) {
+  ingest::ImportOptions options;
+  if (args.encoding != "auto") {
+    options.encoding = ingest::ParseEncoding(args.encoding);
+    if (!options.encoding)
+      return Fail(common, Status::InvalidArgument(
+                              "--encoding '" + args.encoding +
+                              "': expected auto, utf-8, utf-8-bom, mac-roman or windows-1252"));
+  }
+  if (args.line_ends != "auto") {
+    options.line_ends = ingest::ParseLineEnds(args.line_ends);
+    if (!options.line_ends)
+      return Fail(common, Status::InvalidArgument("--line-ends '" + args.line_ends +
+                                                  "': expected auto, cr, lf or crlf"));
+  }
+  options.format = args.format;
+  options.skip_unknown_states = args.skip_unknown_states;
+  ProgressBar bar("importing", !common.quiet && !common.json && StderrIsTerminal());
+  options.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
+
+  auto store = store::Store::Open(common.db, store::OpenMode::kCreate);
+  if (!store.ok()) return Fail(common, store.status());
+  ingest::ImportReport report = ingest::ImportFiles(**store, args.files, options);
+  bar.Finish();
+  const double mbps = report.seconds > 0 ? report.bytes / 1e6 / report.seconds : 0;
+
+  if (common.json) {
+    json files = json::array();
+    for (const auto& f : report.files) files.push_back(FileReportJson(f));
+    json j = {{"status", report.status.ok() ? "ok" : "error"},
+              {"database", common.db},
+              {"import_id", report.import_id ? json(report.import_id) : json(nullptr)},
+              {"added", report.added},
+              {"already_present", report.already_present},
+              {"repeats", report.repeats},
+              {"bytes", report.bytes},
+              {"seconds", report.seconds},
+              {"mb_per_second", mbps},
+              {"files", files}};
+    if (!report.status.ok())
+      j["error"] = {{"code", StatusCodeName(report.status.code())},
+                    {"exit_code", ExitCodeFor(report.status)},
+                    {"message", report.status.message()}};
+    std::cout << j.dump(2) << '\n';
+    return ExitCodeFor(report.status);
+  }
+
+  constexpr size_t kShow = 20;
+  for (const auto& f : report.files) {
+    if (f.previous) {
+      if (f.previous->import_id)
+        std::cout << f.path << ": already imported (same content as " << f.previous->path
+                  << ", import #" << f.previous->import_id << "); nothing to do\n";
+      else
+        std::cout << f.path << ": same content as " << f.previous->path
+                  << " in this command; skipped\n";
+      continue;
+    }
+    std::cout << f.path << ": ";
+    if (!f.format.empty()) {
+      std::cout << f.format << ", " << ingest::EncodingName(f.encoding)
+                << (f.encoding_forced ? " (forced)" : " (detected)") << ", "
+                << ingest::LineEndsName(f.line_ends)
+                << (f.line_ends_forced ? " line ends (forced)" : " line ends (detected)") << ": "
+                << f.rows << " rows, " << f.recommendations << " recommendations, " << f.pledges
+                << " pledges";
+      if (report.status.ok()) {
+        std::cout << "; " << f.added << " added";
+        if (f.already_present) std::cout << ", " << f.already_present << " already present";
+        if (!f.repeats.empty()) std::cout << ", " << f.repeats.size() << " repeats";
+        if (f.skipped) std::cout << ", " << f.skipped << " skipped (unknown state)";
+      }
+      if (f.entities_decoded) std::cout << "; " << f.entities_decoded << " HTML entities decoded";
+    } else {
+      std::cout << "not read";
+    }
+    std::cout << '\n';
+    for (size_t i = 0; i < f.repeats.size() && i < kShow; ++i) {
+      const auto& r = f.repeats[i];
+      std::string diff;
+      for (const auto& d : r.differs) diff += (diff.empty() ? "" : ", ") + d;
+      std::cout << "  repeat: " << f.path << ":" << r.line << " repeats " << r.first_location
+                << (r.pledge ? " (same state, session and text" :
+                               " (same state under review, recommending state, session and text")
+                << (diff.empty() ? "; an exact copy" : "; differs in " + diff) << ")\n";
+    }
+    if (f.repeats.size() > kShow)
+      std::cout << "  ... and " << f.repeats.size() - kShow << " more repeats (--json lists all)\n";
+    for (const auto& u : f.unknown_states) {
+      if (!args.skip_unknown_states) continue;  // listed as errors below
+      std::cout << "  unknown state '" << u.name << "' (" << u.column << ") on "
+                << u.lines.size() << " line(s), skipped\n";
+    }
+    for (size_t i = 0; i < f.warnings.size() && i < kShow && !common.quiet; ++i)
+      std::cerr << "warning: " << f.warnings[i].ToString() << '\n';
+    if (f.warnings.size() > kShow && !common.quiet)
+      std::cerr << "warning: ... and " << f.warnings.size() - kShow
+                << " more warnings (--json lists all)\n";
+    for (const auto& e : f.errors) std::cerr << "error: " << e.ToString() << '\n';
+  }
+  if (!report.status.ok()) {
+    std::cerr << "openupr: " << report.status.message() << '\n';
+    return ExitCodeFor(report.status);
+  }
+  if (report.import_id == 0) {
+    std::cout << "Nothing new to import; the database is unchanged.\n";
+  } else {
+    std::cout << "Import #" << report.import_id << ": " << report.added << " rows added";
+    if (report.already_present) std::cout << ", " << report.already_present << " already present";
+    if (report.repeats) std::cout << ", " << report.repeats << " repeats kept and reported";
+    char rate[64];
+    std::snprintf(rate, sizeof(rate), " (%s in %.2f s, %.1f MB/s) into %s\n",
+                  FormatBytes(report.bytes).c_str(), report.seconds, mbps, common.db.c_str());
+    std::cout << rate;
+  }
+  return kExitOk;
+}
+
+int RunStats(const CommonOptions& common, const StatsArgs& args) {
+  analytics::StatsRequest req;
+  for (const std::string& b : args.by) {
+    auto d = analytics::ParseDimension(b);
+    if (!d)
+      return Fail(common, Status::InvalidArgument(
+                              "--by '" + b +
+                              "': expected sur, from, region, from-region, session, cycle, "
+                              "response, action or theme"));
+    req.by.push_back(*d);
+  }
+  if (!args.filters.Build(req.filters)) return kExitUsage;
+  req.query = args.query;
+  req.sort_by_key = args.sort == "key";
+  req.limit = args.limit;
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
+  auto result = analytics::ComputeStats(**store, req);
+  if (!result.ok()) return Fail(common, result.status());
+
+  auto row_json = [&](const analytics::StatsRow& r) {
+    json j;
+    for (size_t i = 0; i < req.by.size(); ++i) {
+      const std::string name(analytics::DimensionName(req.by[i]));
+      if (req.by[i] == analytics::Dimension::kSession || req.by[i] == analytics::Dimension::kCycle)
+        j[name] = std::stoll(r.keys[i]);
+      else if (req.by[i] == analytics::Dimension::kAction && r.keys[i] != "unknown")
+        j[name] = std::stoll(r.keys[i]);
+      else
+        j[name] = r.keys[i];
+      if ((req.by[i] == analytics::Dimension::kSur || req.by[i] == analytics::Dimension::kFrom) &&
+          FindStateByIso3(r.keys[i]))
+        j[name + "_name"] = StateLabel(r.keys[i]);
+    }
+    j["count"] = r.count;
+    j["supported"] = r.supported;
+    j["noted"] = r.noted;
+    j["other"] = r.other;
+    j["supported_share"] = r.supported_share();
+    return j;
+  };
+  if (common.json) {
+    json by = json::array();
+    for (auto d : req.by) by.push_back(analytics::DimensionName(d));
+    json rows = json::array();
+    for (const auto& r : result->rows) rows.push_back(row_json(r));
+    std::cout << json{{"by", by}, {"total", row_json(result->total)}, {"rows", rows}}.dump(2)
+              << '\n';
+    return kExitOk;
+  }
+  std::vector<std::string> header;
+  for (auto d : req.by) header.emplace_back(analytics::DimensionName(d));
+  for (const char* h : {"count", "supported", "noted", "other", "supported %"}) header.push_back(h);
+  std::vector<std::vector<std::string>> rows;
+  auto add = [&](const analytics::StatsRow& r, bool total) {
+    std::vector<std::string> cells;
+    for (size_t i = 0; i < req.by.size(); ++i) {
+      if (total) {
+        cells.push_back(i == 0 ? "total" : "");
+      } else if (req.by[i] == analytics::Dimension::kSur ||
+                 req.by[i] == analytics::Dimension::kFrom) {
+        cells.push_back(r.keys[i] + (FindStateByIso3(r.keys[i]) ? " " + StateLabel(r.keys[i]) : ""));
+      } else {
+        cells.push_back(r.keys[i]);
+      }
+    }
+    for (int64_t v : {r.count, r.supported, r.noted, r.other}) cells.push_back(std::to_string(v));
+    cells.push_back(FormatPercent(r.supported_share()));
+    rows.push_back(std::move(cells));
+  };
+  for (const auto& r : result->rows) add(r, false);
+  add(result->total, true);
+  if (req.by.empty()) {
+    std::vector<std::string> h(header.begin(), header.end());
+    PrintTable(h, rows);
+  } else {
+    PrintTable(header, rows);
+  }
+  return kExitOk;
+}
+
+int RunSearch(const CommonOptions& common, const SearchArgs& args) {
+  search::SearchRequest req;
+  req.query = args.query;
+  req.limit = args.limit;
+  req.offset = args.offset;
+  if (!args.filters.Build(req.filters)) return kExitUsage;
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
+  auto found = search::SqlSearch(**store, req);
+  if (!found.ok()) return Fail(common, found.status());
+  std::vector<int64_t> ids;
+  for (const auto& h : found->hits) ids.push_back(h.id);
+  auto recs = (*store)->GetRecommendations(ids);
+  if (!recs.ok()) return Fail(common, recs.status());
+
+  if (common.json) {
+    json results = json::array();
+    for (size_t i = 0; i < recs->size(); ++i) {
+      json j = RecommendationToJson((*recs)[i]);
+      j["score"] = found->hits[i].score;
+      j["snippet"] = search::RenderSnippet(found->hits[i].snippet, "", "");
+      j["snippet_html"] = search::RenderSnippetHtml(found->hits[i].snippet);
+      results.push_back(std::move(j));
+    }
+    std::cout << json{{"query", req.query},
+                      {"total", found->total},
+                      {"offset", req.offset},
+                      {"limit", req.limit},
+                      {"results", results}}
+                     .dump(2)
+              << '\n';
+    return kExitOk;
+  }
+  const bool tty = StdoutIsTerminal();
+  const std::string mark_on = tty ? "\033[1;33m" : "[";
+  const std::string mark_off = tty ? "\033[0m" : "]";
+  std::cout << found->total << " match" << (found->total == 1 ? "" : "es");
+  if (!req.query.empty()) std::cout << " for " << req.query;
+  if (!recs->empty())
+    std::cout << " (showing " << req.offset + 1 << "-" << req.offset + recs->size() << ")";
+  std::cout << "\n";
+  for (size_t i = 0; i < recs->size(); ++i) {
+    const Recommendation& r = (*recs)[i];
+    std::string from;
+    for (const auto& f : r.from)
+      from += (from.empty() ? "" : ", ") + (f.iso3.empty() ? f.raw_name : f.iso3);
+    std::cout << "\n#" << r.id << "  to " << r.sur << " from " << from << "  session "
+              << r.session << " (cycle " << r.cycle << ")  " << ResponseCode(r.response)
+              << "  action " << (r.action ? std::to_string(*r.action) : "?") << '\n';
+    std::cout << "  " << search::RenderSnippet(found->hits[i].snippet, mark_on, mark_off) << '\n';
+    if (!r.themes.empty()) {
+      std::string t;
+      for (const auto& x : r.themes) t += (t.empty() ? "" : "; ") + x;
+      std::cout << "  themes: " << t << '\n';
+    }
+  }
+  return kExitOk;
+}
+
+int RunShow(const CommonOptions& common, int64_t id) {
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  auto rec = (*store)->GetRecommendation(id);
+  if (!rec.ok()) return Fail(common, rec.status());
+  if (common.json) {
+    std::cout << RecommendationToJson(*rec).dump(2) << '\n';
+    return kExitOk;
+  }
+  const Recommendation& r = *rec;
+  std::string from, themes, sdgs;
+  for (const auto& f : r.from)
+    from += (from.empty() ? "" : "; ") +
+            (f.iso3.empty() ? f.raw_name + " (unknown state)" : f.iso3 + " " + StateLabel(f.iso3));
+  for (const auto& t : r.themes) themes += (themes.empty() ? "" : "; ") + t;
+  for (const auto& s : r.sdgs) sdgs += (sdgs.empty() ? "" : "; ") + s;
+  const StateInfo* sur = FindStateByIso3(r.sur);
+  std::cout << "Recommendation #" << r.id << "\n"
+            << "  text:             " << r.text << "\n"
+            << "  state under review: " << r.sur << " " << StateLabel(r.sur) << " ("
+            << (sur ? RegionName(sur->region) : "") << ")\n"
+            << "  recommended by:   " << from << "\n"
+            << "  session:          " << r.session << " (cycle " << r.cycle << ")\n"
+            << "  response:         " << ResponseCode(r.response) << " (source: " << r.response_raw
+            << ")\n"
+            << "  action category:  " << (r.action ? std::to_string(*r.action) : "unknown") << "\n"
+            << "  themes:           " << themes << "\n"
+            << "  SDGs:             " << (sdgs.empty() ? "-" : sdgs) << "\n"
+            << "  source:           " << r.provenance.source_file << ":" << r.provenance.line
+            << " (import #" << r.provenance.import_id << ")\n";
+  if (r.duplicate_of) std::cout << "  repeats:          #" << *r.duplicate_of << "\n";
+  return kExitOk;
+}
+
+int RunExport(const CommonOptions& common, const ExportArgs& args) {
+  search::SearchRequest req;
+  req.query = args.query;
+  if (!args.filters.Build(req.filters)) return kExitUsage;
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
+  const auto format = args.format == "json" ? search::ExportFormat::kJson : search::ExportFormat::kCsv;
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!args.output.empty() && args.output != "-") {
+    file.open(args.output, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(common, Status::Io(args.output + ": cannot open for writing"));
+    out = &file;
+  }
+  auto n = search::ExportRecommendations(**store, req, format, *out);
+  if (!n.ok()) return Fail(common, n.status());
+  if (!common.quiet && out != &std::cout)
+    std::cerr << "Exported " << *n << " recommendations to " << args.output << '\n';
+  return kExitOk;
+}
+
+int RunInfo(const CommonOptions& common) {
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  auto counts = (*store)->GetCounts();
+  if (!counts.ok()) return Fail(common, counts.status());
+  auto files = (*store)->ListSourceFiles();
+  if (!files.ok()) return Fail(common, files.status());
+  const store::Counts& c = *counts;
+  if (common.json) {
+    json fj = json::array();
+    for (const auto& f : *files)
+      fj.push_back({{"path", f.path}, {"import_id", f.import_id}, {"format", f.format},
+                    {"encoding", f.encoding}, {"line_ends", f.line_ends}, {"rows", f.rows},
+                    {"added", f.added}, {"repeats", f.repeats},
+                    {"already_present", f.already_present}, {"skipped", f.skipped},
+                    {"content_hash", f.content_hash}});
+    std::cout << json{{"database", common.db},
+                      {"schema_version", (*store)->schema_version()},
+                      {"recommendations", c.recommendations},
+                      {"supported", c.supported},
+                      {"noted", c.noted},
+                      {"other", c.other},
+                      {"pledges", c.pledges},
+                      {"states_under_review", c.states_under_review},
+                      {"recommending_states", c.recommending_states},
+                      {"imports", c.imports},
+                      {"files", fj}}
+                     .dump(2)
+              << '\n';
+    return kExitOk;
+  }
+  std::cout << "Database:          " << common.db << " (schema version "
+            << (*store)->schema_version() << ")\n"
+            << "Recommendations:   " << c.recommendations << " (" << c.supported << " supported, "
+            << c.noted << " noted, " << c.other << " other)\n"
+            << "States:            " << c.states_under_review << " reviewed, "
+            << c.recommending_states << " recommending\n"
+            << "Voluntary pledges: " << c.pledges << "\n"
+            << "Imports:           " << c.imports << " (" << files->size() << " files)\n";
+  for (const auto& f : *files)
+    std::cout << "  #" << f.import_id << " " << f.path << ": " << f.rows << " rows, " << f.added
+              << " added (" << f.encoding << ", " << f.line_ends << ")\n";
+  return kExitOk;
+}
+
+}  // namespace openupr::cli

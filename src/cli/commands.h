@@ -1,0 +1,63 @@
+// The CLI's subcommands: each parses nothing itself (CLI11 did), calls one module and prints.
+// Each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/filters.h"
+
+namespace openupr::cli {
+
+struct CommonOptions {
+  std::string db;
+  bool json = false;
+  bool quiet = false;
+};
+
+// Raw filter option values as given (each may be repeated / comma-separated).
+struct FilterOptions {
+  std::vector<std::string> sur, from, region, from_region, session, cycle, response, action, theme;
+  // Fills filters, or prints the error and returns false.
+  bool Build(Filters& filters) const;
+};
+
+struct ImportArgs {
+  std::vector<std::string> files;
+  std::string encoding = "auto";
+  std::string line_ends = "auto";
+  std::string format = "auto";
+  bool skip_unknown_states = false;
+};
+int RunImport(const CommonOptions& common, const ImportArgs& args);
+
+struct StatsArgs {
+  std::vector<std::string> by;
+  FilterOptions filters;
+  std::string query;
+  std::string sort = "count";
+  int64_t limit = 0;
+};
+int RunStats(const CommonOptions& common, const StatsArgs& args);
+
+struct SearchArgs {
+  std::string query;
+  FilterOptions filters;
+  int64_t limit = 10;
+  int64_t offset = 0;
+};
+int RunSearch(const CommonOptions& common, const SearchArgs& args);
+
+int RunShow(const CommonOptions& common, int64_t id);
+
+struct ExportArgs {
+  std::string format = "csv";
+  std::string query;
+  std::string output;  // empty or "-" = stdout
+  FilterOptions filters;
+};
+int RunExport(const CommonOptions& common, const ExportArgs& args);
+
+int RunInfo(const CommonOptions& common);
+
+}  // namespace openupr::cli

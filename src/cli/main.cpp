@@ -1,0 +1,137 @@
+// openupr: the command-line entry point. Declares the options (CLI11) and hands each subcommand
+// to commands.cpp; exit codes in exit_codes.h and docs/cli.md.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/output.h"
+
+namespace {
+
+using openupr::cli::FilterOptions;
+
+void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
+  const char* group = "Filters (repeatable; a list may be comma-separated)";
+  cmd->add_option("--sur", f.sur, "State under review: ISO3 code or name")->group(group);
+  cmd->add_option("--from", f.from, "Recommending state: ISO3 code or name")->group(group);
+  cmd->add_option("--region", f.region,
+                  "Regional group of the state under review: african, asia-pacific, "
+                  "eastern-european, grulac, weog")
+      ->group(group);
+  cmd->add_option("--from-region", f.from_region, "Regional group of the recommending state")
+      ->group(group);
+  cmd->add_option("--session", f.session, "UPR session number or range, e.g. 5 or 10-13")
+      ->group(group);
+  cmd->add_option("--cycle", f.cycle, "UPR cycle 1-4")->group(group);
+  cmd->add_option("--response", f.response, "supported, noted or other")->group(group);
+  cmd->add_option("--action", f.action, "Action category 1-5 or unknown")->group(group);
+  cmd->add_option("--theme", f.theme, "Theme name, e.g. \"Death penalty\"")->group(group);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace openupr::cli;
+  CLI::App app{
+      "OpenUPR: the record of the UN Universal Periodic Review, imported, searched and counted.",
+      "openupr"};
+  app.set_version_flag("--version", "openupr 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+  CommonOptions common;
+  common.db = DefaultDatabasePath();
+  app.add_option("--db", common.db,
+                 "Database file (default: $OPENUPR_DB, else "
+                 "$XDG_DATA_HOME/openupr/openupr.db, else ~/.local/share/openupr/openupr.db)")
+      ->capture_default_str();
+  app.add_flag("--json", common.json, "Print JSON instead of text (docs/cli.md)");
+  app.add_flag("-q,--quiet", common.quiet, "No progress bar or summary on stderr");
+
+  ImportArgs import_args;
+  auto* import_cmd = app.add_subcommand(
+      "import", "Import files (UPR Info exports, voluntary pledges) in one transaction");
+  import_cmd->add_option("files", import_args.files, "Files to import")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_cmd->add_option("--encoding", import_args.encoding,
+                         "auto, utf-8, utf-8-bom, mac-roman or windows-1252")
+      ->capture_default_str();
+  import_cmd->add_option("--line-ends", import_args.line_ends, "auto, cr, lf or crlf")
+      ->capture_default_str();
+  import_cmd->add_option("--format", import_args.format, "auto or upr-info")
+      ->capture_default_str();
+  import_cmd->add_flag("--skip-unknown-states", import_args.skip_unknown_states,
+                       "Leave out (and list) rows naming a state the reference table does not "
+                       "know, instead of failing");
+
+  StatsArgs stats_args;
+  auto* stats_cmd = app.add_subcommand(
+      "stats", "Counts and supported share, grouped by up to three dimensions");
+  stats_cmd
+      ->add_option("--by", stats_args.by,
+                   "Dimensions: sur, from, region (of the state under review), from-region, "
+                   "session, cycle, response, action, theme")
+      ->delimiter(',');
+  stats_cmd->add_option("-Q,--query", stats_args.query, "Only recommendations matching this text");
+  stats_cmd->add_option("--sort", stats_args.sort, "count (descending) or key")
+      ->check(CLI::IsMember({"count", "key"}))
+      ->capture_default_str();
+  stats_cmd->add_option("--limit", stats_args.limit, "Show at most N groups (0 = all)")
+      ->check(CLI::NonNegativeNumber);
+  AddFilterOptions(stats_cmd, stats_args.filters);
+
+  SearchArgs search_args;
+  auto* search_cmd = app.add_subcommand(
+      "search",
+      "Full-text search with stemming: words, \"phrases\", prefix*, AND, OR, NOT, ( )");
+  search_cmd->add_option("query", search_args.query, "The query (empty: every record)");
+  search_cmd->add_option("--limit", search_args.limit, "Results to show")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  search_cmd->add_option("--offset", search_args.offset, "Skip this many results")
+      ->check(CLI::NonNegativeNumber);
+  AddFilterOptions(search_cmd, search_args.filters);
+
+  int64_t show_id = 0;
+  auto* show_cmd = app.add_subcommand("show", "Show one recommendation with every attribute");
+  show_cmd->add_option("id", show_id, "Recommendation id")->required();
+
+  ExportArgs export_args;
+  auto* export_cmd =
+      app.add_subcommand("export", "Export a result set as CSV (RFC 4180, UTF-8) or JSON");
+  export_cmd->add_option("--format", export_args.format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  export_cmd->add_option("-Q,--query", export_args.query, "Only recommendations matching this text");
+  export_cmd->add_option("-o,--output", export_args.output, "Output file (default: stdout)");
+  AddFilterOptions(export_cmd, export_args.filters);
+
+  auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  try {
+    if (*import_cmd) return RunImport(common, import_args);
+    if (*stats_cmd) return RunStats(common, stats_args);
+    if (*search_cmd) return RunSearch(common, search_args);
+    if (*show_cmd) return RunShow(common, show_id);
+    if (*export_cmd) return RunExport(common, export_args);
+    if (*info_cmd) return RunInfo(common);
+  } catch (const std::exception& e) {
+    std::cerr << "openupr: internal error: " << e.what() << '\n';
+    return kExitInternal;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,13 @@
+// Writing RFC 4180 CSV fields (libcsv's csv_write does the quoting).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace openupr {
+
+// Appends one field to out, quoted (with doubled quotes) when it holds a comma, quote, CR or LF
+// or starts or ends with a space.
+void AppendCsvField(std::string& out, std::string_view field);
+
+}  // namespace openupr

@@ -1,0 +1,103 @@
+#include "core/filters.h"
+
+#include <charconv>
+
+#include "core/text.h"
+
+namespace openupr {
+namespace {
+
+bool ParseInt(std::string_view s, int& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+Status Bad(std::string_view field, std::string_view value, const std::string& expected) {
+  return Status::InvalidArgument("--" + std::string(field) + " '" + std::string(value) +
+                                 "': expected " + expected);
+}
+
+Status AddOne(Filters& f, std::string_view field, std::string_view v) {
+  if (field == "sur" || field == "from") {
+    const StateInfo* s = FindState(v);
+    if (!s) return Bad(field, v, "an ISO 3166 alpha-3 code or a state name (e.g. FRA or France)");
+    (field == "sur" ? f.sur : f.from).push_back(s->iso3);
+    return Status::Ok();
+  }
+  if (field == "region" || field == "from-region") {
+    auto r = ParseRegion(v);
+    if (!r) return Bad(field, v, "a UN regional group: african, asia-pacific, eastern-european, grulac or weog");
+    (field == "region" ? f.sur_region : f.from_region).push_back(*r);
+    return Status::Ok();
+  }
+  if (field == "session") {
+    int a = 0, b = 0;
+    const size_t dash = v.find('-');
+    bool ok = dash == std::string_view::npos
+                  ? ParseInt(v, a) && (b = a, true)
+                  : ParseInt(v.substr(0, dash), a) && ParseInt(v.substr(dash + 1), b);
+    if (!ok || a > b || CycleOfSession(a) == 0 || CycleOfSession(b) == 0)
+      return Bad(field, v,
+                 "a session number or range within " + std::to_string(kFirstSession) + "-" +
+                     std::to_string(kLastKnownSession));
+    for (int s = a; s <= b; ++s) f.sessions.push_back(s);
+    return Status::Ok();
+  }
+  if (field == "cycle") {
+    int c = 0;
+    if (!ParseInt(v, c) || c < 1 || c > kLastKnownCycle)
+      return Bad(field, v, "a cycle number 1-" + std::to_string(kLastKnownCycle));
+    f.cycles.push_back(c);
+    return Status::Ok();
+  }
+  if (field == "response") {
+    auto r = ParseResponseCode(v);
+    if (!r) return Bad(field, v, "supported, noted or other");
+    f.responses.push_back(*r);
+    return Status::Ok();
+  }
+  if (field == "action") {
+    int a = 0;
+    if (FoldText(v) == "unknown") {
+      f.actions.push_back(0);
+      return Status::Ok();
+    }
+    if (!ParseInt(v, a) || a < 1 || a > 5) return Bad(field, v, "an action category 1-5 or unknown");
+    f.actions.push_back(a);
+    return Status::Ok();
+  }
+  if (field == "theme") {
+    f.themes.push_back(CollapseWhitespace(v));
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("unknown filter '" + std::string(field) + "'");
+}
+
+}  // namespace
+
+bool Filters::empty() const {
+  return sur.empty() && from.empty() && sur_region.empty() && from_region.empty() &&
+         sessions.empty() && cycles.empty() && responses.empty() && actions.empty() &&
+         themes.empty();
+}
+
+Status AddFilterValue(Filters& filters, std::string_view field, std::string_view value) {
+  // A whole value first ("Korea, Republic of"), then as a comma-separated list.
+  if (value.find(',') == std::string_view::npos) return AddOne(filters, field, value);
+  Filters trial = filters;
+  if (AddOne(trial, field, CollapseWhitespace(value)).ok()) {
+    filters = std::move(trial);
+    return Status::Ok();
+  }
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t comma = value.find(',', start);
+    if (comma == std::string_view::npos) comma = value.size();
+    std::string item = CollapseWhitespace(value.substr(start, comma - start));
+    if (!item.empty()) OPENUPR_RETURN_IF_ERROR(AddOne(filters, field, item));
+    start = comma + 1;
+  }
+  return Status::Ok();
+}
+
+}  // namespace openupr

@@ -1,0 +1,17 @@
+// The JSON shapes of domain values, shared by the CLI and the HTTP API (docs/formats.md).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "core/model.h"
+
+namespace openupr {
+
+// {"id", "sur": {"iso3","name","region"}, "from": [{"iso3","name","region","raw_name"}], "text",
+//  "session", "cycle", "response", "response_raw", "action", "themes", "sdgs", "sur_orgs",
+//  "from_orgs", "source": {"file","line","import_id"}, "duplicate_of"}
+nlohmann::json RecommendationToJson(const Recommendation& rec);
+// {"iso3","name","region"} or null for an unknown state.
+nlohmann::json StateToJson(const std::string& iso3);
+
+}  // namespace openupr

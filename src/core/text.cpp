@@ -1,0 +1,213 @@
+#include "core/text.h"
+
+#include <libstemmer.h>
+#include <utf8proc.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+
+namespace openupr {
+namespace {
+
+bool IsAscii(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+std::string Utf8procMap(std::string_view s, int options) {
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                    static_cast<utf8proc_ssize_t>(s.size()), &out,
+                                    static_cast<utf8proc_option_t>(options));
+  if (n < 0) return std::string(s);  // invalid UTF-8: leave it to the caller's validation
+  std::string result(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+  std::free(out);
+  return result;
+}
+
+constexpr int kFoldOptions =
+    UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
+
+bool IsWordCodepoint(utf8proc_int32_t cp) {
+  if (cp < 0x80) return std::isalnum(cp) != 0;
+  utf8proc_category_t cat = utf8proc_category(cp);
+  return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+         (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
+         (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+bool IsApostrophe(utf8proc_int32_t cp) { return cp == '\'' || cp == 0x2019; }
+
+}  // namespace
+
+std::string FoldText(std::string_view utf8) {
+  if (IsAscii(utf8)) {
+    std::string out(utf8);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+  return Utf8procMap(utf8, kFoldOptions);
+}
+
+std::string DecodeHtmlEntities(std::string_view text, int* count) {
+  int decoded = 0;
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    size_t semi;
+    if (c != '&' || (semi = text.find(';', i + 1)) == std::string_view::npos || semi - i > 10) {
+      out += c;
+      ++i;
+      continue;
+    }
+    std::string_view name = text.substr(i + 1, semi - i - 1);
+    utf8proc_int32_t cp = -1;
+    if (name.size() >= 2 && name[0] == '#') {
+      bool hex = name[1] == 'x' || name[1] == 'X';
+      std::string digits(name.substr(hex ? 2 : 1));
+      char* end = nullptr;
+      long v = digits.empty() ? -1 : std::strtol(digits.c_str(), &end, hex ? 16 : 10);
+      if (end && *end == '\0' && v > 0 && v <= 0x10FFFF) cp = static_cast<utf8proc_int32_t>(v);
+    } else if (name == "amp") {
+      cp = '&';
+    } else if (name == "lt") {
+      cp = '<';
+    } else if (name == "gt") {
+      cp = '>';
+    } else if (name == "quot") {
+      cp = '"';
+    } else if (name == "apos") {
+      cp = '\'';
+    } else if (name == "nbsp") {
+      cp = 0xA0;
+    }
+    if (cp < 0 || !utf8proc_codepoint_valid(cp)) {
+      out += c;
+      ++i;
+      continue;
+    }
+    utf8proc_uint8_t buf[4];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+    out.append(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+    ++decoded;
+    i = semi + 1;
+  }
+  if (count) *count = decoded;
+  return out;
+}
+
+std::string CollapseWhitespace(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string TextKey(std::string_view text) {
+  std::string out;
+  Tokenizer tokenizer(/*stem=*/false);
+  tokenizer.Tokenize(text, [&out](std::string_view term, size_t, size_t) {
+    if (!out.empty()) out += ' ';
+    out.append(term);
+    return true;
+  });
+  return out;
+}
+
+Tokenizer::Tokenizer(bool stem) : stem_(stem) {
+  if (stem_) stemmer_ = sb_stemmer_new("english", "UTF_8");
+}
+
+Tokenizer::~Tokenizer() {
+  if (stemmer_) sb_stemmer_delete(stemmer_);
+}
+
+std::string_view Tokenizer::Normalize(std::string_view word, bool stem) {
+  if (IsAscii(word)) {
+    folded_.assign(word);
+    for (char& c : folded_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  } else {
+    folded_ = Utf8procMap(word, kFoldOptions);
+    // Typographic apostrophe folds to ASCII so "women’s" and "women's" stem alike.
+    for (size_t p; (p = folded_.find("\xE2\x80\x99")) != std::string::npos;)
+      folded_.replace(p, 3, "'");
+  }
+  if (!stem || !stemmer_) return folded_;
+  auto it = stem_cache_.find(folded_);
+  if (it != stem_cache_.end()) return it->second;
+  const sb_symbol* s = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(folded_.data()),
+                                       static_cast<int>(folded_.size()));
+  std::string stemmed = s ? std::string(reinterpret_cast<const char*>(s),
+                                        static_cast<size_t>(sb_stemmer_length(stemmer_)))
+                          : folded_;
+  // A trailing apostrophe ("states'") carries no meaning for search.
+  while (!stemmed.empty() && stemmed.back() == '\'') stemmed.pop_back();
+  if (stem_cache_.size() > 200000) stem_cache_.clear();
+  return stem_cache_.emplace(folded_, std::move(stemmed)).first->second;
+}
+
+void Tokenizer::Tokenize(std::string_view text,
+                         const std::function<bool(std::string_view, size_t, size_t)>& emit) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  const utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(text.size());
+  utf8proc_ssize_t i = 0;
+  utf8proc_ssize_t word_start = -1;
+  utf8proc_ssize_t word_end = -1;
+  auto finish = [&]() -> bool {
+    if (word_start < 0) return true;
+    std::string_view word = text.substr(static_cast<size_t>(word_start),
+                                        static_cast<size_t>(word_end - word_start));
+    word_start = -1;
+    std::string_view term = Normalize(word, stem_);
+    if (term.empty()) return true;
+    const size_t begin = static_cast<size_t>(word.data() - text.data());
+    return emit(term, begin, begin + word.size());
+  };
+  while (i < n) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len;
+    if (p[i] < 0x80) {
+      cp = p[i];
+      len = 1;
+    } else {
+      len = utf8proc_iterate(p + i, n - i, &cp);
+      if (len <= 0) {  // invalid byte: a separator
+        if (!finish()) return;
+        ++i;
+        continue;
+      }
+    }
+    if (IsWordCodepoint(cp)) {
+      if (word_start < 0) word_start = i;
+      word_end = i + len;
+    } else if (IsApostrophe(cp) && word_start >= 0 && i + len < n) {
+      // Keep an apostrophe only between two word characters.
+      utf8proc_int32_t next;
+      utf8proc_ssize_t nlen = utf8proc_iterate(p + i + len, n - i - len, &next);
+      if (nlen > 0 && IsWordCodepoint(next)) {
+        word_end = i + len;
+      } else if (!finish()) {
+        return;
+      }
+    } else if (!finish()) {
+      return;
+    }
+    i += len;
+  }
+  finish();
+}
+
+}  // namespace openupr

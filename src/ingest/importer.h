@@ -1,0 +1,86 @@
+// The import command's engine: reads files, detects format, encoding and line ends, parses them,
+// and stores everything in one transaction. A fatal problem in any file leaves the database
+// exactly as it was. Rows already in the database are not stored twice; a file whose exact bytes
+// were imported before is a no-op. Not thread-safe (uses the caller's Store).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "ingest/encoding.h"
+#include "ingest/upr_info.h"
+#include "store/store.h"
+
+namespace openupr::ingest {
+
+struct ImportOptions {
+  std::optional<Encoding> encoding;   // nullopt = detect
+  std::optional<LineEnds> line_ends;  // nullopt = detect
+  std::string format = "auto";        // "auto" or "upr-info"
+  bool skip_unknown_states = false;
+  // Called with (bytes done, bytes total) as work advances; may be empty.
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+// One row stored that repeats an earlier row (same key) of the same import or database.
+struct Repeat {
+  std::string file;
+  int64_t line = 0;
+  int64_t first_id = 0;         // the recommendation or pledge it repeats
+  std::string first_location;   // file:line of that one
+  // Fields that differ from the first row ("response", "action", "themes"); empty = exact copy.
+  std::vector<std::string> differs;
+  bool pledge = false;
+};
+
+struct FileReport {
+  std::string path;
+  std::string format;
+  std::string content_hash;
+  uint64_t bytes = 0;
+  Encoding encoding = Encoding::kUtf8;
+  bool encoding_forced = false;
+  LineEnds line_ends = LineEnds::kNone;
+  bool line_ends_forced = false;
+  int64_t rows = 0;
+  int64_t recommendations = 0;
+  int64_t pledges = 0;
+  int64_t added = 0;            // rows stored (recommendations + pledges)
+  int64_t already_present = 0;  // rows the database already had
+  int64_t skipped = 0;          // rows left out: unknown state, on request
+  int64_t entities_decoded = 0;
+  // Set when these exact bytes were imported before: nothing was read or stored.
+  std::optional<store::SourceFileRecord> previous;
+  std::vector<Repeat> repeats;
+  std::vector<ImportIssue> errors;
+  std::vector<ImportIssue> warnings;
+  std::vector<UnknownName> unknown_states;
+};
+
+struct ImportReport {
+  Status status;          // ok, or why nothing was stored
+  int64_t import_id = 0;  // 0 if nothing was stored
+  std::vector<FileReport> files;
+  int64_t added = 0;
+  int64_t already_present = 0;
+  int64_t repeats = 0;
+  double seconds = 0;
+  uint64_t bytes = 0;
+};
+
+// Imports the files in one transaction. The report is complete also when status is not ok:
+// kBadInput names each file:line problem (the database is unchanged), kIo a file that cannot be
+// read, other codes a store failure (rolled back).
+ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& paths,
+                         const ImportOptions& options);
+
+// The duplicate key of a recommendation: a digest of the state under review, the recommending
+// states, the session and the folded words of the text.
+std::string RecommendationKey(const Recommendation& rec);
+std::string PledgeKey(const Pledge& pledge);
+
+}  // namespace openupr::ingest

@@ -1,0 +1,257 @@
+#include "ingest/upr_info.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+
+#include "core/states.h"
+#include "core/text.h"
+
+namespace openupr::ingest {
+namespace {
+
+enum Column { kTo, kToRgrp, kToOrg, kText, kFrom, kFromRgrp, kFromOrg, kResponse, kAction,
+              kIssue, kSession, kColumnCount };
+
+constexpr std::array<const char*, kColumnCount> kColumnNames = {
+    "To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response", "Action",
+    "Issue", "Session"};
+
+constexpr const char* kPledgeResponse = "voluntary pledge";
+
+std::string ExpectedHeader() {
+  std::string s;
+  for (const char* c : kColumnNames) {
+    if (!s.empty()) s += ',';
+    s += c;
+  }
+  return s;
+}
+
+// Column index of each known name in the header, -1 where missing.
+std::array<int, kColumnCount> MapHeader(const CsvRecord& header, std::vector<std::string>* extra) {
+  std::array<int, kColumnCount> idx;
+  idx.fill(-1);
+  for (size_t i = 0; i < header.fields.size(); ++i) {
+    std::string name = FoldText(CollapseWhitespace(header.fields[i]));
+    if (i == 0 && name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);
+    bool known = false;
+    for (int c = 0; c < kColumnCount; ++c) {
+      if (name == FoldText(kColumnNames[c]) && idx[c] < 0) {
+        idx[c] = static_cast<int>(i);
+        known = true;
+        break;
+      }
+    }
+    if (!known && extra) extra->push_back(header.fields[i]);
+  }
+  return idx;
+}
+
+bool IsUnknownMarker(const std::string& name) {
+  std::string f = FoldText(name);
+  return f == "(unknown)" || f == "unknown" || f.empty();
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    std::string item = CollapseWhitespace(std::string_view(s).substr(start, comma - start));
+    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end())
+      out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ImportIssue::ToString() const {
+  std::string s = file;
+  if (line > 0) s += ":" + std::to_string(line);
+  s += ": ";
+  if (!column.empty()) s += "column '" + column + "': ";
+  return s + message;
+}
+
+bool IsUprInfoHeader(const CsvRecord& header) {
+  std::vector<std::string> extra;
+  auto idx = MapHeader(header, &extra);
+  return extra.empty() && std::all_of(idx.begin(), idx.end(), [](int i) { return i >= 0; });
+}
+
+ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string& file_label,
+                        bool skip_unknown_states) {
+  ParsedFile out;
+  auto error = [&](int64_t line, std::string column, std::string message) {
+    out.errors.push_back({ImportIssue::Severity::kError, file_label, line, std::move(column),
+                          std::move(message)});
+  };
+  auto warning = [&](int64_t line, std::string column, std::string message) {
+    out.warnings.push_back({ImportIssue::Severity::kWarning, file_label, line, std::move(column),
+                            std::move(message)});
+  };
+  if (records.empty()) {
+    error(1, "", "the file is empty; expected a header line: " + ExpectedHeader());
+    return out;
+  }
+  std::vector<std::string> extra;
+  const auto idx = MapHeader(records[0], &extra);
+  std::string missing;
+  for (int c = 0; c < kColumnCount; ++c)
+    if (idx[c] < 0) missing += std::string(missing.empty() ? "" : ", ") + kColumnNames[c];
+  if (!missing.empty() || !extra.empty()) {
+    std::string msg = "wrong header for the UPR Info format:";
+    if (!missing.empty()) msg += " missing column(s) " + missing + ";";
+    for (const auto& e : extra) msg += " unexpected column '" + e + "';";
+    msg += " expected " + ExpectedHeader();
+    error(records[0].line, "", msg);
+    return out;
+  }
+  const size_t width = records[0].fields.size();
+  // Unknown names in order of first appearance.
+  std::map<std::pair<std::string, std::string>, size_t> unknown_index;
+
+  for (size_t r = 1; r < records.size(); ++r) {
+    const CsvRecord& rec = records[r];
+    ++out.rows;
+    if (rec.fields.size() != width) {
+      error(rec.line, "", "expected " + std::to_string(width) + " fields, found " +
+                              std::to_string(rec.fields.size()));
+      continue;
+    }
+    auto field = [&](Column c) {
+      int n = 0;
+      std::string v = CollapseWhitespace(DecodeHtmlEntities(rec.fields[idx[c]], &n));
+      out.entities_decoded += n;
+      return v;
+    };
+    bool row_ok = true;
+    bool row_unknown = false;
+    auto note_unknown = [&](const std::string& name, Column c) {
+      auto key = std::make_pair(name, std::string(kColumnNames[c]));
+      auto it = unknown_index.find(key);
+      if (it == unknown_index.end()) {
+        it = unknown_index.emplace(key, out.unknown_states.size()).first;
+        out.unknown_states.push_back({name, kColumnNames[c], {}});
+      }
+      out.unknown_states[it->second].lines.push_back(rec.line);
+      row_unknown = true;
+    };
+
+    const std::string to = field(kTo);
+    const StateInfo* sur = FindState(to);
+    if (!sur) note_unknown(to, kTo);
+
+    const std::string from_name = field(kFrom);
+    RecommendingState from{"", from_name};
+    if (!IsUnknownMarker(from_name)) {
+      if (const StateInfo* s = FindState(from_name)) {
+        from.iso3 = s->iso3;
+      } else {
+        note_unknown(from_name, kFrom);
+      }
+    }
+
+    const std::string session_text = field(kSession);
+    int session = 0;
+    auto [ptr, ec] = std::from_chars(session_text.data(), session_text.data() + session_text.size(),
+                                     session);
+    if (ec != std::errc() || ptr != session_text.data() + session_text.size() ||
+        CycleOfSession(session) == 0) {
+      error(rec.line, "Session",
+            "expected a UPR Working Group session number " + std::to_string(kFirstSession) + "-" +
+                std::to_string(kLastKnownSession) + ", found '" + session_text + "'");
+      row_ok = false;
+    }
+
+    const std::string action_text = field(kAction);
+    ActionCategory action;
+    if (!action_text.empty()) {
+      if (action_text.size() == 1 && action_text[0] >= '1' && action_text[0] <= '5') {
+        action = action_text[0] - '0';
+      } else {
+        error(rec.line, "Action",
+              "expected an action category 1-5 or nothing, found '" + action_text + "'");
+        row_ok = false;
+      }
+    }
+
+    std::string text = field(kText);
+    if (text.empty()) warning(rec.line, "Text", "empty text");
+
+    // The source's regional groups must agree with the reference table.
+    auto check_region = [&](const StateInfo* s, Column c) {
+      if (!s) return;
+      const std::string g = field(c);
+      auto region = ParseRegion(g);
+      if (!region) {
+        warning(rec.line, kColumnNames[c], "unknown regional group '" + g + "'");
+      } else if (*region != s->region) {
+        warning(rec.line, kColumnNames[c],
+                "regional group '" + g + "' differs from the reference table's '" +
+                    std::string(RegionName(s->region)) + "' for " + s->iso3);
+      }
+    };
+    check_region(sur, kToRgrp);
+    if (!from.iso3.empty()) check_region(FindStateByIso3(from.iso3), kFromRgrp);
+
+    if (row_unknown) {
+      if (skip_unknown_states) ++out.skipped_unknown;
+      continue;
+    }
+    if (!row_ok) continue;
+
+    const std::string response_raw = field(kResponse);
+    const std::vector<std::string> themes = SplitList(field(kIssue));
+    if (FoldText(response_raw) == kPledgeResponse) {
+      Pledge p;
+      p.state = sur->iso3;
+      p.text = std::move(text);
+      p.session = session;
+      p.cycle = CycleOfSession(session);
+      p.action = action;
+      p.themes = themes;
+      p.provenance = {file_label, rec.line, 0};
+      out.pledges.push_back(std::move(p));
+      out.pledge_orgs.push_back(field(kToOrg));
+      continue;
+    }
+    Recommendation m;
+    m.sur = sur->iso3;
+    m.from.push_back(std::move(from));
+    m.text = std::move(text);
+    m.session = session;
+    m.cycle = CycleOfSession(session);
+    m.response_raw = response_raw;
+    m.response = MapRawResponse(response_raw);
+    if (m.response == Response::kOther)
+      warning(rec.line, "Response",
+              "'" + response_raw + "' is neither supported nor noted; stored as 'other'");
+    m.action = action;
+    m.themes = themes;
+    m.sur_orgs = field(kToOrg);
+    m.from_orgs = field(kFromOrg);
+    m.provenance = {file_label, rec.line, 0};
+    out.recommendations.push_back(std::move(m));
+  }
+  if (!skip_unknown_states) {
+    for (const UnknownName& u : out.unknown_states) {
+      std::string lines;
+      for (size_t i = 0; i < u.lines.size() && i < 20; ++i)
+        lines += (i ? "," : "") + std::to_string(u.lines[i]);
+      if (u.lines.size() > 20) lines += ",... (" + std::to_string(u.lines.size()) + " lines)";
+      error(u.lines.front(), u.column,
+            "unknown state '" + u.name + "' on line(s) " + lines +
+                "; expected a UN member or observer state name (use --skip-unknown-states to "
+                "leave these rows out)");
+    }
+  }
+  return out;
+}
+
+}  // namespace openupr::ingest

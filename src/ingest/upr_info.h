@@ -1,0 +1,56 @@
+// The UPR Info export format: one row per recommendation (or voluntary pledge) with columns
+// To, To-Rgrp, To-Org, Text, From, From-Rgrp, From-Org, Response, Action, Issue, Session
+// (docs/formats.md). Turns CSV records into domain values and lists every problem with its
+// file:line and column. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "ingest/csv_reader.h"
+
+namespace openupr::ingest {
+
+inline constexpr const char* kUprInfoFormat = "upr-info";
+
+struct ImportIssue {
+  enum class Severity { kError, kWarning };
+  Severity severity = Severity::kError;
+  std::string file;
+  int64_t line = 0;
+  std::string column;  // header name, empty if about the whole row
+  std::string message;
+  // "file:line: column 'X': message"
+  std::string ToString() const;
+};
+
+// A state name the reference table does not know, with every line it appears on.
+struct UnknownName {
+  std::string name;
+  std::string column;
+  std::vector<int64_t> lines;
+};
+
+struct ParsedFile {
+  std::vector<Recommendation> recommendations;
+  std::vector<Pledge> pledges;
+  std::vector<std::string> pledge_orgs;  // parallel to pledges
+  std::vector<ImportIssue> errors;       // any error makes the whole import fail
+  std::vector<ImportIssue> warnings;
+  std::vector<UnknownName> unknown_states;
+  int64_t rows = 0;             // data rows in the file
+  int64_t skipped_unknown = 0;  // rows left out because of an unknown state (on request)
+  int64_t entities_decoded = 0;
+};
+
+// True if the first record is a UPR Info header (same column names in any order, any case).
+bool IsUprInfoHeader(const CsvRecord& header);
+
+// Parses all records (the first is the header). With skip_unknown_states, rows naming an unknown
+// state are left out and counted; without, each unknown name is an error.
+ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string& file_label,
+                        bool skip_unknown_states);
+
+}  // namespace openupr::ingest

@@ -1,0 +1,73 @@
+#include "store/filter_sql.h"
+
+namespace openupr::store {
+namespace {
+
+template <typename T, typename F>
+std::string InList(const std::vector<T>& values, SqlCondition& c, F to_bind) {
+  std::string s = "(";
+  for (size_t i = 0; i < values.size(); ++i) {
+    s += i ? ",?" : "?";
+    c.binds.emplace_back(to_bind(values[i]));
+  }
+  return s + ")";
+}
+
+}  // namespace
+
+int SqlCondition::BindTo(Statement& stmt, int first) const {
+  for (const auto& b : binds) {
+    if (std::holds_alternative<int64_t>(b)) {
+      stmt.Bind(first++, std::get<int64_t>(b));
+    } else {
+      stmt.Bind(first++, std::get<std::string>(b));
+    }
+  }
+  return first;
+}
+
+SqlCondition FilterCondition(const Filters& f) {
+  SqlCondition c;
+  std::vector<std::string> parts;
+  auto str = [](const std::string& s) { return s; };
+  auto num = [](int v) { return static_cast<int64_t>(v); };
+  auto region = [](Region r) { return std::string(RegionCode(r)); };
+  if (!f.sur.empty()) parts.push_back("r.sur IN " + InList(f.sur, c, str));
+  if (!f.from.empty())
+    parts.push_back(
+        "EXISTS (SELECT 1 FROM recommending_state fs WHERE fs.recommendation_id = r.id AND "
+        "fs.state IN " + InList(f.from, c, str) + ")");
+  if (!f.sur_region.empty())
+    parts.push_back("r.sur IN (SELECT iso3 FROM state WHERE region IN " +
+                    InList(f.sur_region, c, region) + ")");
+  if (!f.from_region.empty())
+    parts.push_back(
+        "EXISTS (SELECT 1 FROM recommending_state fs JOIN state s ON s.iso3 = fs.state "
+        "WHERE fs.recommendation_id = r.id AND s.region IN " +
+        InList(f.from_region, c, region) + ")");
+  if (!f.sessions.empty()) parts.push_back("r.session IN " + InList(f.sessions, c, num));
+  if (!f.cycles.empty()) parts.push_back("r.cycle IN " + InList(f.cycles, c, num));
+  if (!f.responses.empty())
+    parts.push_back("r.response IN " +
+                    InList(f.responses, c, [](Response x) { return std::string(ResponseCode(x)); }));
+  if (!f.actions.empty()) {
+    std::vector<int> known;
+    bool unknown = false;
+    for (int a : f.actions) (a == 0 ? unknown = true : (known.push_back(a), true));
+    std::string s = "(";
+    if (!known.empty()) s += "r.action IN " + InList(known, c, num);
+    if (unknown) s += std::string(known.empty() ? "" : " OR ") + "r.action IS NULL";
+    parts.push_back(s + ")");
+  }
+  if (!f.themes.empty())
+    parts.push_back(
+        "EXISTS (SELECT 1 FROM recommendation_theme ft JOIN theme t ON t.id = ft.theme_id "
+        "WHERE ft.recommendation_id = r.id AND t.name IN " + InList(f.themes, c, str) + ")");
+  if (!parts.empty()) {
+    c.sql.clear();
+    for (size_t i = 0; i < parts.size(); ++i) c.sql += (i ? " AND " : "") + parts[i];
+  }
+  return c;
+}
+
+}  // namespace openupr::store

@@ -1,0 +1,134 @@
+#include "store/schema.h"
+
+namespace openupr::store {
+namespace {
+
+// Version 1: states and sessions (reference data, filled by the store on creation), imports
+// with their source files, recommendations with recommending states, themes and SDG links,
+// voluntary pledges, and the full-text index over recommendation texts.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE state (
+  iso3      TEXT PRIMARY KEY,
+  iso2      TEXT NOT NULL,
+  m49       TEXT NOT NULL,
+  name      TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  un_member INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE session (
+  number INTEGER PRIMARY KEY,
+  cycle  INTEGER NOT NULL
+);
+
+CREATE TABLE import (
+  id          INTEGER PRIMARY KEY,
+  started_at  TEXT NOT NULL,
+  tool        TEXT NOT NULL,
+  options     TEXT NOT NULL
+);
+
+CREATE TABLE source_file (
+  id              INTEGER PRIMARY KEY,
+  import_id       INTEGER NOT NULL REFERENCES import(id),
+  path            TEXT NOT NULL,
+  content_hash    TEXT NOT NULL UNIQUE,
+  bytes           INTEGER NOT NULL,
+  format          TEXT NOT NULL,
+  encoding        TEXT NOT NULL,
+  line_ends       TEXT NOT NULL,
+  rows            INTEGER NOT NULL,
+  added           INTEGER NOT NULL,
+  repeats         INTEGER NOT NULL,
+  already_present INTEGER NOT NULL,
+  skipped         INTEGER NOT NULL
+);
+
+CREATE TABLE theme (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE recommendation (
+  id             INTEGER PRIMARY KEY,
+  sur            TEXT NOT NULL REFERENCES state(iso3),
+  session        INTEGER NOT NULL REFERENCES session(number),
+  cycle          INTEGER NOT NULL,
+  text           TEXT NOT NULL,
+  dup_key        TEXT NOT NULL,
+  response       TEXT NOT NULL CHECK (response IN ('supported', 'noted', 'other')),
+  response_raw   TEXT NOT NULL,
+  action         INTEGER CHECK (action BETWEEN 1 AND 5),
+  sur_orgs       TEXT NOT NULL DEFAULT '',
+  from_orgs      TEXT NOT NULL DEFAULT '',
+  source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+  source_line    INTEGER NOT NULL,
+  duplicate_of   INTEGER REFERENCES recommendation(id)
+);
+CREATE INDEX recommendation_sur_session ON recommendation(sur, session);
+
+CREATE TABLE recommending_state (
+  recommendation_id INTEGER NOT NULL REFERENCES recommendation(id) ON DELETE CASCADE,
+  position          INTEGER NOT NULL,
+  state             TEXT REFERENCES state(iso3),
+  raw_name          TEXT NOT NULL,
+  PRIMARY KEY (recommendation_id, position)
+) WITHOUT ROWID;
+CREATE INDEX recommending_state_state ON recommending_state(state);
+
+CREATE TABLE recommendation_theme (
+  recommendation_id INTEGER NOT NULL REFERENCES recommendation(id) ON DELETE CASCADE,
+  theme_id          INTEGER NOT NULL REFERENCES theme(id),
+  PRIMARY KEY (recommendation_id, theme_id)
+) WITHOUT ROWID;
+CREATE INDEX recommendation_theme_theme ON recommendation_theme(theme_id);
+
+CREATE TABLE recommendation_sdg (
+  recommendation_id INTEGER NOT NULL REFERENCES recommendation(id) ON DELETE CASCADE,
+  goal              INTEGER NOT NULL CHECK (goal BETWEEN 1 AND 17),
+  target            TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (recommendation_id, goal, target)
+) WITHOUT ROWID;
+
+CREATE TABLE pledge (
+  id             INTEGER PRIMARY KEY,
+  state          TEXT NOT NULL REFERENCES state(iso3),
+  session        INTEGER NOT NULL REFERENCES session(number),
+  cycle          INTEGER NOT NULL,
+  text           TEXT NOT NULL,
+  dup_key        TEXT NOT NULL,
+  action         INTEGER CHECK (action BETWEEN 1 AND 5),
+  orgs           TEXT NOT NULL DEFAULT '',
+  source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+  source_line    INTEGER NOT NULL,
+  duplicate_of   INTEGER REFERENCES pledge(id)
+);
+
+CREATE TABLE pledge_theme (
+  pledge_id INTEGER NOT NULL REFERENCES pledge(id) ON DELETE CASCADE,
+  theme_id  INTEGER NOT NULL REFERENCES theme(id),
+  PRIMARY KEY (pledge_id, theme_id)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE recommendation_fts USING fts5(
+  text, content='recommendation', content_rowid='id', tokenize='openupr'
+);
+CREATE TRIGGER recommendation_fts_delete AFTER DELETE ON recommendation BEGIN
+  INSERT INTO recommendation_fts(recommendation_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER recommendation_fts_update AFTER UPDATE OF text ON recommendation BEGIN
+  INSERT INTO recommendation_fts(recommendation_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  INSERT INTO recommendation_fts(rowid, text) VALUES (new.id, new.text);
+END;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
+     kSchemaV1},
+};
+
+}  // namespace
+
+std::span<const Migration> BuiltinMigrations() { return kMigrations; }
+
+}  // namespace openupr::store

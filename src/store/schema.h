@@ -1,0 +1,22 @@
+// The versioned schema of the OpenUPR database (docs/data-model.md). The version lives in
+// PRAGMA user_version and the file is marked as ours by PRAGMA application_id.
+#pragma once
+
+#include <span>
+
+namespace openupr::store {
+
+// "OUPR" in ASCII: SQLite's application_id for OpenUPR database files.
+inline constexpr int kApplicationId = 0x4F555052;
+
+// One forward step of the schema: applied in a transaction, then user_version = version.
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// The migrations of this build, in order, versions 1..N without gaps.
+std::span<const Migration> BuiltinMigrations();
+
+}  // namespace openupr::store

@@ -1,0 +1,101 @@
+// RAII wrappers over the SQLite C API: a connection, prepared statements and transactions.
+// Every SQLite error comes back as a Status naming the SQL and SQLite's message.
+// A Database and its Statements belong to one thread at a time.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace openupr::store {
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (and with create, creates) the SQLite file at path. Fails with kIo if it cannot.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create,
+                                                bool read_only);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  // Convenience: the first column of the first row as an integer (0 if no row).
+  Result<int64_t> QueryInt(std::string_view sql);
+
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+  Status Error(std::string_view what) const;
+
+ private:
+  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Statement& operator=(Statement&& other) noexcept;
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are 1-based, as in SQLite. Text is copied (SQLITE_TRANSIENT).
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+  Statement& Bind(int index, double value);
+  Statement& Bind(int index, std::string_view value);
+  Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
+  Statement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
+  Statement& BindNull(int index);
+  template <typename T>
+  Statement& Bind(int index, const std::optional<T>& value) {
+    return value ? Bind(index, *value) : BindNull(index);
+  }
+
+  // Steps once: true if a row is available, false when done.
+  Result<bool> Step();
+  // Steps to completion, for statements that return no rows.
+  Status Run();
+  void Reset();
+
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string_view Text(int col) const;
+  std::string String(int col) const { return std::string(Text(col)); }
+  sqlite3_stmt* handle() const { return stmt_; }
+
+ private:
+  friend class Database;
+  Statement(Database* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Database* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit() succeeded.
+class Transaction {
+ public:
+  static Result<std::unique_ptr<Transaction>> Begin(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Status Commit();
+
+ private:
+  explicit Transaction(Database& db) : db_(db) {}
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace openupr::store

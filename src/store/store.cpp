@@ -1,0 +1,452 @@
+#include "store/store.h"
+
+#include <filesystem>
+#include <system_error>
+
+
+#include "core/states.h"
+#include "store/fts_tokenizer.h"
+
+namespace openupr::store {
+namespace {
+
+std::string JsonIds(std::span<const int64_t> ids) {
+  std::string s = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i) s += ',';
+    s += std::to_string(ids[i]);
+  }
+  return s + "]";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode,
+                                           std::span<const Migration> migrations) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (mode == OpenMode::kExisting && !exists)
+    return Status::NotFound(path + ": no database here; import data first (openupr import FILE)");
+  if (!exists) {
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec) return Status::Io(parent.string() + ": cannot create folder: " + ec.message());
+  }
+  auto db = Database::Open(path, /*create=*/mode == OpenMode::kCreate, /*read_only=*/false);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<Store> store(new Store(std::move(db).value()));
+  Database& d = *store->db_;
+  // The first read of the header tells a SQLite file from anything else.
+  auto app = d.QueryInt("PRAGMA application_id");
+  if (!app.ok())
+    return Status::BadInput(path + ": not an OpenUPR database (not even an SQLite file): " +
+                            app.status().message());
+  OPENUPR_RETURN_IF_ERROR(RegisterFtsTokenizer(d));
+  OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys = ON"));
+  OPENUPR_RETURN_IF_ERROR(store->Migrate(migrations));
+  auto wal = d.Prepare("PRAGMA journal_mode = WAL");
+  if (!wal.ok()) return wal.status();
+  if (auto r = wal->Step(); !r.ok()) return r.status();
+  OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA synchronous = NORMAL"));
+  OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size = -262144"));
+  return store;
+}
+
+Status Store::Migrate(std::span<const Migration> migrations) {
+  Database& d = *db_;
+  auto app = d.QueryInt("PRAGMA application_id");
+  if (!app.ok()) return app.status();
+  auto version = d.QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  auto objects = d.QueryInt("SELECT count(*) FROM sqlite_master");
+  if (!objects.ok()) return objects.status();
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  const bool fresh = *app == 0 && *version == 0 && *objects == 0;
+  if (!fresh && *app != kApplicationId)
+    return Status::BadInput(d.path() + ": not an OpenUPR database (SQLite application_id " +
+                            std::to_string(*app) + ", expected " +
+                            std::to_string(kApplicationId) + "); refusing to touch it");
+  if (*version > latest)
+    return Status::BadInput(d.path() + ": database schema version " + std::to_string(*version) +
+                            " is newer than this openupr supports (" + std::to_string(latest) +
+                            "); use a newer openupr");
+  bool applied = false;
+  for (const Migration& m : migrations) {
+    if (m.version <= *version) continue;
+    auto tx = Transaction::Begin(d);
+    if (!tx.ok()) return tx.status();
+    Status st = d.Exec(m.sql);
+    if (!st.ok())
+      return Status::Internal("migration to schema version " + std::to_string(m.version) + " (" +
+                              m.description + ") failed: " + st.message());
+    OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA user_version = " + std::to_string(m.version)));
+    OPENUPR_RETURN_IF_ERROR(
+        d.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
+    OPENUPR_RETURN_IF_ERROR((*tx)->Commit());
+    applied = true;
+  }
+  schema_version_ = latest;
+  if (applied) return RefreshReferenceData();
+  return Status::Ok();
+}
+
+Status Store::RefreshReferenceData() {
+  auto tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  auto ins = db_->Prepare(
+      "INSERT INTO state(iso3, iso2, m49, name, region, un_member) VALUES (?,?,?,?,?,?) "
+      "ON CONFLICT(iso3) DO UPDATE SET iso2=excluded.iso2, m49=excluded.m49, "
+      "name=excluded.name, region=excluded.region, un_member=excluded.un_member");
+  if (!ins.ok()) return ins.status();
+  for (const StateInfo& s : AllStates()) {
+    ins->Bind(1, s.iso3).Bind(2, s.iso2).Bind(3, s.m49).Bind(4, s.un_name);
+    ins->Bind(5, std::string(RegionCode(s.region))).Bind(6, s.un_member ? 1 : 0);
+    OPENUPR_RETURN_IF_ERROR(ins->Run());
+  }
+  auto ses = db_->Prepare("INSERT OR REPLACE INTO session(number, cycle) VALUES (?, ?)");
+  if (!ses.ok()) return ses.status();
+  for (int s = kFirstSession; s <= kLastKnownSession; ++s) {
+    ses->Bind(1, s).Bind(2, CycleOfSession(s));
+    OPENUPR_RETURN_IF_ERROR(ses->Run());
+  }
+  return (*tx)->Commit();
+}
+
+Result<Statement*> Store::Cached(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    it->second->Reset();
+    return it->second.get();
+  }
+  auto stmt = db_->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  auto owned = std::make_unique<Statement>(std::move(stmt).value());
+  Statement* raw = owned.get();
+  statements_.emplace(sql, std::move(owned));
+  return raw;
+}
+
+Result<Counts> Store::GetCounts() {
+  Counts c;
+  auto stmt = db_->Prepare(
+      "SELECT count(*), coalesce(sum(response = 'supported'), 0), "
+      "coalesce(sum(response = 'noted'), 0), coalesce(sum(response = 'other'), 0), "
+      "count(DISTINCT sur), (SELECT count(*) FROM pledge), (SELECT count(*) FROM import), "
+      "(SELECT count(*) FROM source_file), "
+      "(SELECT count(DISTINCT state) FROM recommending_state) FROM recommendation");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  c.recommendations = stmt->Int(0);
+  c.supported = stmt->Int(1);
+  c.noted = stmt->Int(2);
+  c.other = stmt->Int(3);
+  c.states_under_review = stmt->Int(4);
+  c.pledges = stmt->Int(5);
+  c.imports = stmt->Int(6);
+  c.source_files = stmt->Int(7);
+  c.recommending_states = stmt->Int(8);
+  return c;
+}
+
+Result<int64_t> Store::InsertImport(const std::string& tool, const std::string& options_json) {
+  auto stmt = Cached(
+      "INSERT INTO import(started_at, tool, options) "
+      "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, tool).Bind(2, options_json);
+  OPENUPR_RETURN_IF_ERROR((*stmt)->Run());
+  return sqlite3_last_insert_rowid(db_->handle());
+}
+
+Result<std::optional<SourceFileRecord>> Store::FindSourceFileByHash(const std::string& hash) {
+  auto stmt = db_->Prepare(
+      "SELECT id, import_id, path, content_hash, bytes, format, encoding, line_ends, rows, added, "
+      "repeats, already_present, skipped FROM source_file WHERE content_hash = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, hash);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<SourceFileRecord>();
+  SourceFileRecord f;
+  f.id = stmt->Int(0);
+  f.import_id = stmt->Int(1);
+  f.path = stmt->String(2);
+  f.content_hash = stmt->String(3);
+  f.bytes = stmt->Int(4);
+  f.format = stmt->String(5);
+  f.encoding = stmt->String(6);
+  f.line_ends = stmt->String(7);
+  f.rows = stmt->Int(8);
+  f.added = stmt->Int(9);
+  f.repeats = stmt->Int(10);
+  f.already_present = stmt->Int(11);
+  f.skipped = stmt->Int(12);
+  return std::optional<SourceFileRecord>(std::move(f));
+}
+
+Result<std::vector<SourceFileRecord>> Store::ListSourceFiles() {
+  auto stmt = db_->Prepare("SELECT content_hash FROM source_file ORDER BY id");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<SourceFileRecord> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto f = FindSourceFileByHash(stmt->String(0));
+    if (!f.ok()) return f.status();
+    if (*f) out.push_back(std::move(**f));
+  }
+  return out;
+}
+
+Result<int64_t> Store::InsertSourceFile(const SourceFileRecord& f) {
+  auto stmt = Cached(
+      "INSERT INTO source_file(import_id, path, content_hash, bytes, format, encoding, line_ends, "
+      "rows, added, repeats, already_present, skipped) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.status();
+  Statement& s = **stmt;
+  s.Bind(1, f.import_id).Bind(2, f.path).Bind(3, f.content_hash).Bind(4, f.bytes);
+  s.Bind(5, f.format).Bind(6, f.encoding).Bind(7, f.line_ends).Bind(8, f.rows);
+  s.Bind(9, f.added).Bind(10, f.repeats).Bind(11, f.already_present).Bind(12, f.skipped);
+  OPENUPR_RETURN_IF_ERROR(s.Run());
+  return sqlite3_last_insert_rowid(db_->handle());
+}
+
+Result<int64_t> Store::ThemeId(const std::string& name) {
+  if (theme_ids_.empty()) {
+    auto all = db_->Prepare("SELECT id, name FROM theme");
+    if (!all.ok()) return all.status();
+    while (true) {
+      auto row = all->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      theme_ids_.emplace(all->String(1), all->Int(0));
+    }
+  }
+  auto it = theme_ids_.find(name);
+  if (it != theme_ids_.end()) return it->second;
+  auto stmt = Cached("INSERT INTO theme(name) VALUES (?) ON CONFLICT(name) DO NOTHING");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, name);
+  OPENUPR_RETURN_IF_ERROR((*stmt)->Run());
+  auto id = Cached("SELECT id FROM theme WHERE name = ?");
+  if (!id.ok()) return id.status();
+  (*id)->Bind(1, name);
+  auto row = (*id)->Step();
+  if (!row.ok()) return row.status();
+  int64_t theme_id = (*id)->Int(0);
+  (*id)->Reset();
+  theme_ids_.emplace(name, theme_id);
+  return theme_id;
+}
+
+Result<int64_t> Store::InsertRecommendation(const Recommendation& rec, const std::string& dup_key,
+                                            int64_t source_file_id) {
+  auto stmt = Cached(
+      "INSERT INTO recommendation(sur, session, cycle, text, dup_key, response, response_raw, "
+      "action, sur_orgs, from_orgs, source_file_id, source_line, duplicate_of) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.status();
+  Statement& s = **stmt;
+  s.Bind(1, rec.sur).Bind(2, rec.session).Bind(3, rec.cycle).Bind(4, rec.text).Bind(5, dup_key);
+  s.Bind(6, std::string(ResponseCode(rec.response))).Bind(7, rec.response_raw);
+  s.Bind(8, rec.action).Bind(9, rec.sur_orgs).Bind(10, rec.from_orgs);
+  s.Bind(11, source_file_id).Bind(12, rec.provenance.line).Bind(13, rec.duplicate_of);
+  OPENUPR_RETURN_IF_ERROR(s.Run());
+  const int64_t id = sqlite3_last_insert_rowid(db_->handle());
+  // Not a trigger: a trigger's statement savepoint makes FTS5 flush its pending terms on every
+  // row, which made imports 5x slower.
+  auto fts = Cached("INSERT INTO recommendation_fts(rowid, text) VALUES (?, ?)");
+  if (!fts.ok()) return fts.status();
+  (*fts)->Bind(1, id).Bind(2, rec.text);
+  OPENUPR_RETURN_IF_ERROR((*fts)->Run());
+
+  auto from = Cached(
+      "INSERT INTO recommending_state(recommendation_id, position, state, raw_name) "
+      "VALUES (?,?,?,?)");
+  if (!from.ok()) return from.status();
+  for (size_t i = 0; i < rec.from.size(); ++i) {
+    (*from)->Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(4, rec.from[i].raw_name);
+    if (rec.from[i].iso3.empty()) {
+      (*from)->BindNull(3);
+    } else {
+      (*from)->Bind(3, rec.from[i].iso3);
+    }
+    OPENUPR_RETURN_IF_ERROR((*from)->Run());
+  }
+  auto theme = Cached(
+      "INSERT OR IGNORE INTO recommendation_theme(recommendation_id, theme_id) VALUES (?,?)");
+  if (!theme.ok()) return theme.status();
+  for (const std::string& t : rec.themes) {
+    auto tid = ThemeId(t);
+    if (!tid.ok()) return tid.status();
+    (*theme)->Bind(1, id).Bind(2, *tid);
+    OPENUPR_RETURN_IF_ERROR((*theme)->Run());
+  }
+  auto sdg = Cached(
+      "INSERT OR IGNORE INTO recommendation_sdg(recommendation_id, goal, target) VALUES (?,?,?)");
+  if (!sdg.ok()) return sdg.status();
+  for (const std::string& code : rec.sdgs) {
+    const size_t dot = code.find('.');
+    (*sdg)->Bind(1, id).Bind(2, static_cast<int64_t>(std::stoi(code.substr(0, dot))));
+    (*sdg)->Bind(3, dot == std::string::npos ? std::string() : code);
+    OPENUPR_RETURN_IF_ERROR((*sdg)->Run());
+  }
+  return id;
+}
+
+Result<int64_t> Store::InsertPledge(const Pledge& p, const std::string& dup_key,
+                                    const std::string& orgs, int64_t source_file_id) {
+  auto stmt = Cached(
+      "INSERT INTO pledge(state, session, cycle, text, dup_key, action, orgs, source_file_id, "
+      "source_line) VALUES (?,?,?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.status();
+  Statement& s = **stmt;
+  s.Bind(1, p.state).Bind(2, p.session).Bind(3, p.cycle).Bind(4, p.text).Bind(5, dup_key);
+  s.Bind(6, p.action).Bind(7, orgs).Bind(8, source_file_id).Bind(9, p.provenance.line);
+  OPENUPR_RETURN_IF_ERROR(s.Run());
+  const int64_t id = sqlite3_last_insert_rowid(db_->handle());
+  auto theme = Cached("INSERT OR IGNORE INTO pledge_theme(pledge_id, theme_id) VALUES (?,?)");
+  if (!theme.ok()) return theme.status();
+  for (const std::string& t : p.themes) {
+    auto tid = ThemeId(t);
+    if (!tid.ok()) return tid.status();
+    (*theme)->Bind(1, id).Bind(2, *tid);
+    OPENUPR_RETURN_IF_ERROR((*theme)->Run());
+  }
+  return id;
+}
+
+namespace {
+Result<std::unordered_map<std::string, int64_t>> KeyCounts(Database& db, const char* sql) {
+  std::unordered_map<std::string, int64_t> out;
+  auto stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.emplace(stmt->String(0), stmt->Int(1));
+  }
+  return out;
+}
+}  // namespace
+
+Result<std::unordered_map<std::string, int64_t>> Store::RecommendationKeyCounts() {
+  return KeyCounts(*db_, "SELECT dup_key, count(*) FROM recommendation GROUP BY dup_key");
+}
+
+Result<std::unordered_map<std::string, int64_t>> Store::PledgeKeyCounts() {
+  return KeyCounts(*db_, "SELECT dup_key, count(*) FROM pledge GROUP BY dup_key");
+}
+
+Result<Recommendation> Store::GetRecommendation(int64_t id) {
+  const int64_t ids[] = {id};
+  auto recs = GetRecommendations(ids);
+  if (!recs.ok()) return recs.status();
+  if (recs->empty()) return Status::NotFound("no recommendation with id " + std::to_string(id));
+  return std::move(recs->front());
+}
+
+Result<std::vector<Recommendation>> Store::GetRecommendations(std::span<const int64_t> ids) {
+  std::vector<Recommendation> out;
+  constexpr size_t kChunk = 2000;
+  for (size_t begin = 0; begin < ids.size(); begin += kChunk) {
+    auto chunk = ids.subspan(begin, std::min(kChunk, ids.size() - begin));
+    const std::string json = JsonIds(chunk);
+    std::unordered_map<int64_t, Recommendation> by_id;
+    auto main = Cached(
+        "SELECT r.id, r.sur, r.session, r.cycle, r.text, r.response, r.response_raw, r.action, "
+        "r.sur_orgs, r.from_orgs, f.path, r.source_line, f.import_id, r.duplicate_of "
+        "FROM recommendation r JOIN source_file f ON f.id = r.source_file_id "
+        "WHERE r.id IN (SELECT value FROM json_each(?))");
+    if (!main.ok()) return main.status();
+    Statement& s = **main;
+    s.Bind(1, json);
+    while (true) {
+      auto row = s.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      Recommendation r;
+      r.id = s.Int(0);
+      r.sur = s.String(1);
+      r.session = static_cast<int>(s.Int(2));
+      r.cycle = static_cast<int>(s.Int(3));
+      r.text = s.String(4);
+      r.response = ParseResponseCode(s.Text(5)).value_or(Response::kOther);
+      r.response_raw = s.String(6);
+      if (!s.IsNull(7)) r.action = static_cast<int>(s.Int(7));
+      r.sur_orgs = s.String(8);
+      r.from_orgs = s.String(9);
+      r.provenance.source_file = s.String(10);
+      r.provenance.line = s.Int(11);
+      r.provenance.import_id = s.Int(12);
+      if (!s.IsNull(13)) r.duplicate_of = s.Int(13);
+      by_id.emplace(r.id, std::move(r));
+    }
+    s.Reset();
+    auto from = Cached(
+        "SELECT recommendation_id, coalesce(state, ''), raw_name FROM recommending_state "
+        "WHERE recommendation_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY recommendation_id, position");
+    if (!from.ok()) return from.status();
+    (*from)->Bind(1, json);
+    while (true) {
+      auto row = (*from)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      by_id[(*from)->Int(0)].from.push_back({(*from)->String(1), (*from)->String(2)});
+    }
+    (*from)->Reset();
+    auto themes = Cached(
+        "SELECT rt.recommendation_id, t.name FROM recommendation_theme rt "
+        "JOIN theme t ON t.id = rt.theme_id "
+        "WHERE rt.recommendation_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY rt.recommendation_id, t.name");
+    if (!themes.ok()) return themes.status();
+    (*themes)->Bind(1, json);
+    while (true) {
+      auto row = (*themes)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      by_id[(*themes)->Int(0)].themes.push_back((*themes)->String(1));
+    }
+    (*themes)->Reset();
+    auto sdgs = Cached(
+        "SELECT recommendation_id, goal, target FROM recommendation_sdg "
+        "WHERE recommendation_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY recommendation_id, goal, target");
+    if (!sdgs.ok()) return sdgs.status();
+    (*sdgs)->Bind(1, json);
+    while (true) {
+      auto row = (*sdgs)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      std::string target = (*sdgs)->String(2);
+      by_id[(*sdgs)->Int(0)].sdgs.push_back(target.empty() ? std::to_string((*sdgs)->Int(1))
+                                                           : target);
+    }
+    (*sdgs)->Reset();
+    for (int64_t id : chunk) {
+      auto it = by_id.find(id);
+      if (it != by_id.end() && it->second.id != 0) out.push_back(std::move(it->second));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> Store::ThemeNames() {
+  auto stmt = db_->Prepare("SELECT name FROM theme ORDER BY name");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::string> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(stmt->String(0));
+  }
+  return out;
+}
+
+}  // namespace openupr::store

@@ -1,0 +1,107 @@
+// The embedded system of record: one SQLite file (WAL, foreign keys, versioned schema).
+// All database access goes through this module. Open() creates or migrates the file and refuses
+// a file that is not an OpenUPR database or was written by a newer OpenUPR.
+//
+// A Store is used by one thread at a time; open one per thread for concurrent readers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+#include "store/schema.h"
+#include "store/sqlite.h"
+
+namespace openupr::store {
+
+enum class OpenMode {
+  kCreate,    // creates the file (and its folder) if missing; migrates an older file
+  kExisting,  // the file must exist (kNotFound otherwise); migrates an older file
+};
+
+// What one imported file was, as kept in the source_file table.
+struct SourceFileRecord {
+  int64_t id = 0;
+  int64_t import_id = 0;
+  std::string path;
+  std::string content_hash;
+  int64_t bytes = 0;
+  std::string format;
+  std::string encoding;
+  std::string line_ends;
+  int64_t rows = 0;             // data rows read
+  int64_t added = 0;            // rows stored
+  int64_t repeats = 0;          // stored rows that repeat an earlier row of the same import
+  int64_t already_present = 0;  // rows not stored because the database already had them
+  int64_t skipped = 0;          // rows skipped on request (unknown states)
+};
+
+struct Counts {
+  int64_t recommendations = 0;
+  int64_t supported = 0;
+  int64_t noted = 0;
+  int64_t other = 0;
+  int64_t pledges = 0;
+  int64_t imports = 0;
+  int64_t source_files = 0;
+  int64_t states_under_review = 0;
+  int64_t recommending_states = 0;
+};
+
+class Store {
+ public:
+  // Opens the database at path. Errors: kBadInput for a foreign, newer or damaged file, kIo if
+  // the file cannot be opened or created. migrations is replaceable for migration tests.
+  static Result<std::unique_ptr<Store>> Open(
+      const std::string& path, OpenMode mode = OpenMode::kCreate,
+      std::span<const Migration> migrations = BuiltinMigrations());
+
+  Database& db() { return *db_; }
+  int schema_version() const { return schema_version_; }
+  const std::string& path() const { return db_->path(); }
+
+  Result<Counts> GetCounts();
+
+  // --- Writes. The caller wraps them in one Transaction. ---
+  Result<int64_t> InsertImport(const std::string& tool, const std::string& options_json);
+  Result<std::optional<SourceFileRecord>> FindSourceFileByHash(const std::string& hash);
+  Result<int64_t> InsertSourceFile(const SourceFileRecord& file);
+  // Inserts a recommendation with its recommending states, themes and SDG links.
+  // dup_key: the duplicate key (see ingest). Returns the new id.
+  Result<int64_t> InsertRecommendation(const Recommendation& rec, const std::string& dup_key,
+                                       int64_t source_file_id);
+  Result<int64_t> InsertPledge(const Pledge& pledge, const std::string& dup_key,
+                               const std::string& orgs, int64_t source_file_id);
+  // How many stored recommendations (or pledges) carry each duplicate key.
+  Result<std::unordered_map<std::string, int64_t>> RecommendationKeyCounts();
+  Result<std::unordered_map<std::string, int64_t>> PledgeKeyCounts();
+
+  // --- Reads. ---
+  // kNotFound if there is no recommendation with this id.
+  Result<Recommendation> GetRecommendation(int64_t id);
+  // Loads the given recommendations, in the order of ids; unknown ids are left out.
+  Result<std::vector<Recommendation>> GetRecommendations(std::span<const int64_t> ids);
+  Result<std::vector<SourceFileRecord>> ListSourceFiles();
+  // Theme names, sorted.
+  Result<std::vector<std::string>> ThemeNames();
+
+ private:
+  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  Status Migrate(std::span<const Migration> migrations);
+  Status RefreshReferenceData();
+  Result<int64_t> ThemeId(const std::string& name);
+  Result<Statement*> Cached(const char* sql);
+
+  std::unique_ptr<Database> db_;
+  int schema_version_ = 0;
+  std::unordered_map<std::string, int64_t> theme_ids_;
+  std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+};
+
+}  // namespace openupr::store
