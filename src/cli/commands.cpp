@@ -259,8 +259,8 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
   if (!result.ok()) return Fail(common, result.status());
 
   auto row_json = [&](const analytics::StatsRow& r) {
-    json j;
-    for (size_t i = 0; i < req.by.size(); ++i) {
+    json j = json::object();
+    for (size_t i = 0; i < r.keys.size(); ++i) {  // the total row has no keys
       const std::string name(analytics::DimensionName(req.by[i]));
       if (req.by[i] == analytics::Dimension::kSession || req.by[i] == analytics::Dimension::kCycle)
         j[name] = std::stoll(r.keys[i]);

@@ -94,9 +94,15 @@ int LetterScore(std::string_view bytes, Encoding e) {
       continue;
     }
     if (!IsLetter(cp)) continue;
-    bool prev = i > 0 && std::isalpha(static_cast<unsigned char>(bytes[i - 1]));
-    bool next = i + 1 < bytes.size() && std::isalpha(static_cast<unsigned char>(bytes[i + 1]));
-    if (prev || next) ++score;
+    // Inside a word a letter is lower case unless its neighbours are upper case: "R?union" wants
+    // é (Windows-1252 0xE9), not È (Mac Roman 0xE9).
+    auto at = [&](size_t j) -> unsigned char { return j < bytes.size() ? bytes[j] : ' '; };
+    const unsigned char prev = i > 0 ? at(i - 1) : ' ', next = at(i + 1);
+    const bool consistent =
+        utf8proc_islower(cp) ? (std::islower(prev) || std::islower(next))
+                             : (std::isupper(prev) && !std::islower(next)) ||
+                                   (!std::isalpha(prev) && std::islower(next));
+    if (consistent) ++score;
   }
   return score;
 }

@@ -124,12 +124,13 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
                               std::to_string(rec.fields.size()));
       continue;
     }
-    auto field = [&](Column c) {
+    std::array<std::string, kColumnCount> values;
+    for (int c = 0; c < kColumnCount; ++c) {
       int n = 0;
-      std::string v = CollapseWhitespace(DecodeHtmlEntities(rec.fields[idx[c]], &n));
+      values[c] = CollapseWhitespace(DecodeHtmlEntities(rec.fields[idx[c]], &n));
       out.entities_decoded += n;
-      return v;
-    };
+    }
+    auto field = [&](Column c) -> const std::string& { return values[c]; };
     bool row_ok = true;
     bool row_unknown = false;
     auto note_unknown = [&](const std::string& name, Column c) {
@@ -187,7 +188,7 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
     // The source's regional groups must agree with the reference table.
     auto check_region = [&](const StateInfo* s, Column c) {
       if (!s) return;
-      const std::string g = field(c);
+      const std::string& g = field(c);
       auto region = ParseRegion(g);
       if (!region) {
         warning(rec.line, kColumnNames[c], "unknown regional group '" + g + "'");

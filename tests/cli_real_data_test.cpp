@@ -1,0 +1,186 @@
+// End-to-end runs of the openupr binary on the real UPR Info export in ../shared/data, with the
+// exact counts of its README.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace openupr {
+namespace {
+
+using nlohmann::json;
+using testing::RunCli;
+using testing::TempDir;
+using testing::UprFile;
+
+std::string AllSessionFiles() {
+  std::string s;
+  for (const char* f : {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv",
+                        "sessions-14-17.csv"})
+    s += " '" + UprFile(f) + "'";
+  return s;
+}
+
+class CliRealData : public ::testing::Test {
+ protected:
+  std::string Db() const { return "--db '" + dir_.File("upr.db") + "' "; }
+  testing::CliResult Run(const std::string& args) { return RunCli(Db() + args, dir_); }
+  json RunJson(const std::string& args, int expected_exit = 0) {
+    auto r = Run("--json " + args);
+    EXPECT_EQ(r.exit_code, expected_exit) << args << "\n" << r.out << r.err;
+    try {
+      return json::parse(r.out);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not JSON: " << r.out;
+      return json();
+    }
+  }
+  TempDir dir_;
+};
+
+TEST_F(CliRealData, ImportsTheExactRowCountsAndReportsRepeats) {
+  json r = RunJson("import" + AllSessionFiles() + " '" + UprFile("voluntary-pledges.csv") + "'");
+  ASSERT_EQ(r["status"], "ok");
+  const std::map<std::string, int> rows = {{"sessions-01-05.csv", 6094},
+                                           {"sessions-06-09.csv", 8343},
+                                           {"sessions-10-13.csv", 9047},
+                                           {"sessions-14-17.csv", 9598},
+                                           {"voluntary-pledges.csv", 947}};
+  int repeats = 0;
+  for (const auto& f : r["files"]) {
+    const std::string name = f["path"].get<std::string>().substr(
+        f["path"].get<std::string>().rfind('/') + 1);
+    SCOPED_TRACE(name);
+    EXPECT_EQ(f["rows"], rows.at(name));
+    EXPECT_EQ(f["added"], rows.at(name));  // every source row is kept
+    EXPECT_EQ(f["encoding"], "mac-roman");
+    EXPECT_EQ(f["line_ends"], "cr");
+    EXPECT_TRUE(f["errors"].empty());
+    if (name != "voluntary-pledges.csv") repeats += static_cast<int>(f["repeats"].size());
+  }
+  EXPECT_EQ(repeats, 4);  // 2 exact copies, 1 with other themes, 1 with a trailing space
+  EXPECT_EQ(r["added"], 33082 + 947);
+
+  json info = RunJson("info");
+  EXPECT_EQ(info["recommendations"], 33082);
+  EXPECT_EQ(info["supported"], 24378);
+  EXPECT_EQ(info["noted"], 8704);
+  EXPECT_EQ(info["pledges"], 947);
+
+  // Importing the same files again adds nothing and says so.
+  auto again = Run("import" + AllSessionFiles());
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already imported"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("the database is unchanged"), std::string::npos) << again.out;
+  EXPECT_EQ(RunJson("info")["recommendations"], 33082);
+}
+
+TEST_F(CliRealData, StatsAndSearchAnswerOnTheRealData) {
+  ASSERT_EQ(Run("import" + AllSessionFiles()).exit_code, 0);
+  json by_cycle = RunJson("stats --by cycle --sort key");
+  ASSERT_EQ(by_cycle["rows"].size(), 2u);
+  EXPECT_EQ(by_cycle["rows"][0]["cycle"], 1);
+  EXPECT_EQ(by_cycle["rows"][0]["count"], 6094 + 8343 + 9047 - 2128);  // sessions 1-12
+  EXPECT_EQ(by_cycle["rows"][1]["count"], 2128 + 9598);                // sessions 13-17
+  EXPECT_EQ(by_cycle["total"]["count"], 33082);
+  EXPECT_NEAR(by_cycle["total"]["supported_share"].get<double>(), 24378.0 / 33082, 1e-9);
+
+  json s = RunJson("search '\"death penalty\"' --sur USA --limit 3");
+  EXPECT_GT(s["total"].get<int>(), 0);
+  ASSERT_LE(s["results"].size(), 3u);
+  for (const auto& hit : s["results"]) {
+    EXPECT_EQ(hit["sur"]["iso3"], "USA");
+    EXPECT_NE(hit["snippet_html"].get<std::string>().find("<mark>"), std::string::npos);
+    std::string text = hit["text"];
+    for (auto& c : text) c = static_cast<char>(std::tolower(c));
+    EXPECT_NE(text.find("death penalty"), std::string::npos) << text;
+  }
+  // Mac Roman é decoded to UTF-8; accent-insensitive matching (Habre finds Habré).
+  json acc = RunJson("search 'Habre OR Gnassingbé OR majesté' --limit 50");
+  bool utf8 = false;
+  for (const auto& hit : acc["results"])
+    utf8 |= hit["text"].get<std::string>().find("\xC3") != std::string::npos;
+  EXPECT_TRUE(utf8);
+
+  json show = RunJson("show 1");
+  EXPECT_EQ(show["id"], 1);
+  EXPECT_EQ(show["source"]["line"], 2);
+  EXPECT_EQ(RunJson("show 999999", 4)["error"]["code"], "not found");
+}
+
+TEST_F(CliRealData, ExportWritesRfc4180CsvAndJson) {
+  ASSERT_EQ(Run("import '" + UprFile("sessions-01-05.csv") + "'").exit_code, 0);
+  auto csv = Run("export --format csv --sur AFG");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("id,sur,sur_name,", 0), 0u);
+  EXPECT_NE(csv.out.find("\r\n"), std::string::npos);
+  json j = RunJson("export --format json --sur AFG");
+  ASSERT_TRUE(j.is_array());
+  json st = RunJson("stats --sur AFG");
+  EXPECT_EQ(static_cast<int64_t>(j.size()), st["total"]["count"].get<int64_t>());
+  // Rows of the CSV (quoted fields may contain line breaks only as \r\n inside quotes: none here).
+  size_t lines = 0;
+  for (size_t p = 0; (p = csv.out.find("\r\n", p)) != std::string::npos; p += 2) ++lines;
+  EXPECT_EQ(lines, j.size() + 1);
+}
+
+TEST_F(CliRealData, AnotherEncodingOfAnExportImportsWithExactCounts) {
+  // The same export as another tool would write it: UTF-8 with BOM, CRLF line ends.
+  std::string bytes = testing::ReadAll(UprFile("sessions-10-13.csv"));
+  std::string converted = "\xEF\xBB\xBF";
+  for (unsigned char c : bytes) {
+    if (c == '\r') {
+      converted += "\r\n";
+    } else if (c == 0x8E) {
+      converted += "\xC3\xA9";  // é
+    } else if (c >= 0x80) {
+      converted += "?";
+    } else {
+      converted += static_cast<char>(c);
+    }
+  }
+  const std::string f = dir_.Write("other-export.csv", converted);
+  json r = RunJson("import '" + f + "'");
+  ASSERT_EQ(r["status"], "ok");
+  EXPECT_EQ(r["files"][0]["encoding"], "utf-8-bom");
+  EXPECT_EQ(r["files"][0]["line_ends"], "crlf");
+  EXPECT_EQ(r["files"][0]["rows"], 9047);
+  EXPECT_EQ(r["files"][0]["added"], 9047);
+}
+
+TEST_F(CliRealData, ACorruptedFileExitsWithBadInputAndChangesNothing) {
+  ASSERT_EQ(Run("import '" + UprFile("sessions-01-05.csv") + "'").exit_code, 0);
+  json before = RunJson("info");
+  // Truncate a real file inside a quoted field, and corrupt a session number in another.
+  std::string bytes = testing::ReadAll(UprFile("sessions-06-09.csv"));
+  const size_t cut = bytes.find(",\"", bytes.size() / 2);
+  const std::string truncated = dir_.Write("truncated.csv", bytes.substr(0, cut + 5));
+  auto r = Run("import '" + truncated + "' '" + UprFile("sessions-10-13.csv") + "'");
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("truncated.csv:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unterminated quote"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was imported"), std::string::npos) << r.err;
+  json after = RunJson("info");
+  EXPECT_EQ(after, before);
+}
+
+TEST_F(CliRealData, UsageErrorsAndHelp) {
+  auto help = Run("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("import"), std::string::npos);
+  auto sub_help = Run("search --help");
+  EXPECT_EQ(sub_help.exit_code, 0);
+  EXPECT_NE(sub_help.out.find("--from-region"), std::string::npos);
+  EXPECT_EQ(Run("frobnicate").exit_code, 2);
+  EXPECT_EQ(Run("search torture").exit_code, 4);  // no database yet
+  ASSERT_EQ(Run("import '" + UprFile("sessions-01-05.csv") + "'").exit_code, 0);
+  auto bad = Run("search torture --sur Atlantis");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--sur 'Atlantis'"), std::string::npos) << bad.err;
+  EXPECT_EQ(Run("search '\"unclosed'").exit_code, 2);
+  EXPECT_EQ(Run("stats --by planet").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace openupr

@@ -1,0 +1,100 @@
+// Encoding and line-end detection, decoding, and CSV reading with line numbers.
+#include <gtest/gtest.h>
+
+#include "ingest/csv_reader.h"
+#include "ingest/encoding.h"
+
+namespace openupr::ingest {
+namespace {
+
+TEST(Encoding, DetectsUtf8WithAndWithoutBom) {
+  EXPECT_EQ(DetectEncoding("plain ascii"), Encoding::kUtf8);
+  EXPECT_EQ(DetectEncoding("caf\xC3\xA9"), Encoding::kUtf8);
+  EXPECT_EQ(DetectEncoding("\xEF\xBB\xBF" "caf\xC3\xA9"), Encoding::kUtf8Bom);
+}
+
+TEST(Encoding, TellsMacRomanFromWindows1252) {
+  // "Réunion, Côte" in Mac Roman: é = 0x8E, ô = 0x99.
+  EXPECT_EQ(DetectEncoding("R\x8Eunion, C\x99te"), Encoding::kMacRoman);
+  // The same in Windows-1252: é = 0xE9, ô = 0xF4.
+  EXPECT_EQ(DetectEncoding("R\xE9union, C\xF4te"), Encoding::kWindows1252);
+  // 0x8D is undefined in Windows-1252 (ç in Mac Roman).
+  EXPECT_EQ(DetectEncoding("Fran\x8Dois"), Encoding::kMacRoman);
+}
+
+TEST(Encoding, DecodesToUtf8) {
+  auto mac = DecodeToUtf8("R\x8Eunion", Encoding::kMacRoman, "f.csv");
+  ASSERT_TRUE(mac.ok());
+  EXPECT_EQ(*mac, "R\xC3\xA9union");
+  auto win = DecodeToUtf8("R\xE9union \x93q\x94", Encoding::kWindows1252, "f.csv");
+  ASSERT_TRUE(win.ok());
+  EXPECT_EQ(*win, "R\xC3\xA9union \xE2\x80\x9Cq\xE2\x80\x9D");
+  auto bom = DecodeToUtf8("\xEF\xBB\xBFx", Encoding::kUtf8Bom, "f.csv");
+  ASSERT_TRUE(bom.ok());
+  EXPECT_EQ(*bom, "x");
+}
+
+TEST(Encoding, ForcedUtf8OnMacRomanNamesLineAndColumn) {
+  auto r = DecodeToUtf8("a,b\rR\x8Eunion", Encoding::kUtf8, "f.csv");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kBadInput);
+  EXPECT_NE(r.status().message().find("f.csv:2:2"), std::string::npos) << r.status().message();
+}
+
+TEST(Encoding, UndefinedWindows1252ByteIsAnError) {
+  auto r = DecodeToUtf8("ok\n\x81", Encoding::kWindows1252, "w.csv");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("w.csv:2:1"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("0x81"), std::string::npos);
+}
+
+TEST(LineEnds, DetectsEachKindAndMixtures) {
+  EXPECT_EQ(DetectLineEnds("a\rb\r"), LineEnds::kCr);
+  EXPECT_EQ(DetectLineEnds("a\nb\n"), LineEnds::kLf);
+  EXPECT_EQ(DetectLineEnds("a\r\nb\r\n"), LineEnds::kCrLf);
+  EXPECT_EQ(DetectLineEnds("a\r\nb\n"), LineEnds::kMixed);
+  EXPECT_EQ(DetectLineEnds("a"), LineEnds::kNone);
+}
+
+TEST(Csv, ReadsQuotedCommasQuotesAndEmbeddedLineBreaks) {
+  for (auto [eol, mode] : {std::pair{"\r", LineEnds::kCr}, std::pair{"\n", LineEnds::kLf},
+                           std::pair{"\r\n", LineEnds::kCrLf}}) {
+    const std::string text = std::string("h1,h2") + eol + "\"a, b\",\"say \"\"hi\"\"\"" + eol +
+                             "\"two" + eol + "lines\",x" + eol + "last,row";
+    auto rows = ReadCsv(text, mode, "t.csv");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    ASSERT_EQ(rows->size(), 4u);
+    EXPECT_EQ((*rows)[1].fields, (std::vector<std::string>{"a, b", "say \"hi\""}));
+    EXPECT_EQ((*rows)[1].line, 2);
+    EXPECT_EQ((*rows)[2].fields[0], std::string("two") + eol + "lines");
+    EXPECT_EQ((*rows)[2].line, 3);
+    EXPECT_EQ((*rows)[3].line, 5);  // after the record spanning lines 3-4
+    EXPECT_EQ((*rows)[3].fields, (std::vector<std::string>{"last", "row"}));
+  }
+}
+
+TEST(Csv, ForcedLineEndsLeaveOtherBreaksInTheData) {
+  // Forced CR: a LF is data, not a record end.
+  auto rows = ReadCsv("a,b\rc\nd,e\r", LineEnds::kCr, "t.csv");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].fields[0], "c\nd");
+}
+
+TEST(Csv, UnterminatedQuoteNamesTheLineWhereTheRecordStarts) {
+  auto rows = ReadCsv("h1,h2\nok,1\nbad,\"never closed\nmore\n", LineEnds::kLf, "u.csv");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), StatusCode::kBadInput);
+  const std::string& m = rows.status().message();
+  EXPECT_NE(m.find("u.csv:3: column 2"), std::string::npos) << m;
+  EXPECT_NE(m.find("unterminated quote"), std::string::npos) << m;
+}
+
+TEST(Csv, MalformedQuoteIsAnError) {
+  auto rows = ReadCsv("h\n\"a\"b,c\n", LineEnds::kLf, "m.csv");
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.status().message().find("m.csv:2"), std::string::npos) << rows.status().message();
+}
+
+}  // namespace
+}  // namespace openupr::ingest

@@ -1,0 +1,141 @@
+// The SQLite store: schema versioning and forward migrations, refusal of foreign, newer,
+// damaged and truncated files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "ingest/importer.h"
+#include "store/store.h"
+#include "test_util.h"
+
+namespace openupr::store {
+namespace {
+
+using testing::TempDir;
+
+TEST(Store, CreatesTheCurrentSchemaWithReferenceData) {
+  TempDir dir;
+  auto s = Store::Open(dir.File("sub/folder/db.sqlite"));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->schema_version(), BuiltinMigrations().back().version);
+  EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA user_version"), BuiltinMigrations().back().version);
+  EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA application_id"), kApplicationId);
+  EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM state"), 195);
+  EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM session"), 54);
+  EXPECT_EQ(*(*s)->db().QueryInt("SELECT cycle FROM session WHERE number = 27"), 3);
+  EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA foreign_keys"), 1);
+  auto mode = (*s)->db().Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok());
+  ASSERT_TRUE(*mode->Step());
+  EXPECT_EQ(mode->String(0), "wal");
+}
+
+TEST(Store, ExistingModeRefusesAMissingFile) {
+  TempDir dir;
+  auto s = Store::Open(dir.File("none.db"), OpenMode::kExisting);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("none.db")));
+}
+
+const Migration kV2Test = {2, "test: a follow-up table",
+                           "CREATE TABLE follow_up (id INTEGER PRIMARY KEY, note TEXT);"};
+
+TEST(Store, MigratesForwardAndKeepsData) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    auto s = Store::Open(path);
+    ASSERT_TRUE(s.ok());
+    auto r = ingest::ImportFiles(
+        **s,
+        {dir.Write("a.csv", std::string(testing::kHeader) +
+                                "\nChad,Africa,AU,Ratify the CAT,Chile,GRULAC,OAS,Accepted,5,T,6\n")},
+        {});
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  }
+  std::vector<Migration> v2(BuiltinMigrations().begin(), BuiltinMigrations().end());
+  v2.push_back(kV2Test);
+  {
+    auto s = Store::Open(path, OpenMode::kExisting, v2);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ((*s)->schema_version(), 2);
+    EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA user_version"), 2);
+    EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM recommendation"), 1);
+    EXPECT_TRUE((*s)->db().Exec("INSERT INTO follow_up(note) VALUES ('x')").ok());
+  }
+  // The version-1 program refuses the version-2 file and leaves it alone.
+  auto old = Store::Open(path);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.status().code(), StatusCode::kBadInput);
+  EXPECT_NE(old.status().message().find("newer"), std::string::npos) << old.status().message();
+}
+
+TEST(Store, AFailingMigrationChangesNothing) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  ASSERT_TRUE(Store::Open(path).ok());
+  std::vector<Migration> bad(BuiltinMigrations().begin(), BuiltinMigrations().end());
+  bad.push_back({2, "broken", "CREATE TABLE ok_table (x); CREATE TABLE recommendation (y);"});
+  auto s = Store::Open(path, OpenMode::kExisting, bad);
+  ASSERT_FALSE(s.ok());
+  auto again = Store::Open(path);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*(*again)->db().QueryInt("PRAGMA user_version"), 1);
+  EXPECT_EQ(*(*again)->db().QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'ok_table'"), 0);
+}
+
+TEST(Store, RefusesAForeignSqliteDatabase) {
+  TempDir dir;
+  const std::string path = dir.File("other.db");
+  {
+    auto db = Database::Open(path, true, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE accounts (id INTEGER)").ok());
+  }
+  auto s = Store::Open(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kBadInput);
+  EXPECT_NE(s.status().message().find("not an OpenUPR database"), std::string::npos);
+  auto db = Database::Open(path, false, false);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM sqlite_master"), 1);  // untouched
+}
+
+TEST(Store, RefusesAFileThatIsNotADatabase) {
+  TempDir dir;
+  const std::string path = dir.Write("notes.db", "To,To-Rgrp\nthis is a CSV file, not SQLite\n");
+  auto s = Store::Open(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kBadInput);
+  EXPECT_EQ(testing::ReadAll(path), "To,To-Rgrp\nthis is a CSV file, not SQLite\n");
+}
+
+TEST(Store, ATruncatedDatabaseIsReportedAsBadInput) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    auto s = Store::Open(path);
+    ASSERT_TRUE(s.ok());
+    std::string csv = testing::kHeader;
+    for (int i = 0; i < 3000; ++i)
+      csv += "\nChad,Africa,AU,Recommendation number " + std::to_string(i) +
+             " on the protection of human rights defenders,Chile,GRULAC,OAS,Accepted,5,T,6";
+    ASSERT_TRUE(ingest::ImportFiles(**s, {dir.Write("a.csv", csv)}, {}).status.ok());
+    ASSERT_TRUE((*s)->db().Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  }
+  const auto size = std::filesystem::file_size(path);
+  ASSERT_GT(size, 100000u);
+  std::filesystem::resize_file(path, size / 2);
+  auto s = Store::Open(path, OpenMode::kExisting);
+  Status st = s.ok() ? s.value()->GetCounts().status() : s.status();
+  if (st.ok() && s.ok()) {
+    auto recs = s.value()->db().QueryInt("SELECT sum(length(text)) FROM recommendation");
+    st = recs.status();
+  }
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kBadInput) << st.ToString();
+}
+
+}  // namespace
+}  // namespace openupr::store
