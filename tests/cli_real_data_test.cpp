@@ -180,6 +180,10 @@ TEST_F(CliRealData, UsageErrorsAndHelp) {
   EXPECT_NE(bad.err.find("--sur 'Atlantis'"), std::string::npos) << bad.err;
   EXPECT_EQ(Run("search '\"unclosed'").exit_code, 2);
   EXPECT_EQ(Run("stats --by planet").exit_code, 2);
+  // Filters take one value each: the query may follow them; errors honour --json.
+  EXPECT_EQ(Run("search --sur FRA torture").exit_code, 0);
+  json err = RunJson("search x --sur Narnia", 2);
+  EXPECT_EQ(err["error"]["code"], "invalid argument");
 }
 
 }  // namespace

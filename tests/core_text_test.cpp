@@ -96,6 +96,8 @@ TEST(Filters, ParsesEveryFieldAndRejectsBadValues) {
   EXPECT_TRUE(AddFilterValue(f, "session", "10-12").ok());
   EXPECT_TRUE(AddFilterValue(f, "region", "WEOG").ok());
   EXPECT_TRUE(AddFilterValue(f, "action", "unknown,5").ok());
+  EXPECT_TRUE(AddFilterValue(f, "theme", "Death penalty, Torture").ok());
+  EXPECT_EQ(f.themes, (std::vector<std::string>{"Death penalty", "Torture"}));
   EXPECT_EQ(f.sur, (std::vector<std::string>{"CHN", "FRA", "DEU"}));
   EXPECT_EQ(f.from, (std::vector<std::string>{"KOR"}));
   EXPECT_EQ(f.sessions, (std::vector<int>{10, 11, 12}));

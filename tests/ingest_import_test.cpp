@@ -196,16 +196,33 @@ TEST_F(ImportTest, RowsAlreadyInTheDatabaseAreNotDoubled) {
   EXPECT_EQ(Counts().recommendations, 3);
 }
 
+TEST_F(ImportTest, ARepeatOfARowFromAnEarlierImportPointsToIt) {
+  ASSERT_TRUE(Import({dir_.Write("a.csv", Csv({kRowA}))}).status.ok());
+  // Another export with the same row twice: one is already present, the other repeats #1.
+  ImportReport r = Import({dir_.Write("b.csv", Csv({kRowA, kRowA}, "\n"))});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.files[0].already_present, 1);
+  EXPECT_EQ(r.files[0].added, 1);
+  ASSERT_EQ(r.files[0].repeats.size(), 1u);
+  EXPECT_TRUE(r.files[0].repeats[0].earlier_import);
+  auto rec = store_->GetRecommendation(2);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->duplicate_of, 1);
+}
+
 TEST_F(ImportTest, VoluntaryPledgesGoToTheirOwnTable) {
   const std::string pledge =
       "Albania,EEG,\"OIC, OIF\",Albania pledges to implement the Roma strategy,Albania,EEG,"
       "\"OIC, OIF\",Voluntary Pledge,5,Minorities,19";
-  ImportReport r = Import({dir_.Write("p.csv", Csv({pledge, kRowA}))});
+  ImportReport r = Import({dir_.Write("p.csv", Csv({pledge, kRowA, pledge}))});
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-  EXPECT_EQ(r.files[0].pledges, 1);
+  EXPECT_EQ(r.files[0].pledges, 2);
+  ASSERT_EQ(r.files[0].repeats.size(), 1u);
+  EXPECT_TRUE(r.files[0].repeats[0].pledge);
+  EXPECT_EQ(*store_->db().QueryInt("SELECT duplicate_of FROM pledge WHERE id = 2"), 1);
   EXPECT_EQ(r.files[0].recommendations, 1);
   auto c = Counts();
-  EXPECT_EQ(c.pledges, 1);
+  EXPECT_EQ(c.pledges, 2);
   EXPECT_EQ(c.recommendations, 1);
 }
 

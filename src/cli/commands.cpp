@@ -87,6 +87,7 @@ json FileReportJson(const ingest::FileReport& f) {
                        {"repeats", r.first_location},
                        {"first_id", r.first_id},
                        {"differs", r.differs},
+                       {"earlier_import", r.earlier_import},
                        {"kind", r.pledge ? "pledge" : "recommendation"}});
   j["repeats"] = repeats;
   json errors = json::array(), warnings = json::array(), unknown = json::array();
@@ -102,21 +103,17 @@ json FileReportJson(const ingest::FileReport& f) {
 
 }  // namespace
 
-bool FilterOptions::Build(Filters& filters) const {
+Status FilterOptions::Build(Filters& filters) const {
   const std::pair<const char*, const std::vector<std::string>*> fields[] = {
       {"sur", &sur},         {"from", &from},   {"region", &region},
       {"from-region", &from_region}, {"session", &session}, {"cycle", &cycle},
       {"response", &response}, {"action", &action}, {"theme", &theme}};
   for (const auto& [name, values] : fields) {
     for (const std::string& v : *values) {
-      Status st = AddFilterValue(filters, name, v);
-      if (!st.ok()) {
-        std::cerr << "openupr: " << st.message() << '\n';
-        return false;
-      }
+      OPENUPR_RETURN_IF_ERROR(AddFilterValue(filters, name, v));
     }
   }
-  return true;
+  return Status::Ok();
 }
 
 int RunImport(const CommonOptions& common, const ImportArgs& args) {
@@ -134,6 +131,9 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
       return Fail(common, Status::InvalidArgument("--line-ends '" + args.line_ends +
                                                   "': expected auto, cr, lf or crlf"));
   }
+  if (args.format != "auto" && args.format != ingest::kUprInfoFormat)
+    return Fail(common, Status::InvalidArgument("--format '" + args.format +
+                                                "': expected auto or upr-info"));
   options.format = args.format;
   options.skip_unknown_states = args.skip_unknown_states;
   ProgressBar bar("importing", !common.quiet && !common.json && StderrIsTerminal());
@@ -193,7 +193,7 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
       }
       if (f.entities_decoded) std::cout << "; " << f.entities_decoded << " HTML entities decoded";
     } else {
-      std::cout << "not read";
+      std::cout << "could not be read as CSV";
     }
     std::cout << '\n';
     for (size_t i = 0; i < f.repeats.size() && i < kShow; ++i) {
@@ -203,7 +203,10 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
       std::cout << "  repeat: " << f.path << ":" << r.line << " repeats " << r.first_location
                 << (r.pledge ? " (same state, session and text" :
                                " (same state under review, recommending state, session and text")
-                << (diff.empty() ? "; an exact copy" : "; differs in " + diff) << ")\n";
+                << (r.earlier_import ? ""
+                    : diff.empty()   ? "; response, action and themes equal"
+                                     : "; differs in " + diff)
+                << ")\n";
     }
     if (f.repeats.size() > kShow)
       std::cout << "  ... and " << f.repeats.size() - kShow << " more repeats (--json lists all)\n";
@@ -248,7 +251,7 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
                               "response, action or theme"));
     req.by.push_back(*d);
   }
-  if (!args.filters.Build(req.filters)) return kExitUsage;
+  if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
   req.query = args.query;
   req.sort_by_key = args.sort == "key";
   req.limit = args.limit;
@@ -324,7 +327,7 @@ int RunSearch(const CommonOptions& common, const SearchArgs& args) {
   req.query = args.query;
   req.limit = args.limit;
   req.offset = args.offset;
-  if (!args.filters.Build(req.filters)) return kExitUsage;
+  if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
   if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
@@ -416,7 +419,7 @@ int RunShow(const CommonOptions& common, int64_t id) {
 int RunExport(const CommonOptions& common, const ExportArgs& args) {
   search::SearchRequest req;
   req.query = args.query;
-  if (!args.filters.Build(req.filters)) return kExitUsage;
+  if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
   if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);

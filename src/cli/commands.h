@@ -18,8 +18,8 @@ struct CommonOptions {
 // Raw filter option values as given (each may be repeated / comma-separated).
 struct FilterOptions {
   std::vector<std::string> sur, from, region, from_region, session, cycle, response, action, theme;
-  // Fills filters, or prints the error and returns false.
-  bool Build(Filters& filters) const;
+  // Fills filters; kInvalidArgument names the option and value.
+  Status Build(Filters& filters) const;
 };
 
 struct ImportArgs {

@@ -14,20 +14,20 @@ using openupr::cli::FilterOptions;
 
 void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
   const char* group = "Filters (repeatable; a list may be comma-separated)";
-  cmd->add_option("--sur", f.sur, "State under review: ISO3 code or name")->group(group);
-  cmd->add_option("--from", f.from, "Recommending state: ISO3 code or name")->group(group);
+  cmd->add_option("--sur", f.sur, "State under review: ISO3 code or name")->group(group)->allow_extra_args(false);
+  cmd->add_option("--from", f.from, "Recommending state: ISO3 code or name")->group(group)->allow_extra_args(false);
   cmd->add_option("--region", f.region,
                   "Regional group of the state under review: african, asia-pacific, "
                   "eastern-european, grulac, weog")
-      ->group(group);
+      ->group(group)->allow_extra_args(false);
   cmd->add_option("--from-region", f.from_region, "Regional group of the recommending state")
-      ->group(group);
+      ->group(group)->allow_extra_args(false);
   cmd->add_option("--session", f.session, "UPR session number or range, e.g. 5 or 10-13")
-      ->group(group);
-  cmd->add_option("--cycle", f.cycle, "UPR cycle 1-4")->group(group);
-  cmd->add_option("--response", f.response, "supported, noted or other")->group(group);
-  cmd->add_option("--action", f.action, "Action category 1-5 or unknown")->group(group);
-  cmd->add_option("--theme", f.theme, "Theme name, e.g. \"Death penalty\"")->group(group);
+      ->group(group)->allow_extra_args(false);
+  cmd->add_option("--cycle", f.cycle, "UPR cycle 1-4")->group(group)->allow_extra_args(false);
+  cmd->add_option("--response", f.response, "supported, noted or other")->group(group)->allow_extra_args(false);
+  cmd->add_option("--action", f.action, "Action category 1-5 or unknown")->group(group)->allow_extra_args(false);
+  cmd->add_option("--theme", f.theme, "Theme name, e.g. \"Death penalty\"")->group(group)->allow_extra_args(false);
 }
 
 }  // namespace
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
       ->add_option("--by", stats_args.by,
                    "Dimensions: sur, from, region (of the state under review), from-region, "
                    "session, cycle, response, action, theme")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   stats_cmd->add_option("-Q,--query", stats_args.query, "Only recommendations matching this text");
   stats_cmd->add_option("--sort", stats_args.sort, "count (descending) or key")
       ->check(CLI::IsMember({"count", "key"}))
@@ -87,8 +88,8 @@ int main(int argc, char** argv) {
       "search",
       "Full-text search with stemming: words, \"phrases\", prefix*, AND, OR, NOT, ( )");
   search_cmd->add_option("query", search_args.query, "The query (empty: every record)");
-  search_cmd->add_option("--limit", search_args.limit, "Results to show")
-      ->check(CLI::PositiveNumber)
+  search_cmd->add_option("--limit", search_args.limit, "Results to show (1-100000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}))
       ->capture_default_str();
   search_cmd->add_option("--offset", search_args.offset, "Skip this many results")
       ->check(CLI::NonNegativeNumber);

@@ -84,8 +84,9 @@ bool Filters::empty() const {
 Status AddFilterValue(Filters& filters, std::string_view field, std::string_view value) {
   // A whole value first ("Korea, Republic of"), then as a comma-separated list.
   if (value.find(',') == std::string_view::npos) return AddOne(filters, field, value);
+  // Theme names never contain commas; any other value is first tried whole.
   Filters trial = filters;
-  if (AddOne(trial, field, CollapseWhitespace(value)).ok()) {
+  if (field != "theme" && AddOne(trial, field, CollapseWhitespace(value)).ok()) {
     filters = std::move(trial);
     return Status::Ok();
   }

@@ -71,6 +71,7 @@ struct Pledge {
   ActionCategory action;
   std::vector<std::string> themes;
   Provenance provenance;
+  std::optional<int64_t> duplicate_of;  // an earlier pledge with the same key
 };
 
 }  // namespace openupr

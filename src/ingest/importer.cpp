@@ -40,6 +40,7 @@ struct KeyState {
   std::string first_response;
   ActionCategory first_action;
   std::vector<std::string> first_themes;
+  bool earlier = false;  // the first row was stored by an earlier import (fields not compared)
 };
 
 struct ParsedInput {
@@ -209,8 +210,16 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   auto pledge_counts = store.PledgeKeyCounts();
   if (!pledge_counts.ok()) return finish(pledge_counts.status());
   std::unordered_map<std::string, KeyState> rec_keys, pledge_keys;
-  for (auto& [k, n] : *rec_counts) rec_keys[k].in_db = n;
-  for (auto& [k, n] : *pledge_counts) pledge_keys[k].in_db = n;
+  for (const auto* counts : {&*rec_counts, &*pledge_counts}) {
+    auto& keys = counts == &*rec_counts ? rec_keys : pledge_keys;
+    for (const auto& [k, info] : *counts) {
+      KeyState& ks = keys[k];
+      ks.in_db = info.count;
+      ks.first_id = info.first_id;
+      ks.first_location = "#" + std::to_string(info.first_id) + " (an earlier import)";
+      ks.earlier = true;
+    }
+  }
 
   for (size_t fi = 0; fi < inputs.size(); ++fi) {
     ParsedInput& in = inputs[fi];
@@ -240,10 +249,13 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       }
       if (ks.first_id == 0) return 0;
       std::vector<std::string> differs;
-      if (response != ks.first_response) differs.emplace_back("response");
-      if (action != ks.first_action) differs.emplace_back("action");
-      if (themes != ks.first_themes) differs.emplace_back("themes");
-      fr.repeats.push_back({fr.path, line, ks.first_id, ks.first_location, differs, pledge});
+      if (!ks.earlier) {
+        if (response != ks.first_response) differs.emplace_back("response");
+        if (action != ks.first_action) differs.emplace_back("action");
+        if (themes != ks.first_themes) differs.emplace_back("themes");
+      }
+      fr.repeats.push_back(
+          {fr.path, line, ks.first_id, ks.first_location, differs, pledge, ks.earlier});
       return ks.first_id;
     };
     const size_t n_rec = in.parsed.recommendations.size();
@@ -271,6 +283,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       const std::string key = PledgeKey(p);
       const int64_t c = classify(pledge_keys, key, p.provenance.line, "", p.action, p.themes, true);
       if (c < 0) continue;
+      if (c > 0) p.duplicate_of = c;
       auto id = store.InsertPledge(p, key, in.parsed.pledge_orgs[i], *sf_id);
       if (!id.ok()) return finish(id.status());
       ++fr.added;

@@ -35,6 +35,7 @@ struct Repeat {
   // Fields that differ from the first row ("response", "action", "themes"); empty = exact copy.
   std::vector<std::string> differs;
   bool pledge = false;
+  bool earlier_import = false;  // repeats a row stored by an earlier import (not compared)
 };
 
 struct FileReport {

@@ -71,6 +71,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 }  // namespace
 
 std::string ImportIssue::ToString() const {
+  if (line == 0 && column.empty()) return message;  // the message names its own place
   std::string s = file;
   if (line > 0) s += ":" + std::to_string(line);
   s += ": ";

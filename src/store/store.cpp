@@ -300,11 +300,12 @@ Result<int64_t> Store::InsertPledge(const Pledge& p, const std::string& dup_key,
                                     const std::string& orgs, int64_t source_file_id) {
   auto stmt = Cached(
       "INSERT INTO pledge(state, session, cycle, text, dup_key, action, orgs, source_file_id, "
-      "source_line) VALUES (?,?,?,?,?,?,?,?,?)");
+      "source_line, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.status();
   Statement& s = **stmt;
   s.Bind(1, p.state).Bind(2, p.session).Bind(3, p.cycle).Bind(4, p.text).Bind(5, dup_key);
   s.Bind(6, p.action).Bind(7, orgs).Bind(8, source_file_id).Bind(9, p.provenance.line);
+  s.Bind(10, p.duplicate_of);
   OPENUPR_RETURN_IF_ERROR(s.Run());
   const int64_t id = sqlite3_last_insert_rowid(db_->handle());
   auto theme = Cached("INSERT OR IGNORE INTO pledge_theme(pledge_id, theme_id) VALUES (?,?)");
@@ -319,26 +320,28 @@ Result<int64_t> Store::InsertPledge(const Pledge& p, const std::string& dup_key,
 }
 
 namespace {
-Result<std::unordered_map<std::string, int64_t>> KeyCounts(Database& db, const char* sql) {
-  std::unordered_map<std::string, int64_t> out;
+Result<std::unordered_map<std::string, Store::KeyInfo>> KeyCounts(Database& db,
+                                                                   const char* sql) {
+  std::unordered_map<std::string, Store::KeyInfo> out;
   auto stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   while (true) {
     auto row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.emplace(stmt->String(0), stmt->Int(1));
+    out.emplace(stmt->String(0), Store::KeyInfo{stmt->Int(1), stmt->Int(2)});
   }
   return out;
 }
 }  // namespace
 
-Result<std::unordered_map<std::string, int64_t>> Store::RecommendationKeyCounts() {
-  return KeyCounts(*db_, "SELECT dup_key, count(*) FROM recommendation GROUP BY dup_key");
+Result<std::unordered_map<std::string, Store::KeyInfo>> Store::RecommendationKeyCounts() {
+  return KeyCounts(*db_,
+                   "SELECT dup_key, count(*), min(id) FROM recommendation GROUP BY dup_key");
 }
 
-Result<std::unordered_map<std::string, int64_t>> Store::PledgeKeyCounts() {
-  return KeyCounts(*db_, "SELECT dup_key, count(*) FROM pledge GROUP BY dup_key");
+Result<std::unordered_map<std::string, Store::KeyInfo>> Store::PledgeKeyCounts() {
+  return KeyCounts(*db_, "SELECT dup_key, count(*), min(id) FROM pledge GROUP BY dup_key");
 }
 
 Result<Recommendation> Store::GetRecommendation(int64_t id) {

@@ -78,9 +78,14 @@ class Store {
                                        int64_t source_file_id);
   Result<int64_t> InsertPledge(const Pledge& pledge, const std::string& dup_key,
                                const std::string& orgs, int64_t source_file_id);
-  // How many stored recommendations (or pledges) carry each duplicate key.
-  Result<std::unordered_map<std::string, int64_t>> RecommendationKeyCounts();
-  Result<std::unordered_map<std::string, int64_t>> PledgeKeyCounts();
+  // For each duplicate key: how many stored recommendations (or pledges) carry it, and the
+  // smallest id among them.
+  struct KeyInfo {
+    int64_t count = 0;
+    int64_t first_id = 0;
+  };
+  Result<std::unordered_map<std::string, KeyInfo>> RecommendationKeyCounts();
+  Result<std::unordered_map<std::string, KeyInfo>> PledgeKeyCounts();
 
   // --- Reads. ---
   // kNotFound if there is no recommendation with this id.
