@@ -18,6 +18,8 @@ TEST(Encoding, TellsMacRomanFromWindows1252) {
   EXPECT_EQ(DetectEncoding("R\x8Eunion, C\x99te"), Encoding::kMacRoman);
   // The same in Windows-1252: é = 0xE9, ô = 0xF4.
   EXPECT_EQ(DetectEncoding("R\xE9union, C\xF4te"), Encoding::kWindows1252);
+  // Curly apostrophes and quotes are Windows-1252 punctuation (í, ì, î in Mac Roman).
+  EXPECT_EQ(DetectEncoding("the women\x92s rights, \x93quoted\x94"), Encoding::kWindows1252);
   // 0x8D is undefined in Windows-1252 (ç in Mac Roman).
   EXPECT_EQ(DetectEncoding("Fran\x8Dois"), Encoding::kMacRoman);
 }

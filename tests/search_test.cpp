@@ -165,7 +165,8 @@ TEST(Query, ErrorsNameThePosition) {
                {"a )", "unexpected ')' at position 3"},
                {"NOT b a", "NOT must follow"},
                {"a OR NOT b", "NOT cannot stand alone"},
-               {"*", "'*' at position 1"}};
+               {"*", "'*' at position 1"},
+               {"torture ...", "'...' has no letters or digits"}};
   for (const auto& c : cases) {
     auto q = ParseQuery(c.q);
     ASSERT_FALSE(q.ok()) << c.q;

@@ -30,6 +30,24 @@ TEST(Store, CreatesTheCurrentSchemaWithReferenceData) {
   EXPECT_EQ(mode->String(0), "wal");
 }
 
+TEST(Store, RefreshesReferenceDataWhenTheProgramsTableChanged) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    auto s = Store::Open(path);
+    ASSERT_TRUE(s.ok());
+    // As if an older program had written other reference facts.
+    ASSERT_TRUE((*s)->db().Exec("UPDATE state SET region = 'weog' WHERE iso3 = 'CHN'").ok());
+    ASSERT_TRUE((*s)->db().Exec("UPDATE meta SET value = 'old' WHERE key = 'reference_digest'").ok());
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  ASSERT_TRUE(s.ok());
+  auto region = (*s)->db().Prepare("SELECT region FROM state WHERE iso3 = 'CHN'");
+  ASSERT_TRUE(region.ok());
+  ASSERT_TRUE(*region->Step());
+  EXPECT_EQ(region->String(0), "asia-pacific");
+}
+
 TEST(Store, ExistingModeRefusesAMissingFile) {
   TempDir dir;
   auto s = Store::Open(dir.File("none.db"), OpenMode::kExisting);

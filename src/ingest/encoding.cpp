@@ -93,11 +93,22 @@ int LetterScore(std::string_view bytes, Encoding e) {
       score -= 100;
       continue;
     }
-    if (!IsLetter(cp)) continue;
-    // Inside a word a letter is lower case unless its neighbours are upper case: "R?union" wants
-    // é (Windows-1252 0xE9), not È (Mac Roman 0xE9).
     auto at = [&](size_t j) -> unsigned char { return j < bytes.size() ? bytes[j] : ' '; };
     const unsigned char prev = i > 0 ? at(i - 1) : ' ', next = at(i + 1);
+    if (!IsLetter(cp)) {
+      // Typographic punctuation where text puts it: "women’s" (Windows-1252 0x92; Mac Roman
+      // reads í there, a letter, so this counts double), “quoted”.
+      if (cp == 0x2019 && std::isalpha(prev) && std::isalpha(next)) {
+        score += 2;
+      } else if ((cp == 0x201C || cp == 0x2018) && !std::isalpha(prev) && std::isalnum(next)) {
+        ++score;
+      } else if (cp == 0x201D && std::isalnum(prev) && !std::isalpha(next)) {
+        ++score;
+      }
+      continue;
+    }
+    // Inside a word a letter is lower case unless its neighbours are upper case: "R?union" wants
+    // é (Windows-1252 0xE9), not È (Mac Roman 0xE9).
     const bool consistent =
         utf8proc_islower(cp) ? (std::islower(prev) || std::islower(next))
                              : (std::isupper(prev) && !std::islower(next)) ||

@@ -2,8 +2,12 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace openupr::search {
 namespace {
+
+bool HasTerms(const std::string& text);
 
 struct Token {
   enum class Kind { kWord, kPhrase, kAnd, kOr, kNot, kOpen, kClose, kEnd };
@@ -157,6 +161,9 @@ class Parser {
       return inner;
     }
     if (tok.kind == Token::Kind::kWord || tok.kind == Token::Kind::kPhrase) {
+      if (!HasTerms(tok.text))
+        return Error("'" + tok.text + "' has no letters or digits",
+                     "a word to search for (punctuation is not indexed)");
       auto n = std::make_unique<QueryNode>();
       if (tok.kind == Token::Kind::kWord) {
         n->kind = QueryNode::Kind::kTerm;
@@ -185,6 +192,17 @@ class Parser {
   std::vector<Token> t_;
   size_t i_ = 0;
 };
+
+// True if text holds at least one searchable term (letters or digits).
+bool HasTerms(const std::string& text) {
+  thread_local Tokenizer tokenizer(/*stem=*/false);
+  bool found = false;
+  tokenizer.Tokenize(text, [&found](std::string_view, size_t, size_t) {
+    found = true;
+    return false;
+  });
+  return found;
+}
 
 std::string Quote(const std::string& s) {
   std::string out = "\"";

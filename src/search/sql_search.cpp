@@ -61,7 +61,7 @@ Result<SearchResponse> SqlSearch(store::Store& store, const SearchRequest& req) 
                  marks + ", '…', 32)" + from + " ORDER BY bm25(recommendation_fts), r.id" + limit;
   }
   auto run_error = [&](const Status& st) -> Status {
-    // FTS5 reports query syntax it cannot take (e.g. a word that is only punctuation).
+    // Whatever FTS5 still refuses is the query's fault, not ours.
     if (!match.empty() && st.code() == StatusCode::kInternal)
       return Status::InvalidArgument("query '" + req.query + "' cannot be searched: " +
                                      st.message());

@@ -3,10 +3,17 @@
 namespace openupr::store {
 namespace {
 
-// Version 1: states and sessions (reference data, filled by the store on creation), imports
+// Version 1: meta (key/value facts about the file, e.g. the digest of the reference data it
+// holds), states and sessions (reference data, refreshed by the store when the program's
+// table changes), imports
 // with their source files, recommendations with recommending states, themes and SDG links,
 // voluntary pledges, and the full-text index over recommendation texts.
 constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE state (
   iso3      TEXT PRIMARY KEY,
   iso2      TEXT NOT NULL,

@@ -70,7 +70,6 @@ Status Store::Migrate(std::span<const Migration> migrations) {
     return Status::BadInput(d.path() + ": database schema version " + std::to_string(*version) +
                             " is newer than this openupr supports (" + std::to_string(latest) +
                             "); use a newer openupr");
-  bool applied = false;
   for (const Migration& m : migrations) {
     if (m.version <= *version) continue;
     auto tx = Transaction::Begin(d);
@@ -83,11 +82,26 @@ Status Store::Migrate(std::span<const Migration> migrations) {
     OPENUPR_RETURN_IF_ERROR(
         d.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
     OPENUPR_RETURN_IF_ERROR((*tx)->Commit());
-    applied = true;
   }
   schema_version_ = latest;
-  if (applied) return RefreshReferenceData();
-  return Status::Ok();
+  // The state and session tables mirror this program's reference table: refresh them when it
+  // changed (e.g. a corrected name or alias), so region filters never read stale groups.
+  auto stored = d.Prepare("SELECT value FROM meta WHERE key = 'reference_digest'");
+  if (!stored.ok()) return stored.status();
+  auto row = stored->Step();
+  if (!row.ok()) return row.status();
+  if (*row && stored->Text(0) == ReferenceDigest()) return Status::Ok();
+  return RefreshReferenceData();
+}
+
+std::string Store::ReferenceDigest() {
+  std::string all;
+  for (const StateInfo& s : AllStates()) {
+    all += std::string(s.iso3) + s.iso2 + s.m49 + s.un_name + std::string(RegionCode(s.region)) +
+           (s.un_member ? "1" : "0") + "\n";
+  }
+  for (int s = kFirstSession; s <= kLastKnownSession; ++s) all += std::to_string(CycleOfSession(s));
+  return std::to_string(std::hash<std::string>{}(all));
 }
 
 Status Store::RefreshReferenceData() {
@@ -109,6 +123,12 @@ Status Store::RefreshReferenceData() {
     ses->Bind(1, s).Bind(2, CycleOfSession(s));
     OPENUPR_RETURN_IF_ERROR(ses->Run());
   }
+  auto meta = db_->Prepare(
+      "INSERT INTO meta(key, value) VALUES ('reference_digest', ?) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!meta.ok()) return meta.status();
+  meta->Bind(1, ReferenceDigest());
+  OPENUPR_RETURN_IF_ERROR(meta->Run());
   return (*tx)->Commit();
 }
 

@@ -100,6 +100,7 @@ class Store {
   explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status Migrate(std::span<const Migration> migrations);
   Status RefreshReferenceData();
+  static std::string ReferenceDigest();
   Result<int64_t> ThemeId(const std::string& name);
   Result<Statement*> Cached(const char* sql);
 
