@@ -156,6 +156,7 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
               {"repeats", report.repeats},
               {"bytes", report.bytes},
               {"seconds", report.seconds},
+              {"parse_seconds", report.parse_seconds},
               {"mb_per_second", mbps},
               {"files", files}};
     if (!report.status.ok())

@@ -69,7 +69,8 @@ struct ImportReport {
   int64_t added = 0;
   int64_t already_present = 0;
   int64_t repeats = 0;
-  double seconds = 0;
+  double seconds = 0;        // the whole command
+  double parse_seconds = 0;  // reading, hashing, decoding and parsing
   uint64_t bytes = 0;
 };
 
