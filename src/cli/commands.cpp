@@ -64,7 +64,8 @@ json FileReportJson(const ingest::FileReport& f) {
   json j = {{"path", f.path}, {"bytes", f.bytes}, {"content_hash", f.content_hash}};
   if (f.previous) {
     j["unchanged"] = true;
-    j["previous_import_id"] = f.previous->import_id;
+    // import_id 0: the same bytes came earlier in this very command.
+    j["previous_import_id"] = f.previous->import_id ? json(f.previous->import_id) : json(nullptr);
     j["previous_path"] = f.previous->path;
     return j;
   }
