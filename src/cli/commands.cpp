@@ -132,11 +132,10 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
       return Fail(common, Status::InvalidArgument("--line-ends '" + args.line_ends +
                                                   "': expected auto, cr, lf or crlf"));
   }
-  if (args.format != "auto" && args.format != ingest::kUprInfoFormat)
-    return Fail(common, Status::InvalidArgument("--format '" + args.format +
-                                                "': expected auto or upr-info"));
   options.format = args.format;
   options.skip_unknown_states = args.skip_unknown_states;
+  // Checked before the database is opened, so that a bad option creates no file.
+  if (Status st = ingest::ValidateImportOptions(options); !st.ok()) return Fail(common, st);
   ProgressBar bar("importing", !common.quiet && !common.json && StderrIsTerminal());
   options.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
 

@@ -13,21 +13,23 @@ namespace {
 using openupr::cli::FilterOptions;
 
 void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
-  const char* group = "Filters (repeatable; a list may be comma-separated)";
-  cmd->add_option("--sur", f.sur, "State under review: ISO3 code or name")->group(group)->allow_extra_args(false);
-  cmd->add_option("--from", f.from, "Recommending state: ISO3 code or name")->group(group)->allow_extra_args(false);
-  cmd->add_option("--region", f.region,
-                  "Regional group of the state under review: african, asia-pacific, "
-                  "eastern-european, grulac, weog")
-      ->group(group)->allow_extra_args(false);
-  cmd->add_option("--from-region", f.from_region, "Regional group of the recommending state")
-      ->group(group)->allow_extra_args(false);
-  cmd->add_option("--session", f.session, "UPR session number or range, e.g. 5 or 10-13")
-      ->group(group)->allow_extra_args(false);
-  cmd->add_option("--cycle", f.cycle, "UPR cycle 1-4")->group(group)->allow_extra_args(false);
-  cmd->add_option("--response", f.response, "supported, noted or other")->group(group)->allow_extra_args(false);
-  cmd->add_option("--action", f.action, "Action category 1-5 or unknown")->group(group)->allow_extra_args(false);
-  cmd->add_option("--theme", f.theme, "Theme name, e.g. \"Death penalty\"")->group(group)->allow_extra_args(false);
+  // One value per occurrence, so that "search --sur FRA torture" keeps torture as the query.
+  auto add = [cmd](const char* name, std::vector<std::string>& values, const char* help) {
+    cmd->add_option(name, values, help)
+        ->group("Filters (repeatable; a list may be comma-separated)")
+        ->allow_extra_args(false);
+  };
+  add("--sur", f.sur, "State under review: ISO3 code or name");
+  add("--from", f.from, "Recommending state: ISO3 code or name");
+  add("--region", f.region,
+      "Regional group of the state under review: african, asia-pacific, eastern-european, "
+      "grulac, weog");
+  add("--from-region", f.from_region, "Regional group of the recommending state");
+  add("--session", f.session, "UPR session number or range, e.g. 5 or 10-13");
+  add("--cycle", f.cycle, "UPR cycle 1-4");
+  add("--response", f.response, "supported, noted or other");
+  add("--action", f.action, "Action category 1-5 or unknown");
+  add("--theme", f.theme, "Theme name, e.g. \"Death penalty\"");
 }
 
 }  // namespace

@@ -55,8 +55,7 @@ size_t LineEnd(std::string_view text, size_t pos, LineEnds mode) {
 }  // namespace
 
 Result<std::vector<CsvRecord>> ReadCsv(std::string_view text, LineEnds line_ends,
-                                       const std::string& file_label,
-                                       const std::function<void(size_t)>& progress) {
+                                       const std::string& file_label) {
   std::vector<CsvRecord> records;
   csv_parser parser;
   if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
@@ -75,7 +74,6 @@ Result<std::vector<CsvRecord>> ReadCsv(std::string_view text, LineEnds line_ends
   ParseState st{&records, {}, 0};
   int64_t line = 0;
   size_t pos = 0;
-  size_t last_progress = 0;
   auto fail = [&](const std::string& what) -> Status {
     const size_t column = st.current.fields.size() + 1;
     csv_free(&parser);
@@ -96,15 +94,10 @@ Result<std::vector<CsvRecord>> ReadCsv(std::string_view text, LineEnds line_ends
       return fail(std::string("CSV parser: ") + csv_strerror(err));
     }
     pos = end;
-    if (progress && pos - last_progress > (1u << 20)) {
-      progress(pos);
-      last_progress = pos;
-    }
   }
   if (csv_fini(&parser, OnField, OnRow, &st) != 0)
     return fail("quoted field is never closed (unterminated quote) before the end of the file");
   csv_free(&parser);
-  if (progress) progress(text.size());
   return records;
 }
 

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +19,8 @@ struct CsvRecord {
 };
 
 // Parses all of text (UTF-8). Returns kBadInput naming file:line and the column for a quote
-// that is never closed or a malformed quoted field. progress(bytes_done) is called now and then.
+// that is never closed or a malformed quoted field.
 Result<std::vector<CsvRecord>> ReadCsv(std::string_view text, LineEnds line_ends,
-                                       const std::string& file_label,
-                                       const std::function<void(size_t)>& progress = nullptr);
+                                       const std::string& file_label);
 
 }  // namespace openupr::ingest

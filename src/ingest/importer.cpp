@@ -50,9 +50,6 @@ struct ParsedInput {
   std::vector<std::string> pledge_keys;
 };
 
-}  // namespace
-
-namespace {
 // Keys are stored as a 128-bit BLAKE2b digest: the folded text would double the table's size.
 std::string Digest(const std::string& key) {
   unsigned char hash[16];
@@ -62,10 +59,6 @@ std::string Digest(const std::string& key) {
   sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
   return hex;
 }
-}  // namespace
-
-namespace {
-
 // Detects, decodes, reads and parses one file into in (report, parsed rows and their keys).
 void ParseOne(ParsedInput& in, const std::string& bytes, const ImportOptions& options) {
   FileReport& fr = in.report;
@@ -107,6 +100,12 @@ void ParseOne(ParsedInput& in, const std::string& bytes, const ImportOptions& op
 
 }  // namespace
 
+Status ValidateImportOptions(const ImportOptions& options) {
+  if (options.format != "auto" && options.format != kUprInfoFormat)
+    return Status::InvalidArgument("--format '" + options.format + "': expected auto or upr-info");
+  return Status::Ok();
+}
+
 std::string RecommendationKey(const Recommendation& rec) {
   std::string key = rec.sur + "|";
   for (size_t i = 0; i < rec.from.size(); ++i) {
@@ -131,9 +130,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     return report;
   };
   if (sodium_init() < 0) return finish(Status::Internal("libsodium failed to initialise"));
-  if (options.format != "auto" && options.format != kUprInfoFormat)
-    return finish(Status::InvalidArgument("unknown format '" + options.format +
-                                          "'; expected auto or upr-info"));
+  if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
 
   // Phase 1: read and parse every file; nothing is written.
   std::vector<std::string> contents;
@@ -210,16 +207,18 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   auto pledge_counts = store.PledgeKeyCounts();
   if (!pledge_counts.ok()) return finish(pledge_counts.status());
   std::unordered_map<std::string, KeyState> rec_keys, pledge_keys;
-  for (const auto* counts : {&*rec_counts, &*pledge_counts}) {
-    auto& keys = counts == &*rec_counts ? rec_keys : pledge_keys;
-    for (const auto& [k, info] : *counts) {
+  // Keys already stored count as present; their first row is what later copies repeat.
+  auto seed = [](std::unordered_map<std::string, KeyState>& keys, const auto& counts) {
+    for (const auto& [k, info] : counts) {
       KeyState& ks = keys[k];
       ks.in_db = info.count;
       ks.first_id = info.first_id;
       ks.first_location = "#" + std::to_string(info.first_id) + " (an earlier import)";
       ks.earlier = true;
     }
-  }
+  };
+  seed(rec_keys, *rec_counts);
+  seed(pledge_keys, *pledge_counts);
 
   for (size_t fi = 0; fi < inputs.size(); ++fi) {
     ParsedInput& in = inputs[fi];

@@ -32,7 +32,8 @@ struct Repeat {
   int64_t line = 0;
   int64_t first_id = 0;         // the recommendation or pledge it repeats
   std::string first_location;   // file:line of that one
-  // Fields that differ from the first row ("response", "action", "themes"); empty = exact copy.
+  // Fields that differ from the first row ("response", "action", "themes"); empty when these
+  // agree (other columns are not compared) or when the first row is from an earlier import.
   std::vector<std::string> differs;
   bool pledge = false;
   bool earlier_import = false;  // repeats a row stored by an earlier import (not compared)
@@ -73,6 +74,9 @@ struct ImportReport {
   double parse_seconds = 0;  // reading, hashing, decoding and parsing
   uint64_t bytes = 0;
 };
+
+// kInvalidArgument if an option cannot be used (an unknown format), before anything is opened.
+Status ValidateImportOptions(const ImportOptions& options);
 
 // Imports the files in one transaction. The report is complete also when status is not ok:
 // kBadInput names each file:line problem (the database is unchanged), kIo a file that cannot be
