@@ -56,8 +56,9 @@ TEST(Store, ExistingModeRefusesAMissingFile) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("none.db")));
 }
 
-const Migration kV2Test = {2, "test: a follow-up table",
-                           "CREATE TABLE follow_up (id INTEGER PRIMARY KEY, note TEXT);"};
+const int kLatest = BuiltinMigrations().back().version;
+const Migration kNextTest = {kLatest + 1, "test: a follow-up table",
+                             "CREATE TABLE follow_up (id INTEGER PRIMARY KEY, note TEXT);"};
 
 TEST(Store, MigratesForwardAndKeepsData) {
   TempDir dir;
@@ -73,16 +74,16 @@ TEST(Store, MigratesForwardAndKeepsData) {
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   }
   std::vector<Migration> v2(BuiltinMigrations().begin(), BuiltinMigrations().end());
-  v2.push_back(kV2Test);
+  v2.push_back(kNextTest);
   {
     auto s = Store::Open(path, OpenMode::kExisting, v2);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    EXPECT_EQ((*s)->schema_version(), 2);
-    EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA user_version"), 2);
+    EXPECT_EQ((*s)->schema_version(), kLatest + 1);
+    EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA user_version"), kLatest + 1);
     EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM recommendation"), 1);
     EXPECT_TRUE((*s)->db().Exec("INSERT INTO follow_up(note) VALUES ('x')").ok());
   }
-  // The version-1 program refuses the version-2 file and leaves it alone.
+  // This program refuses the newer file and leaves it alone.
   auto old = Store::Open(path);
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.status().code(), StatusCode::kBadInput);
@@ -94,13 +95,101 @@ TEST(Store, AFailingMigrationChangesNothing) {
   const std::string path = dir.File("db");
   ASSERT_TRUE(Store::Open(path).ok());
   std::vector<Migration> bad(BuiltinMigrations().begin(), BuiltinMigrations().end());
-  bad.push_back({2, "broken", "CREATE TABLE ok_table (x); CREATE TABLE recommendation (y);"});
+  bad.push_back(
+      {kLatest + 1, "broken", "CREATE TABLE ok_table (x); CREATE TABLE recommendation (y);"});
   auto s = Store::Open(path, OpenMode::kExisting, bad);
   ASSERT_FALSE(s.ok());
   auto again = Store::Open(path);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(*(*again)->db().QueryInt("PRAGMA user_version"), 1);
+  EXPECT_EQ(*(*again)->db().QueryInt("PRAGMA user_version"), kLatest);
   EXPECT_EQ(*(*again)->db().QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'ok_table'"), 0);
+}
+
+std::string OneRow(const std::string& sur, const std::string& text) {
+  return "\n" + sur + ",,," + text + ",France,WEOG,,Accepted,4,Torture,6";
+}
+
+int64_t FtsIntegrityErrors(Store& s) {
+  return s.db()
+                 .Exec("INSERT INTO recommendation_fts(recommendation_fts, rank) "
+                       "VALUES ('integrity-check', 1)")
+                 .ok()
+             ? 0
+             : 1;
+}
+
+int64_t FtsMatches(Store& s, const std::string& term) {
+  auto stmt = s.db().Prepare(
+      "SELECT count(*) FROM recommendation_fts WHERE recommendation_fts MATCH ?");
+  EXPECT_TRUE(stmt.ok());
+  stmt->Bind(1, term);
+  EXPECT_TRUE(*stmt->Step());
+  return stmt->Int(0);
+}
+
+TEST(Store, TheFullTextIndexIsFilledOnDemandAfterImports) {
+  TempDir dir;
+  auto s = Store::Open(dir.File("db"));
+  ASSERT_TRUE(s.ok());
+  Store& st = **s;
+  auto r = ingest::ImportFiles(
+      st, {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "Ratify the CAT") +
+                                  OneRow("Chile", "End torture"))},
+      {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  // The import wrote the record only.
+  EXPECT_EQ(*st.FullTextIndexedThrough(), 0);
+  EXPECT_EQ(FtsMatches(st, "torture"), 0);
+  EXPECT_EQ(*st.EnsureFullTextIndex(), 2);
+  EXPECT_EQ(*st.FullTextIndexedThrough(), 2);
+  EXPECT_EQ(FtsMatches(st, "torture"), 1);
+  EXPECT_EQ(*st.EnsureFullTextIndex(), 0);  // current: nothing to do
+
+  r = ingest::ImportFiles(
+      st, {dir.Write("b.csv", std::string(testing::kHeader) + OneRow("Cuba", "Prevent torture"))},
+      {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(FtsMatches(st, "torture"), 1);
+  EXPECT_EQ(*st.EnsureFullTextIndex(), 1);
+  EXPECT_EQ(FtsMatches(st, "torture"), 2);
+  EXPECT_EQ(FtsIntegrityErrors(st), 0);
+
+  // Deleting or editing a row the index does not hold yet must not touch the index.
+  r = ingest::ImportFiles(
+      st, {dir.Write("c.csv", std::string(testing::kHeader) + OneRow("Chad", "Torture again") +
+                                  OneRow("Chile", "More torture"))},
+      {});
+  ASSERT_TRUE(r.status.ok());
+  ASSERT_TRUE(st.db().Exec("DELETE FROM recommendation WHERE id = 4").ok());
+  ASSERT_TRUE(st.db().Exec("UPDATE recommendation SET text = 'Stop torture' WHERE id = 1").ok());
+  // (An integrity check here would fail: the index is behind the content table by design.)
+  EXPECT_EQ(*st.EnsureFullTextIndex(), 1);  // of ids 4 and 5, 5 remains to index
+  EXPECT_EQ(FtsMatches(st, "torture"), 4);  // 1 (edited), 2, 3, 5
+  EXPECT_EQ(FtsIntegrityErrors(st), 0);
+}
+
+TEST(Store, MigratingAVersion1FileKeepsItsFullTextIndex) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    // A version-1 file: its full-text index held every row.
+    auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(1));
+    ASSERT_TRUE(s.ok());
+    auto r = ingest::ImportFiles(
+        **s, {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture"))},
+        {});
+    ASSERT_TRUE(r.status.ok());
+    ASSERT_TRUE((*s)->db().Exec("INSERT INTO recommendation_fts(recommendation_fts) "
+                                "VALUES ('rebuild')").ok());
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(*(*s)->FullTextIndexedThrough(), 1);
+  EXPECT_EQ(*(*s)->EnsureFullTextIndex(), 0);
+  EXPECT_EQ(FtsMatches(**s, "torture"), 1);
+  ASSERT_TRUE((*s)->db().Exec("DELETE FROM recommendation WHERE id = 1").ok());
+  EXPECT_EQ(FtsMatches(**s, "torture"), 0);  // the delete trigger still runs for indexed rows
+  EXPECT_EQ(FtsIntegrityErrors(**s), 0);
 }
 
 TEST(Store, RefusesAForeignSqliteDatabase) {

@@ -78,6 +78,8 @@ Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
   std::string where = cond.sql;
   std::string match;
   if (parsed->root) {
+    auto indexed = store.EnsureFullTextIndex();
+    if (!indexed.ok()) return indexed.status();
     match = search::ToFts5(*parsed->root);
     where = std::string("r.id ") + (parsed->negated_only() ? "NOT " : "") +
             "IN (SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?) AND " +

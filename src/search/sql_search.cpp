@@ -33,6 +33,10 @@ Status ValidateFilters(store::Store& store, Filters& filters) {
 Result<SearchResponse> SqlSearch(store::Store& store, const SearchRequest& req) {
   auto parsed = ParseQuery(req.query);
   if (!parsed.ok()) return parsed.status();
+  if (parsed->root) {
+    auto indexed = store.EnsureFullTextIndex();
+    if (!indexed.ok()) return indexed.status();
+  }
   const store::SqlCondition cond = store::FilterCondition(req.filters);
   const std::string limit = " LIMIT " + std::to_string(req.limit > 0 ? req.limit : -1) +
                             " OFFSET " + std::to_string(std::max<int64_t>(req.offset, 0));

@@ -129,9 +129,32 @@ CREATE TRIGGER recommendation_fts_update AFTER UPDATE OF text ON recommendation 
 END;
 )sql";
 
+// Version 2: the full-text index is filled outside the import transaction (imports only write
+// the record; Store::EnsureFullTextIndex brings the index up to date before a full-text query).
+// meta 'fts_indexed_through' is the highest recommendation id in the index; the delete and
+// update triggers only touch rows the index holds (FTS5 must never be told to delete a row it
+// never indexed).
+constexpr const char* kSchemaV2 = R"sql(
+DROP TRIGGER recommendation_fts_delete;
+DROP TRIGGER recommendation_fts_update;
+CREATE TRIGGER recommendation_fts_delete AFTER DELETE ON recommendation
+WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_indexed_through') BEGIN
+  INSERT INTO recommendation_fts(recommendation_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER recommendation_fts_update AFTER UPDATE OF text ON recommendation
+WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_indexed_through') BEGIN
+  INSERT INTO recommendation_fts(recommendation_fts, rowid, text) VALUES ('delete', old.id, old.text);
+  INSERT INTO recommendation_fts(rowid, text) VALUES (new.id, new.text);
+END;
+INSERT INTO meta(key, value)
+  VALUES ('fts_indexed_through', (SELECT coalesce(max(id), 0) FROM recommendation))
+  ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
+    {2, "full-text index maintained outside imports (meta fts_indexed_through)", kSchemaV2},
 };
 
 }  // namespace

@@ -87,6 +87,14 @@ class Store {
   Result<std::unordered_map<std::string, KeyInfo>> RecommendationKeyCounts();
   Result<std::unordered_map<std::string, KeyInfo>> PledgeKeyCounts();
 
+  // Brings the full-text index (recommendation_fts, used by the SQL search backend) up to date
+  // with the recommendations: imports only write the record, so the index is filled here, in
+  // its own transaction, before a full-text query. Returns the number of rows indexed (0 when
+  // already current). Safe against other processes doing the same.
+  Result<int64_t> EnsureFullTextIndex();
+  // The highest recommendation id the full-text index holds (0: none).
+  Result<int64_t> FullTextIndexedThrough();
+
   // --- Reads. ---
   // kNotFound if there is no recommendation with this id.
   Result<Recommendation> GetRecommendation(int64_t id);
