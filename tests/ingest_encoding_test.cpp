@@ -3,6 +3,8 @@
 
 #include "ingest/csv_reader.h"
 #include "ingest/encoding.h"
+#include "core/text.h"
+#include "test_util.h"
 
 namespace openupr::ingest {
 namespace {
@@ -96,6 +98,38 @@ TEST(Csv, MalformedQuoteIsAnError) {
   auto rows = ReadCsv("h\n\"a\"b,c\n", LineEnds::kLf, "m.csv");
   ASSERT_FALSE(rows.ok());
   EXPECT_NE(rows.status().message().find("m.csv:2"), std::string::npos) << rows.status().message();
+}
+
+}  // namespace
+}  // namespace openupr::ingest
+
+namespace openupr::ingest {
+namespace {
+
+// The duplicate key's fast ASCII path must agree with the tokenizer on every real text (stored
+// keys of earlier imports depend on it).
+TEST(DuplicateKey, FastPathAgreesWithTheTokenizerOnTheRealData) {
+  int64_t texts = 0;
+  for (const char* name : {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv",
+                           "sessions-14-17.csv", "voluntary-pledges.csv"}) {
+    const std::string path = openupr::testing::UprFile(name);
+    const std::string bytes = openupr::testing::ReadAll(path);
+    auto text = DecodeToUtf8(bytes, DetectEncoding(bytes), path);
+    ASSERT_TRUE(text.ok()) << text.status().ToString();
+    auto records = ReadCsv(*text, DetectLineEnds(bytes), path);
+    ASSERT_TRUE(records.ok()) << records.status().ToString();
+    for (size_t i = 1; i < records->size(); ++i) {
+      for (const std::string& field : (*records)[i].fields) {
+        ASSERT_EQ(TextKey(field), internal::TextKeyByTokenizer(field)) << path << ": " << field;
+        ++texts;
+      }
+    }
+  }
+  EXPECT_GT(texts, 300000);
+  for (const char* s : {"Women's rights", "'quoted' words'", "a''b", "x-y_z 12.5%", "", "  ",
+                        "O'Neil's", "end'", "Ratify the CAT."}) {
+    EXPECT_EQ(TextKey(s), internal::TextKeyByTokenizer(s)) << s;
+  }
 }
 
 }  // namespace

@@ -116,7 +116,37 @@ std::string CollapseWhitespace(std::string_view text) {
   return out;
 }
 
+namespace {
+bool IsAsciiAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+}  // namespace
+
 std::string TextKey(std::string_view text) {
+  if (!IsAscii(text)) return internal::TextKeyByTokenizer(text);
+  // The tokenizer's rules for ASCII, in one pass without allocations per word (imports compute
+  // this key for every row): runs of letters and digits, lower-cased, an apostrophe kept only
+  // between two of them, joined by one space. A test checks it against the tokenizer.
+  std::string out;
+  out.reserve(text.size());
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (IsAsciiAlnum(c)) {
+      if (!in_word && !out.empty()) out += ' ';
+      out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+      in_word = true;
+    } else if (c == '\'' && in_word && i + 1 < text.size() &&
+               IsAsciiAlnum(static_cast<unsigned char>(text[i + 1]))) {
+      out += '\'';
+    } else {
+      in_word = false;
+    }
+  }
+  return out;
+}
+
+std::string internal::TextKeyByTokenizer(std::string_view text) {
   std::string out;
   Tokenizer tokenizer(/*stem=*/false);
   tokenizer.Tokenize(text, [&out](std::string_view term, size_t, size_t) {

@@ -29,6 +29,10 @@ std::string CollapseWhitespace(std::string_view text);
 // The key under which two recommendation texts count as the same: folded, punctuation dropped,
 // words separated by one space ("Ratify the CAT." == "ratify the CAT").
 std::string TextKey(std::string_view text);
+namespace internal {
+// TextKey through the general tokenizer (TextKey takes a faster path for ASCII text); for tests.
+std::string TextKeyByTokenizer(std::string_view text);
+}  // namespace internal
 
 // Splits text into terms: runs of letters and digits (Unicode categories L and N), with an
 // apostrophe between letters kept inside the word. Each term is folded and, if stemming is on,

@@ -206,13 +206,24 @@ Result<std::string> DecodeToUtf8(std::string_view bytes, Encoding encoding,
   iconv_t cd = iconv_open("UTF-8", IconvName(encoding));
   if (cd == reinterpret_cast<iconv_t>(-1))
     return Status::Internal(std::string("iconv has no converter for ") + IconvName(encoding));
-  std::string out(bytes.size() * 3 + 16, '\0');
+  // Converted in chunks through a small buffer: sizing the output for the worst case (3 bytes
+  // per input byte) would zero-fill and fault in three times the file's size.
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 8);
   char* in = const_cast<char*>(bytes.data());
   size_t in_left = bytes.size();
-  char* op = out.data();
-  size_t out_left = out.size();
-  size_t rc = iconv(cd, &in, &in_left, &op, &out_left);
-  const int err = errno;
+  size_t rc = 0;
+  int err = 0;
+  char buf[65536];
+  while (in_left > 0) {
+    char* op = buf;
+    size_t out_left = sizeof(buf);
+    rc = iconv(cd, &in, &in_left, &op, &out_left);
+    err = errno;
+    out.append(buf, sizeof(buf) - out_left);
+    if (rc == static_cast<size_t>(-1) && err != E2BIG) break;
+    rc = 0;
+  }
   iconv_close(cd);
   if (rc == static_cast<size_t>(-1)) {
     size_t offset = bytes.size() - in_left;
@@ -226,7 +237,6 @@ Result<std::string> DecodeToUtf8(std::string_view bytes, Encoding encoding,
                             }() +
                             " is not defined in " + std::string(EncodingName(encoding)));
   }
-  out.resize(out.size() - out_left);
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <future>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -10,17 +12,26 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "store/bulk_writer.h"
 
 namespace openupr::ingest {
 namespace {
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Status::Io(path + ": cannot open the file for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::Io(path + ": read error");
-  return ss.str();
+  const std::streamoff size = in.tellg();
+  if (size < 0) {  // not a regular file (a pipe): read it as a stream
+    in.clear();
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) return Status::Io(path + ": read error");
+    return ss.str();
+  }
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), size)) return Status::Io(path + ": read error");
+  return bytes;
 }
 
 std::string ContentHash(std::string_view bytes) {
@@ -32,18 +43,22 @@ std::string ContentHash(std::string_view bytes) {
   return std::string("blake2b:") + hex;
 }
 
+// What an import knows about one duplicate key. Pointers refer to parsed rows, which live until
+// the import ends.
 struct KeyState {
   int64_t in_db = 0;     // stored by earlier imports
   int64_t matched = 0;   // rows of this import matched against in_db
   int64_t first_id = 0;  // first stored row with this key
-  std::string first_location;
-  std::string first_response;
+  // The first row, when this import stored it (null: an earlier import did; not compared).
+  const std::string* first_path = nullptr;
+  int64_t first_line = 0;
+  const std::string* first_response = nullptr;
   ActionCategory first_action;
-  std::vector<std::string> first_themes;
-  bool earlier = false;  // the first row was stored by an earlier import (fields not compared)
+  const std::vector<std::string>* first_themes = nullptr;
 };
 
 struct ParsedInput {
+  double seconds = 0;  // time spent parsing
   FileReport report;
   ParsedFile parsed;
   std::vector<std::string> rec_keys;  // parallel to parsed.recommendations
@@ -60,7 +75,7 @@ std::string Digest(const std::string& key) {
   return hex;
 }
 // Detects, decodes, reads and parses one file into in (report, parsed rows and their keys).
-void ParseOne(ParsedInput& in, const std::string& bytes, const ImportOptions& options) {
+void ParseOneUntimed(ParsedInput& in, const std::string& bytes, const ImportOptions& options) {
   FileReport& fr = in.report;
   auto fail = [&fr](int64_t line, std::string message) {
     fr.errors.push_back({ImportIssue::Severity::kError, fr.path, line, "", std::move(message)});
@@ -98,6 +113,12 @@ void ParseOne(ParsedInput& in, const std::string& bytes, const ImportOptions& op
   for (const auto& p : in.parsed.pledges) in.pledge_keys.push_back(PledgeKey(p));
 }
 
+void ParseOne(ParsedInput& in, const std::string& bytes, const ImportOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ParseOneUntimed(in, bytes, options);
+  in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 }  // namespace
 
 Status ValidateImportOptions(const ImportOptions& options) {
@@ -132,7 +153,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   if (sodium_init() < 0) return finish(Status::Internal("libsodium failed to initialise"));
   if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
 
-  // Phase 1: read and parse every file; nothing is written.
+  // Read and hash every file: one seen before is not parsed again.
   std::vector<std::string> contents;
   uint64_t total = 0;
   for (const std::string& path : paths) {
@@ -168,31 +189,34 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     hash_in_command.emplace(fr.content_hash, fr.path);
     to_parse.push_back(i);
   }
-  // (Parsing the files on two threads was measured: no faster, the allocator contends.)
-  uint64_t done = 0;
-  for (size_t i : to_parse) {
-    ParseOne(inputs[i], contents[i], options);
-    done += contents[i].size();
-    progress(done);
+  if (to_parse.empty()) {
+    for (auto& in : inputs) report.files.push_back(in.report);
+    return finish(Status::Ok());
   }
-  bool fatal = false;
-  for (const auto& in : inputs) fatal |= !in.report.errors.empty();
-  report.parse_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (auto& in : inputs) report.files.push_back(in.report);
-  if (fatal) {
-    size_t n = 0;
-    for (const auto& f : report.files) n += f.errors.size();
-    return finish(Status::BadInput(std::to_string(n) +
-                                   " error(s) in the input; nothing was imported"));
-  }
-  bool any_new = false;
-  for (const auto& in : inputs) any_new |= !in.report.previous.has_value();
-  if (!any_new) return finish(Status::Ok());
 
-  // Phase 2: one transaction for the whole command.
+  // Parsing runs on a second thread, file by file, while this one writes the files already
+  // parsed: the import takes about as long as the slower of the two instead of their sum. A
+  // fatal error in any file rolls the whole transaction back, so nothing is kept.
+  std::vector<std::promise<void>> parsed(to_parse.size());
+  std::vector<std::future<void>> parsed_futures;
+  for (auto& p : parsed) parsed_futures.push_back(p.get_future());
+  std::jthread parser([&] {
+    for (size_t k = 0; k < to_parse.size(); ++k) {
+      ParseOne(inputs[to_parse[k]], contents[to_parse[k]], options);
+      std::string().swap(contents[to_parse[k]]);  // hashed and parsed: no longer needed
+      parsed[k].set_value();
+    }
+  });
+  auto wait_all = [&] {
+    for (auto& f : parsed_futures)
+      if (f.valid()) f.wait();
+  };
+
   auto tx = store::Transaction::Begin(store.db());
-  if (!tx.ok()) return finish(tx.status());
+  if (!tx.ok()) {
+    wait_all();
+    return finish(tx.status());
+  }
   nlohmann::json opts = {
       {"format", options.format},
       {"encoding", options.encoding ? std::string(EncodingName(*options.encoding)) : "auto"},
@@ -200,30 +224,52 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       {"skip_unknown_states", options.skip_unknown_states},
       {"files", paths}};
   auto import_id = store.InsertImport("openupr import", opts.dump());
-  if (!import_id.ok()) return finish(import_id.status());
-
   auto rec_counts = store.RecommendationKeyCounts();
-  if (!rec_counts.ok()) return finish(rec_counts.status());
   auto pledge_counts = store.PledgeKeyCounts();
-  if (!pledge_counts.ok()) return finish(pledge_counts.status());
-  std::unordered_map<std::string, KeyState> rec_keys, pledge_keys;
+  if (!import_id.ok() || !rec_counts.ok() || !pledge_counts.ok()) {
+    wait_all();
+    return finish(!import_id.ok() ? import_id.status()
+                  : !rec_counts.ok() ? rec_counts.status() : pledge_counts.status());
+  }
+  // Keys are looked up as views of strings that outlive the maps: the stored keys in the count
+  // maps, this import's keys in its parsed inputs.
+  std::unordered_map<std::string_view, KeyState> rec_keys, pledge_keys;
+  rec_keys.reserve(rec_counts->size() + total / 200);  // a row takes 200+ bytes
   // Keys already stored count as present; their first row is what later copies repeat.
-  auto seed = [](std::unordered_map<std::string, KeyState>& keys, const auto& counts) {
+  auto seed = [](std::unordered_map<std::string_view, KeyState>& keys, const auto& counts) {
     for (const auto& [k, info] : counts) {
       KeyState& ks = keys[k];
       ks.in_db = info.count;
       ks.first_id = info.first_id;
-      ks.first_location = "#" + std::to_string(info.first_id) + " (an earlier import)";
-      ks.earlier = true;
     }
   };
   seed(rec_keys, *rec_counts);
   seed(pledge_keys, *pledge_counts);
 
-  for (size_t fi = 0; fi < inputs.size(); ++fi) {
-    ParsedInput& in = inputs[fi];
-    FileReport& fr = report.files[fi];
-    if (fr.previous) continue;
+  std::unique_ptr<store::RecommendationWriter> writer;
+  uint64_t done = 0;
+  bool fatal = false;
+  Status write_error;
+  for (size_t k = 0; k < to_parse.size(); ++k) {
+    parsed_futures[k].wait();
+    ParsedInput& in = inputs[to_parse[k]];
+    report.parse_seconds += in.seconds;
+    done += in.report.bytes;
+    progress(done);
+    fatal |= !in.report.errors.empty();
+    if (fatal || !write_error.ok()) continue;  // keep waiting: every file's errors are reported
+    FileReport& fr = in.report;
+    if (!writer) {
+      // The first file's rows stand for the command's size: a large first file means a bulk
+      // load, where rebuilding the indexes afterwards is cheaper.
+      auto w = store::RecommendationWriter::Begin(
+          store, static_cast<int64_t>(in.parsed.recommendations.size() * to_parse.size()));
+      if (!w.ok()) {
+        write_error = w.status();
+        continue;
+      }
+      writer = std::move(w).value();
+    }
     store::SourceFileRecord sf;
     sf.import_id = *import_id;
     sf.path = fr.path;
@@ -234,79 +280,112 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     sf.line_ends = std::string(LineEndsName(fr.line_ends));
     sf.rows = fr.rows;
     auto sf_id = store.InsertSourceFile(sf);
-    if (!sf_id.ok()) return finish(sf_id.status());
+    if (!sf_id.ok()) {
+      write_error = sf_id.status();
+      continue;
+    }
 
     // Returns the id to mark as repeated, 0 if new, -1 if already present.
-    auto classify = [&](std::unordered_map<std::string, KeyState>& keys, const std::string& key,
-                        int64_t line, const std::string& response, ActionCategory action,
-                        const std::vector<std::string>& themes, bool pledge) -> int64_t {
-      KeyState& ks = keys[key];
+    auto classify = [&](KeyState& ks, int64_t line, const std::string& response,
+                        ActionCategory action, const std::vector<std::string>& themes,
+                        bool pledge) -> int64_t {
       if (ks.matched < ks.in_db) {
         ++ks.matched;
         ++fr.already_present;
         return -1;
       }
       if (ks.first_id == 0) return 0;
+      const bool earlier = ks.first_path == nullptr;
       std::vector<std::string> differs;
-      if (!ks.earlier) {
-        if (response != ks.first_response) differs.emplace_back("response");
+      if (!earlier) {
+        if (ks.first_response && response != *ks.first_response) differs.emplace_back("response");
         if (action != ks.first_action) differs.emplace_back("action");
-        if (themes != ks.first_themes) differs.emplace_back("themes");
+        if (themes != *ks.first_themes) differs.emplace_back("themes");
       }
-      fr.repeats.push_back(
-          {fr.path, line, ks.first_id, ks.first_location, differs, pledge, ks.earlier});
+      const std::string location =
+          earlier ? "#" + std::to_string(ks.first_id) + " (an earlier import)"
+                  : *ks.first_path + ":" + std::to_string(ks.first_line);
+      fr.repeats.push_back({fr.path, line, ks.first_id, location, differs, pledge, earlier});
       return ks.first_id;
     };
     const size_t n_rec = in.parsed.recommendations.size();
-    for (size_t i = 0; i < n_rec; ++i) {
+    for (size_t i = 0; i < n_rec && write_error.ok(); ++i) {
       Recommendation& rec = in.parsed.recommendations[i];
-      const std::string& key = in.rec_keys[i];
-      const int64_t c = classify(rec_keys, key, rec.provenance.line, rec.response_raw, rec.action,
-                                 rec.themes, false);
+      KeyState& ks = rec_keys[in.rec_keys[i]];
+      const int64_t c =
+          classify(ks, rec.provenance.line, rec.response_raw, rec.action, rec.themes, false);
       if (c < 0) continue;
       if (c > 0) rec.duplicate_of = c;
-      auto id = store.InsertRecommendation(rec, key, *sf_id);
-      if (!id.ok()) return finish(id.status());
+      auto id = writer->Add(rec, in.rec_keys[i], *sf_id);
+      if (!id.ok()) {
+        write_error = id.status();
+        break;
+      }
       ++fr.added;
-      KeyState& ks = rec_keys[key];
       if (ks.first_id == 0) {
         ks.first_id = *id;
-        ks.first_location = fr.path + ":" + std::to_string(rec.provenance.line);
-        ks.first_response = rec.response_raw;
+        ks.first_path = &fr.path;
+        ks.first_line = rec.provenance.line;
+        ks.first_response = &rec.response_raw;
         ks.first_action = rec.action;
-        ks.first_themes = rec.themes;
+        ks.first_themes = &rec.themes;
       }
     }
-    for (size_t i = 0; i < in.parsed.pledges.size(); ++i) {
+    for (size_t i = 0; i < in.parsed.pledges.size() && write_error.ok(); ++i) {
       Pledge& p = in.parsed.pledges[i];
-      const std::string& key = in.pledge_keys[i];
-      const int64_t c = classify(pledge_keys, key, p.provenance.line, "", p.action, p.themes, true);
+      KeyState& ks = pledge_keys[in.pledge_keys[i]];
+      const int64_t c = classify(ks, p.provenance.line, "", p.action, p.themes, true);
       if (c < 0) continue;
       if (c > 0) p.duplicate_of = c;
-      auto id = store.InsertPledge(p, key, in.parsed.pledge_orgs[i], *sf_id);
-      if (!id.ok()) return finish(id.status());
+      auto id = store.InsertPledge(p, in.pledge_keys[i], in.parsed.pledge_orgs[i], *sf_id);
+      if (!id.ok()) {
+        write_error = id.status();
+        break;
+      }
       ++fr.added;
-      KeyState& ks = pledge_keys[key];
       if (ks.first_id == 0) {
         ks.first_id = *id;
-        ks.first_location = fr.path + ":" + std::to_string(p.provenance.line);
+        ks.first_path = &fr.path;
+        ks.first_line = p.provenance.line;
         ks.first_action = p.action;
-        ks.first_themes = p.themes;
+        ks.first_themes = &p.themes;
       }
     }
+    if (!write_error.ok()) continue;
     auto upd = store.db().Prepare(
         "UPDATE source_file SET added = ?, repeats = ?, already_present = ?, skipped = ? "
         "WHERE id = ?");
-    if (!upd.ok()) return finish(upd.status());
+    if (!upd.ok()) {
+      write_error = upd.status();
+      continue;
+    }
     upd->Bind(1, fr.added).Bind(2, static_cast<int64_t>(fr.repeats.size()));
     upd->Bind(3, fr.already_present).Bind(4, fr.skipped).Bind(5, *sf_id);
-    if (Status st = upd->Run(); !st.ok()) return finish(st);
-    report.added += fr.added;
-    report.already_present += fr.already_present;
-    report.repeats += static_cast<int64_t>(fr.repeats.size());
-    progress(total + (fi + 1) * total / inputs.size());
+    if (Status st = upd->Run(); !st.ok()) write_error = st;
+    done += fr.bytes;
+    progress(done);
   }
+  parser.join();
+  for (auto& in : inputs) report.files.push_back(in.report);
+  if (fatal) {
+    size_t n = 0;
+    for (const auto& f : report.files) n += f.errors.size();
+    for (auto& f : report.files) {  // nothing of this command is kept
+      f.added = f.already_present = 0;
+      f.repeats.clear();
+    }
+    return finish(Status::BadInput(std::to_string(n) +
+                                   " error(s) in the input; nothing was imported"));
+  }
+  if (!write_error.ok()) return finish(write_error);
+  if (writer)
+    if (Status st = writer->Finish(); !st.ok()) return finish(st);
   if (Status st = (*tx)->Commit(); !st.ok()) return finish(st);
+  for (const auto& f : report.files) {
+    report.added += f.added;
+    report.already_present += f.already_present;
+    report.repeats += static_cast<int64_t>(f.repeats.size());
+  }
   report.import_id = *import_id;
   progress(total * 2);
   return finish(Status::Ok());

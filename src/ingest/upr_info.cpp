@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <map>
+#include <unordered_map>
 
 #include "core/states.h"
 #include "core/text.h"
@@ -68,6 +69,24 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
+// Cleans one raw field: HTML entities decoded (only where an '&' is), whitespace collapsed.
+std::string CleanField(const std::string& raw, int64_t& entities) {
+  if (raw.find('&') == std::string::npos) return CollapseWhitespace(raw);
+  int n = 0;
+  std::string decoded = DecodeHtmlEntities(raw, &n);
+  entities += n;
+  return CollapseWhitespace(decoded);
+}
+
+// Lookups that repeat on every row over a few hundred distinct values (state names, regional
+// groups, responses), each computed once per file: they fold and normalise text.
+template <typename Map, typename Fn>
+const typename Map::mapped_type& Memo(Map& map, const std::string& key, Fn compute) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(key, compute(key)).first;
+  return it->second;
+}
+
 }  // namespace
 
 std::string ImportIssue::ToString() const {
@@ -116,6 +135,15 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
   const size_t width = records[0].fields.size();
   // Unknown names in order of first appearance.
   std::map<std::pair<std::string, std::string>, size_t> unknown_index;
+  std::unordered_map<std::string, const StateInfo*> states;
+  std::unordered_map<std::string, bool> unknown_markers;
+  std::unordered_map<std::string, std::optional<Region>> regions;
+  std::unordered_map<std::string, Response> responses;
+  std::unordered_map<std::string, bool> pledge_markers;
+  auto find_state = [&states](const std::string& name) {
+    return Memo(states, name, [](const std::string& n) { return FindState(n); });
+  };
+  out.recommendations.reserve(records.size());
 
   for (size_t r = 1; r < records.size(); ++r) {
     const CsvRecord& rec = records[r];
@@ -126,11 +154,8 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
       continue;
     }
     std::array<std::string, kColumnCount> values;
-    for (int c = 0; c < kColumnCount; ++c) {
-      int n = 0;
-      values[c] = CollapseWhitespace(DecodeHtmlEntities(rec.fields[idx[c]], &n));
-      out.entities_decoded += n;
-    }
+    for (int c = 0; c < kColumnCount; ++c)
+      values[c] = CleanField(rec.fields[idx[c]], out.entities_decoded);
     auto field = [&](Column c) -> const std::string& { return values[c]; };
     bool row_ok = true;
     bool row_unknown = false;
@@ -145,21 +170,21 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
       row_unknown = true;
     };
 
-    const std::string to = field(kTo);
-    const StateInfo* sur = FindState(to);
+    const std::string& to = field(kTo);
+    const StateInfo* sur = find_state(to);
     if (!sur) note_unknown(to, kTo);
 
-    const std::string from_name = field(kFrom);
+    const std::string& from_name = field(kFrom);
     RecommendingState from{"", from_name};
-    if (!IsUnknownMarker(from_name)) {
-      if (const StateInfo* s = FindState(from_name)) {
+    if (!Memo(unknown_markers, from_name, IsUnknownMarker)) {
+      if (const StateInfo* s = find_state(from_name)) {
         from.iso3 = s->iso3;
       } else {
         note_unknown(from_name, kFrom);
       }
     }
 
-    const std::string session_text = field(kSession);
+    const std::string& session_text = field(kSession);
     int session = 0;
     auto [ptr, ec] = std::from_chars(session_text.data(), session_text.data() + session_text.size(),
                                      session);
@@ -171,7 +196,7 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
       row_ok = false;
     }
 
-    const std::string action_text = field(kAction);
+    const std::string& action_text = field(kAction);
     ActionCategory action;
     if (!action_text.empty()) {
       if (action_text.size() == 1 && action_text[0] >= '1' && action_text[0] <= '5') {
@@ -183,14 +208,15 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
       }
     }
 
-    std::string text = field(kText);
+    std::string& text = values[kText];
     if (text.empty()) warning(rec.line, "Text", "empty text");
 
     // The source's regional groups must agree with the reference table.
     auto check_region = [&](const StateInfo* s, Column c) {
       if (!s) return;
       const std::string& g = field(c);
-      auto region = ParseRegion(g);
+      const auto& region =
+          Memo(regions, g, [](const std::string& v) { return ParseRegion(v); });
       if (!region) {
         warning(rec.line, kColumnNames[c], "unknown regional group '" + g + "'");
       } else if (*region != s->region) {
@@ -200,7 +226,7 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
       }
     };
     check_region(sur, kToRgrp);
-    if (!from.iso3.empty()) check_region(FindStateByIso3(from.iso3), kFromRgrp);
+    if (!from.iso3.empty()) check_region(find_state(from_name), kFromRgrp);
 
     if (row_unknown) {
       if (skip_unknown_states) ++out.skipped_unknown;
@@ -208,19 +234,20 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
     }
     if (!row_ok) continue;
 
-    const std::string response_raw = field(kResponse);
-    const std::vector<std::string> themes = SplitList(field(kIssue));
-    if (FoldText(response_raw) == kPledgeResponse) {
+    std::string& response_raw = values[kResponse];
+    std::vector<std::string> themes = SplitList(field(kIssue));
+    if (Memo(pledge_markers, response_raw,
+             [](const std::string& r) { return FoldText(r) == kPledgeResponse; })) {
       Pledge p;
       p.state = sur->iso3;
       p.text = std::move(text);
       p.session = session;
       p.cycle = CycleOfSession(session);
       p.action = action;
-      p.themes = themes;
+      p.themes = std::move(themes);
       p.provenance = {file_label, rec.line, 0};
       out.pledges.push_back(std::move(p));
-      out.pledge_orgs.push_back(field(kToOrg));
+      out.pledge_orgs.push_back(std::move(values[kToOrg]));
       continue;
     }
     Recommendation m;
@@ -229,15 +256,17 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
     m.text = std::move(text);
     m.session = session;
     m.cycle = CycleOfSession(session);
-    m.response_raw = response_raw;
-    m.response = MapRawResponse(response_raw);
+    m.response = Memo(responses, response_raw, [](const std::string& r) {
+      return MapRawResponse(r);
+    });
+    m.response_raw = std::move(response_raw);
     if (m.response == Response::kOther)
       warning(rec.line, "Response",
-              "'" + response_raw + "' is neither supported nor noted; stored as 'other'");
+              "'" + m.response_raw + "' is neither supported nor noted; stored as 'other'");
     m.action = action;
-    m.themes = themes;
-    m.sur_orgs = field(kToOrg);
-    m.from_orgs = field(kFromOrg);
+    m.themes = std::move(themes);
+    m.sur_orgs = std::move(values[kToOrg]);
+    m.from_orgs = std::move(values[kFromOrg]);
     m.provenance = {file_label, rec.line, 0};
     out.recommendations.push_back(std::move(m));
   }

@@ -95,6 +95,9 @@ class Store {
   // The highest recommendation id the full-text index holds (0: none).
   Result<int64_t> FullTextIndexedThrough();
 
+  // The id of the theme with this name (case-insensitive), added if new.
+  Result<int64_t> ThemeId(const std::string& name);
+
   // --- Reads. ---
   // kNotFound if there is no recommendation with this id.
   Result<Recommendation> GetRecommendation(int64_t id);
@@ -109,7 +112,6 @@ class Store {
   Status Migrate(std::span<const Migration> migrations);
   Status RefreshReferenceData();
   static std::string ReferenceDigest();
-  Result<int64_t> ThemeId(const std::string& name);
   Result<Statement*> Cached(const char* sql);
 
   std::unique_ptr<Database> db_;

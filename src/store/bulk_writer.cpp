@@ -1,0 +1,177 @@
+#include "store/bulk_writer.h"
+
+#include <set>
+
+namespace openupr::store {
+namespace {
+
+// Rows per multi-row INSERT: the statement for a full batch is prepared once; SQLite allows
+// 32,766 parameters per statement.
+constexpr size_t kRecommendationBatch = 128;  // 13 parameters per row
+constexpr size_t kFromBatch = 256;            // 4
+constexpr size_t kThemeBatch = 512;           // 2
+constexpr size_t kSdgBatch = 256;             // 3
+
+// "INSERT ... VALUES (?,?),(?,?),..." for rows rows of width parameters.
+std::string MultiRowInsert(const char* head, int width, size_t rows) {
+  std::string one = "(";
+  for (int i = 0; i < width; ++i) one += i ? ",?" : "?";
+  one += ")";
+  std::string sql = head;
+  sql += " VALUES ";
+  for (size_t r = 0; r < rows; ++r) {
+    if (r) sql += ',';
+    sql += one;
+  }
+  return sql;
+}
+
+// Runs a multi-row INSERT over items in batches; bind(stmt, first_param, item) binds one row.
+template <typename Item, typename BindFn>
+Status InsertBatched(Database& db, const char* head, int width, size_t batch,
+                     const std::vector<Item>& items, BindFn bind) {
+  std::optional<Statement> full;
+  for (size_t begin = 0; begin < items.size(); begin += batch) {
+    const size_t n = std::min(batch, items.size() - begin);
+    std::optional<Statement> partial;
+    Statement* stmt;
+    if (n == batch) {
+      if (!full) {
+        auto s = db.Prepare(MultiRowInsert(head, width, batch));
+        if (!s.ok()) return s.status();
+        full.emplace(std::move(s).value());
+      }
+      stmt = &*full;
+    } else {
+      auto s = db.Prepare(MultiRowInsert(head, width, n));
+      if (!s.ok()) return s.status();
+      partial.emplace(std::move(s).value());
+      stmt = &*partial;
+    }
+    for (size_t i = 0; i < n; ++i) bind(*stmt, static_cast<int>(i) * width + 1, items[begin + i]);
+    OPENUPR_RETURN_IF_ERROR(stmt->Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store& store,
+                                                                         int64_t expected_rows) {
+  Database& db = store.db();
+  auto max_id = db.QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
+  if (!max_id.ok()) return max_id.status();
+  std::unique_ptr<RecommendationWriter> w(new RecommendationWriter(store, *max_id + 1));
+  auto stored = db.QueryInt("SELECT count(*) FROM recommendation");
+  if (!stored.ok()) return stored.status();
+  if (expected_rows > 0 && expected_rows >= *stored) {
+    // The schema's own definitions, so that the rebuilt indexes are exactly the dropped ones.
+    auto indexes = db.Prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+        "tbl_name IN ('recommendation', 'recommending_state', 'recommendation_theme', "
+        "'recommendation_sdg') ORDER BY name");
+    if (!indexes.ok()) return indexes.status();
+    std::vector<std::string> names;
+    while (true) {
+      auto row = indexes->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      names.push_back(indexes->String(0));
+      w->rebuild_sql_.push_back(indexes->String(1));
+    }
+    for (const std::string& name : names)
+      OPENUPR_RETURN_IF_ERROR(db.Exec("DROP INDEX \"" + name + "\""));
+  }
+  return w;
+}
+
+Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::string& dup_key,
+                                          int64_t source_file_id) {
+  const int64_t id = next_id_++;
+  rows_.push_back({&rec, &dup_key, source_file_id, id});
+  for (const std::string& t : rec.themes) {
+    auto tid = store_.ThemeId(t);
+    if (!tid.ok()) return tid.status();
+    themes_.push_back({id, *tid});
+  }
+  if (rows_.size() >= 8 * kRecommendationBatch) OPENUPR_RETURN_IF_ERROR(Flush());
+  return id;
+}
+
+Status RecommendationWriter::Flush() {
+  Database& db = store_.db();
+  // Parents first: the child rows' foreign keys are checked at the end of each statement.
+  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+      db,
+      "INSERT INTO recommendation(id, sur, session, cycle, text, dup_key, response, "
+      "response_raw, action, sur_orgs, from_orgs, source_file_id, source_line, duplicate_of)",
+      14, kRecommendationBatch, rows_, [](Statement& s, int p, const Row& row) {
+        const Recommendation& r = *row.rec;
+        s.Bind(p, row.id).BindStatic(p + 1, r.sur).Bind(p + 2, r.session).Bind(p + 3, r.cycle);
+        s.BindStatic(p + 4, r.text).BindStatic(p + 5, *row.dup_key);
+        s.BindStatic(p + 6, ResponseCode(r.response)).BindStatic(p + 7, r.response_raw);
+        s.Bind(p + 8, r.action).BindStatic(p + 9, r.sur_orgs).BindStatic(p + 10, r.from_orgs);
+        s.Bind(p + 11, row.source_file_id).Bind(p + 12, r.provenance.line);
+        s.Bind(p + 13, r.duplicate_of);
+      }));
+  struct FromLink {
+    int64_t id;
+    int64_t position;
+    const RecommendingState* state;
+  };
+  struct SdgLink {
+    int64_t id;
+    int64_t goal;
+    std::string_view target;
+  };
+  std::vector<FromLink> from;
+  std::vector<SdgLink> sdgs;
+  for (const Row& row : rows_) {
+    for (size_t i = 0; i < row.rec->from.size(); ++i)
+      from.push_back({row.id, static_cast<int64_t>(i), &row.rec->from[i]});
+    std::set<std::pair<int64_t, std::string_view>> seen;  // the table's key; the source repeats
+    for (const std::string& code : row.rec->sdgs) {
+      const size_t dot = code.find('.');
+      const int64_t goal = std::stoi(code.substr(0, dot));
+      const std::string_view target =
+          dot == std::string::npos ? std::string_view("") : std::string_view(code);
+      if (seen.insert({goal, target}).second) sdgs.push_back({row.id, goal, target});
+    }
+  }
+  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+      db, "INSERT INTO recommending_state(recommendation_id, position, state, raw_name)", 4,
+      kFromBatch, from, [](Statement& s, int p, const FromLink& f) {
+        s.Bind(p, f.id).Bind(p + 1, f.position).BindStatic(p + 3, f.state->raw_name);
+        if (f.state->iso3.empty()) {
+          s.BindNull(p + 2);
+        } else {
+          s.BindStatic(p + 2, f.state->iso3);
+        }
+      }));
+  // A theme listed twice in one row is one link (the table's key).
+  std::vector<ThemeLink> themes;
+  themes.reserve(themes_.size());
+  std::set<std::pair<int64_t, int64_t>> seen;
+  for (const ThemeLink& t : themes_)
+    if (seen.insert({t.id, t.theme_id}).second) themes.push_back(t);
+  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+      db, "INSERT INTO recommendation_theme(recommendation_id, theme_id)", 2, kThemeBatch,
+      themes, [](Statement& s, int p, const ThemeLink& t) { s.Bind(p, t.id).Bind(p + 1, t.theme_id); }));
+  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+      db, "INSERT INTO recommendation_sdg(recommendation_id, goal, target)", 3, kSdgBatch, sdgs,
+      [](Statement& s, int p, const SdgLink& l) {
+        s.Bind(p, l.id).Bind(p + 1, l.goal).BindStatic(p + 2, l.target);
+      }));
+  rows_.clear();
+  themes_.clear();
+  return Status::Ok();
+}
+
+Status RecommendationWriter::Finish() {
+  OPENUPR_RETURN_IF_ERROR(Flush());
+  for (const std::string& sql : rebuild_sql_) OPENUPR_RETURN_IF_ERROR(store_.db().Exec(sql));
+  rebuild_sql_.clear();
+  return Status::Ok();
+}
+
+}  // namespace openupr::store
