@@ -137,6 +137,11 @@ TEST(Store, TheFullTextIndexIsFilledOnDemandAfterImports) {
                                   OneRow("Chile", "End torture"))},
       {});
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  // A bulk load into an empty store drops and rebuilds the secondary indexes: all are back.
+  EXPECT_EQ(*st.db().QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                              "('recommendation_sur_session', 'recommending_state_state', "
+                              "'recommendation_theme_theme')"),
+            3);
   // The import wrote the record only.
   EXPECT_EQ(*st.FullTextIndexedThrough(), 0);
   EXPECT_EQ(FtsMatches(st, "torture"), 0);
