@@ -5,22 +5,28 @@
 namespace openupr::ingest {
 namespace {
 
-struct ParseState {
-  std::vector<CsvRecord>* records;
-  CsvRecord current;
-  int64_t record_start_line = 0;
+// Appends fields into a reused record: strings keep their capacity from row to row.
+struct Sink {
+  CsvRecord* record = nullptr;
+  size_t fields = 0;  // fields of the current record so far
+  bool row_done = false;
 };
 
 void OnField(void* data, size_t len, void* ctx) {
-  auto* st = static_cast<ParseState*>(ctx);
-  st->current.fields.emplace_back(static_cast<const char*>(data), len);
+  auto* sink = static_cast<Sink*>(ctx);
+  auto& fields = sink->record->fields;
+  if (sink->fields < fields.size()) {
+    fields[sink->fields].assign(static_cast<const char*>(data), len);
+  } else {
+    fields.emplace_back(static_cast<const char*>(data), len);
+  }
+  ++sink->fields;
 }
 
 void OnRow(int, void* ctx) {
-  auto* st = static_cast<ParseState*>(ctx);
-  st->current.line = st->record_start_line;
-  st->records->push_back(std::move(st->current));
-  st->current = CsvRecord{};
+  auto* sink = static_cast<Sink*>(ctx);
+  sink->record->fields.resize(sink->fields);
+  sink->row_done = true;
 }
 
 int TermCr(unsigned char c) { return c == '\r'; }
@@ -54,50 +60,100 @@ size_t LineEnd(std::string_view text, size_t pos, LineEnds mode) {
 
 }  // namespace
 
-Result<std::vector<CsvRecord>> ReadCsv(std::string_view text, LineEnds line_ends,
-                                       const std::string& file_label) {
-  std::vector<CsvRecord> records;
+struct CsvStream::State {
+  std::string_view text;
+  LineEnds line_ends;
+  std::string label;
   csv_parser parser;
-  if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0)
-    return Status::Internal("libcsv: cannot initialise the parser");
+  bool parser_ok = false;
+  bool finished = false;
+  size_t pos = 0;
+  int64_t line = 0;
+  int64_t record_start_line = 0;
+  Sink sink;
+};
+
+CsvStream::CsvStream(std::string_view text, LineEnds line_ends, std::string file_label)
+    : state_(std::make_unique<State>()) {
+  State& st = *state_;
+  st.text = text;
+  st.line_ends = line_ends;
+  st.label = std::move(file_label);
+  st.parser_ok = csv_init(&st.parser, CSV_STRICT | CSV_STRICT_FINI) == 0;
+  if (!st.parser_ok) return;
   switch (line_ends) {
-    case LineEnds::kCr: csv_set_term_func(&parser, TermCr); break;
-    case LineEnds::kLf: csv_set_term_func(&parser, TermLf); break;
+    case LineEnds::kCr: csv_set_term_func(&st.parser, TermCr); break;
+    case LineEnds::kLf: csv_set_term_func(&st.parser, TermLf); break;
     case LineEnds::kCrLf:
-      csv_set_term_func(&parser, TermLf);
-      csv_set_space_func(&parser, SpaceCrLf);
+      csv_set_term_func(&st.parser, TermLf);
+      csv_set_space_func(&st.parser, SpaceCrLf);
       break;
     default:
-      csv_set_term_func(&parser, TermAny);
-      csv_set_space_func(&parser, SpaceDefault);
+      csv_set_term_func(&st.parser, TermAny);
+      csv_set_space_func(&st.parser, SpaceDefault);
   }
-  ParseState st{&records, {}, 0};
-  int64_t line = 0;
-  size_t pos = 0;
+}
+
+CsvStream::~CsvStream() {
+  if (state_->parser_ok) csv_free(&state_->parser);
+}
+
+Result<bool> CsvStream::Next(CsvRecord& record) {
+  State& st = *state_;
+  if (!st.parser_ok) return Status::Internal("libcsv: cannot initialise the parser");
+  if (st.finished) return false;
+  st.sink.record = &record;
+  st.sink.fields = 0;
+  st.sink.row_done = false;
   auto fail = [&](const std::string& what) -> Status {
-    const size_t column = st.current.fields.size() + 1;
-    csv_free(&parser);
-    return Status::BadInput(file_label + ":" + std::to_string(st.record_start_line) +
-                            ": column " + std::to_string(column) + ": " + what);
+    st.finished = true;
+    const size_t column = st.sink.fields + 1;
+    return Status::BadInput(st.label + ":" + std::to_string(st.record_start_line) + ": column " +
+                            std::to_string(column) + ": " + what);
   };
-  while (pos < text.size()) {
-    const size_t end = LineEnd(text, pos, line_ends);
-    ++line;
-    if (parser.pstate == kRowNotBegun) st.record_start_line = line;
-    const size_t n = end - pos;
-    if (csv_parse(&parser, text.data() + pos, n, OnField, OnRow, &st) != n) {
-      const int err = csv_error(&parser);
+  // Fed one physical line at a time, so that each record knows the line it starts on; a line
+  // ends at most one record.
+  while (st.pos < st.text.size()) {
+    const size_t end = LineEnd(st.text, st.pos, st.line_ends);
+    ++st.line;
+    if (st.parser.pstate == kRowNotBegun) st.record_start_line = st.line;
+    const size_t n = end - st.pos;
+    const int64_t start_line = st.record_start_line;
+    if (csv_parse(&st.parser, st.text.data() + st.pos, n, OnField, OnRow, &st.sink) != n) {
+      const int err = csv_error(&st.parser);
       if (err == CSV_EPARSE)
         return fail("malformed quoted field (a quote must be doubled inside quotes and be "
                     "followed by a comma or the line end); error found on line " +
-                    std::to_string(line));
+                    std::to_string(st.line));
       return fail(std::string("CSV parser: ") + csv_strerror(err));
     }
-    pos = end;
+    st.pos = end;
+    if (st.sink.row_done) {
+      record.line = start_line;
+      return true;
+    }
   }
-  if (csv_fini(&parser, OnField, OnRow, &st) != 0)
+  st.finished = true;
+  if (csv_fini(&st.parser, OnField, OnRow, &st.sink) != 0)
     return fail("quoted field is never closed (unterminated quote) before the end of the file");
-  csv_free(&parser);
+  if (st.sink.row_done) {
+    record.line = st.record_start_line;
+    return true;
+  }
+  return false;
+}
+
+Result<std::vector<CsvRecord>> ReadCsv(std::string_view text, LineEnds line_ends,
+                                       const std::string& file_label) {
+  std::vector<CsvRecord> records;
+  CsvStream stream(text, line_ends, file_label);
+  while (true) {
+    CsvRecord record;
+    auto more = stream.Next(record);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    records.push_back(std::move(record));
+  }
   return records;
 }
 

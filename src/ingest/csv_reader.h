@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +19,26 @@ struct CsvRecord {
   std::vector<std::string> fields;
 };
 
-// Parses all of text (UTF-8). Returns kBadInput naming file:line and the column for a quote
-// that is never closed or a malformed quoted field.
+// Reads the records of text (UTF-8) one at a time, reusing the caller's record and its strings
+// (an import reads hundreds of thousands of fields; this keeps them from being allocated one by
+// one). text must outlive the stream. Not copyable.
+class CsvStream {
+ public:
+  CsvStream(std::string_view text, LineEnds line_ends, std::string file_label);
+  ~CsvStream();
+  CsvStream(const CsvStream&) = delete;
+  CsvStream& operator=(const CsvStream&) = delete;
+
+  // Reads the next record into record: true if there was one, false at the end. kBadInput names
+  // file:line and the column for a quote that is never closed or a malformed quoted field.
+  Result<bool> Next(CsvRecord& record);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Parses all of text (UTF-8) into records. Errors as CsvStream::Next.
 Result<std::vector<CsvRecord>> ReadCsv(std::string_view text, LineEnds line_ends,
                                        const std::string& file_label);
 

@@ -43,8 +43,9 @@ std::string ContentHash(std::string_view bytes) {
   return std::string("blake2b:") + hex;
 }
 
-// What an import knows about one duplicate key. Pointers refer to parsed rows, which live until
-// the import ends.
+// What an import knows about one duplicate key. The first row's response and themes are kept
+// as hashes: they only serve to say which fields a repeat differs in, and parsed files are
+// released as soon as they are written.
 struct KeyState {
   int64_t in_db = 0;     // stored by earlier imports
   int64_t matched = 0;   // rows of this import matched against in_db
@@ -52,10 +53,16 @@ struct KeyState {
   // The first row, when this import stored it (null: an earlier import did; not compared).
   const std::string* first_path = nullptr;
   int64_t first_line = 0;
-  const std::string* first_response = nullptr;
+  size_t first_response = 0;
   ActionCategory first_action;
-  const std::vector<std::string>* first_themes = nullptr;
+  size_t first_themes = 0;
 };
+
+size_t HashThemes(const std::vector<std::string>& themes) {
+  size_t h = themes.size();
+  for (const std::string& t : themes) h = h * 1000003 ^ std::hash<std::string>{}(t);
+  return h;
+}
 
 struct ParsedInput {
   double seconds = 0;  // time spent parsing
@@ -86,18 +93,32 @@ void ParseOneUntimed(ParsedInput& in, const std::string& bytes, const ImportOpti
   fr.line_ends = options.line_ends.value_or(DetectLineEnds(bytes));
   auto text = DecodeToUtf8(bytes, fr.encoding, fr.path);
   if (!text.ok()) return fail(0, text.status().message());
-  auto records = ReadCsv(*text, fr.line_ends, fr.path);
-  if (!records.ok()) return fail(0, records.status().message());
-  if (options.format == "auto" && (records->empty() || !IsUprInfoHeader(records->front()))) {
-    std::string header;
-    if (!records->empty())
-      for (const auto& f : records->front().fields) header += (header.empty() ? "" : ",") + f;
-    return fail(1, "unrecognised format: the header '" + header.substr(0, 200) +
+  CsvStream csv(*text, fr.line_ends, fr.path);
+  CsvRecord header;
+  auto has_header = csv.Next(header);
+  if (!has_header.ok()) return fail(0, has_header.status().message());
+  if (options.format == "auto" && (!*has_header || !IsUprInfoHeader(header))) {
+    std::string names;
+    if (*has_header)
+      for (const auto& f : header.fields) names += (names.empty() ? "" : ",") + f;
+    return fail(1, "unrecognised format: the header '" + names.substr(0, 200) +
                        "' is not that of a UPR Info export (To,To-Rgrp,To-Org,Text,From,"
                        "From-Rgrp,From-Org,Response,Action,Issue,Session)");
   }
   fr.format = kUprInfoFormat;
-  in.parsed = ParseUprInfo(*records, fr.path, options.skip_unknown_states);
+  Status csv_error;
+  in.parsed = ParseUprInfo(
+      *has_header ? &header : nullptr,
+      [&](CsvRecord& rec) {
+        auto more = csv.Next(rec);
+        if (!more.ok()) csv_error = more.status();
+        return more.ok() && *more;
+      },
+      fr.path, options.skip_unknown_states, text->size() / 200);
+  if (!csv_error.ok()) {
+    in.parsed = ParsedFile{};  // a file the CSV reader cannot read is reported for that alone
+    return fail(0, csv_error.message());
+  }
   fr.rows = in.parsed.rows;
   fr.recommendations = static_cast<int64_t>(in.parsed.recommendations.size());
   fr.pledges = static_cast<int64_t>(in.parsed.pledges.size());
@@ -298,9 +319,10 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       const bool earlier = ks.first_path == nullptr;
       std::vector<std::string> differs;
       if (!earlier) {
-        if (ks.first_response && response != *ks.first_response) differs.emplace_back("response");
+        if (std::hash<std::string>{}(response) != ks.first_response)
+          differs.emplace_back("response");
         if (action != ks.first_action) differs.emplace_back("action");
-        if (themes != *ks.first_themes) differs.emplace_back("themes");
+        if (HashThemes(themes) != ks.first_themes) differs.emplace_back("themes");
       }
       const std::string location =
           earlier ? "#" + std::to_string(ks.first_id) + " (an earlier import)"
@@ -326,9 +348,9 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
         ks.first_id = *id;
         ks.first_path = &fr.path;
         ks.first_line = rec.provenance.line;
-        ks.first_response = &rec.response_raw;
+        ks.first_response = std::hash<std::string>{}(rec.response_raw);
         ks.first_action = rec.action;
-        ks.first_themes = &rec.themes;
+        ks.first_themes = HashThemes(rec.themes);
       }
     }
     for (size_t i = 0; i < in.parsed.pledges.size() && write_error.ok(); ++i) {
@@ -347,11 +369,20 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
         ks.first_id = *id;
         ks.first_path = &fr.path;
         ks.first_line = p.provenance.line;
+        ks.first_response = std::hash<std::string>{}(std::string());
         ks.first_action = p.action;
-        ks.first_themes = &p.themes;
+        ks.first_themes = HashThemes(p.themes);
       }
     }
     if (!write_error.ok()) continue;
+    // Written: release the file's rows (its keys stay, the key map refers to them).
+    if (Status st = writer->Flush(); !st.ok()) {
+      write_error = st;
+      continue;
+    }
+    in.parsed.recommendations = {};
+    in.parsed.pledges = {};
+    in.parsed.pledge_orgs = {};
     auto upd = store.db().Prepare(
         "UPDATE source_file SET added = ?, repeats = ?, already_present = ?, skipped = ? "
         "WHERE id = ?");

@@ -106,6 +106,21 @@ bool IsUprInfoHeader(const CsvRecord& header) {
 
 ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string& file_label,
                         bool skip_unknown_states) {
+  if (records.empty()) return ParseUprInfo(nullptr, {}, file_label, skip_unknown_states);
+  size_t next = 1;
+  return ParseUprInfo(
+      &records[0],
+      [&](CsvRecord& rec) {
+        if (next >= records.size()) return false;
+        rec = records[next++];
+        return true;
+      },
+      file_label, skip_unknown_states, records.size());
+}
+
+ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRecord&)>& next,
+                        const std::string& file_label, bool skip_unknown_states,
+                        size_t expected_rows) {
   ParsedFile out;
   auto error = [&](int64_t line, std::string column, std::string message) {
     out.errors.push_back({ImportIssue::Severity::kError, file_label, line, std::move(column),
@@ -115,12 +130,12 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
     out.warnings.push_back({ImportIssue::Severity::kWarning, file_label, line, std::move(column),
                             std::move(message)});
   };
-  if (records.empty()) {
+  if (!header) {
     error(1, "", "the file is empty; expected a header line: " + ExpectedHeader());
     return out;
   }
   std::vector<std::string> extra;
-  const auto idx = MapHeader(records[0], &extra);
+  const auto idx = MapHeader(*header, &extra);
   std::string missing;
   for (int c = 0; c < kColumnCount; ++c)
     if (idx[c] < 0) missing += std::string(missing.empty() ? "" : ", ") + kColumnNames[c];
@@ -129,10 +144,10 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
     if (!missing.empty()) msg += " missing column(s) " + missing + ";";
     for (const auto& e : extra) msg += " unexpected column '" + e + "';";
     msg += " expected " + ExpectedHeader();
-    error(records[0].line, "", msg);
+    error(header->line, "", msg);
     return out;
   }
-  const size_t width = records[0].fields.size();
+  const size_t width = header->fields.size();
   // Unknown names in order of first appearance.
   std::map<std::pair<std::string, std::string>, size_t> unknown_index;
   std::unordered_map<std::string, const StateInfo*> states;
@@ -143,10 +158,10 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
   auto find_state = [&states](const std::string& name) {
     return Memo(states, name, [](const std::string& n) { return FindState(n); });
   };
-  out.recommendations.reserve(records.size());
+  out.recommendations.reserve(expected_rows);
 
-  for (size_t r = 1; r < records.size(); ++r) {
-    const CsvRecord& rec = records[r];
+  CsvRecord rec;
+  while (next(rec)) {
     ++out.rows;
     if (rec.fields.size() != width) {
       error(rec.line, "", "expected " + std::to_string(width) + " fields, found " +

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,5 +53,10 @@ bool IsUprInfoHeader(const CsvRecord& header);
 // state are left out and counted; without, each unknown name is an error.
 ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string& file_label,
                         bool skip_unknown_states);
+// The same, streaming: header is the first record (null for an empty file) and next(record)
+// reads each data record in turn, false at the end. expected_rows: a capacity hint.
+ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRecord&)>& next,
+                        const std::string& file_label, bool skip_unknown_states,
+                        size_t expected_rows = 0);
 
 }  // namespace openupr::ingest

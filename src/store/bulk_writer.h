@@ -28,10 +28,12 @@ class RecommendationWriter {
 
   // Queues one recommendation (with its recommending states, themes and SDG links) and returns
   // the id it will have. rec and dup_key are not copied: they must stay alive and unchanged
-  // until Finish() returns.
+  // until the next Flush() or Finish() returns.
   Result<int64_t> Add(const Recommendation& rec, const std::string& dup_key,
                       int64_t source_file_id);
-  // Writes everything queued and rebuilds dropped indexes. Idempotent.
+  // Writes everything queued; after it, the rows given to Add may be released.
+  Status Flush();
+  // Flushes and rebuilds dropped indexes. Idempotent.
   Status Finish();
 
  private:
@@ -46,7 +48,6 @@ class RecommendationWriter {
     int64_t theme_id;
   };
   RecommendationWriter(Store& store, int64_t next_id) : store_(store), next_id_(next_id) {}
-  Status Flush();
   Status WriteRecommendations(size_t begin, size_t count);
 
   Store& store_;
