@@ -99,6 +99,32 @@ class SinkBuffer : public std::streambuf {
   size_t bytes_ = 0;
 };
 
+// The query parameters of the request target, decoded as HTML forms encode them ('+' is a space,
+// %XX a byte). httplib's own req.params keeps '+' as is, so "q=death+penalty" would not be the
+// two words a browser meant.
+Params QueryParams(const httplib::Request& req) {
+  Params params;
+  const size_t q = req.target.find('?');
+  if (q == std::string::npos) return params;
+  std::string_view rest = std::string_view(req.target).substr(q + 1);
+  const size_t hash = rest.find('#');
+  if (hash != std::string_view::npos) rest = rest.substr(0, hash);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      const std::string name(pair.substr(0, eq));
+      const std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+      params.emplace(httplib::detail::decode_url(name, true),
+                     httplib::detail::decode_url(value, true));
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return params;
+}
+
 // The response to GET / and GET /api/v1: where things are.
 json Index() {
   return {{"name", "OpenUPR"},
@@ -201,20 +227,20 @@ void HttpServer::Impl::Install() {
   get("/", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
   get("/api/v1", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
   get("/api/v1/recommendations",
-      [](Api& a, const httplib::Request& r) { return a.Recommendations(r.params); });
+      [](Api& a, const httplib::Request& r) { return a.Recommendations(QueryParams(r)); });
   get(R"(/api/v1/recommendations/([^/]+))",
-      [](Api& a, const httplib::Request& r) { return a.Recommendation(r.matches[1], r.params); });
+      [](Api& a, const httplib::Request& r) { return a.Recommendation(r.matches[1], QueryParams(r)); });
   get("/api/v1/aggregations",
-      [](Api& a, const httplib::Request& r) { return a.Aggregations(r.params); });
-  get("/api/v1/states", [](Api& a, const httplib::Request& r) { return a.States(r.params); });
+      [](Api& a, const httplib::Request& r) { return a.Aggregations(QueryParams(r)); });
+  get("/api/v1/states", [](Api& a, const httplib::Request& r) { return a.States(QueryParams(r)); });
   get(R"(/api/v1/states/([^/]+))",
-      [](Api& a, const httplib::Request& r) { return a.State(r.matches[1], r.params); });
-  get("/api/v1/sessions", [](Api& a, const httplib::Request& r) { return a.Sessions(r.params); });
+      [](Api& a, const httplib::Request& r) { return a.State(r.matches[1], QueryParams(r)); });
+  get("/api/v1/sessions", [](Api& a, const httplib::Request& r) { return a.Sessions(QueryParams(r)); });
   get("/api/v1/openapi.json",
-      [](Api& a, const httplib::Request& r) { return a.OpenApi(r.params); });
+      [](Api& a, const httplib::Request& r) { return a.OpenApi(QueryParams(r)); });
 
   http.Get("/api/v1/export", [this](const httplib::Request& req, httplib::Response& res) {
-    auto planned = api.PlanExport(req.params);
+    auto planned = api.PlanExport(QueryParams(req));
     if (const auto* e = std::get_if<ApiError>(&planned)) return SetError(res, *e);
     auto plan = std::make_shared<ExportPlan>(std::move(std::get<ExportPlan>(planned)));
     res.status = 200;
