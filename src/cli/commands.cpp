@@ -12,6 +12,8 @@
 #include "ingest/importer.h"
 #include "search/export.h"
 #include "search/sql_search.h"
+#include "server/http_server.h"
+#include "server/sql_backend.h"
 #include "store/store.h"
 
 namespace openupr::cli {
@@ -481,6 +483,37 @@ int RunInfo(const CommonOptions& common) {
   for (const auto& f : *files)
     std::cout << "  #" << f.import_id << " " << f.path << ": " << f.rows << " rows, " << f.added
               << " added (" << f.encoding << ", " << f.line_ends << ")\n";
+  return kExitOk;
+}
+
+int RunServe(const CommonOptions& common, const ServeArgs& args) {
+  if (args.port < 0 || args.port > 65535)
+    return Fail(common, Status::InvalidArgument("--port " + std::to_string(args.port) +
+                                                ": expected 0-65535"));
+  std::ofstream log_file;
+  std::ostream* log = &std::cerr;
+  if (args.access_log == "none") {
+    log = nullptr;
+  } else if (!args.access_log.empty() && args.access_log != "-") {
+    log_file.open(args.access_log, std::ios::app);
+    if (!log_file) return Fail(common, Status::Io(args.access_log + ": cannot open for appending"));
+    log = &log_file;
+  }
+  // One connection per worker thread, so that no request waits for a database connection.
+  auto backend = server::SqlBackend::Open(common.db, args.threads);
+  if (!backend.ok()) return Fail(common, backend.status());
+  server::HttpServer http(**backend, {.host = args.host,
+                                      .port = args.port,
+                                      .threads = args.threads,
+                                      .access_log = log});
+  auto port = http.Bind();
+  if (!port.ok()) return Fail(common, port.status());
+  std::cout << "Serving " << common.db << " on http://" << args.host << ":" << *port
+            << "/ (API: /api/v1/recommendations, /api/v1/aggregations, /api/v1/states, "
+               "/api/v1/sessions, /api/v1/export, /api/v1/openapi.json)"
+            << std::endl;
+  if (Status st = server::ServeUntilSignal(http); !st.ok()) return Fail(common, st);
+  if (!common.quiet) std::cerr << "openupr: stopped\n";
   return kExitOk;
 }
 

@@ -60,4 +60,13 @@ int RunExport(const CommonOptions& common, const ExportArgs& args);
 
 int RunInfo(const CommonOptions& common);
 
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 4;
+  std::string access_log;  // empty: stderr; "-" or "none": no log
+};
+// Serves the JSON HTTP API (docs/api.md) until SIGINT/SIGTERM; 0 after a graceful stop.
+int RunServe(const CommonOptions& common, const ServeArgs& args);
+
 }  // namespace openupr::cli

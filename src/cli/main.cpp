@@ -113,6 +113,19 @@ int main(int argc, char** argv) {
 
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");
 
+  ServeArgs serve_args;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "Serve the JSON HTTP API (docs/api.md) until SIGINT or SIGTERM");
+  serve_cmd->add_option("--host", serve_args.host, "Address to listen on")->capture_default_str();
+  serve_cmd->add_option("--port", serve_args.port, "TCP port (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", serve_args.threads, "Worker threads (1-256)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve_cmd->add_option("--access-log", serve_args.access_log,
+                        "Append access log lines to FILE (default: stderr; none: no log)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -132,6 +145,7 @@ int main(int argc, char** argv) {
     if (*show_cmd) return RunShow(common, show_id);
     if (*export_cmd) return RunExport(common, export_args);
     if (*info_cmd) return RunInfo(common);
+    if (*serve_cmd) return RunServe(common, serve_args);
   } catch (const std::exception& e) {
     std::cerr << "openupr: internal error: " << e.what() << '\n';
     return kExitInternal;

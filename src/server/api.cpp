@@ -1,0 +1,398 @@
+#include "server/api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/json.h"
+#include "core/states.h"
+#include "server/openapi.h"
+
+namespace openupr::server {
+namespace {
+
+using nlohmann::json;
+using Check = std::optional<ApiError>;  // an error, or nothing when all is well
+
+#define OPENUPR_RETURN_IF_API_ERROR(expr) \
+  do {                                    \
+    if (Check _e = (expr)) return *_e;    \
+  } while (0)
+
+ApiError Invalid(std::string parameter, std::string message) {
+  return {Status::InvalidArgument(std::move(message)), std::move(parameter)};
+}
+
+// The core modules phrase filter errors for the CLI ("--cycle 'x': ..."); the API names the
+// parameter without the dashes.
+ApiError FromStatus(Status st, std::string parameter) {
+  if (st.message().rfind("--", 0) == 0 && st.code() == StatusCode::kInvalidArgument)
+    st = Status::InvalidArgument(st.message().substr(2));
+  return {std::move(st), std::move(parameter)};
+}
+
+bool IsFilterField(std::string_view name) {
+  return std::find(std::begin(kFilterFields), std::end(kFilterFields), name) !=
+         std::end(kFilterFields);
+}
+
+// Rejects any parameter not in allowed (nor a filter field when filters is true).
+Check CheckNames(const Params& params, std::initializer_list<std::string_view> allowed,
+                 bool filters) {
+  for (const auto& [name, value] : params) {
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    if (filters && IsFilterField(name)) continue;
+    std::string expected;
+    for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+    if (filters)
+      for (const char* f : kFilterFields) expected += (expected.empty() ? "" : ", ") + std::string(f);
+    return Invalid(name, "unknown parameter '" + name + "'; expected " +
+                             (expected.empty() ? "none" : expected));
+  }
+  return std::nullopt;
+}
+
+// The value of a parameter given at most once; nullopt when absent.
+Check Single(const Params& params, const std::string& name, std::optional<std::string>& out) {
+  auto [b, e] = params.equal_range(name);
+  if (b == e) return std::nullopt;
+  if (std::next(b) != e) return Invalid(name, name + ": given more than once");
+  out = b->second;
+  return std::nullopt;
+}
+
+Check Integer(const Params& params, const std::string& name, int64_t min, int64_t max,
+              int64_t& out) {
+  std::optional<std::string> v;
+  OPENUPR_RETURN_IF_API_ERROR(Single(params, name, v));
+  if (!v) return std::nullopt;
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size() || n < min || n > max)
+    return Invalid(name, name + " '" + *v + "': expected an integer " + std::to_string(min) +
+                             "-" + std::to_string(max));
+  out = n;
+  return std::nullopt;
+}
+
+// One of choices (the first is the default).
+Check Choice(const Params& params, const std::string& name,
+             std::initializer_list<std::string_view> choices, std::string& out) {
+  std::optional<std::string> v;
+  OPENUPR_RETURN_IF_API_ERROR(Single(params, name, v));
+  out = std::string(*choices.begin());
+  if (!v) return std::nullopt;
+  if (std::find(choices.begin(), choices.end(), *v) == choices.end()) {
+    std::string expected;
+    for (std::string_view c : choices) expected += (expected.empty() ? "" : " or ") + std::string(c);
+    return Invalid(name, name + " '" + *v + "': expected " + expected);
+  }
+  out = *v;
+  return std::nullopt;
+}
+
+// A list parameter: repeatable and comma-separated ("by=theme,cycle" or "by=theme&by=cycle").
+std::vector<std::string> List(const Params& params, const std::string& name) {
+  std::vector<std::string> out;
+  auto [b, e] = params.equal_range(name);
+  for (auto it = b; it != e; ++it) {
+    std::string_view v = it->second;
+    while (!v.empty()) {
+      const size_t comma = v.find(',');
+      std::string_view item = v.substr(0, comma);
+      if (!item.empty()) out.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+Check Dimensions(const Params& params, const std::string& name, size_t max,
+                 std::vector<analytics::Dimension>& out) {
+  for (const std::string& v : List(params, name)) {
+    auto d = analytics::ParseDimension(v);
+    if (!d)
+      return Invalid(name, name + " '" + v +
+                               "': expected sur, from, region, from-region, session, cycle, "
+                               "response, action or theme");
+    if (std::find(out.begin(), out.end(), *d) != out.end())
+      return Invalid(name, name + " '" + v + "': given twice");
+    out.push_back(*d);
+  }
+  if (out.size() > max)
+    return Invalid(name, name + ": at most " + std::to_string(max) + " dimensions");
+  return std::nullopt;
+}
+
+// q (at most once) and every filter parameter, checked with the data (theme names).
+Check Selection(QueryBackend& backend, const Params& params, std::string& query,
+                Filters& filters) {
+  std::optional<std::string> q;
+  OPENUPR_RETURN_IF_API_ERROR(Single(params, "q", q));
+  query = q.value_or("");
+  for (const char* field : kFilterFields) {
+    auto [b, e] = params.equal_range(field);
+    for (auto it = b; it != e; ++it)
+      if (Status st = AddFilterValue(filters, field, it->second); !st.ok())
+        return FromStatus(std::move(st), field);
+  }
+  if (Status st = backend.ValidateFilters(filters); !st.ok()) {
+    std::string parameter = st.code() == StatusCode::kInvalidArgument ? "theme" : "";
+    return FromStatus(std::move(st), std::move(parameter));
+  }
+  return std::nullopt;
+}
+
+// A backend failure: a bad query is the q parameter's fault, anything else is the server's.
+ApiError BackendError(const Status& st, const std::string& query) {
+  return FromStatus(st, st.code() == StatusCode::kInvalidArgument && !query.empty() ? "q" : "");
+}
+
+bool IsNumericDimension(analytics::Dimension d, const std::string& key) {
+  using analytics::Dimension;
+  return d == Dimension::kSession || d == Dimension::kCycle ||
+         (d == Dimension::kAction && key != "unknown");
+}
+
+json Counts(const analytics::StatsRow& r) {
+  return {{"count", r.count},
+          {"supported", r.supported},
+          {"noted", r.noted},
+          {"other", r.other},
+          {"supported_share", r.supported_share()}};
+}
+
+// {"keys": {dimension: value}, "count", "supported", "noted", "other", "supported_share"}
+json Row(const std::vector<analytics::Dimension>& by, const analytics::StatsRow& r) {
+  json keys = json::object();
+  for (size_t i = 0; i < r.keys.size() && i < by.size(); ++i) {
+    const std::string name(analytics::DimensionName(by[i]));
+    keys[name] = IsNumericDimension(by[i], r.keys[i]) ? json(std::stoll(r.keys[i])) : json(r.keys[i]);
+  }
+  json j = Counts(r);
+  j["keys"] = std::move(keys);
+  return j;
+}
+
+// One dimension's rows as [{name: key, count, ...}], plus the state's name for sur/from.
+json Breakdown(const analytics::StatsResult& s) {
+  json rows = json::array();
+  const analytics::Dimension d = s.by.at(0);
+  const std::string name(analytics::DimensionName(d));
+  for (const auto& r : s.rows) {
+    json j = Counts(r);
+    j[name] = IsNumericDimension(d, r.keys[0]) ? json(std::stoll(r.keys[0])) : json(r.keys[0]);
+    if (d == analytics::Dimension::kSur || d == analytics::Dimension::kFrom)
+      if (const StateInfo* st = FindStateByIso3(r.keys[0])) j["name"] = st->un_name;
+    rows.push_back(std::move(j));
+  }
+  return rows;
+}
+
+}  // namespace
+
+ApiResult<json> Api::Recommendations(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(
+      CheckNames(params, {"q", "facets", "sort", "page", "per_page"}, true));
+  search::SearchRequest req;
+  OPENUPR_RETURN_IF_API_ERROR(Selection(backend_, params, req.query, req.filters));
+  std::string sort;
+  OPENUPR_RETURN_IF_API_ERROR(Choice(params, "sort", {"relevance", "id"}, sort));
+  int64_t page = 1, per_page = kDefaultPerPage;
+  OPENUPR_RETURN_IF_API_ERROR(Integer(params, "page", 1, 1'000'000, page));
+  OPENUPR_RETURN_IF_API_ERROR(Integer(params, "per_page", 1, kMaxPerPage, per_page));
+  std::vector<analytics::Dimension> facets;
+  OPENUPR_RETURN_IF_API_ERROR(Dimensions(params, "facets", 9, facets));
+
+  const int64_t offset = (page - 1) * per_page;
+  // Without a text query the backend already orders by id. With one, sort=id needs every hit:
+  // the backends only rank by relevance, so the page is cut here.
+  const bool cut_here = sort == "id" && !req.query.empty();
+  req.limit = cut_here ? 0 : per_page;
+  req.offset = cut_here ? 0 : offset;
+  auto found = backend_.Search(req);
+  if (!found.ok()) return BackendError(found.status(), req.query);
+  std::vector<search::SearchHit> hits = std::move(found->hits);
+  if (cut_here) {
+    std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    const auto begin = std::min<size_t>(hits.size(), static_cast<size_t>(offset));
+    const auto end = std::min<size_t>(hits.size(), begin + static_cast<size_t>(per_page));
+    hits = std::vector<search::SearchHit>(hits.begin() + begin, hits.begin() + end);
+  }
+  std::vector<int64_t> ids;
+  for (const auto& h : hits) ids.push_back(h.id);
+  auto recs = backend_.Get(ids);
+  if (!recs.ok()) return BackendError(recs.status(), "");
+  std::unordered_map<int64_t, const openupr::Recommendation*> by_id;
+  for (const auto& r : *recs) by_id[r.id] = &r;
+
+  json results = json::array();
+  for (const auto& h : hits) {
+    auto it = by_id.find(h.id);
+    if (it == by_id.end()) continue;  // deleted between the two calls
+    json full = RecommendationToJson(*it->second);
+    json j = json::object();
+    j["id"] = h.id;
+    for (const char* k : {"sur", "from", "text"}) j[k] = full[k];
+    j["snippet_html"] = search::RenderSnippetHtml(h.snippet);
+    j["score"] = h.score;
+    for (const char* k : {"response", "action", "themes", "session", "cycle"}) j[k] = full[k];
+    results.push_back(std::move(j));
+  }
+
+  json facet_json = json::object();
+  for (analytics::Dimension d : facets) {
+    analytics::StatsRequest sreq;
+    sreq.by = {d};
+    sreq.filters = req.filters;
+    sreq.query = req.query;
+    auto stats = backend_.Stats(sreq);
+    if (!stats.ok()) return BackendError(stats.status(), req.query);
+    json buckets = json::array();
+    for (const auto& r : stats->rows) buckets.push_back({{"key", r.keys[0]}, {"count", r.count}});
+    facet_json[std::string(analytics::DimensionName(d))] = std::move(buckets);
+  }
+  return json{{"total", found->total}, {"page", page},         {"per_page", per_page},
+              {"sort", sort},          {"results", results}, {"facets", facet_json}};
+}
+
+ApiResult<json> Api::Recommendation(const std::string& id_text, const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc() || p != id_text.data() + id_text.size() || id < 1)
+    return Invalid("id", "id '" + id_text + "': expected a positive integer");
+  const int64_t ids[] = {id};
+  auto recs = backend_.Get(ids);
+  if (!recs.ok()) return BackendError(recs.status(), "");
+  if (recs->empty())
+    return ApiError{Status::NotFound("no recommendation with id " + id_text), "id"};
+  return RecommendationToJson(recs->front());
+}
+
+ApiResult<json> Api::Aggregations(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {"by", "q", "sort", "limit"}, true));
+  analytics::StatsRequest req;
+  OPENUPR_RETURN_IF_API_ERROR(Dimensions(params, "by", 3, req.by));
+  OPENUPR_RETURN_IF_API_ERROR(Selection(backend_, params, req.query, req.filters));
+  std::string sort;
+  OPENUPR_RETURN_IF_API_ERROR(Choice(params, "sort", {"count", "key"}, sort));
+  req.sort_by_key = sort == "key";
+  OPENUPR_RETURN_IF_API_ERROR(Integer(params, "limit", 0, 1'000'000, req.limit));
+  auto stats = backend_.Stats(req);
+  if (!stats.ok()) return BackendError(stats.status(), req.query);
+  json by = json::array(), rows = json::array();
+  for (auto d : req.by) by.push_back(analytics::DimensionName(d));
+  for (const auto& r : stats->rows) rows.push_back(Row(req.by, r));
+  return json{{"by", by}, {"total", Counts(stats->total)}, {"rows", rows}};
+}
+
+ApiResult<json> Api::States(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  std::unordered_map<std::string, int64_t> received, made;
+  for (auto [dim, counts] : {std::pair{analytics::Dimension::kSur, &received},
+                             std::pair{analytics::Dimension::kFrom, &made}}) {
+    analytics::StatsRequest req;
+    req.by = {dim};
+    auto stats = backend_.Stats(req);
+    if (!stats.ok()) return BackendError(stats.status(), "");
+    for (const auto& r : stats->rows) (*counts)[r.keys[0]] = r.count;
+  }
+  json states = json::array();
+  for (const StateInfo& s : AllStates()) {
+    states.push_back({{"iso3", s.iso3},
+                      {"name", s.un_name},
+                      {"region", RegionCode(s.region)},
+                      {"un_member", s.un_member},
+                      {"received", received.count(s.iso3) ? received[s.iso3] : 0},
+                      {"made", made.count(s.iso3) ? made[s.iso3] : 0}});
+  }
+  return json{{"total", states.size()}, {"states", states}};
+}
+
+ApiResult<json> Api::State(const std::string& iso3, const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  std::string upper = iso3;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const StateInfo* state = upper.size() == 3 ? FindStateByIso3(upper) : nullptr;
+  if (!state)
+    return ApiError{Status::NotFound("no state with ISO 3166 alpha-3 code '" + iso3 + "'"),
+                    "iso3"};
+  json profile = {{"iso3", state->iso3},
+                  {"name", state->un_name},
+                  {"region", RegionCode(state->region)},
+                  {"un_member", state->un_member}};
+  // Received: the state under review; made: a recommending state. Top counterparts each way.
+  for (bool as_sur : {true, false}) {
+    json side = json::object();
+    const auto counterpart = as_sur ? analytics::Dimension::kFrom : analytics::Dimension::kSur;
+    const std::pair<const char*, analytics::Dimension> parts[] = {
+        {"by_cycle", analytics::Dimension::kCycle},
+        {"by_response", analytics::Dimension::kResponse},
+        {"by_theme", analytics::Dimension::kTheme},
+        {as_sur ? "top_recommending_states" : "top_states_under_review", counterpart}};
+    for (const auto& [name, dim] : parts) {
+      analytics::StatsRequest req;
+      (as_sur ? req.filters.sur : req.filters.from).push_back(state->iso3);
+      req.by = {dim};
+      req.sort_by_key = dim == analytics::Dimension::kCycle;
+      req.limit = dim == counterpart ? 10 : 0;
+      auto stats = backend_.Stats(req);
+      if (!stats.ok()) return BackendError(stats.status(), "");
+      side["total"] = Counts(stats->total);
+      side[name] = Breakdown(*stats);
+    }
+    profile[as_sur ? "received" : "made"] = std::move(side);
+  }
+  return profile;
+}
+
+ApiResult<json> Api::Sessions(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  analytics::StatsRequest req;
+  req.by = {analytics::Dimension::kSession};
+  req.sort_by_key = true;
+  auto stats = backend_.Stats(req);
+  if (!stats.ok()) return BackendError(stats.status(), "");
+  json sessions = json::array();
+  for (const auto& r : stats->rows) {
+    const int session = std::stoi(r.keys[0]);
+    json j = {{"session", session}, {"cycle", CycleOfSession(session)}};
+    j.update(Counts(r));
+    sessions.push_back(std::move(j));
+  }
+  return json{{"total", Counts(stats->total)}, {"sessions", sessions}};
+}
+
+ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {"format", "q"}, true));
+  ExportPlan plan;
+  OPENUPR_RETURN_IF_API_ERROR(Selection(backend_, params, plan.request.query,
+                                        plan.request.filters));
+  std::string format;
+  OPENUPR_RETURN_IF_API_ERROR(Choice(params, "format", {"csv", "json"}, format));
+  plan.format = format == "json" ? search::ExportFormat::kJson : search::ExportFormat::kCsv;
+  plan.content_type = format == "json" ? "application/json" : "text/csv; charset=utf-8";
+  plan.filename = "openupr-export." + format;
+  // A one-hit search checks the query before the stream starts and gives the size.
+  search::SearchRequest probe = plan.request;
+  probe.limit = 1;
+  auto found = backend_.Search(probe);
+  if (!found.ok()) return BackendError(found.status(), probe.query);
+  plan.total = found->total;
+  return plan;
+}
+
+ApiResult<json> Api::OpenApi(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  try {
+    return json::parse(OpenApiDocument());
+  } catch (const json::exception& e) {
+    return ApiError{Status::Internal(std::string("openapi.json: ") + e.what()), ""};
+  }
+}
+
+}  // namespace openupr::server

@@ -1,0 +1,73 @@
+// The JSON API (docs/api.md) without the HTTP: each endpoint is a function from the query
+// parameters to a JSON document or an ApiError. Parameters are checked here (unknown names,
+// repeated single values, ranges, filter values through core/filters.h AddFilterValue, so the
+// API accepts exactly what the CLI accepts); the data comes from a QueryBackend. http_server.h
+// puts these functions behind routes and maps ApiError to HTTP statuses.
+//
+// Thread-safe: an Api holds no mutable state; it is as safe as its backend (QueryBackend
+// implementations are safe for concurrent calls).
+#pragma once
+
+#include <map>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "server/backend.h"
+
+namespace openupr::server {
+
+// Query parameters as decoded from the URL; a name may repeat.
+using Params = std::multimap<std::string, std::string>;
+
+// A failure with the parameter that caused it (empty when no single parameter did).
+struct ApiError {
+  Status status;
+  std::string parameter;
+};
+
+template <typename T>
+using ApiResult = std::variant<T, ApiError>;
+
+// What GET /api/v1/export streams: checked up front, so that a bad request is a 400 and not a
+// broken stream.
+struct ExportPlan {
+  search::SearchRequest request;
+  search::ExportFormat format = search::ExportFormat::kCsv;
+  int64_t total = 0;          // records the export will write
+  std::string content_type;   // "text/csv; charset=utf-8" or "application/json"
+  std::string filename;       // for Content-Disposition
+};
+
+inline constexpr int kDefaultPerPage = 20;
+inline constexpr int kMaxPerPage = 200;
+
+class Api {
+ public:
+  explicit Api(QueryBackend& backend) : backend_(backend) {}
+
+  // GET /api/v1/recommendations
+  ApiResult<nlohmann::json> Recommendations(const Params& params);
+  // GET /api/v1/recommendations/{id}; id_text as it appears in the path.
+  ApiResult<nlohmann::json> Recommendation(const std::string& id_text, const Params& params);
+  // GET /api/v1/aggregations
+  ApiResult<nlohmann::json> Aggregations(const Params& params);
+  // GET /api/v1/states
+  ApiResult<nlohmann::json> States(const Params& params);
+  // GET /api/v1/states/{iso3}
+  ApiResult<nlohmann::json> State(const std::string& iso3, const Params& params);
+  // GET /api/v1/sessions
+  ApiResult<nlohmann::json> Sessions(const Params& params);
+  // GET /api/v1/export: the checked request; the caller streams it with backend().Export.
+  ApiResult<ExportPlan> PlanExport(const Params& params);
+  // GET /api/v1/openapi.json
+  ApiResult<nlohmann::json> OpenApi(const Params& params);
+
+  QueryBackend& backend() { return backend_; }
+
+ private:
+  QueryBackend& backend_;
+};
+
+}  // namespace openupr::server

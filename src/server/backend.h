@@ -1,0 +1,46 @@
+// The query side of the HTTP API: everything the server asks of the data, behind one small
+// interface, so that the SQL store (SqlBackend, sql_backend.h) and the in-memory engine can serve
+// the same endpoints and be checked against each other.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analytics/stats.h"
+#include "core/filters.h"
+#include "core/model.h"
+#include "core/status.h"
+#include "search/export.h"
+#include "search/sql_search.h"
+
+namespace openupr::server {
+
+// Implementations must be safe for concurrent calls from the server's worker threads.
+// Errors: kInvalidArgument for a bad query or filter value, kNotFound for a missing record,
+// kConflict when the data is locked, kIo/kInternal otherwise.
+class QueryBackend {
+ public:
+  virtual ~QueryBackend() = default;
+
+  // Full-text search and filters; hits ordered by relevance (then id), or by id without a query.
+  virtual Result<search::SearchResponse> Search(const search::SearchRequest& request) = 0;
+  // Counts grouped by up to three dimensions. Facets are one 1-dimension Stats per field over
+  // the same query and filters.
+  virtual Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) = 0;
+  // The records with these ids, in the order of ids; unknown ids are left out.
+  virtual Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) = 0;
+  // Checks (and canonicalises, e.g. the spelling of theme names) the filter values that only
+  // the data knows. kInvalidArgument names the value and lists the known ones.
+  virtual Status ValidateFilters(Filters& filters) = 0;
+  // Theme names, sorted.
+  virtual Result<std::vector<std::string>> ThemeNames() = 0;
+  // Writes every match of request (limit/offset ignored) to out; returns the records written.
+  // out may fail midway (client gone): the export then stops early without an error.
+  virtual Result<int64_t> Export(const search::SearchRequest& request,
+                                 search::ExportFormat format, std::ostream& out) = 0;
+};
+
+}  // namespace openupr::server

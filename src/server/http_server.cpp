@@ -1,0 +1,361 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <streambuf>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "server/api.h"
+
+namespace openupr::server {
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kBadInput: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kConflict: return 409;
+    case StatusCode::kIo: return 500;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+const char* ErrorCodeFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk: return "ok";
+    case StatusCode::kInvalidArgument: return "invalid_argument";
+    case StatusCode::kBadInput: return "bad_input";
+    case StatusCode::kNotFound: return "not_found";
+    case StatusCode::kConflict: return "conflict";
+    case StatusCode::kIo: return "io_error";
+    case StatusCode::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Per worker thread: when the current request started (set before routing) and how many body
+// bytes a streamed response wrote, for the access log. httplib runs a request's routing,
+// handler, content provider and logger on one thread.
+thread_local std::optional<Clock::time_point> t_request_start;
+thread_local size_t t_streamed_bytes = 0;
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void SetError(httplib::Response& res, int http_status, const char* code,
+              const std::string& message, const std::string& parameter = "") {
+  json err = {{"code", code}, {"message", message}};
+  if (!parameter.empty()) err["parameter"] = parameter;
+  res.status = http_status;
+  res.set_content(Dump(json{{"error", err}}), "application/json");
+}
+
+void SetError(httplib::Response& res, const ApiError& e) {
+  SetError(res, HttpStatusFor(e.status.code()), ErrorCodeFor(e.status.code()), e.status.message(),
+           e.parameter);
+}
+
+void Reply(httplib::Response& res, const ApiResult<json>& result) {
+  if (const auto* e = std::get_if<ApiError>(&result)) return SetError(res, *e);
+  res.status = 200;
+  res.set_content(Dump(std::get<json>(result)) + "\n", "application/json");
+}
+
+// An ostream target writing straight into httplib's chunked stream; fails (so the export stops)
+// once the client is gone.
+class SinkBuffer : public std::streambuf {
+ public:
+  explicit SinkBuffer(httplib::DataSink& sink) : sink_(sink) {}
+  size_t bytes() const { return bytes_; }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (n > 0 && !sink_.write(s, static_cast<size_t>(n))) return 0;
+    bytes_ += static_cast<size_t>(n);
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    const char ch = traits_type::to_char_type(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+
+ private:
+  httplib::DataSink& sink_;
+  size_t bytes_ = 0;
+};
+
+// The query parameters of the request target, decoded as HTML forms encode them ('+' is a space,
+// %XX a byte). httplib's own req.params keeps '+' as is, so "q=death+penalty" would not be the
+// two words a browser meant.
+Params QueryParams(const httplib::Request& req) {
+  Params params;
+  const size_t q = req.target.find('?');
+  if (q == std::string::npos) return params;
+  std::string_view rest = std::string_view(req.target).substr(q + 1);
+  const size_t hash = rest.find('#');
+  if (hash != std::string_view::npos) rest = rest.substr(0, hash);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      const std::string name(pair.substr(0, eq));
+      const std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+      params.emplace(httplib::detail::decode_url(name, true),
+                     httplib::detail::decode_url(value, true));
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return params;
+}
+
+// The response to GET / and GET /api/v1: where things are.
+json Index() {
+  return {{"name", "OpenUPR"},
+          {"api", "/api/v1"},
+          {"openapi", "/api/v1/openapi.json"},
+          {"endpoints",
+           {"/api/v1/recommendations", "/api/v1/recommendations/{id}", "/api/v1/aggregations",
+            "/api/v1/states", "/api/v1/states/{iso3}", "/api/v1/sessions", "/api/v1/export",
+            "/api/v1/openapi.json"}}};
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(QueryBackend& backend, ServerOptions opts) : api(backend), options(std::move(opts)) {}
+
+  void Install();
+  void Log(const httplib::Request& req, const httplib::Response& res);
+
+  Api api;
+  ServerOptions options;
+  httplib::Server http;
+  std::mutex log_mu;
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> run_entered{false};
+  std::atomic<bool> run_done{false};
+};
+
+void HttpServer::Impl::Install() {
+  const int threads = options.threads < 1 ? 1 : options.threads;
+  // httplib takes ownership of the queue it gets from this factory (and deletes it).
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_payload_max_length(options.max_url_bytes);
+  http.set_keep_alive_timeout(5);
+  http.set_read_timeout(10);
+  http.set_write_timeout(30);
+
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    t_request_start = Clock::now();
+    t_streamed_bytes = 0;
+    if (req.target.size() > options.max_url_bytes) {
+      SetError(res, 414, "uri_too_long",
+               "the request target is " + std::to_string(req.target.size()) +
+                   " bytes; at most " + std::to_string(options.max_url_bytes) + " are accepted");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+      res.set_header("Allow", "GET, HEAD");
+      SetError(res, 405, "method_not_allowed", req.method + ": the API is read-only; use GET");
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    const bool chunked = req.has_header("Transfer-Encoding");
+    const std::string length = req.get_header_value("Content-Length");
+    if (chunked || (!length.empty() && length != "0")) {
+      SetError(res, 413, "payload_too_large", "a GET request has no body");
+      res.set_header("Connection", "close");  // the unread body must not be taken for a request
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  // Statuses httplib sets by itself (unknown route, bad request line, ...) get a JSON body too.
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty() || res.content_length_ > 0) return httplib::Server::HandlerResponse::Unhandled;
+    switch (res.status) {
+      case 404: SetError(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path); break;
+      case 413: SetError(res, 413, "payload_too_large", "the request body is too large"); break;
+      case 414: SetError(res, 414, "uri_too_long", "the request target is too long"); break;
+      case 400: SetError(res, 400, "bad_request", "malformed HTTP request"); break;
+      default:
+        SetError(res, res.status, res.status >= 500 ? "internal" : "bad_request",
+                 "HTTP status " + std::to_string(res.status));
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+
+  http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        SetError(res, 500, "internal", "internal error: " + what);
+      });
+
+  http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    Log(req, res);
+  });
+
+  auto get = [this](const char* pattern, auto fn) {
+    http.Get(pattern, [this, fn](const httplib::Request& req, httplib::Response& res) {
+      Reply(res, fn(api, req));
+    });
+  };
+  get("/", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
+  get("/api/v1", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
+  get("/api/v1/recommendations",
+      [](Api& a, const httplib::Request& r) { return a.Recommendations(QueryParams(r)); });
+  get(R"(/api/v1/recommendations/([^/]+))",
+      [](Api& a, const httplib::Request& r) { return a.Recommendation(r.matches[1], QueryParams(r)); });
+  get("/api/v1/aggregations",
+      [](Api& a, const httplib::Request& r) { return a.Aggregations(QueryParams(r)); });
+  get("/api/v1/states", [](Api& a, const httplib::Request& r) { return a.States(QueryParams(r)); });
+  get(R"(/api/v1/states/([^/]+))",
+      [](Api& a, const httplib::Request& r) { return a.State(r.matches[1], QueryParams(r)); });
+  get("/api/v1/sessions", [](Api& a, const httplib::Request& r) { return a.Sessions(QueryParams(r)); });
+  get("/api/v1/openapi.json",
+      [](Api& a, const httplib::Request& r) { return a.OpenApi(QueryParams(r)); });
+
+  http.Get("/api/v1/export", [this](const httplib::Request& req, httplib::Response& res) {
+    auto planned = api.PlanExport(QueryParams(req));
+    if (const auto* e = std::get_if<ApiError>(&planned)) return SetError(res, *e);
+    auto plan = std::make_shared<ExportPlan>(std::move(std::get<ExportPlan>(planned)));
+    res.status = 200;
+    res.set_header("Content-Disposition", "attachment; filename=\"" + plan->filename + "\"");
+    res.set_header("X-Total-Count", std::to_string(plan->total));
+    res.set_chunked_content_provider(
+        plan->content_type, [this, plan](size_t, httplib::DataSink& sink) {
+          SinkBuffer buffer(sink);
+          std::ostream out(&buffer);
+          auto written = api.backend().Export(plan->request, plan->format, out);
+          t_streamed_bytes += buffer.bytes();
+          if (!written.ok()) {
+            // The status line is gone already: end the stream abnormally and say why.
+            if (options.access_log) {
+              std::lock_guard lock(log_mu);
+              *options.access_log << "export failed: " << written.status().ToString() << '\n';
+            }
+            return false;
+          }
+          sink.done();
+          return true;
+        });
+  });
+}
+
+void HttpServer::Impl::Log(const httplib::Request& req, const httplib::Response& res) {
+  if (!options.access_log) return;
+  int64_t micros = 0;
+  if (t_request_start)
+    micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - *t_request_start)
+                 .count();
+  const size_t bytes = res.body.empty() ? t_streamed_bytes : res.body.size();
+  t_request_start.reset();
+  t_streamed_bytes = 0;
+  std::string target = req.target.empty() ? req.path : req.target;
+  if (target.size() > 512) target = target.substr(0, 512) + "...";
+  std::lock_guard lock(log_mu);
+  *options.access_log << req.remote_addr << " \"" << req.method << ' ' << target << "\" "
+                      << res.status << ' ' << bytes << ' ' << micros << "us\n"
+                      << std::flush;
+}
+
+HttpServer::HttpServer(QueryBackend& backend, ServerOptions options)
+    : impl_(std::make_unique<Impl>(backend, std::move(options))) {
+  impl_->Install();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<int> HttpServer::Bind() {
+  const auto& o = impl_->options;
+  int port = o.port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port(o.host);
+    if (port < 0) port = 0;
+  } else if (!impl_->http.bind_to_port(o.host, port)) {
+    port = 0;
+  }
+  if (port <= 0)
+    return Status::Io("cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                      " (address in use, or not a local address?)");
+  return port;
+}
+
+Status HttpServer::Run() {
+  impl_->run_entered = true;
+  if (!impl_->stop_requested) {
+    if (!impl_->http.listen_after_bind() && !impl_->stop_requested) {
+      impl_->run_done = true;
+      return Status::Io("the HTTP server stopped unexpectedly");
+    }
+  }
+  impl_->run_done = true;
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  impl_->stop_requested = true;
+  // httplib's stop() only works once its accept loop runs: wait for that if Run has started.
+  for (;;) {
+    if (impl_->http.is_running()) {
+      impl_->http.stop();
+      return;
+    }
+    if (!impl_->run_entered || impl_->run_done) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+Status ServeUntilSignal(HttpServer& server) {
+  sigset_t set, old;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);  // only used to wake the waiter when Run returns by itself
+  pthread_sigmask(SIG_BLOCK, &set, &old);
+  ::signal(SIGPIPE, SIG_IGN);
+  std::atomic<bool> done{false};
+  std::thread waiter([&] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&set, &sig) != 0) continue;
+      if (sig == SIGINT || sig == SIGTERM) {
+        server.Stop();
+        return;
+      }
+      if (done) return;
+    }
+  });
+  Status st = server.Run();
+  done = true;
+  pthread_kill(waiter.native_handle(), SIGUSR1);
+  waiter.join();
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return st;
+}
+
+}  // namespace openupr::server

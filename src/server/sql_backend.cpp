@@ -1,0 +1,89 @@
+#include "server/sql_backend.h"
+
+
+namespace openupr::server {
+
+Result<std::unique_ptr<SqlBackend>> SqlBackend::Open(const std::string& path,
+                                                     int max_connections) {
+  // Store::Open(kExisting) reports a missing file as kNotFound.
+  auto first = store::Store::Open(path, store::OpenMode::kExisting);
+  if (!first.ok()) return first.status();
+  auto indexed = (*first)->EnsureFullTextIndex();
+  if (!indexed.ok()) return indexed.status();
+  return std::unique_ptr<SqlBackend>(
+      new SqlBackend(path, max_connections < 1 ? 1 : max_connections, std::move(*first)));
+}
+
+SqlBackend::SqlBackend(std::string path, int max_connections, std::unique_ptr<store::Store> first)
+    : path_(std::move(path)), max_connections_(max_connections) {
+  idle_.push_back(std::move(first));
+  open_ = 1;
+}
+
+SqlBackend::Lease::~Lease() {
+  {
+    std::lock_guard lock(owner_.mu_);
+    owner_.idle_.push_back(std::move(store_));
+  }
+  owner_.idle_cv_.notify_one();
+}
+
+Result<std::unique_ptr<SqlBackend::Lease>> SqlBackend::Acquire() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_connections_; });
+  if (!idle_.empty()) {
+    auto s = std::move(idle_.back());
+    idle_.pop_back();
+    return std::make_unique<Lease>(*this, std::move(s));
+  }
+  ++open_;  // reserve the slot, then open without holding the lock
+  lock.unlock();
+  auto s = store::Store::Open(path_, store::OpenMode::kExisting);
+  if (!s.ok()) {
+    lock.lock();
+    --open_;
+    idle_cv_.notify_one();
+    return s.status();
+  }
+  return std::make_unique<Lease>(*this, std::move(*s));
+}
+
+Result<search::SearchResponse> SqlBackend::Search(const search::SearchRequest& request) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return search::SqlSearch(***lease, request);
+}
+
+Result<analytics::StatsResult> SqlBackend::Stats(const analytics::StatsRequest& request) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return analytics::ComputeStats(***lease, request);
+}
+
+Result<std::vector<Recommendation>> SqlBackend::Get(std::span<const int64_t> ids) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return (**lease)->GetRecommendations(ids);
+}
+
+Status SqlBackend::ValidateFilters(Filters& filters) {
+  if (filters.themes.empty()) return Status::Ok();
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return search::ValidateFilters(***lease, filters);
+}
+
+Result<std::vector<std::string>> SqlBackend::ThemeNames() {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return (**lease)->ThemeNames();
+}
+
+Result<int64_t> SqlBackend::Export(const search::SearchRequest& request,
+                                   search::ExportFormat format, std::ostream& out) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return search::ExportRecommendations(***lease, request, format, out);
+}
+
+}  // namespace openupr::server

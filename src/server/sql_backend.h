@@ -1,0 +1,66 @@
+// SqlBackend: the QueryBackend over the SQLite store (search::SqlSearch, analytics::ComputeStats,
+// Store reads). SQLite connections are single-threaded, so the backend keeps a small pool of
+// Store objects on the same file (WAL: readers run concurrently) and lends one to each call.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "server/backend.h"
+#include "store/store.h"
+
+namespace openupr::server {
+
+// Thread-safe: every method may be called from any number of threads at once. At most
+// max_connections calls run at the same time; further calls wait for a free connection.
+class SqlBackend final : public QueryBackend {
+ public:
+  // Opens the existing database at path (kNotFound if it does not exist; kBadInput for a file
+  // that is not an OpenUPR database) and brings its full-text index up to date, so that
+  // concurrent readers never race to build it.
+  static Result<std::unique_ptr<SqlBackend>> Open(const std::string& path, int max_connections);
+
+  SqlBackend(const SqlBackend&) = delete;
+  SqlBackend& operator=(const SqlBackend&) = delete;
+
+  Result<search::SearchResponse> Search(const search::SearchRequest& request) override;
+  Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) override;
+  Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;
+  Status ValidateFilters(Filters& filters) override;
+  Result<std::vector<std::string>> ThemeNames() override;
+  Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
+                         std::ostream& out) override;
+
+ private:
+  // A Store lent to one call; returned to the pool when destroyed.
+  class Lease {
+   public:
+    Lease(SqlBackend& owner, std::unique_ptr<store::Store> store)
+        : owner_(owner), store_(std::move(store)) {}
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    store::Store& operator*() { return *store_; }
+    store::Store* operator->() { return store_.get(); }
+
+   private:
+    SqlBackend& owner_;
+    std::unique_ptr<store::Store> store_;
+  };
+
+  SqlBackend(std::string path, int max_connections, std::unique_ptr<store::Store> first);
+  // Waits for an idle Store or opens a new one while fewer than max_connections exist.
+  Result<std::unique_ptr<Lease>> Acquire();
+
+  const std::string path_;
+  const int max_connections_;
+  std::mutex mu_;
+  std::condition_variable idle_cv_;
+  std::vector<std::unique_ptr<store::Store>> idle_;  // guarded by mu_
+  int open_ = 0;                                     // guarded by mu_
+};
+
+}  // namespace openupr::server
