@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: installs what is missing, builds, imports the real UPR data
 # (../shared/data/upr-info, or $OPENUPR_DATA_DIR/upr-info) into the default database, then prints
-# a summary and an example search. Re-running it is safe: an already imported file is a no-op.
+# a summary and an example search, and starts the HTTP API on it (127.0.0.1:8080, or $OPENUPR_PORT)
+# until Ctrl-C; --no-serve stops after the search. Re-running it is safe: an already imported file
+# is a no-op.
 set -euo pipefail
+SERVE=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-serve) SERVE=0 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "quickstart.sh: unknown option '$arg' (expected --no-serve)" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 DATA_DIR="${OPENUPR_DATA_DIR:-$(cd .. && pwd)/shared/data}"
 scripts/install-deps.sh
@@ -21,3 +31,11 @@ echo "== Example search: openupr search '\"death penalty\" abolish*' --from-regi
 "$BIN" search '"death penalty" abolish*' --from-region weog --limit 3
 echo
 echo "More: $BIN --help  (database: ${OPENUPR_DB:-default location, see docs/cli.md})"
+if [ "$SERVE" = 1 ]; then
+  PORT="${OPENUPR_PORT:-8080}"
+  echo
+  echo "== Starting the HTTP API: open http://127.0.0.1:$PORT/api/v1/ in a browser, or try"
+  echo "   curl 'http://127.0.0.1:$PORT/api/v1/recommendations?q=torture&sur=CHN&facets=response,theme&per_page=3'"
+  echo "   (Ctrl-C stops it; docs/api.md lists every endpoint)"
+  exec "$BIN" serve --port "$PORT"
+fi
