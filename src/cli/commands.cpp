@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
+#include <chrono>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,7 @@
 #include "search/export.h"
 #include "search/sql_search.h"
 #include "server/http_server.h"
+#include "server/engine_backend.h"
 #include "server/sql_backend.h"
 #include "store/store.h"
 
@@ -500,9 +503,25 @@ int RunServe(const CommonOptions& common, const ServeArgs& args) {
     log = &log_file;
   }
   // One connection per worker thread, so that no request waits for a database connection.
-  auto backend = server::SqlBackend::Open(common.db, args.threads);
-  if (!backend.ok()) return Fail(common, backend.status());
-  server::HttpServer http(**backend, {.host = args.host,
+  std::unique_ptr<server::QueryBackend> backend;
+  if (args.backend == "sql") {
+    auto sql = server::SqlBackend::Open(common.db, args.threads);
+    if (!sql.ok()) return Fail(common, sql.status());
+    backend = std::move(sql).value();
+  } else {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto engine = server::EngineBackend::Open(common.db, args.threads);
+    if (!engine.ok()) return Fail(common, engine.status());
+    auto index = (*engine)->Current();
+    if (!index.ok()) return Fail(common, index.status());
+    if (!common.quiet)
+      std::cerr << "openupr: indexed " << (*index)->size() << " recommendations in "
+                << std::fixed << std::setprecision(2)
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                << " s (" << FormatBytes((*index)->MemoryBytes()) << " in memory)\n";
+    backend = std::move(engine).value();
+  }
+  server::HttpServer http(*backend, {.host = args.host,
                                       .port = args.port,
                                       .threads = args.threads,
                                       .access_log = log});

@@ -64,6 +64,7 @@ struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8080;
   int threads = 4;
+  std::string backend = "engine";  // or "sql"
   std::string access_log;  // empty: stderr; "-" or "none": no log
 };
 // Serves the JSON HTTP API (docs/api.md) until SIGINT/SIGTERM; 0 after a graceful stop.

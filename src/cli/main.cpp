@@ -123,6 +123,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve_args.threads, "Worker threads (1-256)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--backend", serve_args.backend,
+                   "Query backend: engine (in-memory index built at start, kept in step with "
+                   "imports) or sql (SQLite FTS5, the reference)")
+      ->check(CLI::IsMember({"engine", "sql"}))
+      ->capture_default_str();
   serve_cmd->add_option("--access-log", serve_args.access_log,
                         "Append access log lines to FILE (default: stderr; none: no log)");
 

@@ -1,0 +1,56 @@
+// EngineBackend: the QueryBackend of `openupr serve` by default. Searches and counts come from the
+// in-memory engine (engine/index.h); single records, theme names and exports from the SQL backend
+// it wraps. The engine is kept in step with the database: before each query the backend asks
+// SQLite whether another connection has committed (PRAGMA data_version, no disk access) and, if
+// so, builds a refreshed copy of the index with the new records and swaps it in; queries that
+// are running keep the index they started with.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "engine/index.h"
+#include "server/sql_backend.h"
+#include "store/store.h"
+
+namespace openupr::server {
+
+// Thread-safe: every method may be called from any number of threads at once.
+class EngineBackend final : public QueryBackend {
+ public:
+  // Opens the existing database at path (errors as SqlBackend::Open) and builds the index.
+  static Result<std::unique_ptr<EngineBackend>> Open(const std::string& path,
+                                                     int max_connections);
+  EngineBackend(const EngineBackend&) = delete;
+  EngineBackend& operator=(const EngineBackend&) = delete;
+
+  Result<search::SearchResponse> Search(const search::SearchRequest& request) override;
+  Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) override;
+  Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;
+  Status ValidateFilters(Filters& filters) override;
+  Result<std::vector<std::string>> ThemeNames() override;
+  Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
+                         std::ostream& out) override;
+
+  // The index queries run on now (after bringing it up to date).
+  Result<std::shared_ptr<const engine::Index>> Current();
+
+ private:
+  EngineBackend(std::unique_ptr<SqlBackend> sql, std::unique_ptr<store::Store> watcher,
+                std::shared_ptr<const engine::Index> index, int64_t data_version)
+      : sql_(std::move(sql)),
+        watcher_(std::move(watcher)),
+        index_(std::move(index)),
+        data_version_(data_version) {}
+
+  std::unique_ptr<SqlBackend> sql_;
+  std::mutex watch_mu_;                      // guards watcher_ and data_version_
+  std::unique_ptr<store::Store> watcher_;    // the connection that reads data_version
+  std::shared_mutex index_mu_;               // guards the index_ pointer (not the index)
+  std::shared_ptr<const engine::Index> index_;
+  int64_t data_version_;
+};
+
+}  // namespace openupr::server
