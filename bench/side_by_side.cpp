@@ -424,5 +424,6 @@ int main(int argc, char** argv) {
   app.add_flag("--markdown", o.markdown, "Print the table as Markdown");
   CLI11_PARSE(app, argc, argv);
   o.backends = openupr::bench::SplitCommas(backends);
+  o.min_reps = std::min(o.min_reps, o.reps);
   return openupr::bench::Run(o);
 }
