@@ -12,6 +12,7 @@ PACKAGES=(
   libutf8proc-dev       # Unicode folding
   libstemmer-dev        # Snowball stemming
   libsodium-dev         # BLAKE2b content hashes
+  libroaring-dev        # roaring bitmaps (the in-memory engine)
   libcpp-httplib-dev    # the HTTP API (openupr serve)
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev      # benchmarks

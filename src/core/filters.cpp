@@ -70,6 +70,17 @@ Status AddOne(Filters& f, std::string_view field, std::string_view v) {
     f.themes.push_back(CollapseWhitespace(v));
     return Status::Ok();
   }
+  if (field == "sur-org" || field == "from-org") {
+    if (OrgKey(v).empty()) return Bad(field, v, "an organisation name, e.g. AU or OIC");
+    (field == "sur-org" ? f.sur_orgs : f.from_orgs).push_back(CollapseWhitespace(v));
+    return Status::Ok();
+  }
+  if (field == "sdg") {
+    int g = 0;
+    if (!ParseInt(v, g) || g < 1 || g > 17) return Bad(field, v, "an SDG goal number 1-17");
+    f.sdgs.push_back(g);
+    return Status::Ok();
+  }
   return Status::InvalidArgument("unknown filter '" + std::string(field) + "'");
 }
 
@@ -78,15 +89,26 @@ Status AddOne(Filters& f, std::string_view field, std::string_view v) {
 bool Filters::empty() const {
   return sur.empty() && from.empty() && sur_region.empty() && from_region.empty() &&
          sessions.empty() && cycles.empty() && responses.empty() && actions.empty() &&
-         themes.empty();
+         themes.empty() && sur_orgs.empty() && from_orgs.empty() && sdgs.empty();
+}
+
+std::string OrgKey(std::string_view org) {
+  std::string key;
+  key.reserve(org.size());
+  for (char c : org) {
+    if (c == ' ') continue;
+    key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return key;
 }
 
 Status AddFilterValue(Filters& filters, std::string_view field, std::string_view value) {
   // A whole value first ("Korea, Republic of"), then as a comma-separated list.
   if (value.find(',') == std::string_view::npos) return AddOne(filters, field, value);
-  // Theme names never contain commas; any other value is first tried whole.
+  // Theme and organisation names never contain commas; any other value is first tried whole.
   Filters trial = filters;
-  if (field != "theme" && AddOne(trial, field, CollapseWhitespace(value)).ok()) {
+  const bool always_split = field == "theme" || field == "sur-org" || field == "from-org";
+  if (!always_split && AddOne(trial, field, CollapseWhitespace(value)).ok()) {
     filters = std::move(trial);
     return Status::Ok();
   }

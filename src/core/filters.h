@@ -23,18 +23,30 @@ struct Filters {
   std::vector<Response> responses;
   std::vector<int> actions;  // 1..5, 0 = unknown
   std::vector<std::string> themes;
+  // Organisations of the state under review / of a recommending state, as named in the source's
+  // comma-separated lists ("AU, OIC"): matched one list item at a time, ignoring spaces and ASCII
+  // case (OrgKey).
+  std::vector<std::string> sur_orgs;
+  std::vector<std::string> from_orgs;
+  std::vector<int> sdgs;  // SDG goals 1..17 (recommendation_sdg.goal)
 
   bool empty() const;
 };
 
 // The filter fields, as named on the command line and in the API: "sur", "from", "region"
-// (of the state under review), "from-region", "session", "cycle", "response", "action", "theme".
-inline constexpr const char* kFilterFields[] = {"sur",   "from",     "region", "from-region",
-                                                "session", "cycle", "response", "action",
-                                                "theme"};
+// (of the state under review), "from-region", "session", "cycle", "response", "action", "theme",
+// "sur-org", "from-org", "sdg". (The CLI has options for the first nine.)
+inline constexpr const char* kFilterFields[] = {
+    "sur",    "from",   "region",  "from-region", "session", "cycle",
+    "response", "action", "theme", "sur-org",     "from-org", "sdg"};
+
+// The form in which organisation names are compared: spaces removed, ASCII letters lower-cased
+// ("Commonwealth " -> "commonwealth"). Applied to filter values and to each item of the stored
+// lists alike, by every backend.
+std::string OrgKey(std::string_view org);
 
 // Adds one user-supplied value to a field. States by ISO3 or any known name; sessions also as
-// ranges "10-13"; comma-separated lists are split. kInvalidArgument names the field and value.
+// ranges "10-13"; comma-separated lists are split (organisation and theme lists always). kInvalidArgument names the field and value.
 Status AddFilterValue(Filters& filters, std::string_view field, std::string_view value);
 
 }  // namespace openupr

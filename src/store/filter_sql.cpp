@@ -63,6 +63,26 @@ SqlCondition FilterCondition(const Filters& f) {
     parts.push_back(
         "EXISTS (SELECT 1 FROM recommendation_theme ft JOIN theme t ON t.id = ft.theme_id "
         "WHERE ft.recommendation_id = r.id AND t.name IN " + InList(f.themes, c, str) + ")");
+  // An organisation list "AU, OIC" is compared as ",au,oic," (OrgKey applied to the whole list;
+  // commas are never part of a key), so that "AU" matches an item and never "AUS".
+  auto orgs = [&](const char* column, const std::vector<std::string>& values) {
+    std::string s = "(";
+    for (size_t i = 0; i < values.size(); ++i) {
+      s += std::string(i ? " OR " : "") + "instr(',' || lower(replace(r." + column +
+           ", ' ', '')) || ',', ?) > 0";
+      std::string item = ",";
+      item += OrgKey(values[i]);
+      item += ',';
+      c.binds.emplace_back(std::move(item));
+    }
+    return s + ")";
+  };
+  if (!f.sur_orgs.empty()) parts.push_back(orgs("sur_orgs", f.sur_orgs));
+  if (!f.from_orgs.empty()) parts.push_back(orgs("from_orgs", f.from_orgs));
+  if (!f.sdgs.empty())
+    parts.push_back(
+        "EXISTS (SELECT 1 FROM recommendation_sdg sd WHERE sd.recommendation_id = r.id AND "
+        "sd.goal IN " + InList(f.sdgs, c, num) + ")");
   if (!parts.empty()) {
     c.sql.clear();
     for (size_t i = 0; i < parts.size(); ++i) c.sql += (i ? " AND " : "") + parts[i];

@@ -1,0 +1,97 @@
+// Internal to engine/: what an Index holds, and the helpers its parts share (loading, filters,
+// the text query, snippets, grouping). Not part of the engine's API.
+//
+// Records are numbered densely in id order ("document numbers", d = 0..size-1): every column is
+// indexed by d and every bitmap holds document numbers. Loading appends; nothing else writes.
+#pragma once
+
+#include <roaring/roaring.hh>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analytics/stats.h"
+#include "core/filters.h"
+#include "core/status.h"
+#include "engine/index.h"
+#include "store/store.h"
+
+namespace openupr::engine::internal {
+
+inline constexpr uint16_t kUnknownState = 0xFFFF;  // a recommending state the source does not know
+inline constexpr uint8_t kNoRegion = 6;            // a state missing from the reference table
+inline constexpr int kRegionSlots = 7;             // Region values 0..5, then kNoRegion
+
+struct Data {
+  // --- Per-record columns. ---
+  std::vector<int64_t> ids;
+  std::vector<uint16_t> sur;       // state code
+  std::vector<uint8_t> session;
+  std::vector<uint8_t> cycle;
+  std::vector<uint8_t> response;   // 0 supported, 1 noted, 2 other
+  std::vector<uint8_t> action;     // 1..5, 0 unknown
+  std::vector<uint32_t> from_begin;   // size()+1 offsets into from
+  std::vector<uint16_t> from;         // state codes by position, kUnknownState for unknown
+  std::vector<uint32_t> theme_begin;  // size()+1 offsets into themes
+  std::vector<uint16_t> themes;       // theme codes
+  std::vector<uint32_t> text_begin;   // size()+1 offsets into text
+  std::string text;
+  // Token sequence of each text: term ids as LEB128 varints (ids are numbered by frequency at
+  // the first build, so most take one byte).
+  std::vector<uint32_t> token_begin;  // size()+1 offsets into tokens
+  std::vector<uint8_t> tokens;
+  uint64_t total_tokens = 0;  // over all records: BM25's average document length
+
+  // --- Dictionaries (code -> value). ---
+  std::vector<std::string> states;       // ISO3; the reference table first, in its order
+  std::vector<uint8_t> state_region;     // Region as a number, or kNoRegion
+  std::vector<std::string> theme_names;  // as stored in theme.name
+  std::vector<std::string> orgs;         // OrgKey of each organisation seen
+  // Terms: the bytes of term t are term_chars[term_begin[t], term_begin[t+1]); term_order holds
+  // the term ids sorted by their bytes (exact and prefix lookup).
+  std::string term_chars;
+  std::vector<uint32_t> term_begin = {0};
+  std::vector<uint32_t> term_order;
+
+  // --- Bitmaps of document numbers. ---
+  std::vector<Roaring> postings;  // by term id
+  std::vector<Roaring> by_sur;    // by state code
+  std::vector<Roaring> by_from;   // by state code (never kUnknownState)
+  std::vector<Roaring> by_session;  // by session number
+  std::vector<Roaring> by_cycle;    // by cycle number
+  std::vector<Roaring> by_response;
+  std::vector<Roaring> by_action;   // 0..5
+  std::vector<Roaring> by_theme;    // by theme code
+  std::vector<Roaring> by_sur_org;  // by org code
+  std::vector<Roaring> by_from_org;
+  std::vector<Roaring> by_sdg;      // by goal 0..17 (0 unused)
+
+  uint32_t size() const { return static_cast<uint32_t>(ids.size()); }
+  uint32_t term_count() const { return static_cast<uint32_t>(term_begin.size() - 1); }
+  std::string_view Term(uint32_t t) const {
+    return std::string_view(term_chars).substr(term_begin[t], term_begin[t + 1] - term_begin[t]);
+  }
+  std::string_view Text(uint32_t d) const {
+    return std::string_view(text).substr(text_begin[d], text_begin[d + 1] - text_begin[d]);
+  }
+};
+
+// --- Loading (load.cpp). ---
+// Appends the store's records with an id above the last one held.
+Status Load(store::Store& store, Data& data);
+// Allocated bytes of a bitmap's containers and their directory.
+size_t BitmapBytes(const Roaring& r);
+MemoryUsage ComputeMemory(const Data& data);
+
+// --- Filters (filter.cpp). ---
+// The records that pass the filters, or nullopt-like: *all = true when the filters are empty.
+Roaring FilterDocs(const Data& data, const Filters& filters, bool* all);
+
+// --- Grouping (group.cpp). ---
+// Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts.
+analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs,
+                             const analytics::StatsRequest& request);
+
+}  // namespace openupr::engine::internal

@@ -1,0 +1,127 @@
+// The in-memory query engine: a snapshot of every recommendation held as compact columns, an
+// inverted index (roaring bitmaps of records per stemmed term, per state, theme, session, ...)
+// and the token sequence of every text, answering the same questions as the SQL backend
+// (search::SqlSearch, analytics::ComputeStats) with the same answers, without touching the
+// database after it is built.
+//
+// Same semantics as the SQL backend: the query language of search/query.h with the terms of
+// core::Tokenizer (as the FTS5 tokenizer of store/fts_tokenizer.cpp), BM25 exactly as SQLite
+// FTS5's bm25() over all records (the score returned is the negated bm25, higher is better),
+// snippets in the manner of FTS5's snippet() (32 tokens, kMarkBegin/kMarkEnd around matched
+// phrases, "…" where the text is cut), and the filters of core/filters.h as store/filter_sql.cpp
+// applies them. An unknown theme in the filters matches nothing (as in SQL); checking names is
+// search::ValidateFilters' job.
+//
+// Thread-safety: an Index is immutable once built. Its const methods may run concurrently from
+// any number of threads. Refresh() changes it in place and needs exclusive access; Refreshed()
+// leaves it untouched and returns a new Index, to swap in behind an atomic shared_ptr.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analytics/stats.h"
+#include "core/filters.h"
+#include "core/status.h"
+#include "search/sql_search.h"
+#include "store/store.h"
+
+namespace openupr::engine {
+
+namespace internal {
+struct Data;
+}
+
+// Exact counts of records per value of one field over a selection.
+struct FacetValue {
+  std::string key;  // as a StatsRow key: ISO3, region code, number, theme name, "unknown", ...
+  int64_t count = 0;
+};
+struct Facet {
+  analytics::Dimension field = analytics::Dimension::kSur;
+  // By count descending, then key (numbers as numbers); at most top_n. A record with several
+  // values (recommending states, themes) counts once for each of them.
+  std::vector<FacetValue> values;
+};
+struct FacetResponse {
+  int64_t total = 0;          // records in the selection
+  std::vector<Facet> facets;  // one per requested field, in request order
+};
+
+// Recommendations per (recommending state, state under review) pair.
+struct Dyad {
+  std::string from;  // ISO3, or "unknown"
+  std::string sur;   // ISO3
+  int64_t count = 0;
+  int64_t supported = 0;
+  int64_t noted = 0;
+  int64_t other = 0;
+};
+struct DyadResponse {
+  int64_t total = 0;        // records in the selection
+  int64_t pairs = 0;        // distinct pairs, before top_n
+  std::vector<Dyad> dyads;  // by count descending, then from, then sur; at most top_n
+};
+
+// Where the memory of an Index goes, in bytes (bitmaps counted by their allocated containers).
+struct MemoryUsage {
+  size_t text = 0;      // the recommendation texts, for snippets
+  size_t tokens = 0;    // token sequences (term positions) and the term dictionary
+  size_t postings = 0;  // one bitmap of records per term
+  size_t columns = 0;   // per-record attributes, attribute bitmaps and dictionaries
+  size_t total() const { return text + tokens + postings + columns; }
+};
+
+class Index {
+ public:
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  // Loads every recommendation of the store (store::ScanRecommendations). Errors: the store's
+  // (kIo, kBadInput, ...); kBadInput for a record the engine cannot hold (a session outside
+  // 0-255, more than 65,000 states, themes or organisations).
+  static Result<std::unique_ptr<Index>> Build(store::Store& store);
+
+  // Adds the records with an id above max_id(), as an import appends them. Records that were
+  // changed or deleted since the build are not seen: rebuild then. Not thread-safe: needs
+  // exclusive access. On error the index may hold part of the new records; rebuild it.
+  Status Refresh(store::Store& store);
+  // The same on a copy: this index is untouched (and may serve queries meanwhile); the copy
+  // is returned. Costs a second index in memory until this one is dropped.
+  Result<std::unique_ptr<Index>> Refreshed(store::Store& store) const;
+
+  int64_t size() const;    // records held
+  int64_t max_id() const;  // highest record id, 0 when empty
+  size_t MemoryBytes() const { return Memory().total(); }
+  MemoryUsage Memory() const;
+
+  // Same answers as search::SqlSearch: total, hits ordered by score descending then id (by id
+  // with score 0 without a text query or for a lone NOT), snippets for the returned hits only
+  // (the whole text when there is no text to match). kInvalidArgument for a bad query.
+  Result<search::SearchResponse> Search(const search::SearchRequest& request) const;
+
+  // Counts per value of each field over the records matching query and filters.
+  // top_n <= 0: every value. kInvalidArgument for a bad query.
+  Result<FacetResponse> Facets(std::string_view query, const Filters& filters,
+                               std::span<const analytics::Dimension> fields, int64_t top_n) const;
+
+  // Same answers as analytics::ComputeStats (rows, totals, order, limit). kInvalidArgument for
+  // more than 3 or repeated dimensions or a bad query.
+  Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) const;
+
+  // Recommending state x state under review, as ComputeStats by {from, sur} gives them.
+  // top_n <= 0: every pair. kInvalidArgument for a bad query.
+  Result<DyadResponse> Dyads(std::string_view query, const Filters& filters, int64_t top_n) const;
+
+ private:
+  explicit Index(std::unique_ptr<internal::Data> data);
+  std::unique_ptr<internal::Data> data_;
+};
+
+}  // namespace openupr::engine

@@ -1,0 +1,285 @@
+// Loading records into the columns and bitmaps of an index: the first build and every refresh
+// append the same way.
+#include <algorithm>
+#include <unordered_map>
+
+#include "core/states.h"
+#include "core/text.h"
+#include "engine/data.h"
+#include "store/scan.h"
+
+namespace openupr::engine::internal {
+namespace {
+
+// Heterogeneous lookup: find a std::string key by string_view without building a string.
+struct Hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using Lookup = std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>>;
+
+// Assigns codes to the values of a dictionary, adding new ones at the end.
+class Dictionary {
+ public:
+  Dictionary(std::vector<std::string>& values, const char* what) : values_(values), what_(what) {
+    for (uint32_t i = 0; i < values_.size(); ++i) lookup_.emplace(values_[i], i);
+  }
+  Result<uint16_t> Code(std::string_view value) {
+    auto it = lookup_.find(value);
+    if (it != lookup_.end()) return static_cast<uint16_t>(it->second);
+    if (values_.size() >= kUnknownState)
+      return Status::BadInput(std::string("more distinct ") + what_ +
+                              " than the in-memory index holds (65,535)");
+    values_.emplace_back(value);
+    lookup_.emplace(std::string(value), static_cast<uint32_t>(values_.size() - 1));
+    return static_cast<uint16_t>(values_.size() - 1);
+  }
+
+ private:
+  std::vector<std::string>& values_;
+  const char* what_;
+  Lookup lookup_;
+};
+
+// The bitmap of code in bitmaps, which grows to hold it.
+Roaring& At(std::vector<Roaring>& bitmaps, size_t code) {
+  if (bitmaps.size() <= code) bitmaps.resize(code + 1);
+  return bitmaps[code];
+}
+
+void PutVarint(std::vector<uint8_t>& out, uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<uint8_t>(v));
+}
+
+uint8_t ResponseNumber(std::string_view r) {
+  if (r == "supported") return 0;
+  if (r == "noted") return 1;
+  return 2;
+}
+
+void Optimize(std::vector<Roaring>& bitmaps) {
+  for (Roaring& r : bitmaps) {
+    r.runOptimize();
+    r.shrinkToFit();
+  }
+}
+
+size_t Capacity(const std::string& s) { return s.capacity(); }
+template <typename T>
+size_t Capacity(const std::vector<T>& v) {
+  return v.capacity() * sizeof(T);
+}
+size_t Capacity(const std::vector<std::string>& v) {
+  size_t n = v.capacity() * sizeof(std::string);
+  for (const std::string& s : v)
+    if (s.capacity() > 15) n += s.capacity() + 1;  // beyond the short-string buffer
+  return n;
+}
+size_t Capacity(const std::vector<Roaring>& v) {
+  size_t n = v.capacity() * sizeof(Roaring);
+  for (const Roaring& r : v) n += BitmapBytes(r);
+  return n;
+}
+
+}  // namespace
+
+size_t BitmapBytes(const Roaring& r) {
+  roaring_statistics_t st;
+  roaring_bitmap_statistics(&r.roaring, &st);
+  // Containers plus the per-container key, pointer and type arrays of the roaring array.
+  return st.n_bytes_array_containers + st.n_bytes_run_containers + st.n_bytes_bitset_containers +
+         static_cast<size_t>(r.roaring.high_low_container.allocation_size) *
+             (sizeof(uint16_t) + sizeof(void*) + sizeof(uint8_t));
+}
+
+Status Load(store::Store& store, Data& data) {
+  if (data.states.empty()) {
+    // Codes of the reference states first, so that they are the same in every index.
+    for (const StateInfo& s : AllStates()) {
+      data.states.emplace_back(s.iso3);
+      data.state_region.push_back(static_cast<uint8_t>(s.region));
+    }
+    data.by_sur.resize(data.states.size());
+    data.by_from.resize(data.states.size());
+    data.by_response.resize(3);
+    data.by_action.resize(6);
+    data.by_sdg.resize(18);
+    data.from_begin = data.theme_begin = data.text_begin = data.token_begin = {0};
+  }
+  Dictionary states(data.states, "states");
+  Dictionary themes(data.theme_names, "themes");
+  Dictionary orgs(data.orgs, "organisations");
+  // A state missing from the reference table (the store's table is written from it, so only
+  // an older or newer database has one) has no region.
+  auto state_code = [&](std::string_view iso3) -> Result<uint16_t> {
+    auto c = states.Code(iso3);
+    if (c.ok() && *c >= data.state_region.size()) data.state_region.push_back(kNoRegion);
+    return c;
+  };
+
+  // Terms: existing ones keep their ids; new ones get provisional ids from term_count() on,
+  // renumbered by frequency once every record is read.
+  const uint32_t old_terms = data.term_count();
+  Lookup terms;
+  terms.reserve(old_terms + 1024);
+  for (uint32_t t = 0; t < old_terms; ++t) terms.emplace(std::string(data.Term(t)), t);
+  std::vector<std::string_view> new_terms;  // by provisional id - old_terms (keys of terms)
+  std::vector<uint64_t> new_term_counts;
+  std::vector<uint32_t> doc_terms;  // the new records' tokens, provisional ids
+  std::vector<uint32_t> doc_term_begin = {0};
+  const uint32_t first_new = data.size();
+
+  Tokenizer tokenizer(/*stem=*/true);
+  Status st = store::ScanRecommendations(
+      store, data.ids.empty() ? 0 : data.ids.back(),
+      [&](const store::ScannedRecommendation& r) -> Status {
+        if (data.ids.size() >= UINT32_MAX - 1 || data.text.size() + r.text.size() >= UINT32_MAX)
+          return Status::BadInput("more records or text than the in-memory index holds");
+        if (r.session < 0 || r.session > 255 || r.cycle < 0 || r.cycle > 255 || r.action < 0 ||
+            r.action > 5)
+          return Status::BadInput("recommendation " + std::to_string(r.id) +
+                                  ": session, cycle or action out of range");
+        const uint32_t d = data.size();
+        data.ids.push_back(r.id);
+        auto sur = state_code(r.sur);
+        if (!sur.ok()) return sur.status();
+        data.sur.push_back(*sur);
+        At(data.by_sur, *sur).add(d);
+        data.session.push_back(static_cast<uint8_t>(r.session));
+        At(data.by_session, r.session).add(d);
+        data.cycle.push_back(static_cast<uint8_t>(r.cycle));
+        At(data.by_cycle, r.cycle).add(d);
+        data.response.push_back(ResponseNumber(r.response));
+        data.by_response[data.response.back()].add(d);
+        data.action.push_back(static_cast<uint8_t>(r.action));
+        data.by_action[r.action].add(d);
+        for (std::string_view f : r.from) {
+          uint16_t code = kUnknownState;
+          if (!f.empty()) {
+            auto c = state_code(f);
+            if (!c.ok()) return c.status();
+            code = *c;
+            At(data.by_from, code).add(d);
+          }
+          data.from.push_back(code);
+        }
+        data.from_begin.push_back(static_cast<uint32_t>(data.from.size()));
+        for (std::string_view t : r.themes) {
+          auto c = themes.Code(t);
+          if (!c.ok()) return c.status();
+          data.themes.push_back(*c);
+          At(data.by_theme, *c).add(d);
+        }
+        data.theme_begin.push_back(static_cast<uint32_t>(data.themes.size()));
+        for (auto [list, bitmaps] : {std::pair{r.sur_orgs, &data.by_sur_org},
+                                     std::pair{r.from_orgs, &data.by_from_org}}) {
+          size_t start = 0;
+          while (start <= list.size()) {
+            size_t comma = std::min(list.find(',', start), list.size());
+            const std::string key = OrgKey(list.substr(start, comma - start));
+            start = comma + 1;
+            if (key.empty()) continue;
+            auto c = orgs.Code(key);
+            if (!c.ok()) return c.status();
+            At(*bitmaps, *c).add(d);
+          }
+        }
+        for (int g : r.sdg_goals)
+          if (g >= 1 && g <= 17) data.by_sdg[g].add(d);
+        data.text.append(r.text);
+        data.text_begin.push_back(static_cast<uint32_t>(data.text.size()));
+        tokenizer.Tokenize(r.text, [&](std::string_view term, size_t, size_t) {
+          auto it = terms.find(term);
+          if (it == terms.end()) {
+            it = terms.emplace(std::string(term), old_terms + new_terms.size()).first;
+            new_terms.push_back(it->first);
+            new_term_counts.push_back(0);
+          }
+          if (it->second >= old_terms) ++new_term_counts[it->second - old_terms];
+          doc_terms.push_back(it->second);
+          return true;
+        });
+        doc_term_begin.push_back(static_cast<uint32_t>(doc_terms.size()));
+        return Status::Ok();
+      });
+  if (!st.ok()) return st;
+  // Every code has a bitmap on both sides, if only an empty one.
+  data.by_sur.resize(data.states.size());
+  data.by_from.resize(data.states.size());
+  data.by_theme.resize(data.theme_names.size());
+  data.by_sur_org.resize(data.orgs.size());
+  data.by_from_org.resize(data.orgs.size());
+
+  // Number the new terms by frequency (then bytes, for a deterministic numbering).
+  std::vector<uint32_t> rank(new_terms.size());
+  for (uint32_t i = 0; i < rank.size(); ++i) rank[i] = i;
+  std::sort(rank.begin(), rank.end(), [&](uint32_t a, uint32_t b) {
+    if (new_term_counts[a] != new_term_counts[b]) return new_term_counts[a] > new_term_counts[b];
+    return new_terms[a] < new_terms[b];
+  });
+  std::vector<uint32_t> final_id(new_terms.size());
+  for (uint32_t i = 0; i < rank.size(); ++i) {
+    final_id[rank[i]] = old_terms + i;
+    data.term_chars.append(new_terms[rank[i]]);
+    data.term_begin.push_back(static_cast<uint32_t>(data.term_chars.size()));
+  }
+  data.term_order.resize(data.term_count());
+  for (uint32_t t = 0; t < data.term_count(); ++t) data.term_order[t] = t;
+  std::sort(data.term_order.begin(), data.term_order.end(),
+            [&](uint32_t a, uint32_t b) { return data.Term(a) < data.Term(b); });
+
+  // Token sequences and postings of the new records.
+  data.postings.resize(data.term_count());
+  for (uint32_t i = 0; i + 1 < doc_term_begin.size(); ++i) {
+    const uint32_t d = first_new + i;
+    for (uint32_t k = doc_term_begin[i]; k < doc_term_begin[i + 1]; ++k) {
+      const uint32_t t = doc_terms[k] >= old_terms ? final_id[doc_terms[k] - old_terms]
+                                                   : doc_terms[k];
+      PutVarint(data.tokens, t);
+      data.postings[t].add(d);
+    }
+    if (data.tokens.size() >= UINT32_MAX)
+      return Status::BadInput("more text than the in-memory index holds");
+    data.token_begin.push_back(static_cast<uint32_t>(data.tokens.size()));
+  }
+  data.total_tokens += doc_terms.size();
+
+  // Growth by doubling leaves up to half of each buffer unused; give it back.
+  data.text.shrink_to_fit();
+  data.term_chars.shrink_to_fit();
+  for (auto* v : {&data.text_begin, &data.token_begin, &data.term_begin, &data.term_order,
+                  &data.from_begin, &data.theme_begin})
+    v->shrink_to_fit();
+  for (auto* v : {&data.sur, &data.from, &data.themes}) v->shrink_to_fit();
+  for (auto* v : {&data.session, &data.cycle, &data.response, &data.action, &data.tokens})
+    v->shrink_to_fit();
+  data.ids.shrink_to_fit();
+  for (auto* v : {&data.postings, &data.by_sur, &data.by_from, &data.by_session, &data.by_cycle,
+                  &data.by_response, &data.by_action, &data.by_theme, &data.by_sur_org,
+                  &data.by_from_org, &data.by_sdg})
+    Optimize(*v);
+  return Status::Ok();
+}
+
+MemoryUsage ComputeMemory(const Data& d) {
+  MemoryUsage m;
+  m.text = Capacity(d.text) + Capacity(d.text_begin);
+  m.tokens = Capacity(d.tokens) + Capacity(d.token_begin) + Capacity(d.term_chars) +
+             Capacity(d.term_begin) + Capacity(d.term_order);
+  m.postings = Capacity(d.postings);
+  m.columns = Capacity(d.ids) + Capacity(d.sur) + Capacity(d.session) + Capacity(d.cycle) +
+              Capacity(d.response) + Capacity(d.action) + Capacity(d.from_begin) +
+              Capacity(d.from) + Capacity(d.theme_begin) + Capacity(d.themes) +
+              Capacity(d.states) + Capacity(d.state_region) + Capacity(d.theme_names) +
+              Capacity(d.orgs);
+  for (const auto* v : {&d.by_sur, &d.by_from, &d.by_session, &d.by_cycle, &d.by_response,
+                        &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg})
+    m.columns += Capacity(*v);
+  return m;
+}
+
+}  // namespace openupr::engine::internal

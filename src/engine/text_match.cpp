@@ -1,0 +1,390 @@
+#include "engine/text_match.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/text.h"
+#include "search/sql_search.h"
+
+namespace openupr::engine::internal {
+namespace {
+
+using search::QueryNode;
+
+// One tokenizer of each kind per thread: Tokenizer is not thread-safe, TextMatch must be.
+Tokenizer& LocalTokenizer(bool stem) {
+  thread_local Tokenizer stemmed(/*stem=*/true);
+  thread_local Tokenizer plain(/*stem=*/false);
+  return stem ? stemmed : plain;
+}
+
+std::vector<std::string> Terms(std::string_view text, bool stem) {
+  std::vector<std::string> out;
+  LocalTokenizer(stem).Tokenize(text, [&](std::string_view term, size_t, size_t) {
+    out.emplace_back(term);
+    return true;
+  });
+  return out;
+}
+
+// Ids of the indexed terms equal to term, or (prefix) beginning with it.
+std::vector<uint32_t> FindTerms(const Data& data, std::string_view term, bool prefix) {
+  auto less = [&](uint32_t id, std::string_view t) { return data.Term(id) < t; };
+  auto it = std::lower_bound(data.term_order.begin(), data.term_order.end(), term, less);
+  std::vector<uint32_t> out;
+  for (; it != data.term_order.end(); ++it) {
+    const std::string_view t = data.Term(*it);
+    if (prefix ? !t.starts_with(term) : t != term) break;
+    out.push_back(*it);
+  }
+  return out;
+}
+
+bool IsComposite(const QueryNode& n) {
+  return n.kind == QueryNode::Kind::kAnd || n.kind == QueryNode::Kind::kOr;
+}
+
+}  // namespace
+
+TextMatch::TextMatch(const Data& data, const QueryNode& root) : data_(data) {
+  negated_only_ = root.kind == QueryNode::Kind::kNot;
+  const QueryNode& top = negated_only_ ? *root.children[0] : root;
+  Collect(top, negated_only_);
+
+  uint32_t bits = 0;
+  for (Phrase& p : phrases_) {
+    p.first_bit = bits;
+    bits += p.length;
+  }
+  words_ = std::max<uint32_t>(1, (bits + 63) / 64);
+  term_masks_.assign(static_cast<size_t>(data_.term_count()) * words_, 0);
+  for (Phrase& p : phrases_)
+    for (uint32_t j = 0; j < p.length; ++j) {
+      const uint32_t bit = p.first_bit + j;
+      for (uint32_t t : p.terms[j])
+        term_masks_[static_cast<size_t>(t) * words_ + bit / 64] |= uint64_t{1} << (bit % 64);
+    }
+
+  matches_ = Eval(top, {});
+  if (negated_only_) {
+    Roaring all;
+    all.addRange(0, data_.size());
+    matches_ = all - matches_;
+  }
+  // FTS5: N and the average length over every row; a phrase's idf from the rows holding it.
+  const int64_t n = data_.size();
+  avgdl_ = n ? static_cast<double>(data_.total_tokens) / static_cast<double>(n) : 0;
+  for (Phrase& p : phrases_) {
+    const int64_t hits = static_cast<int64_t>(p.docs.cardinality());
+    double idf = std::log((n - hits + 0.5) / (hits + 0.5));
+    if (idf <= 0.0) idf = 1e-6;
+    p.idf = idf;
+  }
+}
+
+// Phrases in the order FTS5 numbers them in search::ToFts5's expression: AND puts its positive
+// children first, then the NOT ones.
+void TextMatch::Collect(const QueryNode& node, bool negated) {
+  switch (node.kind) {
+    case QueryNode::Kind::kTerm:
+    case QueryNode::Kind::kPhrase: {
+      std::string text;
+      for (const std::string& w : node.words) text += (text.empty() ? "" : " ") + w;
+      const bool prefix = node.kind == QueryNode::Kind::kTerm && node.prefix;
+      // As the FTS5 tokenizer treats a prefix string: every term folded, none stemmed, and the
+      // last one a prefix.
+      const std::vector<std::string> terms = Terms(text, /*stem=*/!prefix);
+      Phrase p;
+      p.negated = negated;
+      p.length = static_cast<uint32_t>(terms.size());
+      for (size_t i = 0; i < terms.size(); ++i)
+        p.terms.push_back(FindTerms(data_, terms[i], prefix && i + 1 == terms.size()));
+      phrases_.push_back(std::move(p));
+      leaves_.push_back(&node);
+      return;
+    }
+    case QueryNode::Kind::kAnd:
+      for (const auto& c : node.children)
+        if (c->kind != QueryNode::Kind::kNot) Collect(*c, negated);
+      for (const auto& c : node.children)
+        if (c->kind == QueryNode::Kind::kNot) Collect(*c->children[0], true);
+      return;
+    case QueryNode::Kind::kOr:
+      for (const auto& c : node.children) Collect(*c, negated);
+      return;
+    case QueryNode::Kind::kNot:
+      Collect(*node.children[0], true);
+      return;
+  }
+}
+
+Roaring TextMatch::Eval(const QueryNode& node, const std::vector<uint32_t>& gates) {
+  switch (node.kind) {
+    case QueryNode::Kind::kTerm:
+    case QueryNode::Kind::kPhrase: {
+      const size_t i = static_cast<size_t>(std::find(leaves_.begin(), leaves_.end(), &node) -
+                                           leaves_.begin());
+      Phrase& p = phrases_[i];
+      p.gates = gates;
+      p.docs = EvalPhrase(p);
+      return p.docs;
+    }
+    case QueryNode::Kind::kAnd: {
+      Roaring acc;
+      bool first = true;
+      for (const auto& c : node.children) {
+        if (c->kind == QueryNode::Kind::kNot) continue;
+        Roaring r = Eval(*c, gates);
+        if (first) {
+          acc = std::move(r);
+          first = false;
+        } else {
+          acc &= r;
+        }
+      }
+      for (const auto& c : node.children)
+        if (c->kind == QueryNode::Kind::kNot) acc -= Eval(*c->children[0], gates);
+      return acc;
+    }
+    case QueryNode::Kind::kOr: {
+      Roaring acc;
+      for (const auto& c : node.children) {
+        if (!IsComposite(*c)) {
+          acc |= Eval(*c, gates);
+          continue;
+        }
+        // FTS5 reports a phrase's hits in a row only when its node sits on that row, which for
+        // a group under OR means: when the group matches the row.
+        const uint32_t g = static_cast<uint32_t>(gates_.size());
+        gates_.emplace_back();
+        std::vector<uint32_t> inner = gates;
+        inner.push_back(g);
+        Roaring r = Eval(*c, inner);
+        acc |= r;
+        gates_[g] = std::move(r);
+      }
+      return acc;
+    }
+    case QueryNode::Kind::kNot: {  // only at the root, handled by the constructor
+      Roaring all;
+      all.addRange(0, data_.size());
+      return all - Eval(*node.children[0], gates);
+    }
+  }
+  return Roaring();
+}
+
+Roaring TextMatch::EvalPhrase(Phrase& p) {
+  if (p.length == 0) return Roaring();
+  std::vector<Roaring> per_term;
+  for (const std::vector<uint32_t>& ids : p.terms) {
+    if (ids.empty()) return Roaring();
+    std::vector<const Roaring*> parts;
+    for (uint32_t t : ids) parts.push_back(&data_.postings[t]);
+    per_term.push_back(parts.size() == 1 ? *parts[0]
+                                         : Roaring::fastunion(parts.size(), parts.data()));
+  }
+  if (p.length == 1) return std::move(per_term[0]);
+  Roaring candidates = per_term[0];
+  for (size_t i = 1; i < per_term.size(); ++i) candidates &= per_term[i];
+  Roaring out;
+  std::vector<uint64_t> masks;
+  for (uint32_t d : candidates) {
+    const uint32_t n = Masks(d, masks);
+    if (Count(p, masks.data(), n, /*first_only=*/true)) out.add(d);
+  }
+  return out;
+}
+
+uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
+  masks.clear();
+  const uint8_t* p = data_.tokens.data() + data_.token_begin[d];
+  const uint8_t* end = data_.tokens.data() + data_.token_begin[d + 1];
+  uint32_t n = 0;
+  while (p < end) {
+    uint32_t t = 0;
+    int shift = 0;
+    while (*p & 0x80) {
+      t |= static_cast<uint32_t>(*p++ & 0x7F) << shift;
+      shift += 7;
+    }
+    t |= static_cast<uint32_t>(*p++) << shift;
+    const uint64_t* m = &term_masks_[static_cast<size_t>(t) * words_];
+    masks.insert(masks.end(), m, m + words_);
+    ++n;
+  }
+  return n;
+}
+
+uint32_t TextMatch::Count(const Phrase& p, const uint64_t* masks, uint32_t tokens,
+                          bool first_only) const {
+  if (tokens < p.length) return 0;
+  uint32_t count = 0;
+  for (uint32_t i = 0; i + p.length <= tokens; ++i) {
+    bool match = true;
+    for (uint32_t j = 0; j < p.length && match; ++j) {
+      const uint32_t bit = p.first_bit + j;
+      match = (masks[static_cast<size_t>(i + j) * words_ + bit / 64] >> (bit % 64)) & 1;
+    }
+    if (match) {
+      ++count;
+      if (first_only) return count;
+    }
+  }
+  return count;
+}
+
+bool TextMatch::Active(const Phrase& p, uint32_t d) const {
+  if (p.negated) return false;
+  for (uint32_t g : p.gates)
+    if (!gates_[g].contains(d)) return false;
+  return true;
+}
+
+double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch) const {
+  // fts5Bm25Function, term for term, so that the doubles (and so the ranking of ties) agree.
+  const double k1 = 1.2;
+  const double b = 0.75;
+  const uint32_t n = Masks(d, scratch);
+  const double dl = static_cast<double>(n);
+  double score = 0.0;
+  for (const Phrase& p : phrases_) {
+    const double freq = Active(p, d) ? Count(p, scratch.data(), n, false) : 0.0;
+    score += p.idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * dl / avgdl_)));
+  }
+  return score;
+}
+
+std::string TextMatch::Snippet(uint32_t d) const {
+  // FTS5's snippet() (fts5_aux.c) with 32 tokens: score windows that start at each match (moved
+  // to centre the matches) or at the sentence start before it, keep the best, then copy it with
+  // the matched phrases marked and "…" where it cuts the text.
+  constexpr int kTokens = 32;
+  const std::string_view text = data_.Text(d);
+  std::vector<uint64_t> masks;
+  const int n = static_cast<int>(Masks(d, masks));
+
+  struct Instance {
+    int pos;
+    int phrase;
+  };
+  std::vector<Instance> instances;  // by position, then phrase
+  for (int i = 0; i < n; ++i)
+    for (size_t k = 0; k < phrases_.size(); ++k) {
+      const Phrase& p = phrases_[k];
+      if (i + static_cast<int>(p.length) > n || !Active(p, d)) continue;
+      bool match = true;
+      for (uint32_t j = 0; j < p.length && match; ++j) {
+        const uint32_t bit = p.first_bit + j;
+        match = (masks[static_cast<size_t>(i + j) * words_ + bit / 64] >> (bit % 64)) & 1;
+      }
+      if (match) instances.push_back({i, static_cast<int>(k)});
+    }
+
+  std::vector<std::pair<size_t, size_t>> offsets;  // byte range of each token
+  std::vector<int> sentence_starts;
+  LocalTokenizer(true).Tokenize(text, [&](std::string_view, size_t begin, size_t end) {
+    const int pos = static_cast<int>(offsets.size());
+    offsets.emplace_back(begin, end);
+    if (pos == 0) {
+      sentence_starts.push_back(0);
+    } else {
+      // A token after white space that follows '.' or ':' starts a sentence.
+      size_t i = begin;
+      while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n' ||
+                       text[i - 1] == '\r'))
+        --i;
+      if (i != begin && i > 0 && (text[i - 1] == '.' || text[i - 1] == ':'))
+        sentence_starts.push_back(pos);
+    }
+    return true;
+  });
+  if (static_cast<int>(offsets.size()) != n) return std::string(text);  // cannot happen
+
+  auto window_score = [&](int start, int* adjusted) {
+    std::vector<bool> seen(phrases_.size());
+    int score = 0, first = -1, last = 0;
+    for (const Instance& in : instances) {
+      if (in.pos < start || in.pos >= start + kTokens) continue;
+      score += seen[in.phrase] ? 1 : 1000;
+      seen[in.phrase] = true;
+      if (first < 0) first = in.pos;
+      last = in.pos + static_cast<int>(phrases_[in.phrase].length);
+    }
+    if (adjusted) {
+      int adj = first - (kTokens - (last - first)) / 2;
+      if (adj + kTokens > n) adj = n - kTokens;
+      *adjusted = std::max(adj, 0);
+    }
+    return score;
+  };
+  int best_score = 0, best_start = 0;
+  for (const Instance& in : instances) {
+    int adjusted = 0;
+    int score = window_score(in.pos, &adjusted);
+    if (score > best_score) {
+      best_score = score;
+      best_start = adjusted;
+    }
+    if (!sentence_starts.empty() && n > kTokens) {
+      size_t s = 0;
+      while (s + 1 < sentence_starts.size() && sentence_starts[s + 1] <= in.pos) ++s;
+      if (sentence_starts[s] < in.pos) {
+        score = window_score(sentence_starts[s], nullptr) + (sentence_starts[s] == 0 ? 120 : 100);
+        if (score > best_score) {
+          best_score = score;
+          best_start = sentence_starts[s];
+        }
+      }
+    }
+  }
+
+  // Overlapping instances are marked as one span [first, last] (token positions).
+  std::vector<std::pair<int, int>> spans;
+  for (const Instance& in : instances) {
+    const int last = in.pos + static_cast<int>(phrases_[in.phrase].length) - 1;
+    if (!spans.empty() && in.pos <= spans.back().second) {
+      spans.back().second = std::max(spans.back().second, last);
+    } else {
+      spans.emplace_back(in.pos, last);
+    }
+  }
+  const int range_start = best_start, range_end = best_start + kTokens - 1;
+  size_t k = 0;
+  while (k < spans.size() && spans[k].first < range_start) ++k;
+  auto span_start = [&] { return k < spans.size() ? spans[k].first : -1; };
+  auto span_end = [&] { return k < spans.size() ? spans[k].second : -1; };
+
+  std::string out;
+  if (best_start > 0) out += "…";
+  size_t copied = 0;  // text before this offset is in out (or skipped)
+  auto copy_to = [&](size_t end) {
+    if (end > copied) out.append(text.substr(copied, end - copied));
+    copied = std::max(copied, end);
+  };
+  for (int pos = range_start; pos <= range_end && pos < n; ++pos) {
+    const auto [begin, end] = offsets[pos];
+    if (range_start > 0 && pos == range_start) copied = begin;
+    if (pos == span_start()) {
+      copy_to(begin);
+      out += search::kMarkBegin;
+    }
+    if (pos == span_end()) {
+      copy_to(end);
+      out += search::kMarkEnd;
+      ++k;
+    }
+    if (pos == range_end) {
+      copy_to(end);
+      if (pos >= span_start() && pos < span_end()) out += search::kMarkEnd;
+    }
+  }
+  if (range_end >= n - 1) {
+    copy_to(text.size());
+  } else {
+    out += "…";
+  }
+  return out;
+}
+
+}  // namespace openupr::engine::internal

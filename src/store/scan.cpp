@@ -1,0 +1,139 @@
+#include "store/scan.h"
+
+#include <unordered_map>
+
+namespace openupr::store {
+namespace {
+
+// A deferred read transaction, so that the four cursors below read one snapshot even while an
+// import commits in another connection. Does nothing when the caller already has a transaction.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Database& db) : db_(db) {}
+  ~ReadSnapshot() {
+    if (open_) (void)db_.Exec("COMMIT");
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  Status Begin() {
+    if (!sqlite3_get_autocommit(db_.handle())) return Status::Ok();
+    OPENUPR_RETURN_IF_ERROR(db_.Exec("BEGIN"));
+    open_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  Database& db_;
+  bool open_ = false;
+};
+
+// One child table read in recommendation_id order, merged with the main cursor.
+class ChildCursor {
+ public:
+  explicit ChildCursor(Statement stmt) : stmt_(std::move(stmt)) {}
+  Status Next() {
+    auto row = stmt_.Step();
+    if (!row.ok()) return row.status();
+    done_ = !*row;
+    return Status::Ok();
+  }
+  // Skips rows before id (none exist while foreign keys hold), then calls take(stmt) for each row
+  // of id.
+  template <typename F>
+  Status Collect(int64_t id, F&& take) {
+    while (!done_ && stmt_.Int(0) < id) OPENUPR_RETURN_IF_ERROR(Next());
+    while (!done_ && stmt_.Int(0) == id) {
+      take(stmt_);
+      OPENUPR_RETURN_IF_ERROR(Next());
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Statement stmt_;
+  bool done_ = false;
+};
+
+Result<ChildCursor> OpenChild(Database& db, const char* sql, int64_t after_id) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after_id);
+  ChildCursor cursor(std::move(stmt).value());
+  OPENUPR_RETURN_IF_ERROR(cursor.Next());
+  return cursor;
+}
+
+}  // namespace
+
+Status ScanRecommendations(Store& store, int64_t after_id,
+                           const std::function<Status(const ScannedRecommendation&)>& on_record) {
+  Database& db = store.db();
+  ReadSnapshot snapshot(db);
+  OPENUPR_RETURN_IF_ERROR(snapshot.Begin());
+
+  std::unordered_map<int64_t, std::string> theme_names;
+  {
+    auto stmt = db.Prepare("SELECT id, name FROM theme");
+    if (!stmt.ok()) return stmt.status();
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      theme_names.emplace(stmt->Int(0), stmt->String(1));
+    }
+  }
+  auto from = OpenChild(db,
+                        "SELECT recommendation_id, coalesce(state, '') FROM recommending_state "
+                        "WHERE recommendation_id > ? ORDER BY recommendation_id, position",
+                        after_id);
+  if (!from.ok()) return from.status();
+  auto themes = OpenChild(db,
+                          "SELECT recommendation_id, theme_id FROM recommendation_theme "
+                          "WHERE recommendation_id > ? ORDER BY recommendation_id, theme_id",
+                          after_id);
+  if (!themes.ok()) return themes.status();
+  auto sdgs = OpenChild(db,
+                        "SELECT DISTINCT recommendation_id, goal FROM recommendation_sdg "
+                        "WHERE recommendation_id > ? ORDER BY recommendation_id, goal",
+                        after_id);
+  if (!sdgs.ok()) return sdgs.status();
+  auto main = db.Prepare(
+      "SELECT id, sur, session, cycle, text, response, coalesce(action, 0), sur_orgs, from_orgs "
+      "FROM recommendation WHERE id > ? ORDER BY id");
+  if (!main.ok()) return main.status();
+  main->Bind(1, after_id);
+
+  ScannedRecommendation rec;
+  std::vector<std::string> from_codes;  // the child cursors' text is gone after their next step
+  while (true) {
+    auto row = main->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const Statement& s = *main;
+    rec.id = s.Int(0);
+    rec.sur = s.Text(1);
+    rec.session = static_cast<int>(s.Int(2));
+    rec.cycle = static_cast<int>(s.Int(3));
+    rec.text = s.Text(4);
+    rec.response = s.Text(5);
+    rec.action = static_cast<int>(s.Int(6));
+    rec.sur_orgs = s.Text(7);
+    rec.from_orgs = s.Text(8);
+    from_codes.clear();
+    OPENUPR_RETURN_IF_ERROR(
+        from->Collect(rec.id, [&](Statement& c) { from_codes.push_back(c.String(1)); }));
+    rec.from.assign(from_codes.begin(), from_codes.end());
+    rec.themes.clear();
+    OPENUPR_RETURN_IF_ERROR(themes->Collect(rec.id, [&](Statement& c) {
+      auto it = theme_names.find(c.Int(1));
+      if (it != theme_names.end()) rec.themes.push_back(it->second);
+    }));
+    rec.sdg_goals.clear();
+    OPENUPR_RETURN_IF_ERROR(sdgs->Collect(
+        rec.id, [&](Statement& c) { rec.sdg_goals.push_back(static_cast<int>(c.Int(1))); }));
+    OPENUPR_RETURN_IF_ERROR(on_record(rec));
+  }
+  return Status::Ok();
+}
+
+}  // namespace openupr::store

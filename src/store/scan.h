@@ -1,0 +1,42 @@
+// Bulk read of the recommendations, for loading in-memory indexes (engine/): every record with
+// the attributes a search or a count needs (not the provenance), streamed in id order from one
+// read snapshot, without holding the whole table in memory.
+//
+// Uses the caller's Store; not thread-safe (a Store belongs to one thread at a time).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "store/store.h"
+
+namespace openupr::store {
+
+// One recommendation as the scan sees it. Views point into buffers that are valid only during
+// the callback; copy what must outlive it.
+struct ScannedRecommendation {
+  int64_t id = 0;
+  std::string_view sur;        // ISO3
+  int session = 0;
+  int cycle = 0;
+  std::string_view text;
+  std::string_view response;   // "supported", "noted" or "other"
+  int action = 0;              // 1..5, 0 = unknown (NULL)
+  std::string_view sur_orgs;   // as stored, e.g. "AU, OIC"
+  std::string_view from_orgs;
+  std::vector<std::string_view> from;    // ISO3 per recommending state by position; "" = unknown
+  std::vector<std::string_view> themes;  // theme names (theme.name), in theme id order
+  std::vector<int> sdg_goals;            // distinct SDG goals 1..17, ascending
+};
+
+// Calls on_record for every recommendation with id > after_id, in ascending id order, all read
+// in one snapshot (a read transaction, unless the caller already has one open). A non-ok Status
+// from on_record stops the scan and is returned. Errors: store errors (kIo, kBadInput, ...).
+Status ScanRecommendations(Store& store, int64_t after_id,
+                           const std::function<Status(const ScannedRecommendation&)>& on_record);
+
+}  // namespace openupr::store
