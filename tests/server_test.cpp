@@ -19,6 +19,7 @@
 #include "core/json.h"
 #include "ingest/importer.h"
 #include "search/sql_search.h"
+#include "server/engine_backend.h"
 #include "server/http_server.h"
 #include "server/sql_backend.h"
 #include "test_util.h"
@@ -382,6 +383,56 @@ TEST_F(ServerRealData, AccessLogHasMethodPathStatusBytesAndTime) {
   const size_t at = text.find(line);
   ASSERT_NE(at, std::string::npos) << text.substr(0, 2000);
   EXPECT_NE(text.substr(at + line.size(), 20).find("us\n"), std::string::npos);
+}
+
+// The engine backend (the default of `openupr serve`) keeps answering correctly while another
+// connection imports more files: no restart, no stale totals.
+TEST(EngineServer, AnswersIncludeRecordsImportedWhileServing) {
+  TempDir dir;
+  const std::string db = dir.File("upr.db");
+  auto writer = store::Store::Open(db);
+  ASSERT_TRUE(writer.ok());
+  auto r = ingest::ImportFiles(**writer, {UprFile("sessions-01-05.csv"), UprFile("sessions-06-09.csv")}, {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  auto backend = EngineBackend::Open(db, 2);
+  ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+  HttpServer server(**backend, {.host = "127.0.0.1", .port = 0, .threads = 2, .access_log = nullptr});
+  auto port = server.Bind();
+  ASSERT_TRUE(port.ok());
+  std::thread runner([&] { EXPECT_TRUE(server.Run().ok()); });
+  httplib::Client client("127.0.0.1", *port);
+  auto total = [&](const std::string& target) -> int64_t {
+    auto res = client.Get(target.c_str());
+    EXPECT_TRUE(res) << target;
+    if (!res) return -1;
+    EXPECT_EQ(res->status, 200) << res->body;
+    return json::parse(res->body).value("total", int64_t{-1});
+  };
+  auto sql_total = [&](const std::string& q, const std::string& sur) {
+    search::SearchRequest req;
+    req.query = q;
+    if (!sur.empty()) EXPECT_TRUE(AddFilterValue(req.filters, "sur", sur).ok());
+    req.limit = 1;
+    auto res = search::SqlSearch(**writer, req);
+    EXPECT_TRUE(res.ok());
+    return res.ok() ? res->total : -2;
+  };
+  EXPECT_EQ(total("/api/v1/recommendations?per_page=1"), 6094 + 8343);
+  const int64_t before = total("/api/v1/recommendations?q=torture&sur=CHN&per_page=1");
+  EXPECT_EQ(before, sql_total("torture", "CHN"));
+
+  r = ingest::ImportFiles(**writer, {UprFile("sessions-10-13.csv"), UprFile("sessions-14-17.csv")}, {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(total("/api/v1/recommendations?per_page=1"), 33082);
+  const int64_t after = total("/api/v1/recommendations?q=torture&sur=CHN&per_page=1");
+  EXPECT_EQ(after, sql_total("torture", "CHN"));
+  EXPECT_GT(after, before);
+  auto agg = client.Get("/api/v1/aggregations?by=cycle");
+  ASSERT_TRUE(agg);
+  const json rows = json::parse(agg->body)["rows"];
+  ASSERT_EQ(rows.size(), 2u) << agg->body;  // sessions 1-17: cycles 1 and 2
+  server.Stop();
+  runner.join();
 }
 
 TEST(ServerErrors, StatusCodesMapToHttpOnce) {
