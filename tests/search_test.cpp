@@ -96,6 +96,16 @@ TEST_F(SearchTest, BooleanOperatorsAndPrefixes) {
   EXPECT_EQ(Ids("NOT death"), (Set{1, 3, 5, 6, 8}));
 }
 
+// Found by the engine's randomized equivalence test: the excluded group lost its parentheses
+// and "death NOT (penalty NOT minors)" was searched as "(death NOT penalty) NOT minors".
+TEST_F(SearchTest, AnExcludedGroupWithItsOwnNotKeepsItsMeaning) {
+  EXPECT_EQ(Ids("death NOT (penalty NOT minors)"), (Set{7}));
+  EXPECT_EQ(Ids("NOT (penalty NOT minors)"), (Set{1, 3, 5, 6, 7, 8}));
+  auto q = ParseQuery("a NOT (b NOT c)");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(ToFts5(*q->root), "(\"a\") NOT ((\"b\") NOT \"c\")");
+}
+
 TEST_F(SearchTest, EveryFilterSelectsTheRightRecords) {
   EXPECT_EQ(Ids("", F("sur", "CHN")), (Set{1, 2, 3}));
   EXPECT_EQ(Ids("", F("sur", "China,Egypt")), (Set{1, 2, 3, 4, 5, 6}));

@@ -31,7 +31,7 @@ Result<Selection> Select(const Data& data, std::string_view query, const Filters
   bool all = false;
   Roaring filtered = internal::FilterDocs(data, filters, &all);
   if (parsed->root) {
-    sel.match = std::make_unique<TextMatch>(data, *parsed->root);
+    sel.match = std::make_unique<TextMatch>(data, std::move(parsed).value());
     sel.docs = sel.match->matches();
     if (!all) sel.docs &= filtered;
   } else if (all) {
@@ -84,6 +84,7 @@ Result<search::SearchResponse> Index::Search(const search::SearchRequest& req) c
     return resp;
   }
   // Documents ascend with ids, so "score descending, then document" is SqlSearch's order.
+  sel->match->Replay();
   std::vector<std::pair<double, uint32_t>> ranked;
   ranked.reserve(total);
   std::vector<uint64_t> scratch;

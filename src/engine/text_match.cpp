@@ -40,16 +40,14 @@ std::vector<uint32_t> FindTerms(const Data& data, std::string_view term, bool pr
   return out;
 }
 
-bool IsComposite(const QueryNode& n) {
-  return n.kind == QueryNode::Kind::kAnd || n.kind == QueryNode::Kind::kOr;
-}
-
 }  // namespace
 
-TextMatch::TextMatch(const Data& data, const QueryNode& root) : data_(data) {
-  negated_only_ = root.kind == QueryNode::Kind::kNot;
-  const QueryNode& top = negated_only_ ? *root.children[0] : root;
-  Collect(top, negated_only_);
+TextMatch::TextMatch(const Data& data, search::ParsedQuery query)
+    : data_(data),
+      query_(std::move(query)),
+      top_(query_.negated_only() ? *query_.root->children[0] : *query_.root),
+      negated_only_(query_.negated_only()) {
+  Collect(top_);
 
   uint32_t bits = 0;
   for (Phrase& p : phrases_) {
@@ -65,7 +63,7 @@ TextMatch::TextMatch(const Data& data, const QueryNode& root) : data_(data) {
         term_masks_[static_cast<size_t>(t) * words_ + bit / 64] |= uint64_t{1} << (bit % 64);
     }
 
-  matches_ = Eval(top, {});
+  matches_ = Eval(top_);
   if (negated_only_) {
     Roaring all;
     all.addRange(0, data_.size());
@@ -84,7 +82,7 @@ TextMatch::TextMatch(const Data& data, const QueryNode& root) : data_(data) {
 
 // Phrases in the order FTS5 numbers them in search::ToFts5's expression: AND puts its positive
 // children first, then the NOT ones.
-void TextMatch::Collect(const QueryNode& node, bool negated) {
+void TextMatch::Collect(const QueryNode& node) {
   switch (node.kind) {
     case QueryNode::Kind::kTerm:
     case QueryNode::Kind::kPhrase: {
@@ -95,7 +93,6 @@ void TextMatch::Collect(const QueryNode& node, bool negated) {
       // last one a prefix.
       const std::vector<std::string> terms = Terms(text, /*stem=*/!prefix);
       Phrase p;
-      p.negated = negated;
       p.length = static_cast<uint32_t>(terms.size());
       for (size_t i = 0; i < terms.size(); ++i)
         p.terms.push_back(FindTerms(data_, terms[i], prefix && i + 1 == terms.size()));
@@ -105,36 +102,34 @@ void TextMatch::Collect(const QueryNode& node, bool negated) {
     }
     case QueryNode::Kind::kAnd:
       for (const auto& c : node.children)
-        if (c->kind != QueryNode::Kind::kNot) Collect(*c, negated);
+        if (c->kind != QueryNode::Kind::kNot) Collect(*c);
       for (const auto& c : node.children)
-        if (c->kind == QueryNode::Kind::kNot) Collect(*c->children[0], true);
+        if (c->kind == QueryNode::Kind::kNot) Collect(*c->children[0]);
       return;
     case QueryNode::Kind::kOr:
-      for (const auto& c : node.children) Collect(*c, negated);
+      for (const auto& c : node.children) Collect(*c);
       return;
     case QueryNode::Kind::kNot:
-      Collect(*node.children[0], true);
+      Collect(*node.children[0]);
       return;
   }
 }
 
-Roaring TextMatch::Eval(const QueryNode& node, const std::vector<uint32_t>& gates) {
+Roaring TextMatch::Eval(const QueryNode& node) {
   switch (node.kind) {
     case QueryNode::Kind::kTerm:
     case QueryNode::Kind::kPhrase: {
       const size_t i = static_cast<size_t>(std::find(leaves_.begin(), leaves_.end(), &node) -
                                            leaves_.begin());
-      Phrase& p = phrases_[i];
-      p.gates = gates;
-      p.docs = EvalPhrase(p);
-      return p.docs;
+      phrases_[i].docs = EvalPhrase(phrases_[i]);
+      return phrases_[i].docs;
     }
     case QueryNode::Kind::kAnd: {
       Roaring acc;
       bool first = true;
       for (const auto& c : node.children) {
         if (c->kind == QueryNode::Kind::kNot) continue;
-        Roaring r = Eval(*c, gates);
+        Roaring r = Eval(*c);
         if (first) {
           acc = std::move(r);
           first = false;
@@ -143,32 +138,18 @@ Roaring TextMatch::Eval(const QueryNode& node, const std::vector<uint32_t>& gate
         }
       }
       for (const auto& c : node.children)
-        if (c->kind == QueryNode::Kind::kNot) acc -= Eval(*c->children[0], gates);
+        if (c->kind == QueryNode::Kind::kNot) acc -= Eval(*c->children[0]);
       return acc;
     }
     case QueryNode::Kind::kOr: {
       Roaring acc;
-      for (const auto& c : node.children) {
-        if (!IsComposite(*c)) {
-          acc |= Eval(*c, gates);
-          continue;
-        }
-        // FTS5 reports a phrase's hits in a row only when its node sits on that row, which for
-        // a group under OR means: when the group matches the row.
-        const uint32_t g = static_cast<uint32_t>(gates_.size());
-        gates_.emplace_back();
-        std::vector<uint32_t> inner = gates;
-        inner.push_back(g);
-        Roaring r = Eval(*c, inner);
-        acc |= r;
-        gates_[g] = std::move(r);
-      }
+      for (const auto& c : node.children) acc |= Eval(*c);
       return acc;
     }
     case QueryNode::Kind::kNot: {  // only at the root, handled by the constructor
       Roaring all;
       all.addRange(0, data_.size());
-      return all - Eval(*node.children[0], gates);
+      return all - Eval(*node.children[0]);
     }
   }
   return Roaring();
@@ -234,13 +215,6 @@ uint32_t TextMatch::Count(const Phrase& p, const uint64_t* masks, uint32_t token
   return count;
 }
 
-bool TextMatch::Active(const Phrase& p, uint32_t d) const {
-  if (p.negated) return false;
-  for (uint32_t g : p.gates)
-    if (!gates_[g].contains(d)) return false;
-  return true;
-}
-
 double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch) const {
   // fts5Bm25Function, term for term, so that the doubles (and so the ranking of ties) agree.
   const double k1 = 1.2;
@@ -249,7 +223,9 @@ double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch) const {
   const double dl = static_cast<double>(n);
   double score = 0.0;
   for (const Phrase& p : phrases_) {
-    const double freq = Active(p, d) ? Count(p, scratch.data(), n, false) : 0.0;
+    const double freq =
+        Reported(d, static_cast<size_t>(&p - phrases_.data())) ? Count(p, scratch.data(), n, false)
+                                                                 : 0.0;
     score += p.idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * dl / avgdl_)));
   }
   return score;
@@ -272,7 +248,7 @@ std::string TextMatch::Snippet(uint32_t d) const {
   for (int i = 0; i < n; ++i)
     for (size_t k = 0; k < phrases_.size(); ++k) {
       const Phrase& p = phrases_[k];
-      if (i + static_cast<int>(p.length) > n || !Active(p, d)) continue;
+      if (i + static_cast<int>(p.length) > n || !Reported(d, k)) continue;
       bool match = true;
       for (uint32_t j = 0; j < p.length && match; ++j) {
         const uint32_t bit = p.first_bit + j;

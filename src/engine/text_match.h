@@ -6,8 +6,12 @@
 //  - a phrase matches where its terms stand at consecutive positions;
 //  - AND, OR and NOT as FTS5 evaluates "(a AND b) NOT c", a lone NOT as the SQL's NOT IN.
 // Scores are FTS5's bm25() with its phrase order (the order of search::ToFts5) and its notion
-// of which phrases count in a row: a phrase counts only where the branch holding it matches.
-// A TextMatch is read-only once built: Score and Snippet may run from many threads.
+// of which phrases count in a row, which is not simply "the phrase occurs in the row": FTS5
+// reports a phrase's hits only where the iterator of the phrase stands on the row, so a phrase
+// in an OR branch that does not match the row does not count, and the excluded side of a NOT
+// whose left side matches nothing is left standing on its first row and counts there.
+// Replay() walks the expression exactly as fts5_expr.c does to learn this.
+// Score and Snippet are const and may run from many threads, once Replay() has run.
 #pragma once
 
 #include <string>
@@ -20,14 +24,17 @@ namespace openupr::engine::internal {
 
 class TextMatch {
  public:
-  // root: a non-null parsed query (for a lone NOT, the NOT node itself).
-  TextMatch(const Data& data, const search::QueryNode& root);
+  // query: a parsed query with a root (for a lone NOT, the NOT node itself). Keeps it.
+  TextMatch(const Data& data, search::ParsedQuery query);
 
   // The records matching the query, over the whole index (filters come on top).
   const Roaring& matches() const { return matches_; }
   // False for a lone NOT: the SQL backend then orders by id with score 0 and shows whole texts.
   bool scored() const { return !negated_only_; }
 
+  // Walks the expression as FTS5 does (fts5_replay.cpp), recording which phrases it reports on
+  // each matching row. Needed by Score and Snippet; only for a scored query.
+  void Replay();
   // -bm25() of FTS5 for record d, which must match. scratch: a buffer for the caller to reuse.
   double Score(uint32_t d, std::vector<uint64_t>& scratch) const;
   // A window of up to 32 tokens around the best group of matches, matched phrases between
@@ -39,30 +46,34 @@ class TextMatch {
     uint32_t first_bit = 0;  // bit of its first term in the term masks; one bit per term
     uint32_t length = 0;     // terms
     std::vector<std::vector<uint32_t>> terms;  // per position: the term ids that match there
-    bool negated = false;    // under a NOT: never counted
-    std::vector<uint32_t> gates;  // indexes into gates_ that must hold the record
     double idf = 0;
     Roaring docs;  // records holding the phrase
   };
 
-  void Collect(const search::QueryNode& node, bool negated);
-  Roaring Eval(const search::QueryNode& node, const std::vector<uint32_t>& gates);
+  void Collect(const search::QueryNode& node);
+  Roaring Eval(const search::QueryNode& node);
   Roaring EvalPhrase(Phrase& p);
+  // The phrases FTS5 reports on row d: a bit per phrase (Replay()).
+  bool Reported(uint32_t d, size_t phrase) const;
   // Per-token masks of record d into masks (words_ per token); returns the token count.
   uint32_t Masks(uint32_t d, std::vector<uint64_t>& masks) const;
   // Occurrences of phrase p in a record given its token masks; stops at the first if first_only.
   uint32_t Count(const Phrase& p, const uint64_t* masks, uint32_t tokens, bool first_only) const;
-  bool Active(const Phrase& p, uint32_t d) const;
 
   const Data& data_;
+  search::ParsedQuery query_;
+  const search::QueryNode& top_;  // the expression FTS5 sees (a lone NOT's child)
   bool negated_only_ = false;
   std::vector<Phrase> phrases_;  // in FTS5's order
   std::vector<const search::QueryNode*> leaves_;  // the node of each phrase
   // Which phrase term each term id may stand for: term_masks_[t * words_ + w], bit = phrase term.
   std::vector<uint64_t> term_masks_;
   uint32_t words_ = 1;
-  std::vector<Roaring> gates_;  // records matching the composite branches of OR nodes
   Roaring matches_;
+  // Replay(): the rows FTS5 stops on (ascending), with reported_words_ words of phrase bits each.
+  std::vector<uint32_t> replay_rows_;
+  std::vector<uint64_t> reported_;
+  uint32_t reported_words_ = 1;
   double avgdl_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "search/query.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/text.h"
@@ -242,7 +243,14 @@ std::string ToFts5(const QueryNode& node) {
       std::string pos, neg;
       for (const auto& c : node.children) {
         if (c->kind == QueryNode::Kind::kNot) {
-          neg += " NOT " + ToFts5(*c->children[0]);
+          // FTS5's NOT is left-associative: "a NOT (b NOT c)" must keep its parentheses, or it
+          // reads as "(a NOT b) NOT c".
+          const QueryNode& excluded = *c->children[0];
+          const bool has_not =
+              excluded.kind == QueryNode::Kind::kAnd &&
+              std::any_of(excluded.children.begin(), excluded.children.end(),
+                          [](const auto& x) { return x->kind == QueryNode::Kind::kNot; });
+          neg += " NOT " + (has_not ? "(" + ToFts5(excluded) + ")" : ToFts5(excluded));
         } else {
           pos += (pos.empty() ? "" : " AND ") + ToFts5(*c);
         }
