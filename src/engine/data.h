@@ -90,8 +90,11 @@ MemoryUsage ComputeMemory(const Data& data);
 Roaring FilterDocs(const Data& data, const Filters& filters, bool* all);
 
 // --- Grouping (group.cpp). ---
-// Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts.
+// Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts
+// (request.query and request.filters are not looked at: docs is the selection). group_count,
+// if given, receives the number of groups before request.limit.
 analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs,
-                             const analytics::StatsRequest& request);
+                             const analytics::StatsRequest& request,
+                             size_t* group_count = nullptr);
 
 }  // namespace openupr::engine::internal

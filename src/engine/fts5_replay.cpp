@@ -340,11 +340,18 @@ void TextMatch::Replay() {
   });
 }
 
-bool TextMatch::Reported(uint32_t d, size_t phrase) const {
-  auto it = std::lower_bound(replay_rows_.begin(), replay_rows_.end(), d);
-  if (it == replay_rows_.end() || *it != d) return false;
-  const size_t row = static_cast<size_t>(it - replay_rows_.begin());
-  return (reported_[row * reported_words_ + phrase / 64] >> (phrase % 64)) & 1;
+const uint64_t* TextMatch::Reported(uint32_t d, size_t* cursor) const {
+  size_t i;
+  if (cursor) {
+    i = *cursor;
+    while (i < replay_rows_.size() && replay_rows_[i] < d) ++i;
+    *cursor = i;
+  } else {
+    i = static_cast<size_t>(std::lower_bound(replay_rows_.begin(), replay_rows_.end(), d) -
+                            replay_rows_.begin());
+  }
+  if (i == replay_rows_.size() || replay_rows_[i] != d) return nullptr;
+  return &reported_[i * reported_words_];
 }
 
 }  // namespace openupr::engine::internal

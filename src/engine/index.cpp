@@ -88,7 +88,8 @@ Result<search::SearchResponse> Index::Search(const search::SearchRequest& req) c
   std::vector<std::pair<double, uint32_t>> ranked;
   ranked.reserve(total);
   std::vector<uint64_t> scratch;
-  for (uint32_t d : sel->docs) ranked.emplace_back(sel->match->Score(d, scratch), d);
+  size_t cursor = 0;
+  for (uint32_t d : sel->docs) ranked.emplace_back(sel->match->Score(d, scratch, &cursor), d);
   auto better = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
@@ -141,12 +142,12 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
   if (!sel.ok()) return sel.status();
   analytics::StatsRequest req;
   req.by = {analytics::Dimension::kFrom, analytics::Dimension::kSur};
-  analytics::StatsResult counts = internal::Group(*data_, sel->List(), req);
+  req.limit = top_n;
+  size_t pairs = 0;
+  analytics::StatsResult counts = internal::Group(*data_, sel->List(), req, &pairs);
   DyadResponse resp;
   resp.total = counts.total.count;
-  resp.pairs = static_cast<int64_t>(counts.rows.size());
-  if (top_n > 0 && static_cast<int64_t>(counts.rows.size()) > top_n)
-    counts.rows.resize(static_cast<size_t>(top_n));
+  resp.pairs = static_cast<int64_t>(pairs);
   for (analytics::StatsRow& row : counts.rows)
     resp.dyads.push_back({std::move(row.keys[0]), std::move(row.keys[1]), row.count,
                           row.supported, row.noted, row.other});
