@@ -4,7 +4,6 @@
 // facets, a three-way group-by, the dyadic matrix, and the build itself (with the index's
 // memory per record). Data: $OPENUPR_DATA_DIR or ../shared/data.
 #include <benchmark/benchmark.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -46,11 +45,11 @@ struct RealData {
     }
     store = std::move(s).value();
     const std::string up = DataDir() + "/upr-info/";
-    auto report = openupr::ingest::ImportFiles(
-        *store,
-        {up + "sessions-01-05.csv", up + "sessions-06-09.csv", up + "sessions-10-13.csv",
-         up + "sessions-14-17.csv"},
-        {});
+    auto report =
+        openupr::ingest::ImportFiles(*store,
+                                     {up + "sessions-01-05.csv", up + "sessions-06-09.csv",
+                                      up + "sessions-10-13.csv", up + "sessions-14-17.csv"},
+                                     {});
     if (!report.status.ok()) {
       Fail(report.status);
       return;
@@ -154,8 +153,8 @@ void BM_Engine_GroupBy3(benchmark::State& state) {
   if (!index) return;
   size_t rows = 0;
   for (auto _ : state) {
-    auto r = index->Stats({{Dimension::kTheme, Dimension::kSurRegion, Dimension::kCycle},
-                           {}, "", false, 0});
+    auto r = index->Stats(
+        {{Dimension::kTheme, Dimension::kSurRegion, Dimension::kCycle}, {}, "", false, 0});
     rows = r.ok() ? r->rows.size() : 0;
     benchmark::DoNotOptimize(r);
   }

@@ -10,9 +10,15 @@ namespace {
 
 using analytics::Dimension;
 
-const std::vector<std::string> kQueries = {
-    "", "torture", "\"death penalty\"", "discrimin*", "women NOT children", "NOT rights",
-    "(torture detention) OR girls", "freedom of expression", "roma OR sinti"};
+const std::vector<std::string> kQueries = {"",
+                                           "torture",
+                                           "\"death penalty\"",
+                                           "discrimin*",
+                                           "women NOT children",
+                                           "NOT rights",
+                                           "(torture detention) OR girls",
+                                           "freedom of expression",
+                                           "roma OR sinti"};
 
 // Everything an index answers about one query, scores and snippets included.
 json Answers(Backend& b, const std::string& q, bool with_scores) {
@@ -31,8 +37,8 @@ json Answers(Backend& b, const std::string& q, bool with_scores) {
     auto facets = b.Facets(q, f, fields, 10);
     EXPECT_TRUE(facets.ok());
     if (facets.ok()) out["facets"].push_back(FacetsJson(*facets));
-    auto stats = b.Stats({{Dimension::kFromRegion, Dimension::kCycle, Dimension::kAction}, f, q,
-                          false, 0});
+    auto stats =
+        b.Stats({{Dimension::kFromRegion, Dimension::kCycle, Dimension::kAction}, f, q, false, 0});
     EXPECT_TRUE(stats.ok());
     if (stats.ok()) out["stats"].push_back(StatsJson(*stats));
     auto dyads = b.Dyads(q, f, 15);

@@ -19,7 +19,8 @@ class EngineFixture : public ::testing::Test {
     auto s = store::Store::Open(dir_->File("db"));
     ASSERT_TRUE(s.ok());
     store_ = s.value().release();
-    const std::string csv = std::string(kHeader) +
+    const std::string csv =
+        std::string(kHeader) +
         // 1
         "\nChina,Asia,\"SCO, APEC\",Prevent torture in detention centres,France,WEOG,"
         "\"EU, OIF\",Accepted,4,\"Torture and other CID treatment,Detention\",4"
@@ -149,8 +150,8 @@ TEST_F(EngineFixture, RefusesWhatTheSqlBackendRefuses) {
     EXPECT_EQ(eng.status().message(), sql.status().message());
   }
   using analytics::Dimension;
-  analytics::StatsRequest four{{Dimension::kSur, Dimension::kFrom, Dimension::kTheme,
-                                Dimension::kCycle}, {}, "", false, 0};
+  analytics::StatsRequest four{
+      {Dimension::kSur, Dimension::kFrom, Dimension::kTheme, Dimension::kCycle}, {}, "", false, 0};
   EXPECT_EQ(index_->Stats(four).status().message(),
             analytics::ComputeStats(*store_, four).status().message());
   analytics::StatsRequest twice{{Dimension::kSur, Dimension::kSur}, {}, "", false, 0};
@@ -186,9 +187,9 @@ TEST_F(EngineFixture, SnippetsMarkTheMatchedTermsAndPagesFollowTheRanking) {
 }
 
 TEST_F(EngineFixture, ConcurrentReadersGetTheSequentialAnswers) {
-  const std::vector<std::string> queries = {"torture",     "\"death penalty\"", "discrimin*",
-                                            "NOT death",   "rights OR women",   "death NOT minors",
-                                            "convention*", ""};
+  const std::vector<std::string> queries = {
+      "torture",         "\"death penalty\"", "discrimin*",  "NOT death",
+      "rights OR women", "death NOT minors",  "convention*", ""};
   std::vector<json> want;
   for (const auto& q : queries) {
     auto r = index_->Search({q, {}, 10, 0});

@@ -30,33 +30,46 @@ class Values {
 
   uint32_t cardinality() const {
     switch (dim_) {
-      case Dimension::kSur: return static_cast<uint32_t>(data_.states.size());
-      case Dimension::kFrom: return static_cast<uint32_t>(data_.states.size()) + 1;
+      case Dimension::kSur:
+        return static_cast<uint32_t>(data_.states.size());
+      case Dimension::kFrom:
+        return static_cast<uint32_t>(data_.states.size()) + 1;
       case Dimension::kSurRegion:
-      case Dimension::kFromRegion: return kRegionSlots;
+      case Dimension::kFromRegion:
+        return kRegionSlots;
       case Dimension::kSession:
-      case Dimension::kCycle: return 256;
-      case Dimension::kResponse: return 3;
-      case Dimension::kAction: return 6;
-      case Dimension::kTheme: return static_cast<uint32_t>(data_.theme_names.size());
+      case Dimension::kCycle:
+        return 256;
+      case Dimension::kResponse:
+        return 3;
+      case Dimension::kAction:
+        return 6;
+      case Dimension::kTheme:
+        return static_cast<uint32_t>(data_.theme_names.size());
     }
     return 1;
   }
 
   // One value per record (no join): Single() gives it.
   bool single() const {
-    return dim_ != Dimension::kFrom && dim_ != Dimension::kFromRegion &&
-           dim_ != Dimension::kTheme;
+    return dim_ != Dimension::kFrom && dim_ != Dimension::kFromRegion && dim_ != Dimension::kTheme;
   }
   uint32_t Single(uint32_t d) const {
     switch (dim_) {
-      case Dimension::kSur: return data_.sur[d];
-      case Dimension::kSurRegion: return data_.state_region[data_.sur[d]];
-      case Dimension::kSession: return data_.session[d];
-      case Dimension::kCycle: return data_.cycle[d];
-      case Dimension::kResponse: return data_.response[d];
-      case Dimension::kAction: return data_.action[d];
-      default: return 0;
+      case Dimension::kSur:
+        return data_.sur[d];
+      case Dimension::kSurRegion:
+        return data_.state_region[data_.sur[d]];
+      case Dimension::kSession:
+        return data_.session[d];
+      case Dimension::kCycle:
+        return data_.cycle[d];
+      case Dimension::kResponse:
+        return data_.response[d];
+      case Dimension::kAction:
+        return data_.action[d];
+      default:
+        return 0;
     }
   }
 
@@ -64,12 +77,24 @@ class Values {
   void Get(uint32_t d, std::vector<uint32_t>& out) const {
     out.clear();
     switch (dim_) {
-      case Dimension::kSur: out.push_back(data_.sur[d]); return;
-      case Dimension::kSurRegion: out.push_back(data_.state_region[data_.sur[d]]); return;
-      case Dimension::kSession: out.push_back(data_.session[d]); return;
-      case Dimension::kCycle: out.push_back(data_.cycle[d]); return;
-      case Dimension::kResponse: out.push_back(data_.response[d]); return;
-      case Dimension::kAction: out.push_back(data_.action[d]); return;
+      case Dimension::kSur:
+        out.push_back(data_.sur[d]);
+        return;
+      case Dimension::kSurRegion:
+        out.push_back(data_.state_region[data_.sur[d]]);
+        return;
+      case Dimension::kSession:
+        out.push_back(data_.session[d]);
+        return;
+      case Dimension::kCycle:
+        out.push_back(data_.cycle[d]);
+        return;
+      case Dimension::kResponse:
+        out.push_back(data_.response[d]);
+        return;
+      case Dimension::kAction:
+        out.push_back(data_.action[d]);
+        return;
       case Dimension::kFrom:
       case Dimension::kFromRegion: {
         const uint32_t unknown = dim_ == Dimension::kFrom ? cardinality() - 1 : kNoRegion;
@@ -98,18 +123,23 @@ class Values {
   // The key ComputeStats gives the code.
   std::string Key(uint32_t code) const {
     switch (dim_) {
-      case Dimension::kSur: return data_.states[code];
-      case Dimension::kFrom: return code < data_.states.size() ? data_.states[code] : "unknown";
+      case Dimension::kSur:
+        return data_.states[code];
+      case Dimension::kFrom:
+        return code < data_.states.size() ? data_.states[code] : "unknown";
       case Dimension::kSurRegion:  // a state missing from the state table: NULL, read as ""
         return code < kNoRegion ? std::string(RegionCode(static_cast<Region>(code))) : "";
       case Dimension::kFromRegion:
         return code < kNoRegion ? std::string(RegionCode(static_cast<Region>(code))) : "unknown";
       case Dimension::kSession:
-      case Dimension::kCycle: return std::to_string(code);
+      case Dimension::kCycle:
+        return std::to_string(code);
       case Dimension::kResponse:
         return std::string(ResponseCode(static_cast<Response>(code)));
-      case Dimension::kAction: return code ? std::to_string(code) : "unknown";
-      case Dimension::kTheme: return data_.theme_names[code];
+      case Dimension::kAction:
+        return code ? std::to_string(code) : "unknown";
+      case Dimension::kTheme:
+        return data_.theme_names[code];
     }
     return "";
   }
@@ -129,7 +159,8 @@ std::vector<uint32_t> KeyRanks(const Values& values, Dimension dim) {
   if (!IsNumeric(dim)) {
     std::vector<std::string> keys(n);
     for (uint32_t c = 0; c < n; ++c) keys[c] = values.Key(c);
-    std::sort(codes.begin(), codes.end(), [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    std::sort(codes.begin(), codes.end(),
+              [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
   }
   for (uint32_t i = 0; i < n; ++i) rank[codes[i]] = i;
   return rank;
@@ -225,7 +256,8 @@ analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs
   };
   if (group_count) *group_count = groups.size();
   size_t keep = groups.size();
-  if (req.limit > 0 && static_cast<uint64_t>(req.limit) < keep) keep = static_cast<size_t>(req.limit);
+  if (req.limit > 0 && static_cast<uint64_t>(req.limit) < keep)
+    keep = static_cast<size_t>(req.limit);
   if (keep == groups.size()) {
     std::sort(groups.begin(), groups.end(), before);
   } else {

@@ -119,8 +119,8 @@ Roaring TextMatch::Eval(const QueryNode& node) {
   switch (node.kind) {
     case QueryNode::Kind::kTerm:
     case QueryNode::Kind::kPhrase: {
-      const size_t i = static_cast<size_t>(std::find(leaves_.begin(), leaves_.end(), &node) -
-                                           leaves_.begin());
+      const size_t i =
+          static_cast<size_t>(std::find(leaves_.begin(), leaves_.end(), &node) - leaves_.begin());
       phrases_[i].docs = EvalPhrase(phrases_[i]);
       return phrases_[i].docs;
     }

@@ -66,7 +66,7 @@ class TextMatch {
   search::ParsedQuery query_;
   const search::QueryNode& top_;  // the expression FTS5 sees (a lone NOT's child)
   bool negated_only_ = false;
-  std::vector<Phrase> phrases_;  // in FTS5's order
+  std::vector<Phrase> phrases_;                   // in FTS5's order
   std::vector<const search::QueryNode*> leaves_;  // the node of each phrase
   // Which phrase term each term id may stand for: term_masks_[t * words_ + w], bit = phrase term.
   std::vector<uint64_t> term_masks_;
