@@ -144,19 +144,26 @@ class Equivalence : public ::testing::Test {
   Filters RandomFilters() {
     Filters f;
     if (Chance(0.45)) return f;
-    static const std::vector<std::string> kRegions = {"african", "asia-pacific",
-                                                      "eastern-european", "grulac", "weog",
-                                                      "none"};
+    static const std::vector<std::string> kRegions = {"african", "asia-pacific", "eastern-european",
+                                                      "grulac",  "weog",         "none"};
     static const std::vector<std::string> kActions = {"1", "2", "3", "4", "5", "unknown"};
     for (int n = Int(1, 3); n > 0; --n) {
       const int values = Chance(0.3) ? 2 : 1;
       for (int v = 0; v < values; ++v) {
         Status st;
         switch (Int(0, 11)) {
-          case 0: st = AddFilterValue(f, "sur", Pick(values_->sur)); break;
-          case 1: st = AddFilterValue(f, "from", Pick(values_->from)); break;
-          case 2: st = AddFilterValue(f, "region", Pick(kRegions)); break;
-          case 3: st = AddFilterValue(f, "from-region", Pick(kRegions)); break;
+          case 0:
+            st = AddFilterValue(f, "sur", Pick(values_->sur));
+            break;
+          case 1:
+            st = AddFilterValue(f, "from", Pick(values_->from));
+            break;
+          case 2:
+            st = AddFilterValue(f, "region", Pick(kRegions));
+            break;
+          case 3:
+            st = AddFilterValue(f, "from-region", Pick(kRegions));
+            break;
           case 4: {
             const int a = Int(1, 17);
             st = AddFilterValue(f, "session",
@@ -165,13 +172,27 @@ class Equivalence : public ::testing::Test {
                                                   std::to_string(std::min(17, a + Int(0, 3))));
             break;
           }
-          case 5: st = AddFilterValue(f, "cycle", std::to_string(Int(1, 2))); break;
-          case 6: st = AddFilterValue(f, "response", Chance(0.7) ? "supported" : "noted"); break;
-          case 7: st = AddFilterValue(f, "action", Pick(kActions)); break;
-          case 8: st = AddFilterValue(f, "theme", Pick(values_->themes)); break;
-          case 9: st = AddFilterValue(f, "sur-org", Pick(values_->orgs)); break;
-          case 10: st = AddFilterValue(f, "from-org", Pick(values_->orgs)); break;
-          case 11: st = AddFilterValue(f, "sdg", std::to_string(Int(1, 17))); break;
+          case 5:
+            st = AddFilterValue(f, "cycle", std::to_string(Int(1, 2)));
+            break;
+          case 6:
+            st = AddFilterValue(f, "response", Chance(0.7) ? "supported" : "noted");
+            break;
+          case 7:
+            st = AddFilterValue(f, "action", Pick(kActions));
+            break;
+          case 8:
+            st = AddFilterValue(f, "theme", Pick(values_->themes));
+            break;
+          case 9:
+            st = AddFilterValue(f, "sur-org", Pick(values_->orgs));
+            break;
+          case 10:
+            st = AddFilterValue(f, "from-org", Pick(values_->orgs));
+            break;
+          case 11:
+            st = AddFilterValue(f, "sdg", std::to_string(Int(1, 17)));
+            break;
         }
         EXPECT_TRUE(st.ok()) << st.ToString();
       }
@@ -209,10 +230,10 @@ class Equivalence : public ::testing::Test {
 
   static std::vector<analytics::Dimension> RandomDimensions(std::mt19937& rng, int n) {
     std::vector<analytics::Dimension> all = {
-        analytics::Dimension::kSur,     analytics::Dimension::kFrom,
+        analytics::Dimension::kSur,       analytics::Dimension::kFrom,
         analytics::Dimension::kSurRegion, analytics::Dimension::kFromRegion,
-        analytics::Dimension::kSession, analytics::Dimension::kCycle,
-        analytics::Dimension::kResponse, analytics::Dimension::kAction,
+        analytics::Dimension::kSession,   analytics::Dimension::kCycle,
+        analytics::Dimension::kResponse,  analytics::Dimension::kAction,
         analytics::Dimension::kTheme};
     std::shuffle(all.begin(), all.end(), rng);
     all.resize(static_cast<size_t>(n));

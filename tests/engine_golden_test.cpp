@@ -73,8 +73,8 @@ class Golden : public ::testing::Test {
     auto filters = ParseFilters(c);
     if (!filters.ok()) return ErrorJson(filters.status());
     if (kind == "search") {
-      auto r = backend.Search({query, *filters, c.value("limit", int64_t{10}),
-                               c.value("offset", int64_t{0})});
+      auto r = backend.Search(
+          {query, *filters, c.value("limit", int64_t{10}), c.value("offset", int64_t{0})});
       return r.ok() ? SearchJson(*r) : ErrorJson(r.status());
     }
     if (kind == "facets") {
@@ -119,8 +119,8 @@ class Golden : public ::testing::Test {
           out += "{";
           bool first_facet = true;
           for (const auto& [name, values] : value.items()) {
-            out += std::string(first_facet ? "\n" : ",\n") + "     \"" + name +
-                   "\": " + values.dump();
+            out +=
+                std::string(first_facet ? "\n" : ",\n") + "     \"" + name + "\": " + values.dump();
             first_facet = false;
           }
           out += "}";

@@ -36,9 +36,9 @@ struct Filters {
 // The filter fields, as named on the command line and in the API: "sur", "from", "region"
 // (of the state under review), "from-region", "session", "cycle", "response", "action", "theme",
 // "sur-org", "from-org", "sdg". (The CLI has options for the first nine.)
-inline constexpr const char* kFilterFields[] = {
-    "sur",    "from",   "region",  "from-region", "session", "cycle",
-    "response", "action", "theme", "sur-org",     "from-org", "sdg"};
+inline constexpr const char* kFilterFields[] = {"sur",     "from",     "region",  "from-region",
+                                                "session", "cycle",    "response", "action",
+                                                "theme",   "sur-org",  "from-org", "sdg"};
 
 // The form in which organisation names are compared: spaces removed, ASCII letters lower-cased
 // ("Commonwealth " -> "commonwealth"). Applied to filter values and to each item of the stored
@@ -46,7 +46,8 @@ inline constexpr const char* kFilterFields[] = {
 std::string OrgKey(std::string_view org);
 
 // Adds one user-supplied value to a field. States by ISO3 or any known name; sessions also as
-// ranges "10-13"; comma-separated lists are split (organisation and theme lists always). kInvalidArgument names the field and value.
+// ranges "10-13"; comma-separated lists are split (theme and organisation lists always).
+// kInvalidArgument names the field and value.
 Status AddFilterValue(Filters& filters, std::string_view field, std::string_view value);
 
 }  // namespace openupr

@@ -5,9 +5,8 @@
 // indexed by d and every bitmap holds document numbers. Loading appends; nothing else writes.
 #pragma once
 
-#include <roaring/roaring.hh>
-
 #include <cstdint>
+#include <roaring/roaring.hh>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,11 +26,11 @@ inline constexpr int kRegionSlots = 7;             // Region values 0..5, then k
 struct Data {
   // --- Per-record columns. ---
   std::vector<int64_t> ids;
-  std::vector<uint16_t> sur;       // state code
+  std::vector<uint16_t> sur;  // state code
   std::vector<uint8_t> session;
   std::vector<uint8_t> cycle;
-  std::vector<uint8_t> response;   // 0 supported, 1 noted, 2 other
-  std::vector<uint8_t> action;     // 1..5, 0 unknown
+  std::vector<uint8_t> response;      // 0 supported, 1 noted, 2 other
+  std::vector<uint8_t> action;        // 1..5, 0 unknown
   std::vector<uint32_t> from_begin;   // size()+1 offsets into from
   std::vector<uint16_t> from;         // state codes by position, kUnknownState for unknown
   std::vector<uint32_t> theme_begin;  // size()+1 offsets into themes
@@ -56,9 +55,9 @@ struct Data {
   std::vector<uint32_t> term_order;
 
   // --- Bitmaps of document numbers. ---
-  std::vector<Roaring> postings;  // by term id
-  std::vector<Roaring> by_sur;    // by state code
-  std::vector<Roaring> by_from;   // by state code (never kUnknownState)
+  std::vector<Roaring> postings;    // by term id
+  std::vector<Roaring> by_sur;      // by state code
+  std::vector<Roaring> by_from;     // by state code (never kUnknownState)
   std::vector<Roaring> by_session;  // by session number
   std::vector<Roaring> by_cycle;    // by cycle number
   std::vector<Roaring> by_response;
@@ -66,7 +65,7 @@ struct Data {
   std::vector<Roaring> by_theme;    // by theme code
   std::vector<Roaring> by_sur_org;  // by org code
   std::vector<Roaring> by_from_org;
-  std::vector<Roaring> by_sdg;      // by goal 0..17 (0 unused)
+  std::vector<Roaring> by_sdg;  // by goal 0..17 (0 unused)
 
   uint32_t size() const { return static_cast<uint32_t>(ids.size()); }
   uint32_t term_count() const { return static_cast<uint32_t>(term_begin.size() - 1); }
@@ -86,12 +85,15 @@ size_t BitmapBytes(const Roaring& r);
 MemoryUsage ComputeMemory(const Data& data);
 
 // --- Filters (filter.cpp). ---
-// The records that pass the filters, or nullopt-like: *all = true when the filters are empty.
+// The records that pass the filters. With no filter at all, *all is set and the bitmap is empty
+// (rather than a bitmap of every record).
 Roaring FilterDocs(const Data& data, const Filters& filters, bool* all);
 
 // --- Grouping (group.cpp). ---
-// Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts.
+// Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts
+// (request.query and request.filters are not looked at: docs is the selection). group_count,
+// if given, receives the number of groups before request.limit.
 analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs,
-                             const analytics::StatsRequest& request);
+                             const analytics::StatsRequest& request, size_t* group_count = nullptr);
 
 }  // namespace openupr::engine::internal

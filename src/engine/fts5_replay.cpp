@@ -36,15 +36,17 @@ class Walk {
     void Next() { ++at; }
     // FTS5's "next from": at least one step, then on to the first row >= from.
     void NextFrom(uint32_t from) {
-      const size_t first = static_cast<size_t>(
-          std::lower_bound(rows.begin(), rows.end(), from) - rows.begin());
+      const size_t first =
+          static_cast<size_t>(std::lower_bound(rows.begin(), rows.end(), from) - rows.begin());
       at = std::max(at + 1, first);
     }
   };
 
   Walk(const std::vector<const QueryNode*>& leaves, std::vector<std::vector<Cursor>> cursors,
        const std::vector<const Roaring*>& phrase_rows)
-      : leaves_(leaves), cursors_(std::move(cursors)), phrase_rows_(phrase_rows),
+      : leaves_(leaves),
+        cursors_(std::move(cursors)),
+        phrase_rows_(phrase_rows),
         live_(phrase_rows.size(), false) {}
 
   int Build(const QueryNode& q) {
@@ -52,8 +54,8 @@ class Walk {
     switch (q.kind) {
       case QueryNode::Kind::kTerm:
       case QueryNode::Kind::kPhrase: {
-        n.phrase = static_cast<int>(std::find(leaves_.begin(), leaves_.end(), &q) -
-                                    leaves_.begin());
+        n.phrase =
+            static_cast<int>(std::find(leaves_.begin(), leaves_.end(), &q) - leaves_.begin());
         n.kind = cursors_[n.phrase].size() == 1 ? Kind::kTerm : Kind::kString;
         return Add(n);
       }
@@ -176,10 +178,18 @@ class Walk {
         n.nomatch = false;
         return;
       }
-      case Kind::kString: TestString(i); return;
-      case Kind::kAnd: TestAnd(i); return;
-      case Kind::kOr: TestOr(i); return;
-      case Kind::kNot: TestNot(i); return;
+      case Kind::kString:
+        TestString(i);
+        return;
+      case Kind::kAnd:
+        TestAnd(i);
+        return;
+      case Kind::kOr:
+        TestOr(i);
+        return;
+      case Kind::kNot:
+        TestNot(i);
+        return;
     }
   }
 
@@ -340,11 +350,18 @@ void TextMatch::Replay() {
   });
 }
 
-bool TextMatch::Reported(uint32_t d, size_t phrase) const {
-  auto it = std::lower_bound(replay_rows_.begin(), replay_rows_.end(), d);
-  if (it == replay_rows_.end() || *it != d) return false;
-  const size_t row = static_cast<size_t>(it - replay_rows_.begin());
-  return (reported_[row * reported_words_ + phrase / 64] >> (phrase % 64)) & 1;
+const uint64_t* TextMatch::Reported(uint32_t d, size_t* cursor) const {
+  size_t i;
+  if (cursor) {
+    i = *cursor;
+    while (i < replay_rows_.size() && replay_rows_[i] < d) ++i;
+    *cursor = i;
+  } else {
+    i = static_cast<size_t>(std::lower_bound(replay_rows_.begin(), replay_rows_.end(), d) -
+                            replay_rows_.begin());
+  }
+  if (i == replay_rows_.size() || replay_rows_[i] != d) return nullptr;
+  return &reported_[i * reported_words_];
 }
 
 }  // namespace openupr::engine::internal

@@ -175,8 +175,8 @@ Status Load(store::Store& store, Data& data) {
           At(data.by_theme, *c).add(d);
         }
         data.theme_begin.push_back(static_cast<uint32_t>(data.themes.size()));
-        for (auto [list, bitmaps] : {std::pair{r.sur_orgs, &data.by_sur_org},
-                                     std::pair{r.from_orgs, &data.by_from_org}}) {
+        for (auto [list, bitmaps] :
+             {std::pair{r.sur_orgs, &data.by_sur_org}, std::pair{r.from_orgs, &data.by_from_org}}) {
           size_t start = 0;
           while (start <= list.size()) {
             size_t comma = std::min(list.find(',', start), list.size());
@@ -237,8 +237,8 @@ Status Load(store::Store& store, Data& data) {
   for (uint32_t i = 0; i + 1 < doc_term_begin.size(); ++i) {
     const uint32_t d = first_new + i;
     for (uint32_t k = doc_term_begin[i]; k < doc_term_begin[i + 1]; ++k) {
-      const uint32_t t = doc_terms[k] >= old_terms ? final_id[doc_terms[k] - old_terms]
-                                                   : doc_terms[k];
+      const uint32_t t =
+          doc_terms[k] >= old_terms ? final_id[doc_terms[k] - old_terms] : doc_terms[k];
       PutVarint(data.tokens, t);
       data.postings[t].add(d);
     }
@@ -273,9 +273,8 @@ MemoryUsage ComputeMemory(const Data& d) {
   m.postings = Capacity(d.postings);
   m.columns = Capacity(d.ids) + Capacity(d.sur) + Capacity(d.session) + Capacity(d.cycle) +
               Capacity(d.response) + Capacity(d.action) + Capacity(d.from_begin) +
-              Capacity(d.from) + Capacity(d.theme_begin) + Capacity(d.themes) +
-              Capacity(d.states) + Capacity(d.state_region) + Capacity(d.theme_names) +
-              Capacity(d.orgs);
+              Capacity(d.from) + Capacity(d.theme_begin) + Capacity(d.themes) + Capacity(d.states) +
+              Capacity(d.state_region) + Capacity(d.theme_names) + Capacity(d.orgs);
   for (const auto* v : {&d.by_sur, &d.by_from, &d.by_session, &d.by_cycle, &d.by_response,
                         &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg})
     m.columns += Capacity(*v);

@@ -119,8 +119,8 @@ Roaring TextMatch::Eval(const QueryNode& node) {
   switch (node.kind) {
     case QueryNode::Kind::kTerm:
     case QueryNode::Kind::kPhrase: {
-      const size_t i = static_cast<size_t>(std::find(leaves_.begin(), leaves_.end(), &node) -
-                                           leaves_.begin());
+      const size_t i =
+          static_cast<size_t>(std::find(leaves_.begin(), leaves_.end(), &node) - leaves_.begin());
       phrases_[i].docs = EvalPhrase(phrases_[i]);
       return phrases_[i].docs;
     }
@@ -178,9 +178,11 @@ Roaring TextMatch::EvalPhrase(Phrase& p) {
 }
 
 uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
-  masks.clear();
   const uint8_t* p = data_.tokens.data() + data_.token_begin[d];
   const uint8_t* end = data_.tokens.data() + data_.token_begin[d + 1];
+  // Every token takes at least one byte: size for the worst case, fill in place.
+  masks.resize(static_cast<size_t>(end - p) * words_);
+  uint64_t* out = masks.data();
   uint32_t n = 0;
   while (p < end) {
     uint32_t t = 0;
@@ -191,7 +193,7 @@ uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
     }
     t |= static_cast<uint32_t>(*p++) << shift;
     const uint64_t* m = &term_masks_[static_cast<size_t>(t) * words_];
-    masks.insert(masks.end(), m, m + words_);
+    for (uint32_t w = 0; w < words_; ++w) *out++ = m[w];
     ++n;
   }
   return n;
@@ -215,17 +217,18 @@ uint32_t TextMatch::Count(const Phrase& p, const uint64_t* masks, uint32_t token
   return count;
 }
 
-double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch) const {
+double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch, size_t* cursor) const {
   // fts5Bm25Function, term for term, so that the doubles (and so the ranking of ties) agree.
   const double k1 = 1.2;
   const double b = 0.75;
   const uint32_t n = Masks(d, scratch);
   const double dl = static_cast<double>(n);
+  const uint64_t* reported = Reported(d, cursor);
   double score = 0.0;
-  for (const Phrase& p : phrases_) {
-    const double freq =
-        Reported(d, static_cast<size_t>(&p - phrases_.data())) ? Count(p, scratch.data(), n, false)
-                                                                 : 0.0;
+  for (size_t k = 0; k < phrases_.size(); ++k) {
+    const Phrase& p = phrases_[k];
+    const bool counts = reported && ((reported[k / 64] >> (k % 64)) & 1);
+    const double freq = counts ? Count(p, scratch.data(), n, false) : 0.0;
     score += p.idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * dl / avgdl_)));
   }
   return score;
@@ -245,10 +248,11 @@ std::string TextMatch::Snippet(uint32_t d) const {
     int phrase;
   };
   std::vector<Instance> instances;  // by position, then phrase
-  for (int i = 0; i < n; ++i)
+  const uint64_t* reported = Reported(d);
+  for (int i = 0; i < n && reported; ++i)
     for (size_t k = 0; k < phrases_.size(); ++k) {
       const Phrase& p = phrases_[k];
-      if (i + static_cast<int>(p.length) > n || !Reported(d, k)) continue;
+      if (i + static_cast<int>(p.length) > n || !((reported[k / 64] >> (k % 64)) & 1)) continue;
       bool match = true;
       for (uint32_t j = 0; j < p.length && match; ++j) {
         const uint32_t bit = p.first_bit + j;

@@ -35,8 +35,9 @@ class TextMatch {
   // Walks the expression as FTS5 does (fts5_replay.cpp), recording which phrases it reports on
   // each matching row. Needed by Score and Snippet; only for a scored query.
   void Replay();
-  // -bm25() of FTS5 for record d, which must match. scratch: a buffer for the caller to reuse.
-  double Score(uint32_t d, std::vector<uint64_t>& scratch) const;
+  // -bm25() of FTS5 for record d, which must match. scratch: a buffer for the caller to reuse;
+  // cursor: 0 at first, then passed back, when the caller scores records in ascending order.
+  double Score(uint32_t d, std::vector<uint64_t>& scratch, size_t* cursor = nullptr) const;
   // A window of up to 32 tokens around the best group of matches, matched phrases between
   // search::kMarkBegin and kMarkEnd, "…" where the text is cut (FTS5's snippet() algorithm).
   std::string Snippet(uint32_t d) const;
@@ -53,8 +54,9 @@ class TextMatch {
   void Collect(const search::QueryNode& node);
   Roaring Eval(const search::QueryNode& node);
   Roaring EvalPhrase(Phrase& p);
-  // The phrases FTS5 reports on row d: a bit per phrase (Replay()).
-  bool Reported(uint32_t d, size_t phrase) const;
+  // The phrases FTS5 reports on row d, a bit per phrase (Replay()); null if it never stops there.
+  // cursor (optional): where the previous, smaller d was found.
+  const uint64_t* Reported(uint32_t d, size_t* cursor = nullptr) const;
   // Per-token masks of record d into masks (words_ per token); returns the token count.
   uint32_t Masks(uint32_t d, std::vector<uint64_t>& masks) const;
   // Occurrences of phrase p in a record given its token masks; stops at the first if first_only.
@@ -64,7 +66,7 @@ class TextMatch {
   search::ParsedQuery query_;
   const search::QueryNode& top_;  // the expression FTS5 sees (a lone NOT's child)
   bool negated_only_ = false;
-  std::vector<Phrase> phrases_;  // in FTS5's order
+  std::vector<Phrase> phrases_;                   // in FTS5's order
   std::vector<const search::QueryNode*> leaves_;  // the node of each phrase
   // Which phrase term each term id may stand for: term_masks_[t * words_ + w], bit = phrase term.
   std::vector<uint64_t> term_masks_;

@@ -250,7 +250,13 @@ std::string ToFts5(const QueryNode& node) {
               excluded.kind == QueryNode::Kind::kAnd &&
               std::any_of(excluded.children.begin(), excluded.children.end(),
                           [](const auto& x) { return x->kind == QueryNode::Kind::kNot; });
-          neg += " NOT " + (has_not ? "(" + ToFts5(excluded) + ")" : ToFts5(excluded));
+          std::string inner = ToFts5(excluded);
+          if (has_not) {
+            inner.insert(inner.begin(), '(');
+            inner.push_back(')');
+          }
+          neg += " NOT ";
+          neg += inner;
         } else {
           pos += (pos.empty() ? "" : " AND ") + ToFts5(*c);
         }

@@ -20,13 +20,13 @@ namespace openupr::store {
 // the callback; copy what must outlive it.
 struct ScannedRecommendation {
   int64_t id = 0;
-  std::string_view sur;        // ISO3
+  std::string_view sur;  // ISO3
   int session = 0;
   int cycle = 0;
   std::string_view text;
-  std::string_view response;   // "supported", "noted" or "other"
-  int action = 0;              // 1..5, 0 = unknown (NULL)
-  std::string_view sur_orgs;   // as stored, e.g. "AU, OIC"
+  std::string_view response;  // "supported", "noted" or "other"
+  int action = 0;             // 1..5, 0 = unknown (NULL)
+  std::string_view sur_orgs;  // as stored, e.g. "AU, OIC"
   std::string_view from_orgs;
   std::vector<std::string_view> from;    // ISO3 per recommending state by position; "" = unknown
   std::vector<std::string_view> themes;  // theme names (theme.name), in theme id order

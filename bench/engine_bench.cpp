@@ -1,0 +1,199 @@
+// BM_Engine_*: the in-memory engine on the real UPR Info export (the four session files,
+// 33,082 recommendations), imported once into a temporary database and indexed once before the
+// benchmarks run: full-text search alone and with filters, facets, a search page with five
+// facets, a three-way group-by, the dyadic matrix, and the build itself (with the index's
+// memory per record). Data: $OPENUPR_DATA_DIR or ../shared/data.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/index.h"
+#include "ingest/importer.h"
+#include "store/store.h"
+
+namespace {
+
+using openupr::Filters;
+using openupr::analytics::Dimension;
+namespace engine = openupr::engine;
+
+std::string DataDir() {
+  if (const char* d = std::getenv("OPENUPR_DATA_DIR"); d && *d) return d;
+  return OPENUPR_SHARED_DATA;
+}
+
+// The real data in a temporary database, and an index of it; built on first use.
+struct RealData {
+  std::filesystem::path dir;
+  std::unique_ptr<openupr::store::Store> store;
+  std::unique_ptr<engine::Index> index;
+
+  RealData() {
+    namespace fs = std::filesystem;
+    dir = fs::temp_directory_path() / ("openupr-engine-bench-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    auto s = openupr::store::Store::Open((dir / "bench.db").string());
+    if (!s.ok()) {
+      Fail(s.status());
+      return;
+    }
+    store = std::move(s).value();
+    const std::string up = DataDir() + "/upr-info/";
+    auto report =
+        openupr::ingest::ImportFiles(*store,
+                                     {up + "sessions-01-05.csv", up + "sessions-06-09.csv",
+                                      up + "sessions-10-13.csv", up + "sessions-14-17.csv"},
+                                     {});
+    if (!report.status.ok()) {
+      Fail(report.status);
+      return;
+    }
+    auto built = engine::Index::Build(*store);
+    if (!built.ok()) {
+      Fail(built.status());
+      return;
+    }
+    index = std::move(built).value();
+  }
+  ~RealData() {
+    index.reset();
+    store.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  void Fail(const openupr::Status& st) {
+    std::cerr << "engine_bench: " << st.ToString() << "\n";
+    index.reset();
+  }
+};
+
+RealData& Data() {
+  static RealData data;
+  return data;
+}
+
+Filters MakeFilters(std::initializer_list<std::pair<const char*, const char*>> values) {
+  Filters f;
+  for (const auto& [field, value] : values) (void)openupr::AddFilterValue(f, field, value);
+  return f;
+}
+
+const std::vector<std::string> kQueries = {"torture", "\"death penalty\"", "women OR children",
+                                           "discrimin*", "rights NOT women"};
+
+// Fails the benchmark unless the index was built; the index otherwise.
+const engine::Index* IndexOr(benchmark::State& state) {
+  if (!Data().index) state.SkipWithError("no index (see stderr)");
+  return Data().index.get();
+}
+
+void BM_Engine_TextOnly(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  const std::string& q = kQueries[static_cast<size_t>(state.range(0))];
+  int64_t total = 0;
+  for (auto _ : state) {
+    auto r = index->Search({q, {}, 10, 0});
+    total = r.ok() ? r->total : -1;
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetLabel(q);
+  state.counters["matches"] = static_cast<double>(total);
+}
+BENCHMARK(BM_Engine_TextOnly)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
+
+void BM_Engine_TextFilters(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  const Filters f = MakeFilters({{"region", "african"}, {"cycle", "1"}, {"response", "noted"}});
+  int64_t total = 0;
+  for (auto _ : state) {
+    auto r = index->Search({"torture OR \"death penalty\"", f, 10, 0});
+    total = r.ok() ? r->total : -1;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["matches"] = static_cast<double>(total);
+}
+BENCHMARK(BM_Engine_TextFilters)->Unit(benchmark::kMicrosecond);
+
+const Dimension kFiveFacets[] = {Dimension::kSur, Dimension::kFrom, Dimension::kTheme,
+                                 Dimension::kSession, Dimension::kResponse};
+
+void BM_Engine_FacetsOnly(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  for (auto _ : state) {
+    auto r = index->Facets("", {}, kFiveFacets, 10);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_Engine_FacetsOnly)->Unit(benchmark::kMicrosecond);
+
+// A search page as a UI shows it: the top 20 hits with snippets and five facets.
+void BM_Engine_TextFacetsTop20(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  for (auto _ : state) {
+    auto hits = index->Search({"rights", {}, 20, 0});
+    auto facets = index->Facets("rights", {}, kFiveFacets, 10);
+    benchmark::DoNotOptimize(hits);
+    benchmark::DoNotOptimize(facets);
+  }
+}
+BENCHMARK(BM_Engine_TextFacetsTop20)->Unit(benchmark::kMicrosecond);
+
+void BM_Engine_GroupBy3(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  size_t rows = 0;
+  for (auto _ : state) {
+    auto r = index->Stats(
+        {{Dimension::kTheme, Dimension::kSurRegion, Dimension::kCycle}, {}, "", false, 0});
+    rows = r.ok() ? r->rows.size() : 0;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["groups"] = static_cast<double>(rows);
+}
+BENCHMARK(BM_Engine_GroupBy3)->Unit(benchmark::kMicrosecond);
+
+void BM_Engine_DyadMatrix(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  int64_t pairs = 0;
+  for (auto _ : state) {
+    auto r = index->Dyads("", {}, 0);
+    pairs = r.ok() ? r->pairs : -1;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_Engine_DyadMatrix)->Unit(benchmark::kMicrosecond);
+
+void BM_Engine_Build(benchmark::State& state) {
+  if (!IndexOr(state)) return;
+  size_t bytes = 0;
+  int64_t records = 0;
+  for (auto _ : state) {
+    auto r = engine::Index::Build(*Data().store);
+    if (!r.ok()) {
+      state.SkipWithError(r.status().ToString().c_str());
+      return;
+    }
+    bytes = (*r)->MemoryBytes();
+    records = (*r)->size();
+  }
+  state.counters["records"] = static_cast<double>(records);
+  state.counters["MB"] = static_cast<double>(bytes) / 1e6;
+  state.counters["bytes/record"] = records ? static_cast<double>(bytes) / records : 0;
+}
+BENCHMARK(BM_Engine_Build)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();
