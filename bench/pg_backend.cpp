@@ -153,15 +153,12 @@ class PgBackend {
   }
 
   Result<Answer> Facets(const FacetQuery& q) {
+    // The total and the top hits are the search's; the facets come on top.
+    auto searched = Search({q.selection, q.limit});
+    if (!searched.ok()) return searched.status();
+    Answer a = *searched;
     auto where = WhereSql(q.selection, TsMatch);
     if (!where.ok()) return where.status();
-    Answer a;
-    auto total = Count(*where);
-    if (!total.ok()) return total.status();
-    a.total = *total;
-    auto hits = Hits(q.selection, *where, q.limit);
-    if (!hits.ok()) return hits.status();
-    a.hits = *hits;
     for (Dimension d : q.facets) {
       auto res = Query(FacetSql(*where, d));
       if (!res.ok()) return res.status();

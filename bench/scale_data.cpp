@@ -79,23 +79,11 @@ size_t Below(std::mt19937_64& rng, size_t n) { return static_cast<size_t>(rng() 
 
 double Unit(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
-template <typename F>
-Status ForEachRow(store::Database& db, const char* sql, F&& on_row) {
-  auto stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::Ok();
-    on_row(*stmt);
-  }
-}
 
 Result<Source> ReadSource(store::Database& db) {
   Source src;
   std::unordered_map<int64_t, size_t> index_of;
-  OPENUPR_RETURN_IF_ERROR(ForEachRow(
-      db,
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
       "SELECT id, sur, session, cycle, text, dup_key, response, response_raw, action, sur_orgs, "
       "from_orgs FROM recommendation ORDER BY id",
       [&](store::Statement& s) {
@@ -115,15 +103,14 @@ Result<Source> ReadSource(store::Database& db) {
         index_of.emplace(r.id, src.records.size());
         src.records.push_back(std::move(r));
       }));
-  OPENUPR_RETURN_IF_ERROR(ForEachRow(
-      db,
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
       "SELECT recommendation_id, coalesce(state, ''), raw_name FROM recommending_state "
       "ORDER BY recommendation_id, position",
       [&](store::Statement& s) {
         auto it = index_of.find(s.Int(0));
         if (it != index_of.end()) src.records[it->second].from.push_back({s.String(1), s.String(2)});
       }));
-  OPENUPR_RETURN_IF_ERROR(ForEachRow(db, "SELECT id, name FROM theme ORDER BY id",
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow("SELECT id, name FROM theme ORDER BY id",
                                      [&](store::Statement& s) {
                                        src.themes.emplace_back(s.Int(0), s.String(1));
                                      }));
@@ -133,8 +120,7 @@ Result<Source> ReadSource(store::Database& db) {
   for (size_t i = 0; i < src.themes.size(); ++i)
     src.theme_index_of_id[static_cast<size_t>(src.themes[i].first)] = i;
   src.by_theme.resize(src.themes.size());
-  OPENUPR_RETURN_IF_ERROR(ForEachRow(
-      db,
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
       "SELECT recommendation_id, theme_id FROM recommendation_theme "
       "ORDER BY recommendation_id, theme_id",
       [&](store::Statement& s) {

@@ -48,27 +48,17 @@ Result<DataParams> DrawParams(const std::string& db_path) {
   if (!store.ok()) return store.status();
   store::Database& db = (*store)->db();
   DataParams p;
-  auto column = [&](const char* sql, auto&& add) -> Status {
-    auto stmt = db.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return Status::Ok();
-      add(*stmt);
-    }
-  };
   auto records = db.QueryInt("SELECT count(*) FROM recommendation");
   if (!records.ok()) return records.status();
   p.records = *records;
-  OPENUPR_RETURN_IF_ERROR(column(
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
       "SELECT sur FROM recommendation GROUP BY sur ORDER BY count(*) DESC, sur LIMIT 8",
       [&](store::Statement& s) { p.top_sur.push_back(s.String(0)); }));
-  OPENUPR_RETURN_IF_ERROR(column(
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
       "SELECT t.name FROM recommendation_theme rt JOIN theme t ON t.id = rt.theme_id "
       "GROUP BY t.name ORDER BY count(*) DESC, t.name LIMIT 4",
       [&](store::Statement& s) { p.top_themes.push_back(s.String(0)); }));
-  OPENUPR_RETURN_IF_ERROR(column("SELECT DISTINCT cycle FROM recommendation ORDER BY cycle",
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow("SELECT DISTINCT cycle FROM recommendation ORDER BY cycle",
                                  [&](store::Statement& s) {
                                    p.cycles.push_back(static_cast<int>(s.Int(0)));
                                  }));

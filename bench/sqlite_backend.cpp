@@ -32,12 +32,7 @@ class SqliteBackend {
         stmt->Bind(i++, std::get<std::string>(p));
       }
     }
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return Status::Ok();
-      on_row(*stmt);
-    }
+    return stmt->ForEachRow(on_row);
   }
 
   // How many records the selection holds. Without filters, FTS5 counts its matches alone
@@ -96,15 +91,12 @@ class SqliteBackend {
   }
 
   Result<Answer> Facets(const FacetQuery& q) {
+    // The total and the top hits are the search's; the facets come on top.
+    auto searched = Search({q.selection, q.limit});
+    if (!searched.ok()) return searched.status();
+    Answer a = *searched;
     auto where = WhereSql(q.selection, Fts5Match);
     if (!where.ok()) return where.status();
-    Answer a;
-    auto total = Count(q.selection, *where);
-    if (!total.ok()) return total.status();
-    a.total = *total;
-    auto hits = Hits(q.selection, *where, q.limit);
-    if (!hits.ok()) return hits.status();
-    a.hits = *hits;
     for (Dimension d : q.facets) {
       OPENUPR_RETURN_IF_ERROR(Run(FacetSql(*where, d), [&](store::Statement& s) {
         ++a.rows;

@@ -66,19 +66,15 @@ Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store&
   if (!stored.ok()) return stored.status();
   if (expected_rows > 0 && expected_rows >= *stored) {
     // The schema's own definitions, so that the rebuilt indexes are exactly the dropped ones.
-    auto indexes = db.Prepare(
+    std::vector<std::string> names;
+    OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
         "tbl_name IN ('recommendation', 'recommending_state', 'recommendation_theme', "
-        "'recommendation_sdg') ORDER BY name");
-    if (!indexes.ok()) return indexes.status();
-    std::vector<std::string> names;
-    while (true) {
-      auto row = indexes->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      names.push_back(indexes->String(0));
-      w->rebuild_sql_.push_back(indexes->String(1));
-    }
+        "'recommendation_sdg') ORDER BY name",
+        [&](Statement& s) {
+          names.push_back(s.String(0));
+          w->rebuild_sql_.push_back(s.String(1));
+        }));
     for (const std::string& name : names)
       OPENUPR_RETURN_IF_ERROR(db.Exec("DROP INDEX \"" + name + "\""));
   }

@@ -72,16 +72,9 @@ Status ScanRecommendations(Store& store, int64_t after_id,
   OPENUPR_RETURN_IF_ERROR(snapshot.Begin());
 
   std::unordered_map<int64_t, std::string> theme_names;
-  {
-    auto stmt = db.Prepare("SELECT id, name FROM theme");
-    if (!stmt.ok()) return stmt.status();
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      theme_names.emplace(stmt->Int(0), stmt->String(1));
-    }
-  }
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow("SELECT id, name FROM theme", [&](Statement& s) {
+    theme_names.emplace(s.Int(0), s.String(1));
+  }));
   auto from = OpenChild(db,
                         "SELECT recommendation_id, coalesce(state, '') FROM recommending_state "
                         "WHERE recommendation_id > ? ORDER BY recommendation_id, position",

@@ -30,6 +30,9 @@ class Database {
   Result<Statement> Prepare(std::string_view sql);
   // Convenience: the first column of the first row as an integer (0 if no row).
   Result<int64_t> QueryInt(std::string_view sql);
+  // Prepares sql (no parameters) and calls on_row(statement) on each of its rows.
+  template <typename F>
+  Status ForEachRow(std::string_view sql, F&& on_row);
 
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
@@ -69,6 +72,16 @@ class Statement {
   Result<bool> Step();
   // Steps to completion, for statements that return no rows.
   Status Run();
+  // Steps through every row, calling on_row(*this) on each; stops at the first error.
+  template <typename F>
+  Status ForEachRow(F&& on_row) {
+    while (true) {
+      auto row = Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::Ok();
+      on_row(*this);
+    }
+  }
   void Reset();
 
   int ColumnCount() const { return sqlite3_column_count(stmt_); }
@@ -100,5 +113,12 @@ class Transaction {
   Database& db_;
   bool done_ = false;
 };
+
+template <typename F>
+Status Database::ForEachRow(std::string_view sql, F&& on_row) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->ForEachRow(std::forward<F>(on_row));
+}
 
 }  // namespace openupr::store

@@ -235,14 +235,9 @@ Result<int64_t> Store::InsertSourceFile(const SourceFileRecord& f) {
 
 Result<int64_t> Store::ThemeId(const std::string& name) {
   if (theme_ids_.empty()) {
-    auto all = db_->Prepare("SELECT id, name FROM theme");
-    if (!all.ok()) return all.status();
-    while (true) {
-      auto row = all->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      theme_ids_.emplace(all->String(1), all->Int(0));
-    }
+    OPENUPR_RETURN_IF_ERROR(db_->ForEachRow("SELECT id, name FROM theme", [this](Statement& s) {
+      theme_ids_.emplace(s.String(1), s.Int(0));
+    }));
   }
   auto it = theme_ids_.find(name);
   if (it != theme_ids_.end()) return it->second;
@@ -259,55 +254,6 @@ Result<int64_t> Store::ThemeId(const std::string& name) {
   (*id)->Reset();
   theme_ids_.emplace(name, theme_id);
   return theme_id;
-}
-
-Result<int64_t> Store::InsertRecommendation(const Recommendation& rec, const std::string& dup_key,
-                                            int64_t source_file_id) {
-  auto stmt = Cached(
-      "INSERT INTO recommendation(sur, session, cycle, text, dup_key, response, response_raw, "
-      "action, sur_orgs, from_orgs, source_file_id, source_line, duplicate_of) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  if (!stmt.ok()) return stmt.status();
-  Statement& s = **stmt;
-  s.Bind(1, rec.sur).Bind(2, rec.session).Bind(3, rec.cycle).Bind(4, rec.text).Bind(5, dup_key);
-  s.Bind(6, std::string(ResponseCode(rec.response))).Bind(7, rec.response_raw);
-  s.Bind(8, rec.action).Bind(9, rec.sur_orgs).Bind(10, rec.from_orgs);
-  s.Bind(11, source_file_id).Bind(12, rec.provenance.line).Bind(13, rec.duplicate_of);
-  OPENUPR_RETURN_IF_ERROR(s.Run());
-  const int64_t id = sqlite3_last_insert_rowid(db_->handle());
-
-  auto from = Cached(
-      "INSERT INTO recommending_state(recommendation_id, position, state, raw_name) "
-      "VALUES (?,?,?,?)");
-  if (!from.ok()) return from.status();
-  for (size_t i = 0; i < rec.from.size(); ++i) {
-    (*from)->Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(4, rec.from[i].raw_name);
-    if (rec.from[i].iso3.empty()) {
-      (*from)->BindNull(3);
-    } else {
-      (*from)->Bind(3, rec.from[i].iso3);
-    }
-    OPENUPR_RETURN_IF_ERROR((*from)->Run());
-  }
-  auto theme = Cached(
-      "INSERT OR IGNORE INTO recommendation_theme(recommendation_id, theme_id) VALUES (?,?)");
-  if (!theme.ok()) return theme.status();
-  for (const std::string& t : rec.themes) {
-    auto tid = ThemeId(t);
-    if (!tid.ok()) return tid.status();
-    (*theme)->Bind(1, id).Bind(2, *tid);
-    OPENUPR_RETURN_IF_ERROR((*theme)->Run());
-  }
-  auto sdg = Cached(
-      "INSERT OR IGNORE INTO recommendation_sdg(recommendation_id, goal, target) VALUES (?,?,?)");
-  if (!sdg.ok()) return sdg.status();
-  for (const std::string& code : rec.sdgs) {
-    const size_t dot = code.find('.');
-    (*sdg)->Bind(1, id).Bind(2, static_cast<int64_t>(std::stoi(code.substr(0, dot))));
-    (*sdg)->Bind(3, dot == std::string::npos ? std::string() : code);
-    OPENUPR_RETURN_IF_ERROR((*sdg)->Run());
-  }
-  return id;
 }
 
 Result<int64_t> Store::EnsureFullTextIndex() {
@@ -502,15 +448,9 @@ Result<std::vector<Recommendation>> Store::GetRecommendations(std::span<const in
 }
 
 Result<std::vector<std::string>> Store::ThemeNames() {
-  auto stmt = db_->Prepare("SELECT name FROM theme ORDER BY name");
-  if (!stmt.ok()) return stmt.status();
   std::vector<std::string> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(stmt->String(0));
-  }
+  OPENUPR_RETURN_IF_ERROR(db_->ForEachRow("SELECT name FROM theme ORDER BY name",
+                                          [&out](Statement& s) { out.push_back(s.String(0)); }));
   return out;
 }
 

@@ -72,10 +72,7 @@ class Store {
   Result<int64_t> InsertImport(const std::string& tool, const std::string& options_json);
   Result<std::optional<SourceFileRecord>> FindSourceFileByHash(const std::string& hash);
   Result<int64_t> InsertSourceFile(const SourceFileRecord& file);
-  // Inserts a recommendation with its recommending states, themes and SDG links.
-  // dup_key: the duplicate key (see ingest). Returns the new id.
-  Result<int64_t> InsertRecommendation(const Recommendation& rec, const std::string& dup_key,
-                                       int64_t source_file_id);
+  // Recommendations are written in bulk by store::RecommendationWriter (bulk_writer.h).
   Result<int64_t> InsertPledge(const Pledge& pledge, const std::string& dup_key,
                                const std::string& orgs, int64_t source_file_id);
   // For each duplicate key: how many stored recommendations (or pledges) carry it, and the
