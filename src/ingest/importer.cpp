@@ -228,16 +228,9 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       parsed[k].set_value();
     }
   });
-  auto wait_all = [&] {
-    for (auto& f : parsed_futures)
-      if (f.valid()) f.wait();
-  };
 
   auto tx = store::Transaction::Begin(store.db());
-  if (!tx.ok()) {
-    wait_all();
-    return finish(tx.status());
-  }
+  if (!tx.ok()) return finish(tx.status());  // (the parser thread is joined on return)
   nlohmann::json opts = {
       {"format", options.format},
       {"encoding", options.encoding ? std::string(EncodingName(*options.encoding)) : "auto"},
@@ -248,7 +241,6 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   auto rec_counts = store.RecommendationKeyCounts();
   auto pledge_counts = store.PledgeKeyCounts();
   if (!import_id.ok() || !rec_counts.ok() || !pledge_counts.ok()) {
-    wait_all();
     return finish(!import_id.ok() ? import_id.status()
                   : !rec_counts.ok() ? rec_counts.status() : pledge_counts.status());
   }

@@ -20,28 +20,18 @@ Result<std::unique_ptr<EngineBackend>> EngineBackend::Open(const std::string& pa
 }
 
 Result<std::shared_ptr<const engine::Index>> EngineBackend::Current() {
-  std::shared_ptr<const engine::Index> current;
-  {
-    std::shared_lock lock(index_mu_);
-    current = index_;
-  }
-  std::lock_guard watch(watch_mu_);
+  // Queries hold their own reference to the index they got, so a swap never pulls it from
+  // under them; the lock only covers the check and the swap.
+  std::lock_guard watch(mu_);
   auto version = watcher_->db().QueryInt("PRAGMA data_version");
   if (!version.ok()) return version.status();
-  if (*version == data_version_) {
-    std::shared_lock lock(index_mu_);
-    return index_;  // another thread may have swapped in a fresher one meanwhile
-  }
+  if (*version == data_version_) return index_;
   // Records are only appended (imports); a refreshed copy adds those above max_id().
-  auto fresh = current->Refreshed(*watcher_);
+  auto fresh = index_->Refreshed(*watcher_);
   if (!fresh.ok()) return fresh.status();
-  std::shared_ptr<const engine::Index> next(std::move(fresh).value());
-  {
-    std::unique_lock lock(index_mu_);
-    index_ = next;
-  }
+  index_ = std::move(fresh).value();
   data_version_ = *version;
-  return next;
+  return index_;
 }
 
 Result<search::SearchResponse> EngineBackend::Search(const search::SearchRequest& request) {

@@ -8,7 +8,6 @@
 
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <string>
 
 #include "engine/index.h"
@@ -46,9 +45,8 @@ class EngineBackend final : public QueryBackend {
         data_version_(data_version) {}
 
   std::unique_ptr<SqlBackend> sql_;
-  std::mutex watch_mu_;                      // guards watcher_ and data_version_
+  std::mutex mu_;                            // guards the three members below
   std::unique_ptr<store::Store> watcher_;    // the connection that reads data_version
-  std::shared_mutex index_mu_;               // guards the index_ pointer (not the index)
   std::shared_ptr<const engine::Index> index_;
   int64_t data_version_;
 };
