@@ -4,17 +4,27 @@
 #include <utf8proc.h>
 
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
 namespace openupr {
+
+size_t AsciiPrefixLength(std::string_view s) {
+  // Eight bytes at a time: imports run this over whole files.
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & 0x8080808080808080ULL) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
 namespace {
 
-bool IsAscii(std::string_view s) {
-  for (unsigned char c : s)
-    if (c >= 0x80) return false;
-  return true;
-}
+bool IsAscii(std::string_view s) { return AsciiPrefixLength(s) == s.size(); }
 
 std::string Utf8procMap(std::string_view s, int options) {
   utf8proc_uint8_t* out = nullptr;
@@ -101,17 +111,22 @@ std::string DecodeHtmlEntities(std::string_view text, int* count) {
 }
 
 std::string CollapseWhitespace(std::string_view text) {
+  auto is_space = [](unsigned char c) {
+    return c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v');
+  };
+  // Word by word: imports clean every field of every row.
   std::string out;
   out.reserve(text.size());
-  bool pending_space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out += ' ';
-    pending_space = false;
-    out += c;
+  const size_t n = text.size();
+  size_t i = 0;
+  while (true) {
+    while (i < n && is_space(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == n) break;
+    size_t end = i;
+    while (end < n && !is_space(static_cast<unsigned char>(text[end]))) ++end;
+    if (!out.empty()) out += ' ';
+    out.append(text.data() + i, end - i);
+    i = end;
   }
   return out;
 }

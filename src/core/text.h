@@ -17,6 +17,10 @@ namespace openupr {
 // Case-folds and strips accents (NFKC, casefold, stripmark). Invalid UTF-8 is returned as is.
 std::string FoldText(std::string_view utf8);
 
+// The number of leading bytes of s below 0x80 (s.size() if it is all ASCII). Reads eight bytes
+// at a time: imports run it over whole files.
+size_t AsciiPrefixLength(std::string_view s);
+
 // Decodes numeric (&#40; &#x28;) and the XML named entities (&amp; &lt; &gt; &quot; &apos;)
 // plus &nbsp;. The UPR Info exports escape only these; an unknown named entity is left as is.
 // A hand-written loop: the alternative, libxml2's HTML parser, is a large dependency for five

@@ -26,35 +26,32 @@ std::string MultiRowInsert(const char* head, int width, size_t rows) {
   return sql;
 }
 
-// Runs a multi-row INSERT over items in batches; bind(stmt, first_param, item) binds one row.
+}  // namespace
+
+// Runs a multi-row INSERT over items: full batches, then the rest in power-of-two chunks, so
+// that a few statements per table, each prepared once per writer, cover every row count.
 template <typename Item, typename BindFn>
-Status InsertBatched(Database& db, const char* head, int width, size_t batch,
-                     const std::vector<Item>& items, BindFn bind) {
-  std::optional<Statement> full;
-  for (size_t begin = 0; begin < items.size(); begin += batch) {
-    const size_t n = std::min(batch, items.size() - begin);
-    std::optional<Statement> partial;
-    Statement* stmt;
-    if (n == batch) {
-      if (!full) {
-        auto s = db.Prepare(MultiRowInsert(head, width, batch));
-        if (!s.ok()) return s.status();
-        full.emplace(std::move(s).value());
+Status RecommendationWriter::InsertBatched(const char* head, int width, size_t batch,
+                                           const std::vector<Item>& items, BindFn bind) {
+  for (size_t begin = 0; begin < items.size();) {
+    size_t n = std::min(batch, items.size() - begin);
+    while (n & (n - 1)) n &= n - 1;  // the largest power of two not above the rest
+    auto [it, added] = statements_.try_emplace({head, n});
+    if (added) {
+      auto s = store_.db().Prepare(MultiRowInsert(head, width, n));
+      if (!s.ok()) {
+        statements_.erase(it);
+        return s.status();
       }
-      stmt = &*full;
-    } else {
-      auto s = db.Prepare(MultiRowInsert(head, width, n));
-      if (!s.ok()) return s.status();
-      partial.emplace(std::move(s).value());
-      stmt = &*partial;
+      it->second = std::make_unique<Statement>(std::move(s).value());
     }
-    for (size_t i = 0; i < n; ++i) bind(*stmt, static_cast<int>(i) * width + 1, items[begin + i]);
-    OPENUPR_RETURN_IF_ERROR(stmt->Run());
+    Statement& stmt = *it->second;
+    for (size_t i = 0; i < n; ++i) bind(stmt, static_cast<int>(i) * width + 1, items[begin + i]);
+    OPENUPR_RETURN_IF_ERROR(stmt.Run());
+    begin += n;
   }
   return Status::Ok();
 }
-
-}  // namespace
 
 Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store& store,
                                                                          int64_t expected_rows) {
@@ -95,10 +92,8 @@ Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::
 }
 
 Status RecommendationWriter::Flush() {
-  Database& db = store_.db();
   // Parents first: the child rows' foreign keys are checked at the end of each statement.
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
-      db,
       "INSERT INTO recommendation(id, sur, session, cycle, text, dup_key, response, "
       "response_raw, action, sur_orgs, from_orgs, source_file_id, source_line, duplicate_of)",
       14, kRecommendationBatch, rows_, [](Statement& s, int p, const Row& row) {
@@ -135,7 +130,7 @@ Status RecommendationWriter::Flush() {
     }
   }
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
-      db, "INSERT INTO recommending_state(recommendation_id, position, state, raw_name)", 4,
+      "INSERT INTO recommending_state(recommendation_id, position, state, raw_name)", 4,
       kFromBatch, from, [](Statement& s, int p, const FromLink& f) {
         s.Bind(p, f.id).Bind(p + 1, f.position).BindStatic(p + 3, f.state->raw_name);
         if (f.state->iso3.empty()) {
@@ -151,10 +146,10 @@ Status RecommendationWriter::Flush() {
   for (const ThemeLink& t : themes_)
     if (seen.insert({t.id, t.theme_id}).second) themes.push_back(t);
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
-      db, "INSERT INTO recommendation_theme(recommendation_id, theme_id)", 2, kThemeBatch,
+      "INSERT INTO recommendation_theme(recommendation_id, theme_id)", 2, kThemeBatch,
       themes, [](Statement& s, int p, const ThemeLink& t) { s.Bind(p, t.id).Bind(p + 1, t.theme_id); }));
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
-      db, "INSERT INTO recommendation_sdg(recommendation_id, goal, target)", 3, kSdgBatch, sdgs,
+      "INSERT INTO recommendation_sdg(recommendation_id, goal, target)", 3, kSdgBatch, sdgs,
       [](Statement& s, int p, const SdgLink& l) {
         s.Bind(p, l.id).Bind(p + 1, l.goal).BindStatic(p + 2, l.target);
       }));

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,13 +50,17 @@ class RecommendationWriter {
     int64_t theme_id;
   };
   RecommendationWriter(Store& store, int64_t next_id) : store_(store), next_id_(next_id) {}
-  Status WriteRecommendations(size_t begin, size_t count);
+  template <typename Item, typename BindFn>
+  Status InsertBatched(const char* head, int width, size_t batch, const std::vector<Item>& items,
+                       BindFn bind);
 
   Store& store_;
   int64_t next_id_;
   std::vector<Row> rows_;
   std::vector<ThemeLink> themes_;
-  std::vector<std::string> rebuild_sql_;  // CREATE INDEX statements of the dropped indexes
+  std::vector<std::string> rebuild_sql_;
+  // Prepared multi-row INSERTs by (statement head, rows).
+  std::map<std::pair<const char*, size_t>, std::unique_ptr<Statement>> statements_;  // CREATE INDEX statements of the dropped indexes
 };
 
 }  // namespace openupr::store
