@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/sqlite.h"
 #include "test_util.h"
 
 namespace openupr {
@@ -67,6 +68,22 @@ TEST_F(CliRealData, ImportsTheExactRowCountsAndReportsRepeats) {
   EXPECT_EQ(info["supported"], 24378);
   EXPECT_EQ(info["noted"], 8704);
   EXPECT_EQ(info["pledges"], 947);
+  {
+    // The import writes with SQLite's foreign key checks off (the bulk writer checks them):
+    // every reference must still hold, and the file must be sound.
+    auto db = store::Database::Open(dir_.File("upr.db"), false, false);
+    ASSERT_TRUE(db.ok());
+    int violations = 0;
+    ASSERT_TRUE((*db)->ForEachRow("PRAGMA foreign_key_check", [&](store::Statement&) {
+                       ++violations;
+                     }).ok());
+    EXPECT_EQ(violations, 0);
+    std::string integrity;
+    ASSERT_TRUE((*db)->ForEachRow("PRAGMA integrity_check", [&](store::Statement& s) {
+                       integrity += s.String(0);
+                     }).ok());
+    EXPECT_EQ(integrity, "ok");
+  }
 
   // Importing the same files again adds nothing and says so.
   auto again = Run("import" + AllSessionFiles());

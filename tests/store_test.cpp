@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "ingest/importer.h"
+#include "store/bulk_writer.h"
 #include "store/store.h"
 #include "test_util.h"
 
@@ -19,6 +21,7 @@ TEST(Store, CreatesTheCurrentSchemaWithReferenceData) {
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ((*s)->schema_version(), BuiltinMigrations().back().version);
   EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA user_version"), BuiltinMigrations().back().version);
+  EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA page_size"), kPageSize);
   EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA application_id"), kApplicationId);
   EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM state"), 195);
   EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM session"), 54);
@@ -195,6 +198,102 @@ TEST(Store, MigratingAVersion1FileKeepsItsFullTextIndex) {
   ASSERT_TRUE((*s)->db().Exec("DELETE FROM recommendation WHERE id = 1").ok());
   EXPECT_EQ(FtsMatches(**s, "torture"), 0);  // the delete trigger still runs for indexed rows
   EXPECT_EQ(FtsIntegrityErrors(**s), 0);
+}
+
+TEST(Store, MigratingAVersion2FileRewritesTheResponseCheckAndKeepsItsRows) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(2));
+    ASSERT_TRUE(s.ok());
+    auto r = ingest::ImportFiles(
+        **s, {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture"))},
+        {});
+    ASSERT_TRUE(r.status.ok());
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Database& db = (*s)->db();
+  auto sql = db.Prepare("SELECT sql FROM sqlite_master WHERE name = 'recommendation'");
+  ASSERT_TRUE(sql.ok());
+  ASSERT_TRUE(*sql->Step());
+  const std::string table = sql->String(0);
+  EXPECT_NE(table.find("response = 'supported' OR response = 'noted' OR response = 'other'"),
+            std::string::npos)
+      << table;
+  EXPECT_EQ(table.find("IN ("), std::string::npos) << table;
+  EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM recommendation"), 1);
+  auto check = db.Prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.ok());
+  ASSERT_TRUE(*check->Step());
+  EXPECT_EQ(check->String(0), "ok");
+  // The check still refuses what it refused, on this connection and on a new one.
+  const char* bad =
+      "UPDATE recommendation SET response = 'rejected' WHERE id = 1";
+  EXPECT_FALSE(db.Exec(bad).ok());
+  auto other = Database::Open(path, false, false);
+  ASSERT_TRUE(other.ok());
+  const Status refused = (*other)->Exec(bad);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("CHECK constraint failed"), std::string::npos)
+      << refused.ToString();
+  EXPECT_TRUE(db.Exec("UPDATE recommendation SET response = 'noted' WHERE id = 1").ok());
+}
+
+// Imports write in a transaction where SQLite does not check foreign keys: the bulk writer
+// checks every reference itself, and SQLite checks again once the transaction is over.
+TEST(Store, TheBulkWriterRefusesReferencesWithoutAParentRow) {
+  TempDir dir;
+  auto s = Store::Open(dir.File("db"));
+  ASSERT_TRUE(s.ok());
+  Store& st = **s;
+  auto fk_on = [&] { return *st.db().QueryInt("PRAGMA foreign_keys"); };
+  ASSERT_EQ(fk_on(), 1);
+  auto try_add = [&](auto edit) {
+    auto tx = Transaction::Begin(st.db(), Transaction::ForeignKeys::kCheckedByCaller);
+    EXPECT_TRUE(tx.ok());
+    EXPECT_EQ(fk_on(), 0);
+    auto import_id = st.InsertImport("test", "{}");
+    SourceFileRecord sf;
+    sf.import_id = *import_id;
+    sf.path = "a.csv";
+    sf.content_hash = "h";
+    auto sf_id = st.InsertSourceFile(sf);
+    EXPECT_TRUE(sf_id.ok());
+    auto w = RecommendationWriter::Begin(st, 1);
+    EXPECT_TRUE(w.ok());
+    Recommendation rec;
+    rec.sur = "FRA";
+    rec.session = 2;
+    rec.cycle = 1;
+    rec.text = "Ratify the convention";
+    rec.provenance.line = 7;
+    rec.from.push_back({"MEX", "Mexico"});
+    int64_t source_file = *sf_id;
+    edit(rec, source_file);
+    const std::string key = "k";
+    auto id = (*w)->Add(rec, key, source_file);
+    Status st_add = id.ok() ? (*w)->Finish() : id.status();
+    return st_add;  // (rolled back when tx goes)
+  };
+  EXPECT_TRUE(try_add([](Recommendation&, int64_t&) {}).ok());
+  const std::vector<std::pair<std::string, std::function<void(Recommendation&, int64_t&)>>> bad = {
+      {"names state 'XXX'", [](Recommendation& r, int64_t&) { r.sur = "XXX"; }},
+      {"names session 99", [](Recommendation& r, int64_t&) { r.session = 99; }},
+      {"made by state 'YYY'", [](Recommendation& r, int64_t&) { r.from[0].iso3 = "YYY"; }},
+      {"has no source_file row", [](Recommendation&, int64_t& sf) { sf += 100; }},
+      {"repeats recommendation #4242",
+       [](Recommendation& r, int64_t&) { r.duplicate_of = 4242; }},
+  };
+  for (const auto& [needle, edit] : bad) {
+    SCOPED_TRACE(needle);
+    const Status refused = try_add(edit);
+    EXPECT_EQ(refused.code(), StatusCode::kInternal);
+    EXPECT_NE(refused.message().find(needle), std::string::npos) << refused.ToString();
+    EXPECT_NE(refused.message().find("line 7"), std::string::npos) << refused.ToString();
+  }
+  EXPECT_EQ(fk_on(), 1);  // back on after every rollback
+  EXPECT_EQ(*st.db().QueryInt("SELECT count(*) FROM recommendation"), 0);
 }
 
 TEST(Store, RefusesAForeignSqliteDatabase) {

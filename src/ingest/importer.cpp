@@ -229,7 +229,9 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     }
   });
 
-  auto tx = store::Transaction::Begin(store.db());
+  // The writer checks every reference it writes: SQLite's per-row foreign key lookups would
+  // cost more than the inserts themselves.
+  auto tx = store::Transaction::Begin(store.db(), store::Transaction::ForeignKeys::kCheckedByCaller);
   if (!tx.ok()) return finish(tx.status());  // (the parser thread is joined on return)
   nlohmann::json opts = {
       {"format", options.format},
@@ -351,7 +353,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       const int64_t c = classify(ks, p.provenance.line, "", p.action, p.themes, true);
       if (c < 0) continue;
       if (c > 0) p.duplicate_of = c;
-      auto id = store.InsertPledge(p, in.pledge_keys[i], in.parsed.pledge_orgs[i], *sf_id);
+      auto id = writer->AddPledge(p, in.pledge_keys[i], in.parsed.pledge_orgs[i], *sf_id);
       if (!id.ok()) {
         write_error = id.status();
         break;

@@ -59,6 +59,10 @@ Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store&
   auto max_id = db.QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
   if (!max_id.ok()) return max_id.status();
   std::unique_ptr<RecommendationWriter> w(new RecommendationWriter(store, *max_id + 1));
+  OPENUPR_RETURN_IF_ERROR(
+      db.ForEachRow("SELECT iso3 FROM state", [&](Statement& s) { w->states_.insert(s.String(0)); }));
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
+      "SELECT number FROM session", [&](Statement& s) { w->sessions_.insert(s.Int(0)); }));
   auto stored = db.QueryInt("SELECT count(*) FROM recommendation");
   if (!stored.ok()) return stored.status();
   if (expected_rows > 0 && expected_rows >= *stored) {
@@ -78,8 +82,56 @@ Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store&
   return w;
 }
 
+Status RecommendationWriter::CheckReferences(std::string_view what, int64_t line,
+                                             std::string_view state, int session,
+                                             int64_t source_file_id) {
+  auto fail = [&](const std::string& problem) {
+    return Status::Internal("bulk writer: the " + std::string(what) + " of line " +
+                            std::to_string(line) + " of source file #" +
+                            std::to_string(source_file_id) + " " + problem);
+  };
+  if (!states_.contains(std::string(state)))
+    return fail("names state '" + std::string(state) + "', which the state table does not hold");
+  if (!sessions_.contains(session))
+    return fail("names session " + std::to_string(session) +
+                ", which the session table does not hold");
+  if (source_file_id != checked_source_file_) {
+    auto s = store_.db().Prepare("SELECT 1 FROM source_file WHERE id = ?");
+    if (!s.ok()) return s.status();
+    s->Bind(1, source_file_id);
+    OPENUPR_RETURN_IF_ERROR(s->ForEachRow([&](Statement&) { checked_source_file_ = source_file_id; }));
+    if (checked_source_file_ != source_file_id) return fail("has no source_file row");
+  }
+  return Status::Ok();
+}
+
+Status RecommendationWriter::CheckRecommendationExists(int64_t id, int64_t line) {
+  bool found = id >= first_id_ && id < next_id_;  // written or queued by this writer
+  if (!found && id > 0 && id < first_id_) {
+    auto s = store_.db().Prepare("SELECT 1 FROM recommendation WHERE id = ?");
+    if (!s.ok()) return s.status();
+    s->Bind(1, id);
+    OPENUPR_RETURN_IF_ERROR(s->ForEachRow([&](Statement&) { found = true; }));
+  }
+  if (!found)
+    return Status::Internal("bulk writer: the recommendation of line " + std::to_string(line) +
+                            " repeats recommendation #" + std::to_string(id) +
+                            ", which does not exist");
+  return Status::Ok();
+}
+
 Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::string& dup_key,
                                           int64_t source_file_id) {
+  const int64_t line = rec.provenance.line;
+  OPENUPR_RETURN_IF_ERROR(
+      CheckReferences("recommendation", line, rec.sur, rec.session, source_file_id));
+  for (const RecommendingState& from : rec.from)
+    if (!from.iso3.empty() && !states_.contains(from.iso3))
+      return Status::Internal("bulk writer: the recommendation of line " + std::to_string(line) +
+                              " is made by state '" + from.iso3 +
+                              "', which the state table does not hold");
+  if (rec.duplicate_of)
+    OPENUPR_RETURN_IF_ERROR(CheckRecommendationExists(*rec.duplicate_of, line));
   const int64_t id = next_id_++;
   rows_.push_back({&rec, &dup_key, source_file_id, id});
   for (const std::string& t : rec.themes) {
@@ -89,6 +141,15 @@ Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::
   }
   if (rows_.size() >= 8 * kRecommendationBatch) OPENUPR_RETURN_IF_ERROR(Flush());
   return id;
+}
+
+Result<int64_t> RecommendationWriter::AddPledge(const Pledge& pledge, const std::string& dup_key,
+                                                const std::string& orgs,
+                                                int64_t source_file_id) {
+  OPENUPR_RETURN_IF_ERROR(CheckReferences("pledge", pledge.provenance.line, pledge.state,
+                                          pledge.session, source_file_id));
+  // (A repeated pledge points to a pledge the importer found in this table or wrote itself.)
+  return store_.InsertPledge(pledge, dup_key, orgs, source_file_id);
 }
 
 Status RecommendationWriter::Flush() {

@@ -4,13 +4,18 @@
 // tables are dropped at the start and rebuilt at the end (a sort beats row-by-row B-tree
 // inserts), all inside the caller's transaction.
 // A writer belongs to one thread and one open Transaction; it must be finished with Finish()
-// before the transaction commits.
+// before the transaction commits. It checks every reference it writes (state, session, source
+// file, the row a repeat points to) against the parent tables it read at Begin, so it may run in
+// a Transaction with ForeignKeys::kCheckedByCaller: SQLite's own per-row checks cost more than
+// the inserts.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/model.h"
@@ -33,6 +38,9 @@ class RecommendationWriter {
   // until the next Flush() or Finish() returns.
   Result<int64_t> Add(const Recommendation& rec, const std::string& dup_key,
                       int64_t source_file_id);
+  // Inserts one voluntary pledge (not queued) and returns its id.
+  Result<int64_t> AddPledge(const Pledge& pledge, const std::string& dup_key,
+                            const std::string& orgs, int64_t source_file_id);
   // Writes everything queued; after it, the rows given to Add may be released.
   Status Flush();
   // Flushes and rebuilds dropped indexes. Idempotent.
@@ -49,13 +57,22 @@ class RecommendationWriter {
     int64_t id;
     int64_t theme_id;
   };
-  RecommendationWriter(Store& store, int64_t next_id) : store_(store), next_id_(next_id) {}
+  RecommendationWriter(Store& store, int64_t next_id)
+      : store_(store), first_id_(next_id), next_id_(next_id) {}
+  // kInternal naming the row when a reference has no parent row.
+  Status CheckReferences(std::string_view what, int64_t line, std::string_view state,
+                         int session, int64_t source_file_id);
+  Status CheckRecommendationExists(int64_t id, int64_t line);
   template <typename Item, typename BindFn>
   Status InsertBatched(const char* head, int width, size_t batch, const std::vector<Item>& items,
                        BindFn bind);
 
   Store& store_;
+  const int64_t first_id_;  // the first id this writer assigns
   int64_t next_id_;
+  std::unordered_set<std::string> states_;  // the parent rows, read at Begin
+  std::unordered_set<int64_t> sessions_;
+  int64_t checked_source_file_ = 0;
   std::vector<Row> rows_;
   std::vector<ThemeLink> themes_;
   std::vector<std::string> rebuild_sql_;

@@ -14,6 +14,9 @@ struct Migration {
   int version;
   const char* description;
   const char* sql;
+  // The migration edits table definitions in sqlite_master (writable_schema): the runner then
+  // increments PRAGMA schema_version so that every connection rereads the schema.
+  bool edits_schema_text = false;
 };
 
 // The migrations of this build, in order, versions 1..N without gaps.

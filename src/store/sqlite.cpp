@@ -122,13 +122,25 @@ std::string_view Statement::Text(int col) const {
   return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
-Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
-  OPENUPR_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  return std::unique_ptr<Transaction>(new Transaction(db));
+Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db, ForeignKeys fk) {
+  // (The pragma is a no-op inside a transaction: it must come first.)
+  if (fk == ForeignKeys::kCheckedByCaller)
+    OPENUPR_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = OFF"));
+  std::unique_ptr<Transaction> tx(new Transaction(db, fk));
+  if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) {
+    tx->done_ = true;  // nothing to roll back; the destructor restores the checks
+    return st;
+  }
+  return tx;
+}
+
+void Transaction::RestoreForeignKeys() {
+  if (fk_ == ForeignKeys::kCheckedByCaller) (void)db_.Exec("PRAGMA foreign_keys = ON");
 }
 
 Transaction::~Transaction() {
   if (!done_) (void)db_.Exec("ROLLBACK");
+  RestoreForeignKeys();
 }
 
 Status Transaction::Commit() {

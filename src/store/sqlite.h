@@ -102,15 +102,26 @@ class Statement {
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit() succeeded.
 class Transaction {
  public:
-  static Result<std::unique_ptr<Transaction>> Begin(Database& db);
+  enum class ForeignKeys {
+    kEnforced,
+    // SQLite does not check foreign keys inside this transaction: the caller guarantees every
+    // reference it writes (store::RecommendationWriter checks them against the parent rows it
+    // read). For bulk loads, where SQLite's per-row parent lookups cost more than the inserts.
+    // Enforcement is back on after the commit or rollback.
+    kCheckedByCaller,
+  };
+  static Result<std::unique_ptr<Transaction>> Begin(Database& db,
+                                                    ForeignKeys fk = ForeignKeys::kEnforced);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   Status Commit();
 
  private:
-  explicit Transaction(Database& db) : db_(db) {}
+  Transaction(Database& db, ForeignKeys fk) : db_(db), fk_(fk) {}
+  void RestoreForeignKeys();
   Database& db_;
+  ForeignKeys fk_;
   bool done_ = false;
 };
 

@@ -20,6 +20,9 @@
 
 namespace openupr::store {
 
+// The page size of files this build creates (existing files keep theirs).
+inline constexpr int kPageSize = 16384;
+
 enum class OpenMode {
   kCreate,    // creates the file (and its folder) if missing; migrates an older file
   kExisting,  // the file must exist (kNotFound otherwise); migrates an older file
