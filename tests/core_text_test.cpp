@@ -31,6 +31,16 @@ TEST(Text, DecodesNumericAndXmlEntities) {
 TEST(Text, CollapseWhitespaceTrimsAndJoins) {
   EXPECT_EQ(CollapseWhitespace("  a \r\n b\t\tc  "), "a b c");
   EXPECT_EQ(CollapseWhitespace(""), "");
+  // Already clean (copied whole) and each way of not being clean.
+  EXPECT_EQ(CollapseWhitespace("Ratify the CAT"), "Ratify the CAT");
+  EXPECT_EQ(CollapseWhitespace("x"), "x");
+  EXPECT_EQ(CollapseWhitespace(" x"), "x");
+  EXPECT_EQ(CollapseWhitespace("x "), "x");
+  EXPECT_EQ(CollapseWhitespace("a  b"), "a b");
+  EXPECT_EQ(CollapseWhitespace("a\tb"), "a b");
+  EXPECT_EQ(CollapseWhitespace("a \nb"), "a b");
+  EXPECT_EQ(CollapseWhitespace("   "), "");
+  EXPECT_EQ(CollapseWhitespace("Côte  d’Ivoire"), "Côte d’Ivoire");
 }
 
 TEST(Text, FoldStripsCaseAndAccents) {

@@ -114,10 +114,19 @@ std::string CollapseWhitespace(std::string_view text) {
   auto is_space = [](unsigned char c) {
     return c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v');
   };
-  // Word by word: imports clean every field of every row.
-  std::string out;
-  out.reserve(text.size());
+  // Most fields are already clean (no whitespace at the ends, single spaces between words):
+  // those are copied whole. Imports clean every field of every row.
   const size_t n = text.size();
+  bool clean = n == 0 || (!is_space(static_cast<unsigned char>(text[0])) &&
+                          !is_space(static_cast<unsigned char>(text[n - 1])));
+  for (size_t i = 0; clean && i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c <= ' ' && is_space(c))
+      clean = c == ' ' && !is_space(static_cast<unsigned char>(text[i + 1]));  // (i < n - 1)
+  }
+  if (clean) return std::string(text);
+  std::string out;
+  out.reserve(n);
   size_t i = 0;
   while (true) {
     while (i < n && is_space(static_cast<unsigned char>(text[i]))) ++i;
@@ -141,23 +150,26 @@ std::string TextKey(std::string_view text) {
   if (!IsAscii(text)) return internal::TextKeyByTokenizer(text);
   // The tokenizer's rules for ASCII, in one pass without allocations per word (imports compute
   // this key for every row): runs of letters and digits, lower-cased, an apostrophe kept only
-  // between two of them, joined by one space. A test checks it against the tokenizer.
-  std::string out;
-  out.reserve(text.size());
+  // between two of them, joined by one space. A test checks it against the tokenizer. Written
+  // through a pointer into a buffer sized for the worst case (the key is never longer).
+  std::string out(text.size(), '\0');
+  char* o = out.data();
+  char* const begin = o;
   bool in_word = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (IsAsciiAlnum(c)) {
-      if (!in_word && !out.empty()) out += ' ';
-      out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+      if (!in_word && o != begin) *o++ = ' ';
+      *o++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
       in_word = true;
     } else if (c == '\'' && in_word && i + 1 < text.size() &&
                IsAsciiAlnum(static_cast<unsigned char>(text[i + 1]))) {
-      out += '\'';
+      *o++ = '\'';
     } else {
       in_word = false;
     }
   }
+  out.resize(static_cast<size_t>(o - begin));
   return out;
 }
 

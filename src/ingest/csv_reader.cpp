@@ -40,22 +40,18 @@ constexpr int kRowNotBegun = 0;
 
 // The end (exclusive) of the physical line starting at pos, terminator included.
 size_t LineEnd(std::string_view text, size_t pos, LineEnds mode) {
-  for (size_t i = pos; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (mode) {
-      case LineEnds::kCr:
-        if (c == '\r') return i + 1;
-        break;
-      case LineEnds::kLf:
-      case LineEnds::kCrLf:
-        if (c == '\n') return i + 1;
-        break;
-      default:
-        if (c == '\n') return i + 1;
-        if (c == '\r') return (i + 1 < text.size() && text[i + 1] == '\n') ? i + 2 : i + 1;
-    }
+  size_t at;
+  switch (mode) {
+    case LineEnds::kCr: at = text.find('\r', pos); break;
+    case LineEnds::kLf:
+    case LineEnds::kCrLf: at = text.find('\n', pos); break;
+    default:
+      at = text.find_first_of("\r\n", pos);
+      if (at != std::string_view::npos && text[at] == '\r' && at + 1 < text.size() &&
+          text[at + 1] == '\n')
+        ++at;
   }
-  return text.size();
+  return at == std::string_view::npos ? text.size() : at + 1;
 }
 
 }  // namespace
@@ -81,9 +77,15 @@ CsvStream::CsvStream(std::string_view text, LineEnds line_ends, std::string file
   st.label = std::move(file_label);
   st.parser_ok = csv_init(&st.parser, CSV_STRICT | CSV_STRICT_FINI) == 0;
   if (!st.parser_ok) return;
+  // libcsv's own test for a line end (CR or LF) is inlined; a terminator function is called for
+  // every byte. When the text has only the chosen kind, the two agree.
   switch (line_ends) {
-    case LineEnds::kCr: csv_set_term_func(&st.parser, TermCr); break;
-    case LineEnds::kLf: csv_set_term_func(&st.parser, TermLf); break;
+    case LineEnds::kCr:
+      if (text.find('\n') != std::string_view::npos) csv_set_term_func(&st.parser, TermCr);
+      break;
+    case LineEnds::kLf:
+      if (text.find('\r') != std::string_view::npos) csv_set_term_func(&st.parser, TermLf);
+      break;
     case LineEnds::kCrLf:
       csv_set_term_func(&st.parser, TermLf);
       csv_set_space_func(&st.parser, SpaceCrLf);
