@@ -309,6 +309,21 @@ TEST_F(FatalImportTest, OneBadFileKeepsTheGoodOnesOfTheSameCommandOut) {
   EXPECT_TRUE(r.files[0].errors.empty());
 }
 
+// A file that cannot be read after others were read (and handed to the parser threads) stops
+// the command with an I/O error naming it; the files before it are not kept.
+TEST_F(ImportTest, AnUnreadableFileAfterReadableOnesStopsTheCommand) {
+  const std::string a = dir_.Write("a1.csv", Csv({kRowA}));
+  const std::string b = dir_.Write("b1.csv", Csv({kRowC}));
+  ImportReport r = Import({a, b, dir_.File("no-such.csv"), a});
+  EXPECT_EQ(r.status.code(), StatusCode::kIo) << r.status.ToString();
+  EXPECT_NE(r.status.message().find("no-such.csv"), std::string::npos) << r.status.ToString();
+  EXPECT_EQ(Counts().recommendations, 0);
+  // The same files import once the missing one is left out.
+  ImportReport ok = Import({a, b});
+  EXPECT_TRUE(ok.status.ok()) << ok.status.ToString();
+  EXPECT_EQ(Counts().recommendations, 2);
+}
+
 TEST_F(FatalImportTest, TruncatedFileInTheMiddleOfAQuotedField) {
   std::string content = Csv({kRowC, kRowA});
   content.resize(content.size() - 40);  // cuts inside the quoted Issue field of the last row

@@ -2,11 +2,15 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <future>
-#include <thread>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -174,65 +178,92 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   if (sodium_init() < 0) return finish(Status::Internal("libsodium failed to initialise"));
   if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
 
-  // Read and hash every file: one seen before is not parsed again.
-  std::vector<std::string> contents;
+  // This thread reads and hashes the files in order and decides about each: a file whose bytes
+  // were imported before is not parsed again. Parser threads (two at most: this thread writes
+  // meanwhile) take the files in order as soon as they are decided, and the writer below stores
+  // them in order as they come: the import takes about as long as the slowest of the three
+  // instead of their sum. A fatal error in any file rolls the whole transaction back.
+  const size_t n_files = paths.size();
+  std::vector<std::string> contents(n_files);
+  std::vector<ParsedInput> inputs(n_files);
+  std::vector<char> to_parse(n_files, 0);  // written before decided[k] is set, read after
+  std::vector<std::promise<void>> decided(n_files), parsed(n_files);
+  std::vector<std::future<void>> decided_futures, parsed_futures;
+  for (size_t k = 0; k < n_files; ++k) {
+    decided_futures.push_back(decided[k].get_future());
+    parsed_futures.push_back(parsed[k].get_future());
+  }
+  size_t n_decided = 0;
+  auto decide = [&](bool parse_it) {
+    to_parse[n_decided] = parse_it;
+    decided[n_decided++].set_value();
+  };
+  std::atomic<size_t> next_file{0};
+  auto parse_files = [&] {
+    for (size_t k = next_file++; k < n_files; k = next_file++) {
+      decided_futures[k].wait();
+      if (to_parse[k]) {
+        ParseOne(inputs[k], contents[k], options);
+        std::string().swap(contents[k]);  // hashed and parsed: no longer needed
+      }
+      parsed[k].set_value();
+    }
+  };
+  std::vector<std::jthread> parsers;
+  // Destroyed before the parsers (which join): on any return, the files not reached are decided
+  // "not parsed", so that no parser waits for them.
+  struct DecideTheRest {
+    std::function<void()> run;
+    ~DecideTheRest() { run(); }
+  } decide_the_rest{[&] {
+    while (n_decided < n_files) decide(false);
+  }};
+  const size_t n_parsers = std::min<size_t>(n_files, std::thread::hardware_concurrency() > 1 ? 2 : 1);
+  for (size_t i = 0; i < n_parsers; ++i) parsers.emplace_back(parse_files);
+
+  // For the progress bar only (a pipe counts as empty): half for parsing, half for writing.
   uint64_t total = 0;
   for (const std::string& path : paths) {
-    auto bytes = ReadFile(path);
-    if (!bytes.ok()) return finish(bytes.status());
-    total += bytes->size();
-    contents.push_back(std::move(bytes).value());
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec) total += size;
   }
-  report.bytes = total;
   auto progress = [&](uint64_t d) {
-    if (options.progress) options.progress(d, total * 2);
+    if (options.progress) options.progress(std::min(d, total * 2), total * 2);
   };
 
-  std::vector<ParsedInput> inputs(paths.size());
   std::unordered_map<std::string, std::string> hash_in_command;
-  std::vector<size_t> to_parse;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    FileReport& fr = inputs[i].report;
-    fr.path = paths[i];
-    fr.bytes = contents[i].size();
-    fr.content_hash = ContentHash(contents[i]);
+  size_t n_to_parse = 0;
+  for (size_t k = 0; k < n_files; ++k) {
+    FileReport& fr = inputs[k].report;
+    fr.path = paths[k];
+    auto bytes = ReadFile(paths[k]);
+    if (!bytes.ok()) return finish(bytes.status());
+    contents[k] = std::move(bytes).value();
+    fr.bytes = contents[k].size();
+    report.bytes += fr.bytes;
+    fr.content_hash = ContentHash(contents[k]);
     auto prev = store.FindSourceFileByHash(fr.content_hash);
     if (!prev.ok()) return finish(prev.status());
     if (*prev) {
       fr.previous = **prev;
-      continue;
-    }
-    if (auto it = hash_in_command.find(fr.content_hash); it != hash_in_command.end()) {
+    } else if (auto it = hash_in_command.find(fr.content_hash); it != hash_in_command.end()) {
       fr.previous = store::SourceFileRecord{};
       fr.previous->path = it->second;
-      continue;
+    } else {
+      hash_in_command.emplace(fr.content_hash, fr.path);
     }
-    hash_in_command.emplace(fr.content_hash, fr.path);
-    to_parse.push_back(i);
+    if (fr.previous) std::string().swap(contents[k]);
+    n_to_parse += !fr.previous;
+    decide(!fr.previous);
   }
-  if (to_parse.empty()) {
+  if (n_to_parse == 0) {
     for (auto& in : inputs) report.files.push_back(in.report);
     return finish(Status::Ok());
   }
 
-  // Parsing runs on a second thread, file by file, while this one writes the files already
-  // parsed: the import takes about as long as the slower of the two instead of their sum. A
-  // fatal error in any file rolls the whole transaction back, so nothing is kept.
-  std::vector<std::promise<void>> parsed(to_parse.size());
-  std::vector<std::future<void>> parsed_futures;
-  for (auto& p : parsed) parsed_futures.push_back(p.get_future());
-  std::jthread parser([&] {
-    for (size_t k = 0; k < to_parse.size(); ++k) {
-      ParseOne(inputs[to_parse[k]], contents[to_parse[k]], options);
-      std::string().swap(contents[to_parse[k]]);  // hashed and parsed: no longer needed
-      parsed[k].set_value();
-    }
-  });
-
-  // The writer checks every reference it writes: SQLite's per-row foreign key lookups would
-  // cost more than the inserts themselves.
   auto tx = store::Transaction::Begin(store.db(), store::Transaction::ForeignKeys::kCheckedByCaller);
-  if (!tx.ok()) return finish(tx.status());  // (the parser thread is joined on return)
+  if (!tx.ok()) return finish(tx.status());  // (the parsers are joined on return)
   nlohmann::json opts = {
       {"format", options.format},
       {"encoding", options.encoding ? std::string(EncodingName(*options.encoding)) : "auto"},
@@ -265,9 +296,10 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   uint64_t done = 0;
   bool fatal = false;
   Status write_error;
-  for (size_t k = 0; k < to_parse.size(); ++k) {
+  for (size_t k = 0; k < n_files; ++k) {
     parsed_futures[k].wait();
-    ParsedInput& in = inputs[to_parse[k]];
+    if (!to_parse[k]) continue;
+    ParsedInput& in = inputs[k];
     report.parse_seconds += in.seconds;
     done += in.report.bytes;
     progress(done);
@@ -278,7 +310,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       // The first file's rows stand for the command's size: a large first file means a bulk
       // load, where rebuilding the indexes afterwards is cheaper.
       auto w = store::RecommendationWriter::Begin(
-          store, static_cast<int64_t>(in.parsed.recommendations.size() * to_parse.size()));
+          store, static_cast<int64_t>(in.parsed.recommendations.size() * n_to_parse));
       if (!w.ok()) {
         write_error = w.status();
         continue;
@@ -390,7 +422,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     done += fr.bytes;
     progress(done);
   }
-  parser.join();
+  for (auto& t : parsers) t.join();  // (every file is decided)
   for (auto& in : inputs) report.files.push_back(in.report);
   if (fatal) {
     size_t n = 0;
