@@ -43,16 +43,29 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
                             app.status().message());
   OPENUPR_RETURN_IF_ERROR(RegisterFtsTokenizer(d));
   OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys = ON"));
-  // 16 KiB pages for new files (a no-op for existing ones): an import's commit writes every new
-  // page to the WAL with a system call or two per page; at 4 KiB that took 100 ms of a 0.6 s
-  // import of the real files, at 16 KiB 15 ms (docs/benchmarks.md).
-  OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA page_size = " + std::to_string(kPageSize)));
+  // A new, empty file: 16 KiB pages and WAL from the start, so that creating the schema is one
+  // quick WAL commit per migration instead of journal and file syncs. (An existing file is only
+  // switched to WAL once Migrate has accepted it as ours.) At 4 KiB pages an import's commit
+  // spent 100 ms of 0.6 s writing WAL frames one system call or two per page; at 16 KiB, 15 ms
+  // (docs/benchmarks.md).
+  auto pages = d.QueryInt("PRAGMA page_count");
+  if (!pages.ok()) return pages.status();
+  auto set_wal = [&]() -> Status {
+    auto wal = d.Prepare("PRAGMA journal_mode = WAL");
+    if (!wal.ok()) return wal.status();
+    if (auto r = wal->Step(); !r.ok()) return r.status();
+    return d.Exec("PRAGMA synchronous = NORMAL");
+  };
+  if (*pages == 0) {
+    OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA page_size = " + std::to_string(kPageSize)));
+    OPENUPR_RETURN_IF_ERROR(set_wal());
+  }
   OPENUPR_RETURN_IF_ERROR(store->Migrate(migrations));
-  auto wal = d.Prepare("PRAGMA journal_mode = WAL");
-  if (!wal.ok()) return wal.status();
-  if (auto r = wal->Step(); !r.ok()) return r.status();
-  OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA synchronous = NORMAL"));
+  OPENUPR_RETURN_IF_ERROR(set_wal());
   OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size = -262144"));
+  // Temporary files in memory: a multi-row INSERT keeps a statement journal, which SQLite spills
+  // to a file in /var/tmp after 64 KiB (3,700 writes during an import of the real files).
+  OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA temp_store = MEMORY"));
   return store;
 }
 
