@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "search/export.h"
 #include "search/xlsx_writer.h"
 #include "test_util.h"
 #include "xlsx_reader.h"
@@ -90,6 +91,16 @@ TEST(XlsxWriter, WritesTextNumbersAndEmptyCellsThatOpenpyxlReadsBack) {
   EXPECT_TRUE(rows[3][0].is_null());
   EXPECT_EQ(rows[3][1], spaced);
   EXPECT_EQ(rows[3][2], "Côte d'Ivoire; 中国; Россия; \"quoted\", <tag> & more");
+}
+
+TEST(XlsxExport, MoreRecordsThanASheetHoldsAreRefusedNotCut) {
+  EXPECT_TRUE(CheckExportSize(ExportFormat::kXlsx, 0).ok());
+  EXPECT_TRUE(CheckExportSize(ExportFormat::kXlsx, 1048575).ok());
+  Status st = CheckExportSize(ExportFormat::kXlsx, 1048576);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("1048575"), std::string::npos) << st.ToString();
+  EXPECT_TRUE(CheckExportSize(ExportFormat::kCsv, 5'000'000).ok());
+  EXPECT_TRUE(CheckExportSize(ExportFormat::kJson, 5'000'000).ok());
 }
 
 TEST(XlsxWriter, UnwritablePathIsAnIoError) {

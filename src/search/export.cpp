@@ -40,6 +40,15 @@ std::string_view ExportContentType(ExportFormat format) {
   return "application/octet-stream";
 }
 
+Status CheckExportSize(ExportFormat format, int64_t records) {
+  if (format != ExportFormat::kXlsx || records < kXlsxMaxRows) return Status::Ok();
+  const std::string limit = std::to_string(kXlsxMaxRows - 1);
+  return Status::InvalidArgument("format xlsx: " + std::to_string(records) +
+                                 " recommendations match; an Excel sheet holds at most " + limit +
+                                 " rows below its header (narrow the query or filters, or export "
+                                 "csv or json)");
+}
+
 namespace {
 
 constexpr size_t kColumns = 20;
@@ -126,18 +135,9 @@ Status ForEachRecord(store::Store& store, const std::vector<int64_t>& ids, F&& o
   return Status::Ok();
 }
 
-Status CheckXlsxSize(size_t records) {
-  if (static_cast<int64_t>(records) < kXlsxMaxRows) return Status::Ok();
-  const std::string limit = std::to_string(kXlsxMaxRows - 1);
-  return Status::InvalidArgument("format xlsx: " + std::to_string(records) +
-                                 " recommendations match; an Excel sheet holds at most " + limit +
-                                 " rows below its header (narrow the query or filters, or export "
-                                 "csv or json)");
-}
-
 Result<int64_t> WriteXlsx(store::Store& store, const std::vector<int64_t>& ids,
                           const std::string& path, const std::string& temp_dir) {
-  OPENUPR_RETURN_IF_ERROR(CheckXlsxSize(ids.size()));
+  OPENUPR_RETURN_IF_ERROR(CheckExportSize(ExportFormat::kXlsx, static_cast<int64_t>(ids.size())));
   std::vector<std::string_view> header;
   for (int i = 0; kExportColumns[i]; ++i) header.emplace_back(kExportColumns[i]);
   auto writer = XlsxWriter::Create(path, "Recommendations", header, temp_dir);
@@ -210,7 +210,8 @@ Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& 
 
   if (format == ExportFormat::kXlsx) {
     // libxlsxwriter writes files only: build the workbook aside, then copy it to out.
-    OPENUPR_RETURN_IF_ERROR(CheckXlsxSize(ids->size()));
+    OPENUPR_RETURN_IF_ERROR(
+        CheckExportSize(ExportFormat::kXlsx, static_cast<int64_t>(ids->size())));
     auto file = TempFile::Create(temp_dir, ".xlsx");
     if (!file.ok()) return file.status();
     auto written = WriteXlsx(store, *ids, (*file)->path(), temp_dir);

@@ -24,6 +24,11 @@ std::optional<ExportFormat> ParseExportFormat(std::string_view name);
 // "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".
 std::string_view ExportContentType(ExportFormat format);
 
+// Whether records records fit in format: kInvalidArgument (naming the format and the limit) for
+// an XLSX export of more rows than an Excel sheet holds below its header (1,048,575); Ok
+// otherwise. Checked by the exports themselves, and by callers before they commit to a stream.
+Status CheckExportSize(ExportFormat format, int64_t records);
+
 // The CSV header and XLSX header row, in order, ended by nullptr.
 extern const char* const kExportColumns[];
 

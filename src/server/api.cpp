@@ -398,6 +398,8 @@ ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
   auto found = backend_.Search(probe);
   if (!found.ok()) return BackendError(found.status(), probe.query);
   plan.total = found->total;
+  if (Status st = search::CheckExportSize(plan.format, plan.total); !st.ok())
+    return ApiError{std::move(st), "format"};
   return plan;
 }
 
