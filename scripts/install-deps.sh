@@ -14,7 +14,10 @@ PACKAGES=(
   libsodium-dev         # BLAKE2b content hashes
   libroaring-dev        # roaring bitmaps (the in-memory engine)
   libcpp-httplib-dev    # the HTTP API (openupr serve)
+  libxlsxwriter-dev     # the XLSX export
+  zlib1g-dev            # gzip of the web app's files (openupr serve)
   libgtest-dev libgmock-dev  # tests
+  python3-openpyxl      # tests: an independent reader of the XLSX export (Debian's /usr/bin/python3)
   libbenchmark-dev      # benchmarks
 )
 

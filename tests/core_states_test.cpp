@@ -56,6 +56,12 @@ TEST(StateTable, MatchesStatesCsv) {
     EXPECT_EQ(csv.at("m49"), s.m49) << s.iso3;
     EXPECT_EQ(RegionOfCsv(csv.at("regional_group")), s.region) << s.iso3;
     EXPECT_EQ(csv.at("un_member") == "1", s.un_member) << s.iso3;
+    // The names in the other UN languages are states.csv's, byte for byte ("" where it has none).
+    EXPECT_EQ(csv.at("name_fr"), s.names.fr) << s.iso3;
+    EXPECT_EQ(csv.at("name_es"), s.names.es) << s.iso3;
+    EXPECT_EQ(csv.at("name_ar"), s.names.ar) << s.iso3;
+    EXPECT_EQ(csv.at("name_zh"), s.names.zh) << s.iso3;
+    EXPECT_EQ(csv.at("name_ru"), s.names.ru) << s.iso3;
     if (s.un_member) members_ours.insert(s.iso3);
   }
   EXPECT_EQ(members_ours, members_csv);
@@ -75,10 +81,47 @@ TEST(StateTable, EveryCsvNameOfAMemberResolvesToItsCode) {
   }
 }
 
+// Every state of the table (observers too) is found by each of its names in the six languages.
+TEST(StateTable, EveryLocalizedNameResolvesToItsCode) {
+  int names = 0;
+  for (const auto& r : ReadStatesCsv()) {
+    if (!FindStateByIso3(r.at("iso3"))) continue;
+    for (const char* col : {"name_fr", "name_es", "name_ar", "name_zh", "name_ru"}) {
+      const std::string& name = r.at(col);
+      if (name.empty()) continue;
+      ++names;
+      const StateInfo* s = FindState(name);
+      ASSERT_NE(s, nullptr) << col << " '" << name << "'";
+      EXPECT_EQ(std::string(s->iso3), r.at("iso3")) << col << " '" << name << "'";
+    }
+  }
+  EXPECT_EQ(names, 5 * (195 - 3));  // Colombia, Nicaragua and Portugal have none in states.csv
+}
+
+TEST(StateTable, StateNameByLanguage) {
+  const StateInfo* fra = FindStateByIso3("FRA");
+  ASSERT_NE(fra, nullptr);
+  EXPECT_EQ(StateName(*fra, "en"), "France");
+  EXPECT_EQ(StateName(*fra, "es"), "Francia");
+  EXPECT_EQ(StateName(*fra, "ru"), "Франция");
+  EXPECT_EQ(StateName(*fra, "de"), "");
+  const StateInfo* col = FindStateByIso3("COL");
+  ASSERT_NE(col, nullptr);
+  EXPECT_EQ(StateName(*col, "en"), "Colombia");
+  EXPECT_EQ(StateName(*col, "fr"), "");  // states.csv has no French name for it
+  EXPECT_STREQ(FindState("Côte d'Ivoire")->iso3, "CIV");
+  EXPECT_STREQ(FindState("Costa de Marfil")->iso3, "CIV");
+  EXPECT_STREQ(FindState("Allemagne")->iso3, "DEU");
+  EXPECT_STREQ(FindState("ALEMANIA")->iso3, "DEU");
+  EXPECT_STREQ(FindState("германия")->iso3, "DEU");  // case folded in Cyrillic too
+}
+
 TEST(StateTable, NoTwoStatesShareANameKey) {
   std::map<std::string, std::string> owner;
   for (const StateInfo& s : AllStates()) {
-    std::vector<std::string> names = {s.un_name};
+    std::vector<std::string> names;
+    for (std::string_view language : kStateNameLanguages)
+      if (!StateName(s, language).empty()) names.emplace_back(StateName(s, language));
     std::string_view a = s.aliases;
     while (!a.empty()) {
       size_t bar = a.find('|');

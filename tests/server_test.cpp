@@ -334,7 +334,8 @@ TEST_F(ServerRealData, OpenApiListsEveryRoute) {
                                   "/api/v1/aggregations",    "/api/v1/states",
                                   "/api/v1/states/{iso3}",   "/api/v1/sessions",
                                   "/api/v1/export",          "/api/v1/openapi.json"};
-  for (const auto& r : GetJson("/api/v1")["endpoints"]) routes.insert(r.get<std::string>());
+  const json index = GetJson("/api/v1");  // a named value: the loop must not outlive it
+  for (const auto& r : index["endpoints"]) routes.insert(r.get<std::string>());
   for (const auto& r : routes) {
     EXPECT_TRUE(doc["paths"].contains(r)) << r;
     if (doc["paths"].contains(r)) EXPECT_TRUE(doc["paths"][r].contains("get")) << r;

@@ -176,6 +176,57 @@ TEST(Store, TheFullTextIndexIsFilledOnDemandAfterImports) {
   EXPECT_EQ(FtsIntegrityErrors(st), 0);
 }
 
+// GET /api/v1/about reads this: counts over recommendations and pledges, and every file with the
+// time of its import.
+TEST(Store, SummaryCountsBothRecordKindsAndListsFilesWithTheirImportTime) {
+  TempDir dir;
+  auto s = Store::Open(dir.File("db"));
+  ASSERT_TRUE(s.ok());
+  Store& st = **s;
+  auto empty = st.GetSummary();
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->states, 0);
+  EXPECT_EQ(empty->sessions, 0);
+  EXPECT_TRUE(empty->sources.empty());
+  EXPECT_EQ(empty->schema_version, st.schema_version());
+  // Two recommendations to Chad and Chile by France (session 6, cycle 1); a pledge by Peru in
+  // session 19 (cycle 2); then a second import.
+  auto r = ingest::ImportFiles(
+      st,
+      {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "Ratify the CAT") +
+                              OneRow("Chile", "End torture") +
+                              "\nPeru,,,Set up a mechanism,Peru,GRULAC,,Voluntary Pledge,4,"
+                              "Torture,19")},
+      {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  r = ingest::ImportFiles(st,
+                          {dir.Write("b.csv", std::string(testing::kHeader) +
+                                                  OneRow("Chad", "Abolish the death penalty"))},
+                          {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  auto sum = st.GetSummary();
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->counts.recommendations, 3);
+  EXPECT_EQ(sum->counts.pledges, 1);
+  EXPECT_EQ(sum->states, 4);    // TCD, CHL, FRA, and PER by its pledge
+  EXPECT_EQ(sum->sessions, 2);  // 6 and 19
+  EXPECT_EQ(sum->cycles, 2);
+  ASSERT_EQ(sum->sources.size(), 2u);
+  EXPECT_EQ(sum->sources[0].path, dir.File("a.csv"));
+  EXPECT_EQ(sum->sources[0].rows, 3);
+  EXPECT_EQ(sum->sources[0].added, 3);
+  EXPECT_EQ(sum->sources[1].path, dir.File("b.csv"));
+  EXPECT_EQ(sum->sources[1].import_id, sum->sources[0].import_id + 1);
+  for (const auto& f : sum->sources) {
+    EXPECT_EQ(f.imported_at.size(), 24u) << f.imported_at;  // 2026-11-23T12:58:25.378Z
+    EXPECT_EQ(f.imported_at.back(), 'Z');
+  }
+  EXPECT_LE(sum->sources[0].imported_at, sum->sources[1].imported_at);
+  auto found = st.FindSourceFileByHash(sum->sources[1].content_hash);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->imported_at, sum->sources[1].imported_at);
+}
+
 TEST(Store, MigratingAVersion1FileKeepsItsFullTextIndex) {
   TempDir dir;
   const std::string path = dir.File("db");

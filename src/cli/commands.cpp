@@ -423,23 +423,37 @@ int RunShow(const CommonOptions& common, int64_t id) {
 }
 
 int RunExport(const CommonOptions& common, const ExportArgs& args) {
+  const auto format = search::ParseExportFormat(args.format);
+  if (!format)
+    return Fail(common, Status::InvalidArgument("--format '" + args.format +
+                                                "': expected csv, json or xlsx"));
+  const bool to_stdout = args.output.empty() || args.output == "-";
+  // A workbook is a zip file: never written to a terminal or a pipe by accident.
+  if (*format == search::ExportFormat::kXlsx && to_stdout)
+    return Fail(common, Status::InvalidArgument(
+                            "--format xlsx writes a file: give it with -o FILE (e.g. -o "
+                            "export.xlsx)"));
   search::SearchRequest req;
   req.query = args.query;
   if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
   if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
-  const auto format = args.format == "json" ? search::ExportFormat::kJson : search::ExportFormat::kCsv;
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (!args.output.empty() && args.output != "-") {
-    file.open(args.output, std::ios::binary | std::ios::trunc);
-    if (!file) return Fail(common, Status::Io(args.output + ": cannot open for writing"));
-    out = &file;
+  Result<int64_t> n = int64_t{0};
+  if (*format == search::ExportFormat::kXlsx) {
+    n = search::ExportRecommendationsXlsx(**store, req, args.output);
+  } else {
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (!to_stdout) {
+      file.open(args.output, std::ios::binary | std::ios::trunc);
+      if (!file) return Fail(common, Status::Io(args.output + ": cannot open for writing"));
+      out = &file;
+    }
+    n = search::ExportRecommendations(**store, req, *format, *out);
   }
-  auto n = search::ExportRecommendations(**store, req, format, *out);
   if (!n.ok()) return Fail(common, n.status());
-  if (!common.quiet && out != &std::cout)
+  if (!common.quiet && !to_stdout)
     std::cerr << "Exported " << *n << " recommendations to " << args.output << '\n';
   return kExitOk;
 }
@@ -525,11 +539,13 @@ int RunServe(const CommonOptions& common, const ServeArgs& args) {
                                       .port = args.port,
                                       .threads = args.threads,
                                       .access_log = log});
+  if (Status st = http.ServeStaticFiles(args.web_files); !st.ok()) return Fail(common, st);
   auto port = http.Bind();
   if (!port.ok()) return Fail(common, port.status());
-  std::cout << "Serving " << common.db << " on http://" << args.host << ":" << *port
-            << "/ (API: /api/v1/recommendations, /api/v1/aggregations, /api/v1/states, "
-               "/api/v1/sessions, /api/v1/export, /api/v1/openapi.json)"
+  std::cout << "Serving " << common.db << " on http://" << args.host << ":" << *port << "/ ("
+            << (args.web_files.empty() ? "" : "web app at /; ")
+            << "API: /api/v1/recommendations, /api/v1/aggregations, /api/v1/states, "
+               "/api/v1/sessions, /api/v1/export, /api/v1/about, /api/v1/openapi.json)"
             << std::endl;
   if (Status st = server::ServeUntilSignal(http); !st.ok()) return Fail(common, st);
   if (!common.quiet) std::cerr << "openupr: stopped\n";

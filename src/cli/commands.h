@@ -2,10 +2,12 @@
 // Each returns the process exit code.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/filters.h"
+#include "server/static_files.h"
 
 namespace openupr::cli {
 
@@ -66,8 +68,11 @@ struct ServeArgs {
   int threads = 4;
   std::string backend = "engine";  // or "sql"
   std::string access_log;  // empty: stderr; "-" or "none": no log
+  // The web app's files (server::EmbeddedWebFiles() in the executable); empty: API only.
+  std::span<const server::StaticFile> web_files;
 };
-// Serves the JSON HTTP API (docs/api.md) until SIGINT/SIGTERM; 0 after a graceful stop.
+// Serves the JSON HTTP API (docs/api.md) and the web app's files until SIGINT/SIGTERM; 0 after a
+// graceful stop.
 int RunServe(const CommonOptions& common, const ServeArgs& args);
 
 }  // namespace openupr::cli

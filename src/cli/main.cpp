@@ -7,6 +7,8 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "core/about.h"
+#include "server/static_files.h"
 
 namespace {
 
@@ -39,7 +41,7 @@ int main(int argc, char** argv) {
   CLI::App app{
       "OpenUPR: the record of the UN Universal Periodic Review, imported, searched and counted.",
       "openupr"};
-  app.set_version_flag("--version", "openupr 0.1.0");
+  app.set_version_flag("--version", "openupr " + std::string(openupr::Version()));
   app.require_subcommand(1);
   app.fallthrough();
   CommonOptions common;
@@ -103,9 +105,9 @@ int main(int argc, char** argv) {
 
   ExportArgs export_args;
   auto* export_cmd =
-      app.add_subcommand("export", "Export a result set as CSV (RFC 4180, UTF-8) or JSON");
-  export_cmd->add_option("--format", export_args.format, "csv or json")
-      ->check(CLI::IsMember({"csv", "json"}))
+      app.add_subcommand("export", "Export a result set as CSV (RFC 4180, UTF-8), JSON or XLSX");
+  export_cmd->add_option("--format", export_args.format, "csv, json or xlsx (xlsx needs -o FILE)")
+      ->check(CLI::IsMember({"csv", "json", "xlsx"}))
       ->capture_default_str();
   export_cmd->add_option("-Q,--query", export_args.query, "Only recommendations matching this text");
   export_cmd->add_option("-o,--output", export_args.output, "Output file (default: stdout)");
@@ -114,6 +116,7 @@ int main(int argc, char** argv) {
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");
 
   ServeArgs serve_args;
+  serve_args.web_files = openupr::server::EmbeddedWebFiles();
   auto* serve_cmd = app.add_subcommand(
       "serve", "Serve the JSON HTTP API (docs/api.md) until SIGINT or SIGTERM");
   serve_cmd->add_option("--host", serve_args.host, "Address to listen on")->capture_default_str();

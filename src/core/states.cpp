@@ -58,6 +58,17 @@ std::optional<Region> ParseRegion(std::string_view text) {
   return it->second;
 }
 
+std::string_view StateName(const StateInfo& state, std::string_view language) {
+  const char* name = nullptr;
+  if (language == "en") name = state.un_name;
+  else if (language == "fr") name = state.names.fr;
+  else if (language == "es") name = state.names.es;
+  else if (language == "ar") name = state.names.ar;
+  else if (language == "zh") name = state.names.zh;
+  else if (language == "ru") name = state.names.ru;
+  return name ? std::string_view(name) : std::string_view();
+}
+
 std::string StateNameKey(std::string_view name) {
   std::string folded = FoldText(name);  // lower case, accents stripped
   std::string out;
@@ -111,6 +122,12 @@ const Registry& GetRegistry() {
         r.by_key.emplace(StateNameKey(alias), &s);
         if (bar == std::string_view::npos) break;
         aliases.remove_prefix(bar + 1);
+      }
+      // The names in the other UN languages (French and Spanish ones are what most aliases in
+      // other sources are); an empty name adds nothing.
+      for (std::string_view language : kStateNameLanguages) {
+        const std::string key = StateNameKey(StateName(s, language));
+        if (!key.empty()) r.by_key.emplace(key, &s);
       }
     }
     return r;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/about.h"
 #include "core/json.h"
 #include "core/states.h"
 #include "server/openapi.h"
@@ -192,6 +193,16 @@ json Breakdown(const analytics::StatsResult& s) {
   return rows;
 }
 
+// {"en": ..., "fr": ..., "es": ..., "ar": ..., "zh": ..., "ru": ...}: the languages the reference
+// table has a name in.
+json StateNames(const StateInfo& s) {
+  json names = json::object();
+  for (std::string_view language : kStateNameLanguages)
+    if (std::string_view name = StateName(s, language); !name.empty())
+      names[std::string(language)] = name;
+  return names;
+}
+
 }  // namespace
 
 ApiResult<json> Api::Recommendations(const Params& params) {
@@ -304,7 +315,9 @@ ApiResult<json> Api::States(const Params& params) {
   json states = json::array();
   for (const StateInfo& s : AllStates()) {
     states.push_back({{"iso3", s.iso3},
+                      {"m49", s.m49},
                       {"name", s.un_name},
+                      {"names", StateNames(s)},
                       {"region", RegionCode(s.region)},
                       {"un_member", s.un_member},
                       {"received", received.count(s.iso3) ? received[s.iso3] : 0},
@@ -322,7 +335,9 @@ ApiResult<json> Api::State(const std::string& iso3, const Params& params) {
     return ApiError{Status::NotFound("no state with ISO 3166 alpha-3 code '" + iso3 + "'"),
                     "iso3"};
   json profile = {{"iso3", state->iso3},
+                  {"m49", state->m49},
                   {"name", state->un_name},
+                  {"names", StateNames(*state)},
                   {"region", RegionCode(state->region)},
                   {"un_member", state->un_member}};
   // Received: the state under review; made: a recommending state. Top counterparts each way.
@@ -373,9 +388,9 @@ ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(Selection(backend_, params, plan.request.query,
                                         plan.request.filters));
   std::string format;
-  OPENUPR_RETURN_IF_API_ERROR(Choice(params, "format", {"csv", "json"}, format));
-  plan.format = format == "json" ? search::ExportFormat::kJson : search::ExportFormat::kCsv;
-  plan.content_type = format == "json" ? "application/json" : "text/csv; charset=utf-8";
+  OPENUPR_RETURN_IF_API_ERROR(Choice(params, "format", {"csv", "json", "xlsx"}, format));
+  plan.format = *search::ParseExportFormat(format);
+  plan.content_type = search::ExportContentType(plan.format);
   plan.filename = "openupr-export." + format;
   // A one-hit search checks the query before the stream starts and gives the size.
   search::SearchRequest probe = plan.request;
@@ -383,7 +398,46 @@ ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
   auto found = backend_.Search(probe);
   if (!found.ok()) return BackendError(found.status(), probe.query);
   plan.total = found->total;
+  if (Status st = search::CheckExportSize(plan.format, plan.total); !st.ok())
+    return ApiError{std::move(st), "format"};
   return plan;
+}
+
+ApiResult<json> Api::About(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  auto summary = backend_.DatabaseSummary();
+  if (!summary.ok()) return BackendError(summary.status(), "");
+  json sources = json::array();
+  std::vector<std::string> formats;
+  std::string last_import;
+  for (const store::SourceFileRecord& f : summary->sources) {
+    sources.push_back({{"file", f.path},
+                       {"format", f.format},
+                       {"encoding", f.encoding},
+                       {"line_ends", f.line_ends},
+                       {"bytes", f.bytes},
+                       {"rows", f.rows},
+                       {"added", f.added},
+                       {"duplicates", f.repeats},
+                       {"already_present", f.already_present},
+                       {"skipped", f.skipped},
+                       {"import_id", f.import_id},
+                       {"imported_at", f.imported_at},
+                       {"hash", f.content_hash}});
+    formats.push_back(f.format);
+    last_import = std::max(last_import, f.imported_at);  // ISO 8601 UTC: text order is time order
+  }
+  const store::Counts& c = summary->counts;
+  return json{{"version", Version()},
+              {"schema_version", summary->schema_version},
+              {"counts",
+               {{"recommendations", c.recommendations},
+                {"pledges", c.pledges},
+                {"states", summary->states},
+                {"sessions", summary->sessions},
+                {"cycles", summary->cycles}}},
+              {"sources", std::move(sources)},
+              {"citation", Citation(formats, last_import)}};
 }
 
 ApiResult<json> Api::OpenApi(const Params& params) {

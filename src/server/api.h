@@ -36,7 +36,7 @@ struct ExportPlan {
   search::SearchRequest request;
   search::ExportFormat format = search::ExportFormat::kCsv;
   int64_t total = 0;          // records the export will write
-  std::string content_type;   // "text/csv; charset=utf-8" or "application/json"
+  std::string content_type;   // "text/csv; charset=utf-8", "application/json" or the XLSX type
   std::string filename;       // for Content-Disposition
 };
 
@@ -61,6 +61,8 @@ class Api {
   ApiResult<nlohmann::json> Sessions(const Params& params);
   // GET /api/v1/export: the checked request; the caller streams it with backend().Export.
   ApiResult<ExportPlan> PlanExport(const Params& params);
+  // GET /api/v1/about
+  ApiResult<nlohmann::json> About(const Params& params);
   // GET /api/v1/openapi.json
   ApiResult<nlohmann::json> OpenApi(const Params& params);
 

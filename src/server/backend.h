@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "search/export.h"
 #include "search/sql_search.h"
+#include "store/store.h"
 
 namespace openupr::server {
 
@@ -41,6 +42,8 @@ class QueryBackend {
   // out may fail midway (client gone): the export then stops early without an error.
   virtual Result<int64_t> Export(const search::SearchRequest& request,
                                  search::ExportFormat format, std::ostream& out) = 0;
+  // What the database holds and where it came from (store::Store::GetSummary).
+  virtual Result<store::Summary> DatabaseSummary() = 0;
 };
 
 }  // namespace openupr::server

@@ -59,4 +59,6 @@ Result<int64_t> EngineBackend::Export(const search::SearchRequest& request,
   return sql_->Export(request, format, out);
 }
 
+Result<store::Summary> EngineBackend::DatabaseSummary() { return sql_->DatabaseSummary(); }
+
 }  // namespace openupr::server

@@ -32,6 +32,7 @@ class EngineBackend final : public QueryBackend {
   Result<std::vector<std::string>> ThemeNames() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
                          std::ostream& out) override;
+  Result<store::Summary> DatabaseSummary() override;
 
   // The index queries run on now (after bringing it up to date).
   Result<std::shared_ptr<const engine::Index>> Current();

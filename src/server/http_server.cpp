@@ -133,7 +133,7 @@ json Index() {
           {"endpoints",
            {"/api/v1/recommendations", "/api/v1/recommendations/{id}", "/api/v1/aggregations",
             "/api/v1/states", "/api/v1/states/{iso3}", "/api/v1/sessions", "/api/v1/export",
-            "/api/v1/openapi.json"}}};
+            "/api/v1/about", "/api/v1/openapi.json"}}};
 }
 
 }  // namespace
@@ -144,8 +144,12 @@ struct HttpServer::Impl {
   void Install();
   void Log(const httplib::Request& req, const httplib::Response& res);
 
+  // Answers a GET the API routes did not take: a file of the web app, or a JSON 404.
+  void ServeStatic(const httplib::Request& req, httplib::Response& res);
+
   Api api;
   ServerOptions options;
+  std::unique_ptr<StaticSite> site;  // set before Run (ServeStaticFiles), read-only after
   httplib::Server http;
   std::mutex log_mu;
   std::atomic<bool> stop_requested{false};
@@ -224,7 +228,10 @@ void HttpServer::Impl::Install() {
       Reply(res, fn(api, req));
     });
   };
-  get("/", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
+  http.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
+    if (site && !site->empty()) return ServeStatic(req, res);
+    Reply(res, Index());
+  });
   get("/api/v1", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
   get("/api/v1/recommendations",
       [](Api& a, const httplib::Request& r) { return a.Recommendations(QueryParams(r)); });
@@ -236,6 +243,7 @@ void HttpServer::Impl::Install() {
   get(R"(/api/v1/states/([^/]+))",
       [](Api& a, const httplib::Request& r) { return a.State(r.matches[1], QueryParams(r)); });
   get("/api/v1/sessions", [](Api& a, const httplib::Request& r) { return a.Sessions(QueryParams(r)); });
+  get("/api/v1/about", [](Api& a, const httplib::Request& r) { return a.About(QueryParams(r)); });
   get("/api/v1/openapi.json",
       [](Api& a, const httplib::Request& r) { return a.OpenApi(QueryParams(r)); });
 
@@ -264,6 +272,40 @@ void HttpServer::Impl::Install() {
           return true;
         });
   });
+
+  // Last (httplib tries routes in order): every other GET is a file of the web app, or a 404
+  // in JSON like the API's.
+  http.Get(".*",
+           [this](const httplib::Request& req, httplib::Response& res) { ServeStatic(req, res); });
+}
+
+void HttpServer::Impl::ServeStatic(const httplib::Request& req, httplib::Response& res) {
+  const StaticResponse file = site ? site->Lookup(req.path, req.get_header_value("Accept-Encoding"),
+                                                  req.get_header_value("If-None-Match"))
+                                   : StaticResponse{};
+  if (file.status == 404)
+    return SetError(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
+  res.set_header("ETag", std::string(file.etag));
+  res.set_header("Cache-Control", std::string(file.cache_control));
+  res.set_header("X-Content-Type-Options", "nosniff");
+  if (file.vary_encoding) res.set_header("Vary", "Accept-Encoding");
+  if (file.status == 304) {
+    res.status = 304;
+    return;
+  }
+  if (file.gzip) res.set_header("Content-Encoding", "gzip");
+  if (file.body.empty()) {
+    res.set_content("", std::string(file.content_type));
+    return;
+  }
+  // A content provider of known length: httplib sends it as it is (it compresses only bodies and
+  // chunked streams) and the bytes are not copied per request. The status is left for httplib
+  // to set (200, or 206 for a Range request).
+  const std::string_view body = file.body;
+  res.set_content_provider(body.size(), std::string(file.content_type),
+                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             return sink.write(body.data() + offset, length);
+                           });
 }
 
 void HttpServer::Impl::Log(const httplib::Request& req, const httplib::Response& res) {
@@ -289,6 +331,13 @@ HttpServer::HttpServer(QueryBackend& backend, ServerOptions options)
 }
 
 HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::ServeStaticFiles(std::span<const StaticFile> files) {
+  auto site = StaticSite::Build(files);
+  if (!site.ok()) return site.status();
+  impl_->site = std::move(site).value();
+  return Status::Ok();
+}
 
 Result<int> HttpServer::Bind() {
   const auto& o = impl_->options;

@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "server/backend.h"
+#include "server/static_files.h"
 
 namespace openupr::server {
 
@@ -37,6 +38,11 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Serves files (the web app, static_files.h) at every GET path that is not an API route:
+  // "/" becomes the app's index.html instead of the JSON list of endpoints, which stays at
+  // /api/v1. Call before Run; calling again replaces the files. An empty table keeps today's
+  // behaviour. Errors: those of StaticSite::Build (the server is then unchanged).
+  Status ServeStaticFiles(std::span<const StaticFile> files);
   // Binds the listening socket; returns the port (the chosen one when options.port is 0).
   // kIo if the address cannot be bound.
   Result<int> Bind();

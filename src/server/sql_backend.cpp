@@ -86,4 +86,10 @@ Result<int64_t> SqlBackend::Export(const search::SearchRequest& request,
   return search::ExportRecommendations(***lease, request, format, out);
 }
 
+Result<store::Summary> SqlBackend::DatabaseSummary() {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return (**lease)->GetSummary();
+}
+
 }  // namespace openupr::server

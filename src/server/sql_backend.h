@@ -33,6 +33,7 @@ class SqlBackend final : public QueryBackend {
   Result<std::vector<std::string>> ThemeNames() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
                          std::ostream& out) override;
+  Result<store::Summary> DatabaseSummary() override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.

@@ -5,28 +5,6 @@
 namespace openupr::store {
 namespace {
 
-// A deferred read transaction, so that the four cursors below read one snapshot even while an
-// import commits in another connection. Does nothing when the caller already has a transaction.
-class ReadSnapshot {
- public:
-  explicit ReadSnapshot(Database& db) : db_(db) {}
-  ~ReadSnapshot() {
-    if (open_) (void)db_.Exec("COMMIT");
-  }
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-  Status Begin() {
-    if (!sqlite3_get_autocommit(db_.handle())) return Status::Ok();
-    OPENUPR_RETURN_IF_ERROR(db_.Exec("BEGIN"));
-    open_ = true;
-    return Status::Ok();
-  }
-
- private:
-  Database& db_;
-  bool open_ = false;
-};
-
 // One child table read in recommendation_id order, merged with the main cursor.
 class ChildCursor {
  public:

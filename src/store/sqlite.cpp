@@ -149,4 +149,15 @@ Status Transaction::Commit() {
   return Status::Ok();
 }
 
+ReadSnapshot::~ReadSnapshot() {
+  if (open_) (void)db_.Exec("COMMIT");
+}
+
+Status ReadSnapshot::Begin() {
+  if (!sqlite3_get_autocommit(db_.handle())) return Status::Ok();
+  OPENUPR_RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  open_ = true;
+  return Status::Ok();
+}
+
 }  // namespace openupr::store

@@ -125,6 +125,22 @@ class Transaction {
   bool done_ = false;
 };
 
+// A deferred read transaction (BEGIN, COMMIT on destruction), so that several reads see one
+// snapshot even while another connection commits. Does nothing when the connection is already in
+// a transaction.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Database& db) : db_(db) {}
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  Status Begin();
+
+ private:
+  Database& db_;
+  bool open_ = false;
+};
+
 template <typename F>
 Status Database::ForEachRow(std::string_view sql, F&& on_row) {
   auto stmt = Prepare(sql);

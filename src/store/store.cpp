@@ -201,45 +201,78 @@ Result<int64_t> Store::InsertImport(const std::string& tool, const std::string& 
   return sqlite3_last_insert_rowid(db_->handle());
 }
 
+namespace {
+
+// The columns of a SourceFileRecord, with its import's start time; RowToSourceFile reads them.
+constexpr const char* kSourceFileSelect =
+    "SELECT f.id, f.import_id, f.path, f.content_hash, f.bytes, f.format, f.encoding, "
+    "f.line_ends, f.rows, f.added, f.repeats, f.already_present, f.skipped, i.started_at "
+    "FROM source_file f JOIN import i ON i.id = f.import_id ";
+
+SourceFileRecord RowToSourceFile(const Statement& stmt) {
+  SourceFileRecord f;
+  f.id = stmt.Int(0);
+  f.import_id = stmt.Int(1);
+  f.path = stmt.String(2);
+  f.content_hash = stmt.String(3);
+  f.bytes = stmt.Int(4);
+  f.format = stmt.String(5);
+  f.encoding = stmt.String(6);
+  f.line_ends = stmt.String(7);
+  f.rows = stmt.Int(8);
+  f.added = stmt.Int(9);
+  f.repeats = stmt.Int(10);
+  f.already_present = stmt.Int(11);
+  f.skipped = stmt.Int(12);
+  f.imported_at = stmt.String(13);
+  return f;
+}
+
+}  // namespace
+
 Result<std::optional<SourceFileRecord>> Store::FindSourceFileByHash(const std::string& hash) {
-  auto stmt = db_->Prepare(
-      "SELECT id, import_id, path, content_hash, bytes, format, encoding, line_ends, rows, added, "
-      "repeats, already_present, skipped FROM source_file WHERE content_hash = ?");
+  auto stmt = db_->Prepare(std::string(kSourceFileSelect) + "WHERE f.content_hash = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, hash);
   auto row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<SourceFileRecord>();
-  SourceFileRecord f;
-  f.id = stmt->Int(0);
-  f.import_id = stmt->Int(1);
-  f.path = stmt->String(2);
-  f.content_hash = stmt->String(3);
-  f.bytes = stmt->Int(4);
-  f.format = stmt->String(5);
-  f.encoding = stmt->String(6);
-  f.line_ends = stmt->String(7);
-  f.rows = stmt->Int(8);
-  f.added = stmt->Int(9);
-  f.repeats = stmt->Int(10);
-  f.already_present = stmt->Int(11);
-  f.skipped = stmt->Int(12);
-  return std::optional<SourceFileRecord>(std::move(f));
+  return std::optional<SourceFileRecord>(RowToSourceFile(*stmt));
 }
 
 Result<std::vector<SourceFileRecord>> Store::ListSourceFiles() {
-  auto stmt = db_->Prepare("SELECT content_hash FROM source_file ORDER BY id");
-  if (!stmt.ok()) return stmt.status();
   std::vector<SourceFileRecord> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    auto f = FindSourceFileByHash(stmt->String(0));
-    if (!f.ok()) return f.status();
-    if (*f) out.push_back(std::move(**f));
-  }
+  OPENUPR_RETURN_IF_ERROR(
+      db_->ForEachRow(std::string(kSourceFileSelect) + "ORDER BY f.id",
+                      [&out](Statement& s) { out.push_back(RowToSourceFile(s)); }));
   return out;
+}
+
+Result<Summary> Store::GetSummary() {
+  ReadSnapshot snapshot(*db_);
+  OPENUPR_RETURN_IF_ERROR(snapshot.Begin());
+  Summary summary;
+  summary.schema_version = schema_version_;
+  auto counts = GetCounts();
+  if (!counts.ok()) return counts.status();
+  summary.counts = *counts;
+  auto stmt = db_->Prepare(
+      "SELECT (SELECT count(*) FROM (SELECT sur FROM recommendation UNION "
+      "SELECT state FROM recommending_state WHERE state IS NOT NULL UNION "
+      "SELECT state FROM pledge)), "
+      "(SELECT count(*) FROM (SELECT session FROM recommendation UNION "
+      "SELECT session FROM pledge)), "
+      "(SELECT count(*) FROM (SELECT cycle FROM recommendation UNION SELECT cycle FROM pledge))");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  summary.states = stmt->Int(0);
+  summary.sessions = stmt->Int(1);
+  summary.cycles = stmt->Int(2);
+  auto sources = ListSourceFiles();
+  if (!sources.ok()) return sources.status();
+  summary.sources = std::move(sources).value();
+  return summary;
 }
 
 Result<int64_t> Store::InsertSourceFile(const SourceFileRecord& f) {

@@ -43,6 +43,8 @@ struct SourceFileRecord {
   int64_t repeats = 0;          // stored rows that repeat an earlier row of the same import
   int64_t already_present = 0;  // rows not stored because the database already had them
   int64_t skipped = 0;          // rows skipped on request (unknown states)
+  std::string imported_at;      // when its import started (import.started_at, ISO 8601 UTC);
+                                // filled by reads, ignored by InsertSourceFile
 };
 
 struct Counts {
@@ -55,6 +57,16 @@ struct Counts {
   int64_t source_files = 0;
   int64_t states_under_review = 0;
   int64_t recommending_states = 0;
+};
+
+// What the database holds and where it came from (GET /api/v1/about), read in one snapshot.
+struct Summary {
+  int schema_version = 0;
+  Counts counts;
+  int64_t states = 0;    // distinct states in the record: under review, recommending or pledging
+  int64_t sessions = 0;  // distinct sessions of the recommendations and pledges
+  int64_t cycles = 0;    // distinct cycles of the recommendations and pledges
+  std::vector<SourceFileRecord> sources;  // every imported file, in the order of import
 };
 
 class Store {
@@ -70,6 +82,8 @@ class Store {
   const std::string& path() const { return db_->path(); }
 
   Result<Counts> GetCounts();
+  // Counts, coverage and the imported files, from one read snapshot.
+  Result<Summary> GetSummary();
 
   // --- Writes. The caller wraps them in one Transaction. ---
   Result<int64_t> InsertImport(const std::string& tool, const std::string& options_json);
@@ -103,6 +117,7 @@ class Store {
   Result<Recommendation> GetRecommendation(int64_t id);
   // Loads the given recommendations, in the order of ids; unknown ids are left out.
   Result<std::vector<Recommendation>> GetRecommendations(std::span<const int64_t> ids);
+  // Every imported file, in the order of import.
   Result<std::vector<SourceFileRecord>> ListSourceFiles();
   // Theme names, sorted.
   Result<std::vector<std::string>> ThemeNames();
