@@ -32,7 +32,8 @@ const opt = (name, def) => {
   return i >= 0 ? args[i + 1] : def;
 };
 const binary = resolve(opt('--binary', process.env.OPENUPR_BINARY ?? join(repo, 'build/src/cli/openupr')));
-const dataDir = resolve(opt('--data', process.env.OPENUPR_DATA_DIR || join(repo, '..', 'shared', 'data')));
+// The data folder as the other tests find it: $OPENUPR_DATA_DIR, else --data, else ../shared/data.
+const dataDir = resolve(process.env.OPENUPR_DATA_DIR || opt('--data', join(repo, '..', 'shared', 'data')));
 const shots = opt('--screenshots', process.env.OPENUPR_SCREENSHOTS);
 const preview = args.includes('--preview');
 const chromiumPath = process.env.OPENUPR_CHROMIUM ?? '/usr/bin/chromium';
