@@ -15,14 +15,19 @@ PACKAGES=(
   libroaring-dev        # roaring bitmaps (the in-memory engine)
   libcpp-httplib-dev    # the HTTP API (openupr serve)
   libxlsxwriter-dev     # the XLSX export
-  zlib1g-dev            # gzip of the web app's files (openupr serve)
   libgtest-dev libgmock-dev  # tests
-  python3-openpyxl      # tests: an independent reader of the XLSX export (Debian's /usr/bin/python3)
+  zlib1g-dev            # gzip of the embedded web app
+  nodejs npm            # building the web app (web/, Vite); skipped when Node.js is already there
+  chromium              # the web app's end-to-end tests (headless, driven by playwright-core)
+  python3-openpyxl      # the end-to-end tests read the XLSX export back with it
   libbenchmark-dev      # benchmarks
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
+  # Node.js from elsewhere (e.g. NodeSource's nodejs package, which bundles npm) is fine.
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
+  if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: installs what is missing, builds, imports the real UPR data
-# (../shared/data/upr-info, or $OPENUPR_DATA_DIR/upr-info) into the default database, then prints
-# a summary and an example search, and starts the HTTP API on it (127.0.0.1:8080, or $OPENUPR_PORT)
-# until Ctrl-C; --no-serve stops after the search. Re-running it is safe: an already imported file
-# is a no-op.
+# The main job on a fresh machine: installs what is missing, builds (with the web app), imports the
+# real UPR data (../shared/data/upr-info, or $OPENUPR_DATA_DIR/upr-info) into the default database,
+# prints a summary and an example search, then serves the web app and the HTTP API on it at
+# http://127.0.0.1:8080/ ($OPENUPR_PORT) until Ctrl-C; --no-serve stops after the search.
+# Re-running it is safe: an already imported file is a no-op.
 set -euo pipefail
 SERVE=1
 for arg in "$@"; do
@@ -34,8 +34,10 @@ echo "More: $BIN --help  (database: ${OPENUPR_DB:-default location, see docs/cli
 if [ "$SERVE" = 1 ]; then
   PORT="${OPENUPR_PORT:-8080}"
   echo
-  echo "== Starting the HTTP API: open http://127.0.0.1:$PORT/api/v1/ in a browser, or try"
-  echo "   curl 'http://127.0.0.1:$PORT/api/v1/recommendations?q=torture&sur=CHN&facets=response,theme&per_page=3'"
+  echo "== Starting the web app and the HTTP API"
+  echo "Open http://127.0.0.1:$PORT/"
+  echo "   (the web app: search, map, state profiles, explore, compare; docs/web.md)"
+  echo "   API: curl 'http://127.0.0.1:$PORT/api/v1/recommendations?q=torture&sur=CHN&facets=response,theme&per_page=3'"
   echo "   (Ctrl-C stops it; docs/api.md lists every endpoint)"
   exec "$BIN" serve --port "$PORT"
 fi

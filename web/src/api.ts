@@ -1,0 +1,135 @@
+// The JSON API (docs/api.md): typed fetch helpers. Errors come back as ApiError carrying the
+// API's stable code, message and parameter, or a network/HTTP description.
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+    readonly parameter?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { signal, headers: { Accept: 'application/json' } });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(`${path}: ${(e as Error).message}`, 'network', 0);
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(`${path}: HTTP ${res.status}, not JSON`, 'bad_response', res.status);
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string; parameter?: string } }).error;
+    throw new ApiError(
+      err?.message ?? `HTTP ${res.status}`,
+      err?.code ?? 'http_' + res.status,
+      res.status,
+      err?.parameter,
+    );
+  }
+  return body as T;
+}
+
+export interface StateRef {
+  iso3: string;
+  name: string;
+  raw_name?: string;
+  region?: string;
+}
+
+export interface Counts {
+  count: number;
+  supported: number;
+  noted: number;
+  other: number;
+  supported_share: number;
+}
+
+export interface SearchResult {
+  id: number;
+  sur: StateRef;
+  from: StateRef[];
+  text: string;
+  snippet_html?: string;
+  score?: number;
+  response: string;
+  action: number | string | null;
+  themes: string[];
+  session: number;
+  cycle: number;
+}
+
+export interface FacetRow {
+  key: string;
+  count: number;
+}
+
+export interface SearchResponse {
+  total: number;
+  page: number;
+  per_page: number;
+  sort: string;
+  results: SearchResult[];
+  facets?: Record<string, FacetRow[]>;
+}
+
+export type Key = string | number;
+export interface AggRow extends Counts {
+  keys: Record<string, Key>;
+}
+export interface AggResponse {
+  by: string[];
+  total: Counts;
+  rows: AggRow[];
+}
+
+export interface StateInfo {
+  iso3: string;
+  name: string;
+  region: string;
+  un_member: boolean;
+  received: number;
+  made: number;
+  m49?: string;
+  names?: Record<string, string>;
+}
+
+export interface ProfileSide {
+  total: Counts;
+  by_cycle: (Counts & { cycle: number })[];
+  by_response: (Counts & { response: string })[];
+  by_theme: (Counts & { theme: string })[];
+  top_recommending_states?: (Counts & { from: string; name: string })[];
+  top_states_under_review?: (Counts & { sur: string; name: string })[];
+}
+
+export interface StateProfile {
+  iso3: string;
+  name: string;
+  region: string;
+  un_member: boolean;
+  m49?: string;
+  names?: Record<string, string>;
+  received: ProfileSide;
+  made: ProfileSide;
+}
+
+// Query string from a record of values; empty values are left out.
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    u.set(k, String(v));
+  }
+  const s = u.toString();
+  return s ? '?' + s : '';
+}

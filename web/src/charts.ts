@@ -1,0 +1,158 @@
+// A chart card: a title, an ECharts chart (loaded lazily), a "table" toggle showing the same
+// numbers as a table, and downloads (CSV of the table, PNG of the chart). Which cards show
+// their table is kept in the URL (?tables=id1,id2) so the view can be shared.
+
+import type { EChartsCoreOption } from 'echarts/core';
+import { downloadBlob, h, toCsv } from './dom';
+import { t } from './i18n';
+
+type Echarts = typeof import('./echarts-lib')['echarts'];
+let lib: Promise<Echarts> | null = null;
+export function loadEcharts(): Promise<Echarts> {
+  lib ??= import('./echarts-lib').then((m) => m.echarts);
+  return lib;
+}
+
+export interface ChartSpec {
+  id: string; // unique on the page: used in the URL, file names and tests
+  title: string;
+  columns: string[];
+  rows: (string | number)[][];
+  option: EChartsCoreOption;
+  height?: number; // px
+  onClick?: (name: string, seriesName: string) => void;
+}
+
+function tablesInUrl(): Set<string> {
+  const v = new URLSearchParams(location.search).get('tables');
+  return new Set(v ? v.split(',') : []);
+}
+
+function setTableInUrl(id: string, on: boolean): void {
+  const q = new URLSearchParams(location.search);
+  const set = tablesInUrl();
+  if (on) set.add(id);
+  else set.delete(id);
+  if (set.size) q.set('tables', [...set].join(','));
+  else q.delete('tables');
+  const s = q.toString();
+  history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
+}
+
+export function dataTable(columns: string[], rows: (string | number)[][], caption?: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption ?? t('chart.table') },
+    h(
+      'table',
+      null,
+      caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
+      h('thead', null, h('tr', null, ...columns.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', null, ...rows.map((r) => h('tr', null, ...r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, String(c)) : h('td', { class: typeof c === 'number' ? 'num' : null }, String(c))))))),
+    ),
+  );
+}
+
+// Mounts an ECharts chart into el once el has a size; returns a function disposing it.
+export function mountChart(el: HTMLElement, option: EChartsCoreOption, onClick?: ChartSpec['onClick']): void {
+  let chart: ReturnType<Echarts['init']> | null = null;
+  const ro = new ResizeObserver(() => {
+    if (!el.isConnected) {
+      ro.disconnect();
+      chart?.dispose();
+      return;
+    }
+    if (el.clientWidth === 0) return;
+    if (chart) {
+      chart.resize();
+      return;
+    }
+    void loadEcharts().then((echarts) => {
+      if (chart || !el.isConnected) return;
+      chart = echarts.init(el, null, { renderer: 'canvas' });
+      chart.setOption({ aria: { enabled: true }, animation: false, ...option });
+      if (onClick) chart.on('click', (p) => onClick(String((p as { name: string }).name), String((p as { seriesName?: string }).seriesName ?? '')));
+      el.dataset.ready = '1';
+    });
+  });
+  ro.observe(el);
+}
+
+export function chartCard(spec: ChartSpec): HTMLElement {
+  const showTable = tablesInUrl().has(spec.id);
+  const chartEl = h('div', {
+    class: 'chart',
+    role: 'img',
+    'aria-label': spec.title,
+    style: `height:${spec.height ?? 320}px`,
+    'data-chart': spec.id,
+  });
+  const tableEl = dataTable(spec.columns, spec.rows, spec.title);
+  const toggle = h('button', { type: 'button', class: 'btn', 'aria-pressed': String(showTable), id: `toggle-${spec.id}` }, t('chart.table'));
+  const setMode = (table: boolean): void => {
+    chartEl.hidden = table;
+    tableEl.hidden = !table;
+    toggle.setAttribute('aria-pressed', String(table));
+    toggle.textContent = table ? t('chart.chart') : t('chart.table');
+  };
+  toggle.addEventListener('click', () => {
+    const table = toggle.getAttribute('aria-pressed') !== 'true';
+    setMode(table);
+    setTableInUrl(spec.id, table);
+  });
+  const csv = h('button', { type: 'button', class: 'btn', id: `csv-${spec.id}` }, t('chart.downloadCsv'));
+  csv.addEventListener('click', () =>
+    downloadBlob(`openupr-${spec.id}.csv`, new Blob([toCsv([spec.columns, ...spec.rows])], { type: 'text/csv' })),
+  );
+  const png = h('button', { type: 'button', class: 'btn', id: `png-${spec.id}` }, t('chart.downloadPng'));
+  png.addEventListener('click', () => {
+    const canvas = chartEl.querySelector('canvas');
+    if (!canvas) return;
+    canvas.toBlob((b) => b && downloadBlob(`openupr-${spec.id}.png`, b));
+  });
+  setMode(showTable);
+  if (spec.rows.length) mountChart(chartEl, spec.option, spec.onClick);
+  return h(
+    'section',
+    { class: 'card chart-card', 'aria-labelledby': `h-${spec.id}` },
+    h('div', { class: 'card-head' }, h('h2', { id: `h-${spec.id}` }, spec.title), h('div', { class: 'toolbar' }, toggle, csv, png)),
+    spec.rows.length ? [chartEl, tableEl] : h('p', { class: 'empty' }, t('status.empty')),
+  );
+}
+
+// A palette with enough contrast on white, shared by every chart.
+export const COLORS = ['#1f5fa8', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0f766e', '#a16207', '#be185d'];
+export const SUPPORTED = '#15803d';
+export const NOTED = '#b45309';
+
+// A horizontal or vertical bar chart option from categories and series.
+export function barOption(
+  categories: string[],
+  series: { name: string; data: number[]; color?: string; stack?: string }[],
+  opts: { horizontal?: boolean; percent?: boolean } = {},
+): EChartsCoreOption {
+  const valueAxis = {
+    type: 'value',
+    axisLabel: opts.percent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : {},
+    max: opts.percent ? 1 : undefined,
+  };
+  const catAxis = {
+    type: 'category',
+    data: categories,
+    inverse: !!opts.horizontal,
+    axisLabel: { interval: 0, width: opts.horizontal ? 150 : 80, overflow: 'truncate' },
+  };
+  return {
+    color: COLORS,
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      valueFormatter: opts.percent ? (v: number) => `${(v * 100).toFixed(1)}%` : undefined,
+    },
+    legend: series.length > 1 ? { top: 0 } : undefined,
+    grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+    xAxis: opts.horizontal ? valueAxis : catAxis,
+    yAxis: opts.horizontal ? catAxis : valueAxis,
+    series: series.map((s) => ({ type: 'bar', name: s.name, data: s.data, stack: s.stack, itemStyle: s.color ? { color: s.color } : undefined })),
+  };
+}

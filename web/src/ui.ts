@@ -1,0 +1,115 @@
+// Shared pieces of the pages: links that keep the language, state names in the chosen language,
+// loading/error/empty states, badges and labels of codes.
+
+import { ApiError, getJson, type StateInfo } from './api';
+import { h, type Child } from './dom';
+import { defaultLang, lang, t } from './i18n';
+
+// An internal URL with the current language added to its query (left out for English).
+export function href(path: string, query?: URLSearchParams | Record<string, string | undefined>): string {
+  const q = query instanceof URLSearchParams ? new URLSearchParams(query) : new URLSearchParams();
+  if (query && !(query instanceof URLSearchParams)) {
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, v);
+  }
+  q.delete('lang');
+  if (lang() !== defaultLang) q.set('lang', lang());
+  const s = q.toString();
+  return path + (s ? '?' + s : '');
+}
+
+let statesPromise: Promise<Map<string, StateInfo>> | null = null;
+
+// Every state of the reference table by ISO3 (fetched once per page load).
+export function states(): Promise<Map<string, StateInfo>> {
+  if (!statesPromise) {
+    statesPromise = getJson<{ states: StateInfo[] }>('/api/v1/states')
+      .then((r) => new Map(r.states.map((s) => [s.iso3, s])))
+      .catch((e) => {
+        statesPromise = null;
+        throw e;
+      });
+  }
+  return statesPromise;
+}
+
+let stateTable: Map<string, StateInfo> = new Map();
+export async function loadStates(): Promise<void> {
+  stateTable = await states();
+}
+
+// A state's name in the chosen language (the API's `names`), else its English name, else the
+// fallback given, else the code.
+export function stateName(iso3: string, fallback?: string): string {
+  const s = stateTable.get(iso3);
+  return s?.names?.[lang()] || s?.name || fallback || iso3;
+}
+
+export function stateList(): StateInfo[] {
+  return [...stateTable.values()].sort((a, b) => stateName(a.iso3).localeCompare(stateName(b.iso3), lang()));
+}
+
+export function regionName(code: string): string {
+  return t('region.' + code);
+}
+export function responseName(code: string): string {
+  return t('response.' + code);
+}
+export function actionName(code: string | number | null): string {
+  return code === null || code === 'unknown' || code === '' ? t('action.unknown') : t('action.' + code);
+}
+
+// The label of a facet/aggregation key of a dimension, in the chosen language.
+export function keyLabel(dim: string, key: string | number): string {
+  const k = String(key);
+  switch (dim) {
+    case 'sur':
+    case 'from':
+      return stateName(k);
+    case 'region':
+    case 'from-region':
+    case 'sur-region':
+      return regionName(k);
+    case 'response':
+      return responseName(k);
+    case 'action':
+      return actionName(k);
+    case 'cycle':
+      return t('label.cycleN', { n: k });
+    case 'session':
+      return t('label.sessionN', { n: k });
+    default:
+      return k;
+  }
+}
+
+export function loading(): HTMLElement {
+  return h('p', { class: 'loading', role: 'status', 'aria-live': 'polite' }, t('status.loading'));
+}
+
+export function errorBox(e: unknown): HTMLElement {
+  const err = e as ApiError;
+  const detail =
+    err instanceof ApiError
+      ? [err.message, err.parameter ? ` (${t('error.parameter')}: ${err.parameter})` : '', ` [${err.code}]`]
+      : [String((e as Error)?.message ?? e)];
+  return h('div', { class: 'error', role: 'alert' }, h('strong', null, t('error.title')), ' ', ...detail);
+}
+
+export function empty(msg?: string): HTMLElement {
+  return h('p', { class: 'empty' }, msg ?? t('status.empty'));
+}
+
+export function badge(kind: string, value: string, text: string): HTMLElement {
+  return h('span', { class: `badge badge-${kind} badge-${kind}-${value}` }, text);
+}
+
+export function pageTitle(text: string, ...rest: Child[]): HTMLElement {
+  document.title = `${text} · OpenUPR`;
+  return h('h1', { tabindex: '-1', id: 'page-title' }, text, ...rest);
+}
+
+export function isAbort(e: unknown): boolean {
+  return (e as Error)?.name === 'AbortError';
+}
+
+export const DIMENSIONS = ['theme', 'sur', 'from', 'region', 'from-region', 'cycle', 'session', 'response', 'action'];
