@@ -199,8 +199,11 @@ TEST_F(ServerRealData, PagesSplitTheSameOrder) {
     ASSERT_EQ(all["results"].size(), 14u);
     for (size_t i = 0; i < 14; ++i)
       EXPECT_EQ(all["results"][i]["id"], (i < 7 ? p1 : p2)["results"][i % 7]["id"]);
-    if (std::string(q).find("sort=id") != std::string::npos)
-      for (size_t i = 1; i < 14; ++i) EXPECT_LT(all["results"][i - 1]["id"], all["results"][i]["id"]);
+    if (std::string(q).find("sort=id") != std::string::npos) {
+      for (size_t i = 1; i < 14; ++i) {
+        EXPECT_LT(all["results"][i - 1]["id"], all["results"][i]["id"]);
+      }
+    }
   }
   EXPECT_EQ(GetJson("/api/v1/recommendations?per_page=200")["results"].size(), 200u);
   EXPECT_TRUE(GetJson("/api/v1/recommendations?page=100000")["results"].empty());
@@ -338,7 +341,9 @@ TEST_F(ServerRealData, OpenApiListsEveryRoute) {
   for (const auto& r : index["endpoints"]) routes.insert(r.get<std::string>());
   for (const auto& r : routes) {
     EXPECT_TRUE(doc["paths"].contains(r)) << r;
-    if (doc["paths"].contains(r)) EXPECT_TRUE(doc["paths"][r].contains("get")) << r;
+    if (doc["paths"].contains(r)) {
+      EXPECT_TRUE(doc["paths"][r].contains("get")) << r;
+    }
   }
   EXPECT_EQ(doc["paths"].size(), routes.size());
 }
@@ -412,7 +417,9 @@ TEST(EngineServer, AnswersIncludeRecordsImportedWhileServing) {
   auto sql_total = [&](const std::string& q, const std::string& sur) {
     search::SearchRequest req;
     req.query = q;
-    if (!sur.empty()) EXPECT_TRUE(AddFilterValue(req.filters, "sur", sur).ok());
+    if (!sur.empty()) {
+      EXPECT_TRUE(AddFilterValue(req.filters, "sur", sur).ok());
+    }
     req.limit = 1;
     auto res = search::SqlSearch(**writer, req);
     EXPECT_TRUE(res.ok());

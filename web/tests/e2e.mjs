@@ -238,8 +238,8 @@ async function run(ctx, base) {
     await shot(page, 'map');
     await fra.click();
     await page.waitForURL(/\/states\/BRA/);
-    await page.locator('h1').waitFor();
-    assert((await page.locator('h1').innerText()).includes('Brazil'), 'profile title');
+    // (The page renders after its data arrives: wait for the profile's own title.)
+    await page.locator('h1', { hasText: 'Brazil' }).waitFor({ timeout: 10000 });
     await page.locator('.chart[data-ready]').first().waitFor();
     assert((await page.locator('.chart-card').count()) >= 5, 'charts');
     // The table toggle shows the same numbers as a table, and is kept in the URL.
@@ -265,6 +265,7 @@ async function run(ctx, base) {
     await page.locator('h1').waitFor();
     await noError(page);
     assert((await page.locator('#sources tbody tr').count()) >= 1, 'sources listed');
+    assert((await page.locator('#counts').innerText()).includes('33,082'), 'recommendation count');
     await shot(page, 'about');
   });
 
@@ -290,6 +291,8 @@ async function run(ctx, base) {
     await page.goto(base + '/about', { waitUntil: 'networkidle' });
     await page.waitForURL(/lang=fr/);
     assert((await page.locator('h1').innerText()).includes('propos'), 'remembered');
+    await page.locator('#sources thead th').first().waitFor();
+    assert((await page.locator('#sources thead th').first().innerText()) === 'Fichier', 'about table in French');
     await page.goto(base + '/?lang=es', { waitUntil: 'networkidle' });
     assert((await page.locator('#search-go').innerText()) === 'Buscar', 'spanish');
     await shot(page, 'search-es');
