@@ -227,19 +227,34 @@ TEST(Store, SummaryCountsBothRecordKindsAndListsFilesWithTheirImportTime) {
   EXPECT_EQ((*found)->imported_at, sum->sources[1].imported_at);
 }
 
+// A file created with the first `version` migrations only, holding one imported recommendation
+// (Chad, "End torture"); null on failure (reported).
+std::unique_ptr<Store> OpenAtVersionWithOneRow(TempDir& dir, const std::string& path,
+                                               size_t version) {
+  auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(version));
+  if (!s.ok()) {
+    ADD_FAILURE() << s.status().ToString();
+    return nullptr;
+  }
+  auto r = ingest::ImportFiles(
+      **s, {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture"))},
+      {});
+  if (!r.status.ok()) {
+    ADD_FAILURE() << r.status.ToString();
+    return nullptr;
+  }
+  return std::move(s).value();
+}
+
 TEST(Store, MigratingAVersion1FileKeepsItsFullTextIndex) {
   TempDir dir;
   const std::string path = dir.File("db");
   {
     // A version-1 file: its full-text index held every row.
-    auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(1));
-    ASSERT_TRUE(s.ok());
-    auto r = ingest::ImportFiles(
-        **s, {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture"))},
-        {});
-    ASSERT_TRUE(r.status.ok());
-    ASSERT_TRUE((*s)->db().Exec("INSERT INTO recommendation_fts(recommendation_fts) "
-                                "VALUES ('rebuild')").ok());
+    auto s = OpenAtVersionWithOneRow(dir, path, 1);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->db().Exec("INSERT INTO recommendation_fts(recommendation_fts) "
+                             "VALUES ('rebuild')").ok());
   }
   auto s = Store::Open(path, OpenMode::kExisting);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -254,14 +269,7 @@ TEST(Store, MigratingAVersion1FileKeepsItsFullTextIndex) {
 TEST(Store, MigratingAVersion2FileRewritesTheResponseCheckAndKeepsItsRows) {
   TempDir dir;
   const std::string path = dir.File("db");
-  {
-    auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(2));
-    ASSERT_TRUE(s.ok());
-    auto r = ingest::ImportFiles(
-        **s, {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture"))},
-        {});
-    ASSERT_TRUE(r.status.ok());
-  }
+  ASSERT_TRUE(OpenAtVersionWithOneRow(dir, path, 2));
   auto s = Store::Open(path, OpenMode::kExisting);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   Database& db = (*s)->db();
