@@ -296,6 +296,9 @@ async function run(ctx, base) {
     await page.goto(base + '/?lang=es', { waitUntil: 'networkidle' });
     assert((await page.locator('#search-go').innerText()) === 'Buscar', 'spanish');
     await shot(page, 'search-es');
+    // State names follow the language too (the API's names, from the reference table).
+    await page.goto(base + '/states/DEU?lang=fr', { waitUntil: 'networkidle' });
+    await page.locator('h1', { hasText: 'Allemagne' }).waitFor({ timeout: 10000 });
     await page.goto(base + '/?lang=en', { waitUntil: 'networkidle' });
   });
 
