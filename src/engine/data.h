@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <roaring/roaring.hh>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,5 +96,10 @@ Roaring FilterDocs(const Data& data, const Filters& filters, bool* all);
 // if given, receives the number of groups before request.limit.
 analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs,
                              const analytics::StatsRequest& request, size_t* group_count = nullptr);
+
+// --- Facets (facets.cpp). ---
+// Counts per value of each field over the records in docs, as Index::Facets gives them.
+std::vector<Facet> CountFacets(const Data& data, const Roaring& docs,
+                               std::span<const analytics::Dimension> fields, int64_t top_n);
 
 }  // namespace openupr::engine::internal

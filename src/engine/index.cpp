@@ -54,6 +54,44 @@ Result<Selection> Select(const Data& data, std::string_view query, const Filters
   return sel;
 }
 
+// The page of hits req asks for, over a selection.
+search::SearchResponse Page(const Data& data, Selection& sel, const search::SearchRequest& req) {
+  search::SearchResponse resp;
+  const uint64_t total = sel.docs.cardinality();
+  resp.total = static_cast<int64_t>(total);
+  const uint64_t offset = static_cast<uint64_t>(std::max<int64_t>(req.offset, 0));
+  if (offset >= total) return resp;
+  const uint64_t count =
+      std::min<uint64_t>(total - offset, req.limit > 0 ? static_cast<uint64_t>(req.limit) : total);
+
+  if (!sel.match || !sel.match->scored()) {
+    // By id, score 0, the whole text (as SqlSearch does without a text to match).
+    std::vector<uint32_t> page(count);
+    sel.docs.rangeUint32Array(page.data(), offset, count);
+    for (uint32_t d : page)
+      resp.hits.push_back({data.ids[d], 0.0, req.snippets ? std::string(data.Text(d)) : ""});
+    return resp;
+  }
+  // Documents ascend with ids, so "score descending, then document" is SqlSearch's order.
+  sel.match->Replay();
+  std::vector<std::pair<double, uint32_t>> ranked;
+  ranked.reserve(total);
+  std::vector<uint64_t> scratch;
+  size_t cursor = 0;
+  for (uint32_t d : sel.docs) ranked.emplace_back(sel.match->Score(d, scratch, &cursor), d);
+  auto better = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  const size_t end = static_cast<size_t>(offset + count);
+  std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), better);
+  for (size_t i = offset; i < end; ++i) {
+    const uint32_t d = ranked[i].second;
+    resp.hits.push_back(
+        {data.ids[d], ranked[i].first, req.snippets ? sel.match->Snippet(d) : std::string()});
+  }
+  return resp;
+}
+
 }  // namespace
 
 Index::Index(std::unique_ptr<Data> data) : data_(std::move(data)) {}
@@ -87,39 +125,7 @@ Result<search::SearchResponse> Index::Search(const search::SearchRequest& req) c
   return Guarded("search", [&]() -> Result<search::SearchResponse> {
     auto sel = Select(*data_, req.query, req.filters);
     if (!sel.ok()) return sel.status();
-    search::SearchResponse resp;
-    const uint64_t total = sel->docs.cardinality();
-    resp.total = static_cast<int64_t>(total);
-    const uint64_t offset = static_cast<uint64_t>(std::max<int64_t>(req.offset, 0));
-    if (offset >= total) return resp;
-    const uint64_t count = std::min<uint64_t>(
-        total - offset, req.limit > 0 ? static_cast<uint64_t>(req.limit) : total);
-
-    if (!sel->match || !sel->match->scored()) {
-      // By id, score 0, the whole text (as SqlSearch does without a text to match).
-      std::vector<uint32_t> page(count);
-      sel->docs.rangeUint32Array(page.data(), offset, count);
-      for (uint32_t d : page)
-        resp.hits.push_back({data_->ids[d], 0.0, std::string(data_->Text(d))});
-      return resp;
-    }
-    // Documents ascend with ids, so "score descending, then document" is SqlSearch's order.
-    sel->match->Replay();
-    std::vector<std::pair<double, uint32_t>> ranked;
-    ranked.reserve(total);
-    std::vector<uint64_t> scratch;
-    size_t cursor = 0;
-    for (uint32_t d : sel->docs) ranked.emplace_back(sel->match->Score(d, scratch, &cursor), d);
-    auto better = [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    };
-    const size_t end = static_cast<size_t>(offset + count);
-    std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), better);
-    for (size_t i = offset; i < end; ++i) {
-      const uint32_t d = ranked[i].second;
-      resp.hits.push_back({data_->ids[d], ranked[i].first, sel->match->Snippet(d)});
-    }
-    return resp;
+    return Page(*data_, *sel, req);
   });
 }
 
@@ -129,21 +135,23 @@ Result<FacetResponse> Index::Facets(std::string_view query, const Filters& filte
   return Guarded("facets", [&]() -> Result<FacetResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
-    const std::vector<uint32_t> docs = sel->List();
     FacetResponse resp;
-    resp.total = static_cast<int64_t>(docs.size());
-    for (analytics::Dimension field : fields) {
-      analytics::StatsRequest req;
-      req.by = {field};
-      req.limit = top_n;
-      const analytics::StatsResult counts = internal::Group(*data_, docs, req);
-      Facet facet;
-      facet.field = field;
-      for (const analytics::StatsRow& row : counts.rows)
-        facet.values.push_back({row.keys[0], row.count});
-      resp.facets.push_back(std::move(facet));
-    }
+    resp.total = static_cast<int64_t>(sel->docs.cardinality());
+    resp.facets = internal::CountFacets(*data_, sel->docs, fields, top_n);
     return resp;
+  });
+}
+
+Result<FacetedSearch> Index::SearchFaceted(const search::SearchRequest& req,
+                                           std::span<const analytics::Dimension> fields,
+                                           int64_t top_n) const {
+  return Guarded("search", [&]() -> Result<FacetedSearch> {
+    auto sel = Select(*data_, req.query, req.filters);
+    if (!sel.ok()) return sel.status();
+    FacetedSearch out;
+    out.search = Page(*data_, *sel, req);
+    out.facets = internal::CountFacets(*data_, sel->docs, fields, top_n);
+    return out;
   });
 }
 

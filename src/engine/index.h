@@ -53,6 +53,12 @@ struct FacetResponse {
   std::vector<Facet> facets;  // one per requested field, in request order
 };
 
+// A search page and the facets of its whole selection, from one evaluation of query and filters.
+struct FacetedSearch {
+  search::SearchResponse search;
+  std::vector<Facet> facets;  // one per requested field, in request order (see Facets)
+};
+
 // Recommendations per (recommending state, state under review) pair.
 struct Dyad {
   std::string from;  // ISO3, or "unknown"
@@ -103,13 +109,20 @@ class Index {
 
   // Same answers as search::SqlSearch: total, hits ordered by score descending then id (by id
   // with score 0 without a text query or for a lone NOT), snippets for the returned hits only
-  // (the whole text when there is no text to match). kInvalidArgument for a bad query.
+  // (the whole text when there is no text to match; none when request.snippets is false).
+  // kInvalidArgument for a bad query.
   Result<search::SearchResponse> Search(const search::SearchRequest& request) const;
 
   // Counts per value of each field over the records matching query and filters.
   // top_n <= 0: every value. kInvalidArgument for a bad query.
   Result<FacetResponse> Facets(std::string_view query, const Filters& filters,
                                std::span<const analytics::Dimension> fields, int64_t top_n) const;
+
+  // Search(request) and Facets(request.query, request.filters, fields, top_n) in one call: the
+  // query and filters are evaluated once. kInvalidArgument for a bad query.
+  Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
+                                      std::span<const analytics::Dimension> fields,
+                                      int64_t top_n) const;
 
   // Same answers as analytics::ComputeStats (rows, totals, order, limit). kInvalidArgument for
   // more than 3 or repeated dimensions or a bad query.
