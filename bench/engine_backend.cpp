@@ -40,17 +40,26 @@ class EngineBackend {
   }
 
   Result<Answer> Facets(const FacetQuery& q) const {
-    search::SearchRequest req;
-    req.query = q.selection.text;
-    req.filters = q.selection.filters;
-    req.limit = q.limit;
-    req.snippets = false;
-    auto got = index_->SearchFaceted(req, q.facets, 0);
-    if (!got.ok()) return got.status();
     Answer a;
-    a.total = got->search.total;
-    a.hits = static_cast<int64_t>(got->search.hits.size());
-    for (const engine::Facet& f : got->facets) {
+    std::vector<engine::Facet> facets;
+    if (q.limit <= 0) {  // no hits: a SearchRequest's limit 0 would mean all of them
+      auto got = index_->Facets(q.selection.text, q.selection.filters, q.facets, 0);
+      if (!got.ok()) return got.status();
+      a.total = got->total;
+      facets = std::move(got->facets);
+    } else {
+      search::SearchRequest req;
+      req.query = q.selection.text;
+      req.filters = q.selection.filters;
+      req.limit = q.limit;
+      req.snippets = false;
+      auto got = index_->SearchFaceted(req, q.facets, 0);
+      if (!got.ok()) return got.status();
+      a.total = got->search.total;
+      a.hits = static_cast<int64_t>(got->search.hits.size());
+      facets = std::move(got->facets);
+    }
+    for (const engine::Facet& f : facets) {
       a.rows += static_cast<int64_t>(f.values.size());
       for (const engine::FacetValue& v : f.values) a.counted += v.count;
     }
