@@ -6,6 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <roaring/roaring.hh>
 #include <span>
 #include <string>
@@ -23,6 +26,7 @@ namespace openupr::engine::internal {
 inline constexpr uint16_t kUnknownState = 0xFFFF;  // a recommending state the source does not know
 inline constexpr uint8_t kNoRegion = 6;            // a state missing from the reference table
 inline constexpr int kRegionSlots = 7;             // Region values 0..5, then kNoRegion
+inline constexpr uint16_t kLongDoc = 0xFFFF;       // doc_len of a record of 65,535+ tokens
 
 struct Data {
   // --- Per-record columns. ---
@@ -32,10 +36,13 @@ struct Data {
   std::vector<uint8_t> cycle;
   std::vector<uint8_t> response;      // 0 supported, 1 noted, 2 other
   std::vector<uint8_t> action;        // 1..5, 0 unknown
-  std::vector<uint32_t> from_begin;   // size()+1 offsets into from
-  std::vector<uint16_t> from;         // state codes by position, kUnknownState for unknown
+  // Recommending states: the distinct state codes of each record, ascending, kUnknownState
+  // (last) for an unknown one or for a record without any.
+  std::vector<uint32_t> from_begin;  // size()+1 offsets into from
+  std::vector<uint16_t> from;
+  std::vector<uint8_t> from_regions;  // per record: bit r for each region slot of from
   std::vector<uint32_t> theme_begin;  // size()+1 offsets into themes
-  std::vector<uint16_t> themes;       // theme codes
+  std::vector<uint16_t> themes;       // the distinct theme codes of each record, ascending
   std::vector<uint32_t> text_begin;   // size()+1 offsets into text
   std::string text;
   // Token sequence of each text: term ids as LEB128 varints (ids are numbered by frequency at
@@ -43,6 +50,7 @@ struct Data {
   std::vector<uint32_t> token_begin;  // size()+1 offsets into tokens
   std::vector<uint8_t> tokens;
   uint64_t total_tokens = 0;  // over all records: BM25's average document length
+  std::vector<uint16_t> doc_len;  // tokens of each record (BM25), kLongDoc: count the tokens
 
   // --- Dictionaries (code -> value). ---
   std::vector<std::string> states;       // ISO3; the reference table first, in its order
@@ -54,6 +62,9 @@ struct Data {
   std::string term_chars;
   std::vector<uint32_t> term_begin = {0};
   std::vector<uint32_t> term_order;
+  // Occurrences of term t in the k-th record of postings[t] (ascending record order), 255 for
+  // 255 or more (count the tokens then).
+  std::vector<std::vector<uint8_t>> term_freq;
 
   // --- Bitmaps of document numbers. ---
   std::vector<Roaring> postings;    // by term id
@@ -67,6 +78,13 @@ struct Data {
   std::vector<Roaring> by_sur_org;  // by org code
   std::vector<Roaring> by_from_org;
   std::vector<Roaring> by_sdg;  // by goal 0..17 (0 unused)
+  std::vector<Roaring> by_sur_region;   // by region slot (kRegionSlots)
+  std::vector<Roaring> by_from_region;  // by region slot of a known recommending state
+
+  // --- Orders of keys (ranks of codes when keys are sorted as ComputeStats sorts them). ---
+  std::vector<uint32_t> sur_rank;    // by state code: ISO3 order
+  std::vector<uint32_t> from_rank;   // by state code, then "unknown" at states.size()
+  std::vector<uint32_t> theme_rank;  // by theme code: name order
 
   uint32_t size() const { return static_cast<uint32_t>(ids.size()); }
   uint32_t term_count() const { return static_cast<uint32_t>(term_begin.size() - 1); }
@@ -90,16 +108,36 @@ MemoryUsage ComputeMemory(const Data& data);
 // (rather than a bitmap of every record).
 Roaring FilterDocs(const Data& data, const Filters& filters, bool* all);
 
-// --- Grouping (group.cpp). ---
+// --- Aggregation (aggregate.cpp, group.cpp). ---
+// Whole-index tallies, kept by an Index for its lifetime: an aggregation over more than half of
+// the records counts the other records and subtracts them from the whole-index tally (computed
+// once per index and grouping, on first use). Thread-safe.
+class Memo {
+ public:
+  using Tally = std::vector<uint32_t>;
+  std::shared_ptr<const Tally> Find(const std::string& key) const;
+  // Keeps t under key unless the memo is full (kMaxBytes); returns the tally kept for key.
+  std::shared_ptr<const Tally> Put(const std::string& key, std::shared_ptr<const Tally> t);
+  void Clear();
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const Tally>> tallies_;  // guarded by mu_
+  size_t bytes_ = 0;                                             // guarded by mu_
+};
+
 // Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts
 // (request.query and request.filters are not looked at: docs is the selection). group_count,
-// if given, receives the number of groups before request.limit.
-analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs,
-                             const analytics::StatsRequest& request, size_t* group_count = nullptr);
+// if given, receives the number of groups before request.limit. memo may be null.
+analytics::StatsResult Group(const Data& data, const Roaring& docs,
+                             const analytics::StatsRequest& request, Memo* memo,
+                             size_t* group_count = nullptr);
 
-// --- Facets (facets.cpp). ---
+// --- Facets (group.cpp). ---
 // Counts per value of each field over the records in docs, as Index::Facets gives them.
 std::vector<Facet> CountFacets(const Data& data, const Roaring& docs,
-                               std::span<const analytics::Dimension> fields, int64_t top_n);
+                               std::span<const analytics::Dimension> fields, int64_t top_n,
+                               Memo* memo);
 
 }  // namespace openupr::engine::internal

@@ -322,7 +322,7 @@ class Walk {
 }  // namespace
 
 void TextMatch::Replay() {
-  if (negated_only_ || !replay_rows_.empty()) return;
+  if (negated_only_ || simple_ || !replay_rows_.empty()) return;
   std::vector<std::vector<Walk::Cursor>> cursors;
   std::vector<const Roaring*> phrase_rows;
   for (const Phrase& p : phrases_) {
@@ -351,6 +351,7 @@ void TextMatch::Replay() {
 }
 
 const uint64_t* TextMatch::Reported(uint32_t d, size_t* cursor) const {
+  if (simple_) return all_reported_.data();
   size_t i;
   if (cursor) {
     i = *cursor;

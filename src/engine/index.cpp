@@ -29,11 +29,6 @@ auto Guarded(const char* what, F&& body) -> decltype(body()) {
 struct Selection {
   std::unique_ptr<TextMatch> match;
   Roaring docs;
-  std::vector<uint32_t> List() const {
-    std::vector<uint32_t> out(docs.cardinality());
-    docs.toUint32Array(out.data());
-    return out;
-  }
 };
 
 Result<Selection> Select(const Data& data, std::string_view query, const Filters& filters) {
@@ -73,28 +68,48 @@ search::SearchResponse Page(const Data& data, Selection& sel, const search::Sear
     return resp;
   }
   // Documents ascend with ids, so "score descending, then document" is SqlSearch's order.
-  sel.match->Replay();
-  std::vector<std::pair<double, uint32_t>> ranked;
-  ranked.reserve(total);
-  std::vector<uint64_t> scratch;
-  size_t cursor = 0;
-  for (uint32_t d : sel.docs) ranked.emplace_back(sel.match->Score(d, scratch, &cursor), d);
-  auto better = [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  std::vector<uint32_t> docs(total);
+  sel.docs.toUint32Array(docs.data());
+  std::vector<double> scores;
+  if (sel.match->simple()) {
+    sel.match->ScoreDocs(docs, scores);
+  } else {
+    sel.match->Replay();
+    scores.resize(total);
+    std::vector<uint64_t> scratch;
+    size_t cursor = 0;
+    for (size_t i = 0; i < total; ++i) scores[i] = sel.match->Score(docs[i], scratch, &cursor);
+  }
+  // The best offset+count by a bounded heap whose top is the worst kept.
+  auto better = [&](uint32_t a, uint32_t b) {
+    return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
   };
-  const size_t end = static_cast<size_t>(offset + count);
-  std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), better);
-  for (size_t i = offset; i < end; ++i) {
-    const uint32_t d = ranked[i].second;
+  const size_t keep = static_cast<size_t>(offset + count);
+  std::vector<uint32_t> heap;
+  heap.reserve(keep + 1);
+  for (uint32_t i = 0; i < total; ++i) {
+    if (heap.size() < keep) {
+      heap.push_back(i);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (better(i, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = i;
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end(), better);
+  for (size_t i = offset; i < keep; ++i) {
+    const uint32_t d = docs[heap[i]];
     resp.hits.push_back(
-        {data.ids[d], ranked[i].first, req.snippets ? sel.match->Snippet(d) : std::string()});
+        {data.ids[d], scores[heap[i]], req.snippets ? sel.match->Snippet(d) : std::string()});
   }
   return resp;
 }
 
 }  // namespace
 
-Index::Index(std::unique_ptr<Data> data) : data_(std::move(data)) {}
+Index::Index(std::unique_ptr<Data> data)
+    : data_(std::move(data)), memo_(std::make_unique<internal::Memo>()) {}
 Index::~Index() = default;
 
 Result<std::unique_ptr<Index>> Index::Build(store::Store& store) {
@@ -106,6 +121,7 @@ Result<std::unique_ptr<Index>> Index::Build(store::Store& store) {
 }
 
 Status Index::Refresh(store::Store& store) {
+  memo_->Clear();
   return Guarded("refresh", [&]() -> Status { return internal::Load(store, *data_); });
 }
 
@@ -137,7 +153,7 @@ Result<FacetResponse> Index::Facets(std::string_view query, const Filters& filte
     if (!sel.ok()) return sel.status();
     FacetResponse resp;
     resp.total = static_cast<int64_t>(sel->docs.cardinality());
-    resp.facets = internal::CountFacets(*data_, sel->docs, fields, top_n);
+    resp.facets = internal::CountFacets(*data_, sel->docs, fields, top_n, memo_.get());
     return resp;
   });
 }
@@ -150,7 +166,7 @@ Result<FacetedSearch> Index::SearchFaceted(const search::SearchRequest& req,
     if (!sel.ok()) return sel.status();
     FacetedSearch out;
     out.search = Page(*data_, *sel, req);
-    out.facets = internal::CountFacets(*data_, sel->docs, fields, top_n);
+    out.facets = internal::CountFacets(*data_, sel->docs, fields, top_n, memo_.get());
     return out;
   });
 }
@@ -165,7 +181,7 @@ Result<analytics::StatsResult> Index::Stats(const analytics::StatsRequest& req) 
       return Status::InvalidArgument("--by: a dimension is repeated");
     auto sel = Select(*data_, req.query, req.filters);
     if (!sel.ok()) return sel.status();
-    return internal::Group(*data_, sel->List(), req);
+    return internal::Group(*data_, sel->docs, req, memo_.get());
   });
 }
 
@@ -178,7 +194,7 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
     req.by = {analytics::Dimension::kFrom, analytics::Dimension::kSur};
     req.limit = top_n;
     size_t pairs = 0;
-    analytics::StatsResult counts = internal::Group(*data_, sel->List(), req, &pairs);
+    analytics::StatsResult counts = internal::Group(*data_, sel->docs, req, memo_.get(), &pairs);
     DyadResponse resp;
     resp.total = counts.total.count;
     resp.pairs = static_cast<int64_t>(pairs);

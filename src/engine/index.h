@@ -35,6 +35,7 @@ namespace openupr::engine {
 
 namespace internal {
 struct Data;
+class Memo;
 }
 
 // Exact counts of records per value of one field over a selection.
@@ -135,6 +136,9 @@ class Index {
  private:
   explicit Index(std::unique_ptr<internal::Data> data);
   std::unique_ptr<internal::Data> data_;
+  // Whole-index tallies, made on first use (aggregations over most of the index subtract the
+  // rest from them); cleared by Refresh.
+  std::unique_ptr<internal::Memo> memo_;
 };
 
 }  // namespace openupr::engine

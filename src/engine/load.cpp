@@ -85,6 +85,24 @@ size_t Capacity(const std::vector<Roaring>& v) {
   return n;
 }
 
+// The place of each state and theme code in the order of their keys' bytes (ComputeStats sorts
+// ties by key): ISO3 codes, "unknown" for the unknown recommending state, theme names.
+void RankKeys(Data& data) {
+  auto ranks = [](const std::vector<std::string>& keys) {
+    std::vector<uint32_t> order(keys.size()), rank(keys.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    for (uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+    return rank;
+  };
+  data.sur_rank = ranks(data.states);
+  std::vector<std::string> from = data.states;
+  from.emplace_back("unknown");
+  data.from_rank = ranks(from);
+  data.theme_rank = ranks(data.theme_names);
+}
+
 }  // namespace
 
 size_t BitmapBytes(const Roaring& r) {
@@ -108,6 +126,8 @@ Status Load(store::Store& store, Data& data) {
     data.by_response.resize(3);
     data.by_action.resize(6);
     data.by_sdg.resize(18);
+    data.by_sur_region.resize(kRegionSlots);
+    data.by_from_region.resize(kRegionSlots);
     data.from_begin = data.theme_begin = data.text_begin = data.token_begin = {0};
   }
   Dictionary states(data.states, "states");
@@ -134,6 +154,7 @@ Status Load(store::Store& store, Data& data) {
   const uint32_t first_new = data.size();
 
   Tokenizer tokenizer(/*stem=*/true);
+  std::vector<uint16_t> codes;  // one record's states or themes
   Status st = store::ScanRecommendations(
       store, data.ids.empty() ? 0 : data.ids.back(),
       [&](const store::ScannedRecommendation& r) -> Status {
@@ -149,6 +170,7 @@ Status Load(store::Store& store, Data& data) {
         if (!sur.ok()) return sur.status();
         data.sur.push_back(*sur);
         At(data.by_sur, *sur).add(d);
+        data.by_sur_region[data.state_region[*sur]].add(d);
         data.session.push_back(static_cast<uint8_t>(r.session));
         At(data.by_session, r.session).add(d);
         data.cycle.push_back(static_cast<uint8_t>(r.cycle));
@@ -157,22 +179,44 @@ Status Load(store::Store& store, Data& data) {
         data.by_response[data.response.back()].add(d);
         data.action.push_back(static_cast<uint8_t>(r.action));
         data.by_action[r.action].add(d);
+        // Distinct codes, ascending; an unknown state (or none at all) is kUnknownState.
+        codes.clear();
         for (std::string_view f : r.from) {
           uint16_t code = kUnknownState;
           if (!f.empty()) {
             auto c = state_code(f);
             if (!c.ok()) return c.status();
             code = *c;
-            At(data.by_from, code).add(d);
           }
-          data.from.push_back(code);
+          codes.push_back(code);
         }
+        if (codes.empty()) codes.push_back(kUnknownState);
+        std::sort(codes.begin(), codes.end());
+        codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+        uint8_t regions = 0;
+        for (uint16_t code : codes) {
+          data.from.push_back(code);
+          if (code == kUnknownState) {
+            regions |= 1u << kNoRegion;
+            continue;
+          }
+          At(data.by_from, code).add(d);
+          data.by_from_region[data.state_region[code]].add(d);
+          regions |= static_cast<uint8_t>(1u << data.state_region[code]);
+        }
+        data.from_regions.push_back(regions);
         data.from_begin.push_back(static_cast<uint32_t>(data.from.size()));
+        codes.clear();
         for (std::string_view t : r.themes) {
           auto c = themes.Code(t);
           if (!c.ok()) return c.status();
-          data.themes.push_back(*c);
-          At(data.by_theme, *c).add(d);
+          codes.push_back(*c);
+        }
+        std::sort(codes.begin(), codes.end());
+        codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+        for (uint16_t code : codes) {
+          data.themes.push_back(code);
+          At(data.by_theme, code).add(d);
         }
         data.theme_begin.push_back(static_cast<uint32_t>(data.themes.size()));
         for (auto [list, bitmaps] :
@@ -232,16 +276,27 @@ Status Load(store::Store& store, Data& data) {
   std::sort(data.term_order.begin(), data.term_order.end(),
             [&](uint32_t a, uint32_t b) { return data.Term(a) < data.Term(b); });
 
-  // Token sequences and postings of the new records.
+  // Token sequences, lengths, postings and term frequencies of the new records. Records come
+  // in ascending order, so each posting's frequencies append in its bitmap's order.
   data.postings.resize(data.term_count());
+  data.term_freq.resize(data.term_count());
+  std::vector<uint32_t> last_doc(data.term_count(), UINT32_MAX);
   for (uint32_t i = 0; i + 1 < doc_term_begin.size(); ++i) {
     const uint32_t d = first_new + i;
     for (uint32_t k = doc_term_begin[i]; k < doc_term_begin[i + 1]; ++k) {
       const uint32_t t =
           doc_terms[k] >= old_terms ? final_id[doc_terms[k] - old_terms] : doc_terms[k];
       PutVarint(data.tokens, t);
-      data.postings[t].add(d);
+      if (last_doc[t] != d) {
+        last_doc[t] = d;
+        data.postings[t].add(d);
+        data.term_freq[t].push_back(1);
+      } else if (data.term_freq[t].back() < 255) {
+        ++data.term_freq[t].back();
+      }
     }
+    const uint32_t len = doc_term_begin[i + 1] - doc_term_begin[i];
+    data.doc_len.push_back(static_cast<uint16_t>(std::min<uint32_t>(len, kLongDoc)));
     if (data.tokens.size() >= UINT32_MAX)
       return Status::BadInput("more text than the in-memory index holds");
     data.token_begin.push_back(static_cast<uint32_t>(data.tokens.size()));
@@ -254,14 +309,17 @@ Status Load(store::Store& store, Data& data) {
   for (auto* v : {&data.text_begin, &data.token_begin, &data.term_begin, &data.term_order,
                   &data.from_begin, &data.theme_begin})
     v->shrink_to_fit();
-  for (auto* v : {&data.sur, &data.from, &data.themes}) v->shrink_to_fit();
-  for (auto* v : {&data.session, &data.cycle, &data.response, &data.action, &data.tokens})
+  for (auto* v : {&data.sur, &data.from, &data.themes, &data.doc_len}) v->shrink_to_fit();
+  for (auto* v : {&data.session, &data.cycle, &data.response, &data.action, &data.tokens,
+                  &data.from_regions})
     v->shrink_to_fit();
+  for (auto& f : data.term_freq) f.shrink_to_fit();
   data.ids.shrink_to_fit();
   for (auto* v : {&data.postings, &data.by_sur, &data.by_from, &data.by_session, &data.by_cycle,
                   &data.by_response, &data.by_action, &data.by_theme, &data.by_sur_org,
-                  &data.by_from_org, &data.by_sdg})
+                  &data.by_from_org, &data.by_sdg, &data.by_sur_region, &data.by_from_region})
     Optimize(*v);
+  RankKeys(data);
   return Status::Ok();
 }
 
@@ -271,12 +329,18 @@ MemoryUsage ComputeMemory(const Data& d) {
   m.tokens = Capacity(d.tokens) + Capacity(d.token_begin) + Capacity(d.term_chars) +
              Capacity(d.term_begin) + Capacity(d.term_order);
   m.postings = Capacity(d.postings);
+  m.tokens += Capacity(d.doc_len);
+  m.postings += d.term_freq.capacity() * sizeof(std::vector<uint8_t>);
+  for (const auto& f : d.term_freq) m.postings += Capacity(f);
   m.columns = Capacity(d.ids) + Capacity(d.sur) + Capacity(d.session) + Capacity(d.cycle) +
               Capacity(d.response) + Capacity(d.action) + Capacity(d.from_begin) +
-              Capacity(d.from) + Capacity(d.theme_begin) + Capacity(d.themes) + Capacity(d.states) +
-              Capacity(d.state_region) + Capacity(d.theme_names) + Capacity(d.orgs);
+              Capacity(d.from) + Capacity(d.from_regions) + Capacity(d.theme_begin) +
+              Capacity(d.themes) + Capacity(d.states) + Capacity(d.state_region) +
+              Capacity(d.theme_names) + Capacity(d.orgs) + Capacity(d.sur_rank) +
+              Capacity(d.from_rank) + Capacity(d.theme_rank);
   for (const auto* v : {&d.by_sur, &d.by_from, &d.by_session, &d.by_cycle, &d.by_response,
-                        &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg})
+                        &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg,
+                        &d.by_sur_region, &d.by_from_region})
     m.columns += Capacity(*v);
   return m;
 }

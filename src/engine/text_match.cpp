@@ -63,6 +63,7 @@ TextMatch::TextMatch(const Data& data, search::ParsedQuery query)
         term_masks_[static_cast<size_t>(t) * words_ + bit / 64] |= uint64_t{1} << (bit % 64);
     }
 
+  simple_ = !negated_only_ && IsSimple(top_);
   matches_ = Eval(top_);
   if (negated_only_) {
     Roaring all;
@@ -77,6 +78,22 @@ TextMatch::TextMatch(const Data& data, search::ParsedQuery query)
     double idf = std::log((n - hits + 0.5) / (hits + 0.5));
     if (idf <= 0.0) idf = 1e-6;
     p.idf = idf;
+  }
+  all_reported_.assign((phrases_.size() + 63) / 64 + 1, 0);
+  for (size_t k = 0; k < phrases_.size(); ++k) all_reported_[k / 64] |= uint64_t{1} << (k % 64);
+}
+
+bool TextMatch::IsSimple(const QueryNode& node) {
+  switch (node.kind) {
+    case QueryNode::Kind::kTerm:
+    case QueryNode::Kind::kPhrase:
+      return true;
+    case QueryNode::Kind::kAnd:
+      for (const auto& c : node.children)
+        if (c->kind == QueryNode::Kind::kNot || !IsSimple(*c)) return false;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -168,11 +185,17 @@ Roaring TextMatch::EvalPhrase(Phrase& p) {
   if (p.length == 1) return std::move(per_term[0]);
   Roaring candidates = per_term[0];
   for (size_t i = 1; i < per_term.size(); ++i) candidates &= per_term[i];
+  // Counted in full, not just found: the counts are the phrase frequencies BM25 needs.
   Roaring out;
   std::vector<uint64_t> masks;
-  for (uint32_t d : candidates) {
+  std::vector<uint32_t> list(candidates.cardinality());
+  candidates.toUint32Array(list.data());
+  for (uint32_t d : list) {
     const uint32_t n = Masks(d, masks);
-    if (Count(p, masks.data(), n, /*first_only=*/true)) out.add(d);
+    if (const uint32_t c = Count(p, masks.data(), n, /*first_only=*/false)) {
+      out.add(d);
+      p.counts.push_back(static_cast<uint16_t>(std::min<uint32_t>(c, UINT16_MAX)));
+    }
   }
   return out;
 }
@@ -217,21 +240,94 @@ uint32_t TextMatch::Count(const Phrase& p, const uint64_t* masks, uint32_t token
   return count;
 }
 
-double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch, size_t* cursor) const {
+double TextMatch::Bm25(const uint32_t* freq, uint32_t tokens) const {
   // fts5Bm25Function, term for term, so that the doubles (and so the ranking of ties) agree.
   const double k1 = 1.2;
   const double b = 0.75;
-  const uint32_t n = Masks(d, scratch);
-  const double dl = static_cast<double>(n);
-  const uint64_t* reported = Reported(d, cursor);
+  const double dl = static_cast<double>(tokens);
   double score = 0.0;
   for (size_t k = 0; k < phrases_.size(); ++k) {
-    const Phrase& p = phrases_[k];
-    const bool counts = reported && ((reported[k / 64] >> (k % 64)) & 1);
-    const double freq = counts ? Count(p, scratch.data(), n, false) : 0.0;
-    score += p.idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * dl / avgdl_)));
+    const double f = static_cast<double>(freq[k]);
+    score += phrases_[k].idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * dl / avgdl_)));
   }
   return score;
+}
+
+double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch, size_t* cursor) const {
+  const uint32_t n = Masks(d, scratch);
+  const uint64_t* reported = Reported(d, cursor);
+  std::vector<uint32_t> freq(phrases_.size(), 0);
+  for (size_t k = 0; k < phrases_.size(); ++k)
+    if (reported && ((reported[k / 64] >> (k % 64)) & 1))
+      freq[k] = Count(phrases_[k], scratch.data(), n, false);
+  return Bm25(freq.data(), n);
+}
+
+void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>& scores) const {
+  const size_t n = docs.size();
+  const size_t phrases = phrases_.size();
+  scores.assign(n, 0.0);
+  if (n == 0) return;
+  std::vector<uint32_t> freq(n * phrases, 0);
+  std::vector<uint8_t> recount(n, 0);  // a stored frequency saturated: count the tokens
+  std::vector<bool> by_tokens(phrases, false);
+  // Adds value(k) for the k-th record of bitmap rows to the frequencies of phrase `phrase`, for
+  // the records in docs (a sorted merge: docs is a subset of rows or meets it).
+  auto merge = [&](const Roaring& rows, size_t phrase, auto&& value) {
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(&rows.roaring, &it);
+    uint32_t buf[1024];
+    size_t index = 0, j = 0;
+    for (;;) {
+      const uint32_t got = roaring_read_uint32_iterator(&it, buf, 1024);
+      if (got == 0) return;
+      for (uint32_t i = 0; i < got && j < n; ++i, ++index) {
+        while (j < n && docs[j] < buf[i]) ++j;
+        if (j < n && docs[j] == buf[i]) value(j * phrases + phrase, index);
+      }
+      if (j >= n) return;
+    }
+  };
+  for (size_t k = 0; k < phrases; ++k) {
+    const Phrase& p = phrases_[k];
+    if (p.length == 0) continue;
+    if (p.length > 1) {
+      merge(p.docs, k, [&](size_t at, size_t index) {
+        freq[at] = p.counts[index];
+        if (p.counts[index] == UINT16_MAX) recount[at / phrases] = 1;
+      });
+      continue;
+    }
+    // One position: the sum of the frequencies of the terms it stands for, read from their
+    // postings while those are not much longer than the list of records to score.
+    uint64_t rows = 0;
+    for (uint32_t t : p.terms[0]) rows += data_.postings[t].cardinality();
+    if (rows > 24 * static_cast<uint64_t>(n)) {
+      by_tokens[k] = true;
+      continue;
+    }
+    for (uint32_t t : p.terms[0]) {
+      const std::vector<uint8_t>& tf = data_.term_freq[t];
+      merge(data_.postings[t], k, [&](size_t at, size_t index) {
+        freq[at] += tf[index];
+        if (tf[index] == 255) recount[at / phrases] = 1;
+      });
+    }
+  }
+  const bool any_by_tokens = std::find(by_tokens.begin(), by_tokens.end(), true) != by_tokens.end();
+  std::vector<uint64_t> masks;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t d = docs[i];
+    uint32_t* f = &freq[i * phrases];
+    uint32_t tokens = data_.doc_len[d];
+    if (any_by_tokens || recount[i] || tokens == kLongDoc) {
+      tokens = Masks(d, masks);
+      for (size_t k = 0; k < phrases; ++k)
+        if (by_tokens[k] || recount[i])
+          f[k] = Count(phrases_[k], masks.data(), tokens, false);
+    }
+    scores[i] = Bm25(f, tokens);
+  }
 }
 
 std::string TextMatch::Snippet(uint32_t d) const {

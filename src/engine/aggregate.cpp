@@ -1,0 +1,345 @@
+#include "engine/aggregate.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/states.h"
+
+namespace openupr::engine::internal {
+namespace {
+
+using analytics::Dimension;
+
+constexpr uint32_t kBlock = 1024;
+
+// Codes in the order of their keys' bytes.
+std::vector<uint32_t> RanksOfKeys(const std::vector<std::string>& keys) {
+  std::vector<uint32_t> order(keys.size()), rank(keys.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+  for (uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+  return rank;
+}
+
+// Session and cycle numbers present in the index (those with a non-empty bitmap), ascending,
+// become codes 0..n-1.
+void NumberAxis(const std::vector<Roaring>& by_number, Axis& a) {
+  a.lut.assign(256, 0);
+  for (uint32_t v = 0; v < by_number.size() && v < 256; ++v) {
+    if (by_number[v].isEmpty()) continue;
+    a.lut[v] = a.number.size();
+    a.number.push_back(v);
+  }
+  a.card = std::max<uint32_t>(1, static_cast<uint32_t>(a.number.size()));
+  a.rank.resize(a.card);
+  std::iota(a.rank.begin(), a.rank.end(), 0u);
+}
+
+Axis MakeAxis(const Data& data, Dimension dim) {
+  Axis a;
+  a.dim = dim;
+  const uint32_t states = static_cast<uint32_t>(data.states.size());
+  auto identity = [&](uint32_t n) {
+    a.card = std::max<uint32_t>(1, n);
+    a.lut.resize(a.card);
+    std::iota(a.lut.begin(), a.lut.end(), uint64_t{0});
+  };
+  auto keyed_ranks = [&] {
+    std::vector<std::string> keys(a.card);
+    for (uint32_t c = 0; c < a.card; ++c) keys[c] = a.Key(data, c);
+    a.rank = RanksOfKeys(keys);
+  };
+  switch (dim) {
+    case Dimension::kSur:
+      identity(states);
+      a.rank = data.sur_rank;
+      a.rank.resize(a.card);
+      break;
+    case Dimension::kFrom:  // code states.size() is "unknown"
+      identity(states + 1);
+      a.multi = true;
+      a.rank = data.from_rank;
+      a.rank.resize(a.card);
+      break;
+    case Dimension::kSurRegion:
+      a.card = kRegionSlots;
+      a.lut.assign(data.state_region.begin(), data.state_region.end());
+      keyed_ranks();
+      break;
+    case Dimension::kFromRegion:
+      identity(kRegionSlots);
+      a.multi = true;
+      keyed_ranks();
+      break;
+    case Dimension::kSession:
+      NumberAxis(data.by_session, a);
+      break;
+    case Dimension::kCycle:
+      NumberAxis(data.by_cycle, a);
+      break;
+    case Dimension::kResponse:
+      identity(3);
+      keyed_ranks();
+      break;
+    case Dimension::kAction:
+      identity(6);
+      keyed_ranks();
+      break;
+    case Dimension::kTheme:
+      identity(static_cast<uint32_t>(data.theme_names.size()));
+      a.multi = true;
+      a.rank = data.theme_rank;
+      a.rank.resize(a.card);
+      break;
+  }
+  return a;
+}
+
+// Adds the slots of the records docs[0..n) to emit: emit(slot) once per cell of each record.
+// base: scratch for n slots.
+template <typename Emit>
+void ScanBlock(const Data& data, const Plan& p, const uint32_t* docs, uint32_t n, uint64_t* base,
+               Emit&& emit) {
+  if (p.response) {
+    const uint8_t* r = data.response.data();
+    for (uint32_t i = 0; i < n; ++i) base[i] = r[docs[i]];
+  } else {
+    std::fill(base, base + n, uint64_t{0});
+  }
+  const Axis* multi[3];
+  size_t multis = 0;
+  for (const Axis& a : p.axes) {
+    if (a.multi) {
+      if (multis < 3) multi[multis++] = &a;
+      continue;
+    }
+    const uint64_t* lut = a.lut.data();
+    auto add = [&](const auto* column) {
+      for (uint32_t i = 0; i < n; ++i) base[i] += lut[column[docs[i]]];
+    };
+    switch (a.dim) {
+      case Dimension::kSur:
+      case Dimension::kSurRegion: add(data.sur.data()); break;
+      case Dimension::kSession: add(data.session.data()); break;
+      case Dimension::kCycle: add(data.cycle.data()); break;
+      case Dimension::kResponse: add(data.response.data()); break;
+      case Dimension::kAction: add(data.action.data()); break;
+      default: break;
+    }
+  }
+  if (multis == 0) {
+    for (uint32_t i = 0; i < n; ++i) emit(base[i]);
+    return;
+  }
+  const uint32_t unknown = static_cast<uint32_t>(data.states.size());
+  // Calls f(scaled code) for each distinct value of record d on axis a.
+  auto values = [&](const Axis& a, uint32_t d, auto&& f) {
+    const uint64_t* lut = a.lut.data();
+    switch (a.dim) {
+      case Dimension::kTheme:
+        for (uint32_t j = data.theme_begin[d], e = data.theme_begin[d + 1]; j < e; ++j)
+          f(lut[data.themes[j]]);
+        break;
+      case Dimension::kFrom:
+        for (uint32_t j = data.from_begin[d], e = data.from_begin[d + 1]; j < e; ++j)
+          f(lut[std::min<uint32_t>(data.from[j], unknown)]);
+        break;
+      case Dimension::kFromRegion:
+        for (uint32_t m = data.from_regions[d]; m; m &= m - 1) f(lut[__builtin_ctz(m)]);
+        break;
+      default: break;
+    }
+  };
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t d = docs[i];
+    const uint64_t b = base[i];
+    if (multis == 1) {
+      values(*multi[0], d, [&](uint64_t v) { emit(b + v); });
+    } else if (multis == 2) {
+      values(*multi[0], d, [&](uint64_t v0) {
+        values(*multi[1], d, [&](uint64_t v1) { emit(b + v0 + v1); });
+      });
+    } else {
+      values(*multi[0], d, [&](uint64_t v0) {
+        values(*multi[1], d, [&](uint64_t v1) {
+          values(*multi[2], d, [&](uint64_t v2) { emit(b + v0 + v1 + v2); });
+        });
+      });
+    }
+  }
+}
+
+// Calls f(docs, n) for consecutive blocks of the records in docs.
+template <typename F>
+void ForEachBlock(const Roaring& docs, F&& f) {
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(&docs.roaring, &it);
+  uint32_t buf[kBlock];
+  for (;;) {
+    const uint32_t n = roaring_read_uint32_iterator(&it, buf, kBlock);
+    if (n == 0) return;
+    f(buf, n);
+  }
+}
+
+// The same for every record 0..size-1.
+template <typename F>
+void ForEachBlockAll(uint32_t size, F&& f) {
+  uint32_t buf[kBlock];
+  for (uint32_t start = 0; start < size; start += kBlock) {
+    const uint32_t n = std::min(kBlock, size - start);
+    std::iota(buf, buf + n, start);
+    f(buf, n);
+  }
+}
+
+// Adds delta (1, or -1 as unsigned) to the tallies of the records each block names.
+struct DenseScan {
+  const Data& data;
+  const std::vector<const Plan*>& plans;
+  std::vector<Memo::Tally*> tallies;
+  uint32_t delta;
+  void operator()(const uint32_t* docs, uint32_t n) {
+    uint64_t base[kBlock];
+    for (size_t i = 0; i < plans.size(); ++i) {
+      uint32_t* t = tallies[i]->data();
+      const uint32_t dl = delta;
+      ScanBlock(data, *plans[i], docs, n, base, [t, dl](uint64_t slot) { t[slot] += dl; });
+    }
+  }
+};
+
+}  // namespace
+
+std::string Axis::Key(const Data& data, uint32_t code) const {
+  switch (dim) {
+    case Dimension::kSur:
+      return data.states[code];
+    case Dimension::kFrom:
+      return code < data.states.size() ? data.states[code] : "unknown";
+    case Dimension::kSurRegion:  // a state missing from the state table: NULL, read as ""
+      return code < kNoRegion ? std::string(RegionCode(static_cast<Region>(code))) : "";
+    case Dimension::kFromRegion:
+      return code < kNoRegion ? std::string(RegionCode(static_cast<Region>(code))) : "unknown";
+    case Dimension::kSession:
+    case Dimension::kCycle:
+      return std::to_string(code < number.size() ? number[code] : 0);
+    case Dimension::kResponse:
+      return std::string(ResponseCode(static_cast<Response>(code)));
+    case Dimension::kAction:
+      return code ? std::to_string(code) : "unknown";
+    case Dimension::kTheme:
+      return data.theme_names[code];
+  }
+  return "";
+}
+
+Plan MakePlan(const Data& data, const std::vector<Dimension>& dims, bool response) {
+  Plan p;
+  p.response = response;
+  p.key.assign(1, response ? 'r' : '-');
+  uint64_t stride = response ? 3 : 1;
+  for (Dimension d : dims) {
+    p.axes.push_back(MakeAxis(data, d));
+    Axis& a = p.axes.back();
+    p.stride.push_back(stride);
+    for (uint64_t& v : a.lut) v *= stride;
+    // Saturates rather than overflows: such a plan is never counted densely.
+    stride = stride > (uint64_t{1} << 40) ? stride : stride * a.card;
+    p.key.push_back(static_cast<char>('a' + static_cast<int>(d)));
+  }
+  p.slots = stride;
+  return p;
+}
+
+std::vector<Memo::Tally> CountDense(const Data& data, const std::vector<const Plan*>& plans,
+                                    const Roaring& docs, Memo* memo) {
+  const uint32_t size = data.size();
+  const uint64_t n = docs.cardinality();
+  std::vector<Memo::Tally> out(plans.size());
+  if (memo && size > 0 && 2 * n > size) {
+    // The whole-index tallies, made once per index; then the records not selected come off.
+    std::vector<std::shared_ptr<const Memo::Tally>> whole(plans.size());
+    std::vector<const Plan*> missing;
+    std::vector<Memo::Tally> made;
+    for (size_t i = 0; i < plans.size(); ++i) {
+      whole[i] = memo->Find(plans[i]->key);
+      if (!whole[i]) missing.push_back(plans[i]);
+    }
+    if (!missing.empty()) {
+      made.resize(missing.size());
+      DenseScan scan{data, missing, {}, 1};
+      for (size_t i = 0; i < missing.size(); ++i) {
+        made[i].assign(missing[i]->slots, 0);
+        scan.tallies.push_back(&made[i]);
+      }
+      ForEachBlockAll(size, scan);
+      for (size_t i = 0, m = 0; i < plans.size(); ++i) {
+        if (whole[i]) continue;
+        whole[i] = memo->Put(plans[i]->key, std::make_shared<const Memo::Tally>(std::move(made[m++])));
+      }
+    }
+    DenseScan scan{data, plans, {}, static_cast<uint32_t>(-1)};
+    for (size_t i = 0; i < plans.size(); ++i) {
+      out[i] = *whole[i];
+      scan.tallies.push_back(&out[i]);
+    }
+    if (n < size) {
+      Roaring rest = docs;
+      rest.flip(0, size);
+      ForEachBlock(rest, scan);
+    }
+    return out;
+  }
+  DenseScan scan{data, plans, {}, 1};
+  for (size_t i = 0; i < plans.size(); ++i) {
+    out[i].assign(plans[i]->slots, 0);
+    scan.tallies.push_back(&out[i]);
+  }
+  ForEachBlock(docs, scan);
+  return out;
+}
+
+std::vector<std::pair<uint64_t, uint32_t>> CountSparse(const Data& data, const Plan& plan,
+                                                       const Roaring& docs) {
+  std::vector<uint64_t> slots;
+  uint64_t base[kBlock];
+  ForEachBlock(docs, [&](const uint32_t* block, uint32_t n) {
+    ScanBlock(data, plan, block, n, base, [&](uint64_t slot) { slots.push_back(slot); });
+  });
+  std::sort(slots.begin(), slots.end());
+  std::vector<std::pair<uint64_t, uint32_t>> out;
+  for (size_t i = 0; i < slots.size();) {
+    size_t j = i;
+    while (j < slots.size() && slots[j] == slots[i]) ++j;
+    out.emplace_back(slots[i], static_cast<uint32_t>(j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::shared_ptr<const Memo::Tally> Memo::Find(const std::string& key) const {
+  std::lock_guard lock(mu_);
+  auto it = tallies_.find(key);
+  return it == tallies_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const Memo::Tally> Memo::Put(const std::string& key,
+                                             std::shared_ptr<const Memo::Tally> t) {
+  std::lock_guard lock(mu_);
+  auto it = tallies_.find(key);
+  if (it != tallies_.end()) return it->second;  // another thread was first
+  const size_t bytes = t->size() * sizeof(uint32_t);
+  if (bytes_ + bytes > kMaxBytes) return t;
+  bytes_ += bytes;
+  tallies_.emplace(key, t);
+  return t;
+}
+
+void Memo::Clear() {
+  std::lock_guard lock(mu_);
+  tallies_.clear();
+  bytes_ = 0;
+}
+
+}  // namespace openupr::engine::internal

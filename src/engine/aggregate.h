@@ -1,0 +1,63 @@
+// Internal to engine/: counting records per cell of a grouping, the core of group-bys, dyads and
+// facets. A grouping (Plan) is up to a few dimensions (Axis), each with codes 0..card-1, plus
+// optionally the response; a cell's slot is the sum of its codes times their strides (the
+// response, when counted, varies fastest: slot = cell * 3 + response).
+//
+// The records are scanned in blocks of document numbers taken from the selection's bitmap:
+// single-valued dimensions (state under review and its region, session, cycle, response,
+// action) add their scaled code to each record's slot column by column through small lookup
+// tables, multi-valued ones (recommending states and their regions, themes) then fan each
+// record out over its distinct values. A selection of more than half of the index is counted
+// as the whole-index tally (Memo) minus its complement.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/data.h"
+
+namespace openupr::engine::internal {
+
+// One dimension of a grouping.
+struct Axis {
+  analytics::Dimension dim = analytics::Dimension::kSur;
+  uint32_t card = 1;             // codes 0..card-1
+  bool multi = false;            // several values per record (from, from-region, theme)
+  std::vector<uint64_t> lut;     // raw column value -> code x stride (scaled by MakePlan)
+  std::vector<uint32_t> number;  // session, cycle: the number each code stands for
+  std::vector<uint32_t> rank;    // code -> place of its key in ComputeStats' key order
+
+  // The key ComputeStats gives the code: ISO3, region code, number, theme name, "unknown", ...
+  std::string Key(const Data& data, uint32_t code) const;
+};
+
+struct Plan {
+  std::vector<Axis> axes;
+  bool response = false;  // count per response too (3 slots per cell)
+  std::vector<uint64_t> stride;
+  uint64_t slots = 1;
+  std::string key;  // names the grouping in the Memo
+
+  uint32_t Code(uint64_t slot, size_t axis) const {
+    return static_cast<uint32_t>(slot / stride[axis] % axes[axis].card);
+  }
+};
+
+Plan MakePlan(const Data& data, const std::vector<analytics::Dimension>& dims, bool response);
+
+// Dense tallies stay below this many slots (4 MiB of counts).
+inline constexpr uint64_t kMaxDenseSlots = uint64_t{1} << 20;
+
+// One count per slot for each plan (every plan's slots at most kMaxDenseSlots), over the records
+// in docs. memo (may be null) holds the whole-index tallies.
+std::vector<Memo::Tally> CountDense(const Data& data, const std::vector<const Plan*>& plans,
+                                    const Roaring& docs, Memo* memo);
+
+// The slots that count, ascending, with their counts: for plans too large to count densely or
+// selections much smaller than the plan.
+std::vector<std::pair<uint64_t, uint32_t>> CountSparse(const Data& data, const Plan& plan,
+                                                       const Roaring& docs);
+
+}  // namespace openupr::engine::internal
