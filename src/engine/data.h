@@ -27,6 +27,7 @@ inline constexpr uint16_t kUnknownState = 0xFFFF;  // a recommending state the s
 inline constexpr uint8_t kNoRegion = 6;            // a state missing from the reference table
 inline constexpr int kRegionSlots = 7;             // Region values 0..5, then kNoRegion
 inline constexpr uint16_t kLongDoc = 0xFFFF;       // doc_len of a record of 65,535+ tokens
+inline constexpr size_t kThemePadding = 2;
 
 struct Data {
   // --- Per-record columns. ---
@@ -42,7 +43,8 @@ struct Data {
   std::vector<uint16_t> from;
   std::vector<uint8_t> from_regions;  // per record: bit r for each region slot of from
   std::vector<uint32_t> theme_begin;  // size()+1 offsets into themes
-  std::vector<uint16_t> themes;       // the distinct theme codes of each record, ascending
+  std::vector<uint16_t> themes;  // the distinct theme codes of each record, ascending; then
+                                 // kThemePadding zeros
   std::vector<uint32_t> text_begin;   // size()+1 offsets into text
   std::string text;
   // Token sequence of each text: term ids as LEB128 varints (ids are numbered by frequency at

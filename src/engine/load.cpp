@@ -130,6 +130,9 @@ Status Load(store::Store& store, Data& data) {
     data.by_from_region.resize(kRegionSlots);
     data.from_begin = data.theme_begin = data.text_begin = data.token_begin = {0};
   }
+  // Themes carry kThemePadding entries past the last record's (aggregate.cpp reads two themes
+  // of each record without a branch); new records go before them.
+  data.themes.resize(data.theme_begin.back());
   Dictionary states(data.states, "states");
   Dictionary themes(data.theme_names, "themes");
   Dictionary orgs(data.orgs, "organisations");
@@ -250,6 +253,7 @@ Status Load(store::Store& store, Data& data) {
         doc_term_begin.push_back(static_cast<uint32_t>(doc_terms.size()));
         return Status::Ok();
       });
+  data.themes.resize(data.theme_begin.back() + kThemePadding, 0);
   if (!st.ok()) return st;
   // Every code has a bitmap on both sides, if only an empty one.
   data.by_sur.resize(data.states.size());

@@ -185,19 +185,28 @@ Roaring TextMatch::EvalPhrase(Phrase& p) {
   if (p.length == 1) return std::move(per_term[0]);
   Roaring candidates = per_term[0];
   for (size_t i = 1; i < per_term.size(); ++i) candidates &= per_term[i];
-  // Counted in full, not just found: the counts are the phrase frequencies BM25 needs.
-  Roaring out;
+  // Counted in full, not just found: the counts are the phrase frequencies BM25 needs. The
+  // candidates' tokens are scattered over the index: fetch them ahead (a cache miss each).
   std::vector<uint64_t> masks;
-  std::vector<uint32_t> list(candidates.cardinality());
+  std::vector<uint32_t> list(candidates.cardinality()), found;
   candidates.toUint32Array(list.data());
-  for (uint32_t d : list) {
+  for (size_t i = 0; i < list.size(); ++i) {
+    Prefetch(list, i);
+    const uint32_t d = list[i];
     const uint32_t n = Masks(d, masks);
     if (const uint32_t c = Count(p, masks.data(), n, /*first_only=*/false)) {
-      out.add(d);
+      found.push_back(d);
       p.counts.push_back(static_cast<uint16_t>(std::min<uint32_t>(c, UINT16_MAX)));
     }
   }
-  return out;
+  return Roaring(found.size(), found.data());
+}
+
+void TextMatch::Prefetch(const std::vector<uint32_t>& docs, size_t i) const {
+  constexpr size_t kAhead = 8;
+  if (i + 2 * kAhead < docs.size()) __builtin_prefetch(&data_.token_begin[docs[i + 2 * kAhead]]);
+  if (i + kAhead < docs.size())
+    __builtin_prefetch(data_.tokens.data() + data_.token_begin[docs[i + kAhead]]);
 }
 
 uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
@@ -274,18 +283,12 @@ void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>
   // Adds value(k) for the k-th record of bitmap rows to the frequencies of phrase `phrase`, for
   // the records in docs (a sorted merge: docs is a subset of rows or meets it).
   auto merge = [&](const Roaring& rows, size_t phrase, auto&& value) {
-    roaring_uint32_iterator_t it;
-    roaring_init_iterator(&rows.roaring, &it);
-    uint32_t buf[1024];
-    size_t index = 0, j = 0;
-    for (;;) {
-      const uint32_t got = roaring_read_uint32_iterator(&it, buf, 1024);
-      if (got == 0) return;
-      for (uint32_t i = 0; i < got && j < n; ++i, ++index) {
-        while (j < n && docs[j] < buf[i]) ++j;
-        if (j < n && docs[j] == buf[i]) value(j * phrases + phrase, index);
-      }
-      if (j >= n) return;
+    std::vector<uint32_t> list(rows.cardinality());
+    rows.toUint32Array(list.data());
+    size_t j = 0;
+    for (size_t index = 0; index < list.size() && j < n; ++index) {
+      while (j < n && docs[j] < list[index]) ++j;
+      if (j < n && docs[j] == list[index]) value(j * phrases + phrase, index);
     }
   };
   for (size_t k = 0; k < phrases; ++k) {
@@ -320,6 +323,7 @@ void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>
     const uint32_t d = docs[i];
     uint32_t* f = &freq[i * phrases];
     uint32_t tokens = data_.doc_len[d];
+    if (any_by_tokens) Prefetch(docs, i);
     if (any_by_tokens || recount[i] || tokens == kLongDoc) {
       tokens = Masks(d, masks);
       for (size_t k = 0; k < phrases; ++k)

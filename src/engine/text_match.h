@@ -66,6 +66,8 @@ class TextMatch {
   // The phrases FTS5 reports on row d, a bit per phrase (Replay()); null if it never stops there.
   // cursor (optional): where the previous, smaller d was found.
   const uint64_t* Reported(uint32_t d, size_t* cursor = nullptr) const;
+  // Prefetches the tokens of the records a few places after docs[i] (they are cache misses).
+  void Prefetch(const std::vector<uint32_t>& docs, size_t i) const;
   // Per-token masks of record d into masks (words_ per token); returns the token count.
   uint32_t Masks(uint32_t d, std::vector<uint64_t>& masks) const;
   // Occurrences of phrase p in a record given its token masks; stops at the first if first_only.
