@@ -67,6 +67,10 @@ struct Data {
   // Occurrences of term t in the k-th record of postings[t] (ascending record order), 255 for
   // 255 or more (count the tokens then).
   std::vector<std::vector<uint8_t>> term_freq;
+  // Positions of term t in those records, term_freq[t][k] of them for the k-th record (positions
+  // from 255 on are stored as 255: read the tokens then). Phrases are matched on these, in
+  // posting order, instead of on each candidate's scattered tokens.
+  std::vector<std::vector<uint8_t>> term_pos;
 
   // --- Bitmaps of document numbers. ---
   std::vector<Roaring> postings;    // by term id

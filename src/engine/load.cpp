@@ -284,6 +284,7 @@ Status Load(store::Store& store, Data& data) {
   // in ascending order, so each posting's frequencies append in its bitmap's order.
   data.postings.resize(data.term_count());
   data.term_freq.resize(data.term_count());
+  data.term_pos.resize(data.term_count());
   std::vector<uint32_t> last_doc(data.term_count(), UINT32_MAX);
   for (uint32_t i = 0; i + 1 < doc_term_begin.size(); ++i) {
     const uint32_t d = first_new + i;
@@ -291,12 +292,15 @@ Status Load(store::Store& store, Data& data) {
       const uint32_t t =
           doc_terms[k] >= old_terms ? final_id[doc_terms[k] - old_terms] : doc_terms[k];
       PutVarint(data.tokens, t);
+      const uint8_t pos = static_cast<uint8_t>(std::min<uint32_t>(k - doc_term_begin[i], 255));
       if (last_doc[t] != d) {
         last_doc[t] = d;
         data.postings[t].add(d);
         data.term_freq[t].push_back(1);
+        data.term_pos[t].push_back(pos);
       } else if (data.term_freq[t].back() < 255) {
         ++data.term_freq[t].back();
+        data.term_pos[t].push_back(pos);
       }
     }
     const uint32_t len = doc_term_begin[i + 1] - doc_term_begin[i];
@@ -318,6 +322,7 @@ Status Load(store::Store& store, Data& data) {
                   &data.from_regions})
     v->shrink_to_fit();
   for (auto& f : data.term_freq) f.shrink_to_fit();
+  for (auto& f : data.term_pos) f.shrink_to_fit();
   data.ids.shrink_to_fit();
   for (auto* v : {&data.postings, &data.by_sur, &data.by_from, &data.by_session, &data.by_cycle,
                   &data.by_response, &data.by_action, &data.by_theme, &data.by_sur_org,
@@ -336,6 +341,8 @@ MemoryUsage ComputeMemory(const Data& d) {
   m.tokens += Capacity(d.doc_len);
   m.postings += d.term_freq.capacity() * sizeof(std::vector<uint8_t>);
   for (const auto& f : d.term_freq) m.postings += Capacity(f);
+  m.tokens += d.term_pos.capacity() * sizeof(std::vector<uint8_t>);
+  for (const auto& f : d.term_pos) m.tokens += Capacity(f);
   m.columns = Capacity(d.ids) + Capacity(d.sur) + Capacity(d.session) + Capacity(d.cycle) +
               Capacity(d.response) + Capacity(d.action) + Capacity(d.from_begin) +
               Capacity(d.from) + Capacity(d.from_regions) + Capacity(d.theme_begin) +

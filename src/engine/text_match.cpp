@@ -185,6 +185,9 @@ Roaring TextMatch::EvalPhrase(Phrase& p) {
   if (p.length == 1) return std::move(per_term[0]);
   Roaring candidates = per_term[0];
   for (size_t i = 1; i < per_term.size(); ++i) candidates &= per_term[i];
+  bool one_term_each = true;
+  for (const std::vector<uint32_t>& ids : p.terms) one_term_each &= ids.size() == 1;
+  if (one_term_each) return PhraseByPositions(p, candidates);
   // Counted in full, not just found: the counts are the phrase frequencies BM25 needs. The
   // candidates' tokens are scattered over the index: fetch them ahead (a cache miss each).
   std::vector<uint64_t> masks;
@@ -197,6 +200,60 @@ Roaring TextMatch::EvalPhrase(Phrase& p) {
     if (const uint32_t c = Count(p, masks.data(), n, /*first_only=*/false)) {
       found.push_back(d);
       p.counts.push_back(static_cast<uint16_t>(std::min<uint32_t>(c, UINT16_MAX)));
+    }
+  }
+  return Roaring(found.size(), found.data());
+}
+
+Roaring TextMatch::PhraseByPositions(Phrase& p, const Roaring& candidates) {
+  // One cursor per phrase position over its term's posting list, with the offset of the current
+  // record's positions; all walk forward together.
+  struct Cursor {
+    std::vector<uint32_t> docs;
+    const uint8_t* freq = nullptr;
+    const uint8_t* pos = nullptr;
+    size_t at = 0;
+    size_t offset = 0;
+  };
+  std::vector<Cursor> cursors(p.length);
+  for (uint32_t j = 0; j < p.length; ++j) {
+    const uint32_t t = p.terms[j][0];
+    Cursor& c = cursors[j];
+    c.docs.resize(data_.postings[t].cardinality());
+    data_.postings[t].toUint32Array(c.docs.data());
+    c.freq = data_.term_freq[t].data();
+    c.pos = data_.term_pos[t].data();
+  }
+  std::vector<uint32_t> list(candidates.cardinality()), found;
+  candidates.toUint32Array(list.data());
+  std::vector<uint64_t> masks;
+  for (uint32_t d : list) {
+    bool exact = true;
+    for (Cursor& c : cursors) {
+      while (c.docs[c.at] < d) c.offset += c.freq[c.at++];  // d is in every posting
+      const uint8_t f = c.freq[c.at];
+      exact &= f < 255 && c.pos[c.offset + f - 1] < 255;
+    }
+    uint32_t count = 0;
+    if (exact) {
+      const Cursor& first = cursors[0];
+      for (uint8_t k = 0; k < first.freq[first.at]; ++k) {
+        const uint32_t start = first.pos[first.offset + k];
+        bool all = true;
+        for (uint32_t j = 1; j < p.length && all; ++j) {
+          const Cursor& c = cursors[j];
+          const uint8_t* begin = c.pos + c.offset;
+          all = std::find(begin, begin + c.freq[c.at], start + j) != begin + c.freq[c.at];
+        }
+        count += all;
+      }
+    } else {
+      const uint32_t n = Masks(d, masks);
+      count = Count(p, masks.data(), n, /*first_only=*/false);
+    }
+    if (count) {
+      found.push_back(d);
+      p.counts.push_back(static_cast<uint16_t>(std::min<uint32_t>(count, UINT16_MAX)));
     }
   }
   return Roaring(found.size(), found.data());

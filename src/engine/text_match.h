@@ -63,6 +63,9 @@ class TextMatch {
   void Collect(const search::QueryNode& node);
   Roaring Eval(const search::QueryNode& node);
   Roaring EvalPhrase(Phrase& p);
+  // The candidates holding phrase p (one term per position), from the terms' stored positions;
+  // fills p.counts.
+  Roaring PhraseByPositions(Phrase& p, const Roaring& candidates);
   // The phrases FTS5 reports on row d, a bit per phrase (Replay()); null if it never stops there.
   // cursor (optional): where the previous, smaller d was found.
   const uint64_t* Reported(uint32_t d, size_t* cursor = nullptr) const;
