@@ -99,8 +99,13 @@ Axis MakeAxis(const Data& data, Dimension dim) {
 // record, weight 1 (or 0 for a cell to leave uncounted). base: scratch for n slots.
 template <typename Emit>
 void ScanBlock(const Data& data, const Plan& p, const uint32_t* docs, uint32_t n, uint64_t* base,
-               Emit&& emit) {
-  if (p.response) {
+               bool use_sets, Emit&& emit) {
+  const bool combo = !p.combo_lut.empty();
+  if (combo) {
+    const uint64_t* lut = p.combo_lut.data();
+    const uint16_t* c = data.combo.data();
+    for (uint32_t i = 0; i < n; ++i) base[i] = lut[c[docs[i]]];
+  } else if (p.response) {
     const uint8_t* r = data.response.data();
     for (uint32_t i = 0; i < n; ++i) base[i] = r[docs[i]];
   } else {
@@ -108,11 +113,20 @@ void ScanBlock(const Data& data, const Plan& p, const uint32_t* docs, uint32_t n
   }
   const Axis* multi[3];
   size_t multis = 0;
-  for (const Axis& a : p.axes) {
+  for (size_t ai = 0; ai < p.axes.size(); ++ai) {
+    const Axis& a = p.axes[ai];
+    if (use_sets && static_cast<int>(ai) == p.theme_axis) {
+      // Set code x stride: the caller counts into scan_slots and spreads sets over themes.
+      const uint64_t stride = p.stride[ai];
+      const uint16_t* set = data.theme_set.data();
+      for (uint32_t i = 0; i < n; ++i) base[i] += set[docs[i]] * stride;
+      continue;
+    }
     if (a.multi) {
       if (multis < 3) multi[multis++] = &a;
       continue;
     }
+    if (combo && a.dim != Dimension::kSur) continue;
     const uint64_t* lut = a.lut.data();
     auto add = [&](const auto* column) {
       for (uint32_t i = 0; i < n; ++i) base[i] += lut[column[docs[i]]];
@@ -185,9 +199,10 @@ std::vector<uint32_t> List(const Roaring& docs) {
   return out;
 }
 
-// Calls emit(slot, weight) for every cell of every record in docs (null: every record).
+// Calls emit(slot, weight) for every cell of every record in docs (null: every record); slots
+// per theme set when use_sets.
 template <typename Emit>
-void Scan(const Data& data, const Plan& p, const Roaring* docs, Emit&& emit) {
+void Scan(const Data& data, const Plan& p, const Roaring* docs, bool use_sets, Emit&& emit) {
   std::vector<uint32_t> list;
   if (docs) {
     list = List(*docs);
@@ -198,7 +213,7 @@ void Scan(const Data& data, const Plan& p, const Roaring* docs, Emit&& emit) {
   uint64_t base[kBlock];
   for (size_t start = 0; start < list.size(); start += kBlock) {
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(kBlock, list.size() - start));
-    ScanBlock(data, p, list.data() + start, n, base, emit);
+    ScanBlock(data, p, list.data() + start, n, base, use_sets, emit);
   }
 }
 
@@ -206,9 +221,25 @@ void Scan(const Data& data, const Plan& p, const Roaring* docs, Emit&& emit) {
 void ScanInto(const Data& data, const std::vector<const Plan*>& plans,
               const std::vector<Memo::Tally*>& tallies, const Roaring* docs, uint32_t delta) {
   for (size_t i = 0; i < plans.size(); ++i) {
+    const Plan& p = *plans[i];
     uint32_t* t = tallies[i]->data();
-    Scan(data, *plans[i], docs,
-         [t, delta](uint64_t slot, uint32_t weight) { t[slot] += delta * weight; });
+    if (!p.use_sets) {
+      Scan(data, p, docs, false,
+           [t, delta](uint64_t slot, uint32_t weight) { t[slot] += delta * weight; });
+      continue;
+    }
+    // Per theme set first, then each set's counts to each of its themes.
+    std::vector<uint32_t> per_set(p.scan_slots, 0);
+    uint32_t* s = per_set.data();
+    Scan(data, p, docs, true, [s](uint64_t slot, uint32_t weight) { s[slot] += weight; });
+    const uint64_t stride = p.stride[static_cast<size_t>(p.theme_axis)];
+    for (uint64_t slot = 0; slot < per_set.size(); ++slot) {
+      const uint32_t count = per_set[slot];
+      if (!count) continue;
+      const uint64_t set = slot / stride, rest = slot % stride;
+      for (uint32_t j = data.set_begin[set]; j < data.set_begin[set + 1]; ++j)
+        t[rest + data.set_themes[j] * stride] += delta * count;
+    }
   }
 }
 
@@ -241,17 +272,61 @@ Plan MakePlan(const Data& data, const std::vector<Dimension>& dims, bool respons
   Plan p;
   p.response = response;
   p.key.assign(1, response ? 'r' : '-');
-  uint64_t stride = response ? 3 : 1;
   for (Dimension d : dims) {
     p.axes.push_back(MakeAxis(data, d));
-    Axis& a = p.axes.back();
-    p.stride.push_back(stride);
-    for (uint64_t& v : a.lut) v *= stride;
-    // Saturates rather than overflows: such a plan is never counted densely.
-    stride = stride > (uint64_t{1} << 40) ? stride : stride * a.card;
     p.key.push_back(static_cast<char>('a' + static_cast<int>(d)));
   }
+  // Strides: the response, the axes in order, the theme last (so that a slot counted per theme
+  // set becomes a slot per theme by changing its top part only). Saturates rather than
+  // overflows: such a plan is never counted densely.
+  p.stride.assign(p.axes.size(), 0);
+  uint64_t stride = response ? 3 : 1;
+  auto place = [&](size_t i) {
+    p.stride[i] = stride;
+    for (uint64_t& v : p.axes[i].lut) v *= stride;
+    stride = stride > (uint64_t{1} << 40) ? stride : stride * p.axes[i].card;
+  };
+  for (size_t i = 0; i < p.axes.size(); ++i) {
+    if (p.axes[i].dim == Dimension::kTheme && p.theme_axis < 0) {
+      p.theme_axis = static_cast<int>(i);
+      continue;
+    }
+    place(i);
+  }
+  const uint64_t below_theme = stride;
+  if (p.theme_axis >= 0) place(static_cast<size_t>(p.theme_axis));
   p.slots = stride;
+
+  const uint64_t sets = data.set_begin.size() - 1;
+  p.use_sets = p.theme_axis >= 0 && data.sets_ok && below_theme * std::max<uint64_t>(sets, 1) <=
+                                                        kMaxDenseSlots;
+  p.scan_slots = p.use_sets ? below_theme * std::max<uint64_t>(sets, 1) : p.slots;
+
+  // The combo column stands for the response and every single-valued axis but the state under
+  // review: one lookup per record for all of them.
+  if (data.combo_ok && !data.periods.empty()) {
+    p.combo_lut.assign(data.periods.size() * kComboPeriod, 0);
+    for (uint32_t period = 0; period < data.periods.size(); ++period) {
+      const auto [session, cycle] = data.periods[period];
+      for (uint32_t region = 0; region < kRegionSlots; ++region)
+        for (uint32_t action = 0; action < 6; ++action)
+          for (uint32_t r = 0; r < 3; ++r) {
+            uint64_t v = response ? r : 0;
+            for (size_t i = 0; i < p.axes.size(); ++i) {
+              const Axis& a = p.axes[i];
+              switch (a.dim) {
+                case Dimension::kSurRegion: v += region * p.stride[i]; break;
+                case Dimension::kSession: v += a.lut[session]; break;
+                case Dimension::kCycle: v += a.lut[cycle]; break;
+                case Dimension::kAction: v += a.lut[action]; break;
+                case Dimension::kResponse: v += a.lut[r]; break;
+                default: break;
+              }
+            }
+            p.combo_lut[period * kComboPeriod + region * 18 + action * 3 + r] = v;
+          }
+    }
+  }
   return p;
 }
 
@@ -300,7 +375,7 @@ std::vector<Memo::Tally> CountDense(const Data& data, const std::vector<const Pl
 std::vector<std::pair<uint64_t, uint32_t>> CountSparse(const Data& data, const Plan& plan,
                                                        const Roaring& docs) {
   std::vector<std::pair<uint64_t, uint32_t>> cells;
-  Scan(data, plan, &docs, [&](uint64_t slot, uint32_t weight) {
+  Scan(data, plan, &docs, false, [&](uint64_t slot, uint32_t weight) {
     if (weight) cells.emplace_back(slot, weight);
   });
   std::sort(cells.begin(), cells.end());

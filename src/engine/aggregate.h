@@ -36,9 +36,18 @@ struct Axis {
 struct Plan {
   std::vector<Axis> axes;
   bool response = false;  // count per response too (3 slots per cell)
-  std::vector<uint64_t> stride;
+  std::vector<uint64_t> stride;  // the response varies fastest, then the axes, themes last
   uint64_t slots = 1;
   std::string key;  // names the grouping in the Memo
+
+  // How records are read. combo_lut: Data::combo code -> the scaled codes of every axis it
+  // holds (all single-valued ones but the state under review) and the response; empty when
+  // the combo is not used. use_sets: themes are counted per theme set (set code x stride into
+  // scan_slots slots), then each set's count goes to each of its themes.
+  std::vector<uint64_t> combo_lut;
+  bool use_sets = false;
+  int theme_axis = -1;
+  uint64_t scan_slots = 0;
 
   uint32_t Code(uint64_t slot, size_t axis) const {
     return static_cast<uint32_t>(slot / stride[axis] % axes[axis].card);
@@ -48,6 +57,7 @@ struct Plan {
 Plan MakePlan(const Data& data, const std::vector<analytics::Dimension>& dims, bool response);
 
 // Dense tallies stay below this many slots (4 MiB of counts).
+
 inline constexpr uint64_t kMaxDenseSlots = uint64_t{1} << 20;
 
 // One count per slot for each plan (every plan's slots at most kMaxDenseSlots), over the records

@@ -28,6 +28,8 @@ inline constexpr uint8_t kNoRegion = 6;            // a state missing from the r
 inline constexpr int kRegionSlots = 7;             // Region values 0..5, then kNoRegion
 inline constexpr uint16_t kLongDoc = 0xFFFF;       // doc_len of a record of 65,535+ tokens
 inline constexpr size_t kThemePadding = 2;
+inline constexpr uint32_t kComboPeriod = kRegionSlots * 6 * 3;  // 126 codes per period
+inline constexpr uint32_t kMaxPeriods = 65536 / kComboPeriod;
 
 struct Data {
   // --- Per-record columns. ---
@@ -42,6 +44,20 @@ struct Data {
   std::vector<uint32_t> from_begin;  // size()+1 offsets into from
   std::vector<uint16_t> from;
   std::vector<uint8_t> from_regions;  // per record: bit r for each region slot of from
+  // Session, cycle, region of the state under review, action and response in one code per
+  // record: period * kComboPeriod + region slot * 18 + action * 3 + response, a period being a
+  // distinct (session, cycle) pair (periods). Aggregations read it once instead of five columns.
+  // combo_ok is false (and combo unused) when there are more than kMaxPeriods periods.
+  std::vector<uint16_t> combo;
+  std::vector<std::pair<uint8_t, uint8_t>> periods;
+  bool combo_ok = true;
+  // The set of themes of each record, as a code: set s holds set_themes[set_begin[s],
+  // set_begin[s+1]). Aggregations count records per set, then per theme of each set. sets_ok is
+  // false (theme_set unused) past 65,536 distinct sets.
+  std::vector<uint16_t> theme_set;
+  std::vector<uint32_t> set_begin = {0};
+  std::vector<uint16_t> set_themes;
+  bool sets_ok = true;
   std::vector<uint32_t> theme_begin;  // size()+1 offsets into themes
   std::vector<uint16_t> themes;  // the distinct theme codes of each record, ascending; then
                                  // kThemePadding zeros

@@ -156,6 +156,19 @@ Status Load(store::Store& store, Data& data) {
   std::vector<uint32_t> doc_term_begin = {0};
   const uint32_t first_new = data.size();
 
+  std::unordered_map<uint32_t, uint32_t> period_of;  // session << 8 | cycle -> period
+  for (uint32_t i = 0; i < data.periods.size(); ++i)
+    period_of.emplace(uint32_t{data.periods[i].first} << 8 | data.periods[i].second, i);
+  Lookup set_of;  // the bytes of a sorted theme list -> its set code
+  auto set_key = [](const uint16_t* begin, const uint16_t* end) {
+    return std::string(reinterpret_cast<const char*>(begin),
+                       reinterpret_cast<const char*>(end));
+  };
+  for (uint32_t i = 0; i + 1 < data.set_begin.size(); ++i)
+    set_of.emplace(set_key(data.set_themes.data() + data.set_begin[i],
+                           data.set_themes.data() + data.set_begin[i + 1]),
+                   i);
+
   Tokenizer tokenizer(/*stem=*/true);
   std::vector<uint16_t> codes;  // one record's states or themes
   Status st = store::ScanRecommendations(
@@ -222,6 +235,30 @@ Status Load(store::Store& store, Data& data) {
           At(data.by_theme, code).add(d);
         }
         data.theme_begin.push_back(static_cast<uint32_t>(data.themes.size()));
+        const std::string key = set_key(codes.data(), codes.data() + codes.size());
+        auto set = set_of.find(key);
+        if (set == set_of.end()) {
+          const uint32_t code = static_cast<uint32_t>(data.set_begin.size() - 1);
+          if (code > UINT16_MAX) data.sets_ok = false;
+          set = set_of.emplace(key, code).first;
+          data.set_themes.insert(data.set_themes.end(), codes.begin(), codes.end());
+          data.set_begin.push_back(static_cast<uint32_t>(data.set_themes.size()));
+        }
+        data.theme_set.push_back(static_cast<uint16_t>(set->second));
+        const uint32_t session_cycle = static_cast<uint32_t>(r.session) << 8 |
+                                       static_cast<uint32_t>(r.cycle);
+        auto period = period_of.find(session_cycle);
+        if (period == period_of.end()) {
+          period = period_of.emplace(session_cycle, data.periods.size()).first;
+          data.periods.emplace_back(static_cast<uint8_t>(r.session),
+                                    static_cast<uint8_t>(r.cycle));
+          if (data.periods.size() > kMaxPeriods) data.combo_ok = false;
+        }
+        data.combo.push_back(static_cast<uint16_t>(
+            data.combo_ok ? period->second * kComboPeriod +
+                                data.state_region[*sur] * 18u + data.action.back() * 3u +
+                                data.response.back()
+                          : 0));
         for (auto [list, bitmaps] :
              {std::pair{r.sur_orgs, &data.by_sur_org}, std::pair{r.from_orgs, &data.by_from_org}}) {
           size_t start = 0;
@@ -317,7 +354,9 @@ Status Load(store::Store& store, Data& data) {
   for (auto* v : {&data.text_begin, &data.token_begin, &data.term_begin, &data.term_order,
                   &data.from_begin, &data.theme_begin})
     v->shrink_to_fit();
-  for (auto* v : {&data.sur, &data.from, &data.themes, &data.doc_len}) v->shrink_to_fit();
+  for (auto* v : {&data.sur, &data.from, &data.themes, &data.doc_len, &data.combo,
+                  &data.theme_set, &data.set_themes})
+    v->shrink_to_fit();
   for (auto* v : {&data.session, &data.cycle, &data.response, &data.action, &data.tokens,
                   &data.from_regions})
     v->shrink_to_fit();
@@ -348,7 +387,9 @@ MemoryUsage ComputeMemory(const Data& d) {
               Capacity(d.from) + Capacity(d.from_regions) + Capacity(d.theme_begin) +
               Capacity(d.themes) + Capacity(d.states) + Capacity(d.state_region) +
               Capacity(d.theme_names) + Capacity(d.orgs) + Capacity(d.sur_rank) +
-              Capacity(d.from_rank) + Capacity(d.theme_rank);
+              Capacity(d.from_rank) + Capacity(d.theme_rank) + Capacity(d.combo) +
+              Capacity(d.periods) + Capacity(d.theme_set) + Capacity(d.set_begin) +
+              Capacity(d.set_themes);
   for (const auto* v : {&d.by_sur, &d.by_from, &d.by_session, &d.by_cycle, &d.by_response,
                         &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg,
                         &d.by_sur_region, &d.by_from_region})
