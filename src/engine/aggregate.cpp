@@ -191,25 +191,11 @@ void ScanBlock(const Data& data, const Plan& p, const uint32_t* docs, uint32_t n
   }
 }
 
-// The records of a bitmap as an ascending list (one bulk extraction: much faster than
-// CRoaring's iterator).
-std::vector<uint32_t> List(const Roaring& docs) {
-  std::vector<uint32_t> out(docs.cardinality());
-  docs.toUint32Array(out.data());
-  return out;
-}
-
-// Calls emit(slot, weight) for every cell of every record in docs (null: every record); slots
-// per theme set when use_sets.
+// Calls emit(slot, weight) for every cell of every record in the ascending list; slots per
+// theme set when use_sets.
 template <typename Emit>
-void Scan(const Data& data, const Plan& p, const Roaring* docs, bool use_sets, Emit&& emit) {
-  std::vector<uint32_t> list;
-  if (docs) {
-    list = List(*docs);
-  } else {
-    list.resize(data.size());
-    std::iota(list.begin(), list.end(), 0u);
-  }
+void Scan(const Data& data, const Plan& p, const std::vector<uint32_t>& list, bool use_sets,
+          Emit&& emit) {
   uint64_t base[kBlock];
   for (size_t start = 0; start < list.size(); start += kBlock) {
     const uint32_t n = static_cast<uint32_t>(std::min<size_t>(kBlock, list.size() - start));
@@ -219,7 +205,8 @@ void Scan(const Data& data, const Plan& p, const Roaring* docs, bool use_sets, E
 
 // Adds delta (1, or -1 as unsigned) x weight to the tallies of the plans.
 void ScanInto(const Data& data, const std::vector<const Plan*>& plans,
-              const std::vector<Memo::Tally*>& tallies, const Roaring* docs, uint32_t delta) {
+              const std::vector<Memo::Tally*>& tallies, const std::vector<uint32_t>& docs,
+              uint32_t delta) {
   for (size_t i = 0; i < plans.size(); ++i) {
     const Plan& p = *plans[i];
     uint32_t* t = tallies[i]->data();
@@ -331,9 +318,9 @@ Plan MakePlan(const Data& data, const std::vector<Dimension>& dims, bool respons
 }
 
 std::vector<Memo::Tally> CountDense(const Data& data, const std::vector<const Plan*>& plans,
-                                    const Roaring& docs, Memo* memo) {
+                                    const DocSet& docs, Memo* memo) {
   const uint32_t size = data.size();
-  const uint64_t n = docs.cardinality();
+  const uint64_t n = docs.size();
   std::vector<Memo::Tally> out(plans.size());
   std::vector<Memo::Tally*> targets;
   for (Memo::Tally& t : out) targets.push_back(&t);
@@ -352,7 +339,9 @@ std::vector<Memo::Tally> CountDense(const Data& data, const std::vector<const Pl
         made[i].assign(missing[i]->slots, 0);
         made_targets.push_back(&made[i]);
       }
-      ScanInto(data, missing, made_targets, nullptr, 1);
+      std::vector<uint32_t> all(size);
+      std::iota(all.begin(), all.end(), 0u);
+      ScanInto(data, missing, made_targets, all, 1);
       for (size_t i = 0, m = 0; i < plans.size(); ++i) {
         if (whole[i]) continue;
         whole[i] =
@@ -361,21 +350,23 @@ std::vector<Memo::Tally> CountDense(const Data& data, const std::vector<const Pl
     }
     for (size_t i = 0; i < plans.size(); ++i) out[i] = *whole[i];
     if (n < size) {
-      Roaring rest = docs;
+      Roaring rest = docs.bits();
       rest.flip(0, size);
-      ScanInto(data, plans, targets, &rest, static_cast<uint32_t>(-1));
+      std::vector<uint32_t> list(rest.cardinality());
+      rest.toUint32Array(list.data());
+      ScanInto(data, plans, targets, list, static_cast<uint32_t>(-1));
     }
     return out;
   }
   for (size_t i = 0; i < plans.size(); ++i) out[i].assign(plans[i]->slots, 0);
-  ScanInto(data, plans, targets, &docs, 1);
+  ScanInto(data, plans, targets, docs.list(), 1);
   return out;
 }
 
 std::vector<std::pair<uint64_t, uint32_t>> CountSparse(const Data& data, const Plan& plan,
-                                                       const Roaring& docs) {
+                                                       const DocSet& docs) {
   std::vector<std::pair<uint64_t, uint32_t>> cells;
-  Scan(data, plan, &docs, false, [&](uint64_t slot, uint32_t weight) {
+  Scan(data, plan, docs.list(), false, [&](uint64_t slot, uint32_t weight) {
     if (weight) cells.emplace_back(slot, weight);
   });
   std::sort(cells.begin(), cells.end());

@@ -63,11 +63,11 @@ inline constexpr uint64_t kMaxDenseSlots = uint64_t{1} << 20;
 // One count per slot for each plan (every plan's slots at most kMaxDenseSlots), over the records
 // in docs. memo (may be null) holds the whole-index tallies.
 std::vector<Memo::Tally> CountDense(const Data& data, const std::vector<const Plan*>& plans,
-                                    const Roaring& docs, Memo* memo);
+                                    const DocSet& docs, Memo* memo);
 
 // The slots that count, ascending, with their counts: for plans too large to count densely or
 // selections much smaller than the plan.
 std::vector<std::pair<uint64_t, uint32_t>> CountSparse(const Data& data, const Plan& plan,
-                                                       const Roaring& docs);
+                                                       const DocSet& docs);
 
 }  // namespace openupr::engine::internal

@@ -130,6 +130,29 @@ MemoryUsage ComputeMemory(const Data& data);
 // (rather than a bitmap of every record).
 Roaring FilterDocs(const Data& data, const Filters& filters, bool* all);
 
+// A selection of records: a bitmap, and the list of its records (ascending), extracted once on
+// first use and shared by the search page and the aggregations. Not thread-safe (one query).
+class DocSet {
+ public:
+  explicit DocSet(Roaring bits) : bits_(std::move(bits)), size_(bits_.cardinality()) {}
+  const Roaring& bits() const { return bits_; }
+  uint64_t size() const { return size_; }
+  const std::vector<uint32_t>& list() const {
+    if (!listed_) {
+      list_.resize(size_);
+      bits_.toUint32Array(list_.data());
+      listed_ = true;
+    }
+    return list_;
+  }
+
+ private:
+  Roaring bits_;
+  uint64_t size_;
+  mutable std::vector<uint32_t> list_;
+  mutable bool listed_ = false;
+};
+
 // --- Aggregation (aggregate.cpp, group.cpp). ---
 // Whole-index tallies, kept by an Index for its lifetime: an aggregation over more than half of
 // the records counts the other records and subtracts them from the whole-index tally (computed
@@ -152,13 +175,13 @@ class Memo {
 // Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts
 // (request.query and request.filters are not looked at: docs is the selection). group_count,
 // if given, receives the number of groups before request.limit. memo may be null.
-analytics::StatsResult Group(const Data& data, const Roaring& docs,
+analytics::StatsResult Group(const Data& data, const DocSet& docs,
                              const analytics::StatsRequest& request, Memo* memo,
                              size_t* group_count = nullptr);
 
 // --- Facets (group.cpp). ---
 // Counts per value of each field over the records in docs, as Index::Facets gives them.
-std::vector<Facet> CountFacets(const Data& data, const Roaring& docs,
+std::vector<Facet> CountFacets(const Data& data, const DocSet& docs,
                                std::span<const analytics::Dimension> fields, int64_t top_n,
                                Memo* memo);
 

@@ -23,7 +23,7 @@ struct Cell {
 
 }  // namespace
 
-analytics::StatsResult Group(const Data& data, const Roaring& docs,
+analytics::StatsResult Group(const Data& data, const DocSet& docs,
                              const analytics::StatsRequest& req, Memo* memo,
                              size_t* group_count) {
   if (group_count) *group_count = 0;
@@ -31,7 +31,7 @@ analytics::StatsResult Group(const Data& data, const Roaring& docs,
   result.by = req.by;
   const Plan totals = MakePlan(data, {}, /*response=*/true);
   const Plan plan = MakePlan(data, req.by, /*response=*/true);
-  const uint64_t n = docs.cardinality();
+  const uint64_t n = docs.size();
   const bool dense = !req.by.empty() && plan.slots <= kMaxDenseSlots &&
                      (plan.slots <= kSparseRatio * n || 2 * n > data.size());
   std::vector<const Plan*> plans = {&totals};
@@ -91,7 +91,7 @@ analytics::StatsResult Group(const Data& data, const Roaring& docs,
   return result;
 }
 
-std::vector<Facet> CountFacets(const Data& data, const Roaring& docs,
+std::vector<Facet> CountFacets(const Data& data, const DocSet& docs,
                                std::span<const Dimension> fields, int64_t top_n, Memo* memo) {
   // Single-valued fields share one tally (one count per record instead of one per field) as
   // long as their cells stay few; each multi-valued field gets its own.

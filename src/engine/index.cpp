@@ -28,7 +28,7 @@ auto Guarded(const char* what, F&& body) -> decltype(body()) {
 // The records a query and filters select; match is null without a text query.
 struct Selection {
   std::unique_ptr<TextMatch> match;
-  Roaring docs;
+  std::unique_ptr<internal::DocSet> docs;
 };
 
 Result<Selection> Select(const Data& data, std::string_view query, const Filters& filters) {
@@ -37,22 +37,23 @@ Result<Selection> Select(const Data& data, std::string_view query, const Filters
   Selection sel;
   bool all = false;
   Roaring filtered = internal::FilterDocs(data, filters, &all);
+  Roaring docs;
   if (parsed->root) {
     sel.match = std::make_unique<TextMatch>(data, std::move(parsed).value());
-    sel.docs = sel.match->matches();
-    if (!all) sel.docs &= filtered;
+    docs = all ? sel.match->matches() : sel.match->matches() & filtered;
   } else if (all) {
-    sel.docs.addRange(0, data.size());
+    docs.addRange(0, data.size());
   } else {
-    sel.docs = std::move(filtered);
+    docs = std::move(filtered);
   }
+  sel.docs = std::make_unique<internal::DocSet>(std::move(docs));
   return sel;
 }
 
 // The page of hits req asks for, over a selection.
 search::SearchResponse Page(const Data& data, Selection& sel, const search::SearchRequest& req) {
   search::SearchResponse resp;
-  const uint64_t total = sel.docs.cardinality();
+  const uint64_t total = sel.docs->size();
   resp.total = static_cast<int64_t>(total);
   const uint64_t offset = static_cast<uint64_t>(std::max<int64_t>(req.offset, 0));
   if (offset >= total) return resp;
@@ -62,14 +63,13 @@ search::SearchResponse Page(const Data& data, Selection& sel, const search::Sear
   if (!sel.match || !sel.match->scored()) {
     // By id, score 0, the whole text (as SqlSearch does without a text to match).
     std::vector<uint32_t> page(count);
-    sel.docs.rangeUint32Array(page.data(), offset, count);
+    sel.docs->bits().rangeUint32Array(page.data(), offset, count);
     for (uint32_t d : page)
       resp.hits.push_back({data.ids[d], 0.0, req.snippets ? std::string(data.Text(d)) : ""});
     return resp;
   }
   // Documents ascend with ids, so "score descending, then document" is SqlSearch's order.
-  std::vector<uint32_t> docs(total);
-  sel.docs.toUint32Array(docs.data());
+  const std::vector<uint32_t>& docs = sel.docs->list();
   std::vector<double> scores;
   if (sel.match->simple()) {
     sel.match->ScoreDocs(docs, scores);
@@ -152,8 +152,8 @@ Result<FacetResponse> Index::Facets(std::string_view query, const Filters& filte
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
     FacetResponse resp;
-    resp.total = static_cast<int64_t>(sel->docs.cardinality());
-    resp.facets = internal::CountFacets(*data_, sel->docs, fields, top_n, memo_.get());
+    resp.total = static_cast<int64_t>(sel->docs->size());
+    resp.facets = internal::CountFacets(*data_, *sel->docs, fields, top_n, memo_.get());
     return resp;
   });
 }
@@ -166,7 +166,7 @@ Result<FacetedSearch> Index::SearchFaceted(const search::SearchRequest& req,
     if (!sel.ok()) return sel.status();
     FacetedSearch out;
     out.search = Page(*data_, *sel, req);
-    out.facets = internal::CountFacets(*data_, sel->docs, fields, top_n, memo_.get());
+    out.facets = internal::CountFacets(*data_, *sel->docs, fields, top_n, memo_.get());
     return out;
   });
 }
@@ -181,7 +181,7 @@ Result<analytics::StatsResult> Index::Stats(const analytics::StatsRequest& req) 
       return Status::InvalidArgument("--by: a dimension is repeated");
     auto sel = Select(*data_, req.query, req.filters);
     if (!sel.ok()) return sel.status();
-    return internal::Group(*data_, sel->docs, req, memo_.get());
+    return internal::Group(*data_, *sel->docs, req, memo_.get());
   });
 }
 
@@ -194,7 +194,7 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
     req.by = {analytics::Dimension::kFrom, analytics::Dimension::kSur};
     req.limit = top_n;
     size_t pairs = 0;
-    analytics::StatsResult counts = internal::Group(*data_, sel->docs, req, memo_.get(), &pairs);
+    analytics::StatsResult counts = internal::Group(*data_, *sel->docs, req, memo_.get(), &pairs);
     DyadResponse resp;
     resp.total = counts.total.count;
     resp.pairs = static_cast<int64_t>(pairs);

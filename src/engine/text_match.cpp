@@ -339,7 +339,12 @@ void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>
   std::vector<bool> by_tokens(phrases, false);
   // Adds value(k) for the k-th record of bitmap rows to the frequencies of phrase `phrase`, for
   // the records in docs (a sorted merge: docs is a subset of rows or meets it).
-  auto merge = [&](const Roaring& rows, size_t phrase, auto&& value) {
+  // covers: docs is known to be a subset of rows (so, if as many, the same records).
+  auto merge = [&](const Roaring& rows, bool covers, size_t phrase, auto&& value) {
+    if (covers && rows.cardinality() == n) {
+      for (size_t j = 0; j < n; ++j) value(j * phrases + phrase, j);
+      return;
+    }
     std::vector<uint32_t> list(rows.cardinality());
     rows.toUint32Array(list.data());
     size_t j = 0;
@@ -352,7 +357,7 @@ void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>
     const Phrase& p = phrases_[k];
     if (p.length == 0) continue;
     if (p.length > 1) {
-      merge(p.docs, k, [&](size_t at, size_t index) {
+      merge(p.docs, true, k, [&](size_t at, size_t index) {
         freq[at] = p.counts[index];
         if (p.counts[index] == UINT16_MAX) recount[at / phrases] = 1;
       });
@@ -368,7 +373,7 @@ void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>
     }
     for (uint32_t t : p.terms[0]) {
       const std::vector<uint8_t>& tf = data_.term_freq[t];
-      merge(data_.postings[t], k, [&](size_t at, size_t index) {
+      merge(data_.postings[t], p.terms[0].size() == 1, k, [&](size_t at, size_t index) {
         freq[at] += tf[index];
         if (tf[index] == 255) recount[at / phrases] = 1;
       });
