@@ -38,21 +38,10 @@ struct Data;
 class Memo;
 }
 
-// Exact counts of records per value of one field over a selection.
-struct FacetValue {
-  std::string key;  // as a StatsRow key: ISO3, region code, number, theme name, "unknown", ...
-  int64_t count = 0;
-};
-struct Facet {
-  analytics::Dimension field = analytics::Dimension::kSur;
-  // By count descending, then key (numbers as numbers); at most top_n. A record with several
-  // values (recommending states, themes) counts once for each of them.
-  std::vector<FacetValue> values;
-};
-struct FacetResponse {
-  int64_t total = 0;          // records in the selection
-  std::vector<Facet> facets;  // one per requested field, in request order
-};
+// Facet counts: the types of analytics/stats.h (ComputeFacets is the SQL reference).
+using FacetValue = analytics::FacetValue;
+using Facet = analytics::Facet;
+using FacetResponse = analytics::FacetResponse;
 
 // A search page and the facets of its whole selection, from one evaluation of query and filters.
 struct FacetedSearch {

@@ -213,9 +213,10 @@ ApiResult<json> Api::Recommendations(const Params& params) {
   const bool cut_here = sort == "id" && !req.query.empty();
   req.limit = cut_here ? 0 : per_page;
   req.offset = cut_here ? 0 : offset;
-  auto found = backend_.Search(req);
+  // One call for the page and the facets (the engine evaluates the selection once for both).
+  auto found = backend_.SearchFaceted(req, facets);
   if (!found.ok()) return BackendError(found.status(), req.query);
-  std::vector<search::SearchHit> hits = std::move(found->hits);
+  std::vector<search::SearchHit> hits = std::move(found->search.hits);
   if (cut_here) {
     std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     const auto begin = std::min<size_t>(hits.size(), static_cast<size_t>(offset));
@@ -244,18 +245,12 @@ ApiResult<json> Api::Recommendations(const Params& params) {
   }
 
   json facet_json = json::object();
-  for (analytics::Dimension d : facets) {
-    analytics::StatsRequest sreq;
-    sreq.by = {d};
-    sreq.filters = req.filters;
-    sreq.query = req.query;
-    auto stats = backend_.Stats(sreq);
-    if (!stats.ok()) return BackendError(stats.status(), req.query);
+  for (const analytics::Facet& f : found->facets.facets) {
     json buckets = json::array();
-    for (const auto& r : stats->rows) buckets.push_back({{"key", r.keys[0]}, {"count", r.count}});
-    facet_json[std::string(analytics::DimensionName(d))] = std::move(buckets);
+    for (const auto& v : f.values) buckets.push_back({{"key", v.key}, {"count", v.count}});
+    facet_json[std::string(analytics::DimensionName(f.field))] = std::move(buckets);
   }
-  return json{{"total", found->total}, {"page", page},         {"per_page", per_page},
+  return json{{"total", found->search.total}, {"page", page}, {"per_page", per_page},
               {"sort", sort},          {"results", results}, {"facets", facet_json}};
 }
 

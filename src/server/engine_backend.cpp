@@ -46,6 +46,29 @@ Result<analytics::StatsResult> EngineBackend::Stats(const analytics::StatsReques
   return (*index)->Stats(request);
 }
 
+Result<analytics::FacetResponse> EngineBackend::Facets(
+    const std::string& query, const Filters& filters,
+    std::span<const analytics::Dimension> fields) {
+  auto index = Current();
+  if (!index.ok()) return index.status();
+  return (*index)->Facets(query, filters, fields, 0);
+}
+
+Result<FacetedSearch> EngineBackend::SearchFaceted(const search::SearchRequest& request,
+                                                   std::span<const analytics::Dimension> fields) {
+  auto index = Current();
+  if (!index.ok()) return index.status();
+  auto got = (*index)->SearchFaceted(request, fields, 0);
+  if (!got.ok()) return got.status();
+  FacetedSearch out;
+  out.search = std::move(got->search);
+  if (!fields.empty()) {
+    out.facets.total = out.search.total;
+    out.facets.facets = std::move(got->facets);
+  }
+  return out;
+}
+
 Result<std::vector<Recommendation>> EngineBackend::Get(std::span<const int64_t> ids) {
   return sql_->Get(ids);
 }

@@ -27,6 +27,12 @@ class EngineBackend final : public QueryBackend {
 
   Result<search::SearchResponse> Search(const search::SearchRequest& request) override;
   Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) override;
+  // engine::Index::Facets: every field counted in one pass over the selection.
+  Result<analytics::FacetResponse> Facets(const std::string& query, const Filters& filters,
+                                          std::span<const analytics::Dimension> fields) override;
+  // engine::Index::SearchFaceted: the query and filters evaluated once for both.
+  Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
+                                      std::span<const analytics::Dimension> fields) override;
   Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;
   Status ValidateFilters(Filters& filters) override;
   Result<std::vector<std::string>> ThemeNames() override;
