@@ -399,9 +399,31 @@ std::shared_ptr<const Memo::Tally> Memo::Put(const std::string& key,
   return t;
 }
 
+std::shared_ptr<const Plan> Memo::GetPlan(const Data& data, const std::vector<Dimension>& dims,
+                                          bool response) {
+  std::string key(1, response ? 'r' : '-');
+  for (Dimension d : dims) key.push_back(static_cast<char>('a' + static_cast<int>(d)));
+  {
+    std::lock_guard lock(mu_);
+    auto it = plans_.find(key);
+    if (it != plans_.end()) return it->second;
+  }
+  auto plan = std::make_shared<const Plan>(MakePlan(data, dims, response));
+  std::lock_guard lock(mu_);
+  if (plans_.size() >= kMaxPlans) return plan;
+  return plans_.emplace(key, plan).first->second;
+}
+
+std::shared_ptr<const Plan> PlanFor(const Data& data, const std::vector<Dimension>& dims,
+                                    bool response, Memo* memo) {
+  if (memo) return memo->GetPlan(data, dims, response);
+  return std::make_shared<const Plan>(MakePlan(data, dims, response));
+}
+
 void Memo::Clear() {
   std::lock_guard lock(mu_);
   tallies_.clear();
+  plans_.clear();
   bytes_ = 0;
 }
 

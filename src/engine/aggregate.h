@@ -12,6 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +58,37 @@ struct Plan {
 };
 
 Plan MakePlan(const Data& data, const std::vector<analytics::Dimension>& dims, bool response);
+
+// What an Index keeps for its lifetime, made on first use (thread-safe): whole-index tallies
+// (an aggregation over more than half of the records counts the other records and subtracts
+// them from the whole-index tally of its plan) and plans (their lookup tables are built from
+// the index, once).
+class Memo {
+ public:
+  using Tally = std::vector<uint32_t>;
+  std::shared_ptr<const Tally> Find(const std::string& key) const;
+  // Keeps t under key unless the memo is full (kMaxBytes); returns the tally kept for key.
+  std::shared_ptr<const Tally> Put(const std::string& key, std::shared_ptr<const Tally> t);
+  // The plan of these dimensions (MakePlan), made once.
+  std::shared_ptr<const Plan> GetPlan(const Data& data,
+                                      const std::vector<analytics::Dimension>& dims,
+                                      bool response);
+  void Clear();
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+  static constexpr size_t kMaxPlans = 1024;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const Tally>> tallies_;  // guarded by mu_
+  std::map<std::string, std::shared_ptr<const Plan>> plans_;     // guarded by mu_
+  size_t bytes_ = 0;                                             // guarded by mu_
+};
+
+
+// The plan of dims from memo (made once per index), or made now when memo is null.
+std::shared_ptr<const Plan> PlanFor(const Data& data,
+                                    const std::vector<analytics::Dimension>& dims, bool response,
+                                    Memo* memo);
 
 // Dense tallies stay below this many slots (4 MiB of counts).
 

@@ -154,23 +154,8 @@ class DocSet {
 };
 
 // --- Aggregation (aggregate.cpp, group.cpp). ---
-// Whole-index tallies, kept by an Index for its lifetime: an aggregation over more than half of
-// the records counts the other records and subtracts them from the whole-index tally (computed
-// once per index and grouping, on first use). Thread-safe.
-class Memo {
- public:
-  using Tally = std::vector<uint32_t>;
-  std::shared_ptr<const Tally> Find(const std::string& key) const;
-  // Keeps t under key unless the memo is full (kMaxBytes); returns the tally kept for key.
-  std::shared_ptr<const Tally> Put(const std::string& key, std::shared_ptr<const Tally> t);
-  void Clear();
-  static constexpr size_t kMaxBytes = size_t{64} << 20;
-
- private:
-  mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const Tally>> tallies_;  // guarded by mu_
-  size_t bytes_ = 0;                                             // guarded by mu_
-};
+// Whole-index tallies and plans kept by an Index (aggregate.h).
+class Memo;
 
 // Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts
 // (request.query and request.filters are not looked at: docs is the selection). group_count,

@@ -29,8 +29,10 @@ analytics::StatsResult Group(const Data& data, const DocSet& docs,
   if (group_count) *group_count = 0;
   analytics::StatsResult result;
   result.by = req.by;
-  const Plan totals = MakePlan(data, {}, /*response=*/true);
-  const Plan plan = MakePlan(data, req.by, /*response=*/true);
+  const std::shared_ptr<const Plan> totals_plan = PlanFor(data, {}, /*response=*/true, memo);
+  const std::shared_ptr<const Plan> the_plan = PlanFor(data, req.by, /*response=*/true, memo);
+  const Plan& totals = *totals_plan;
+  const Plan& plan = *the_plan;
   const uint64_t n = docs.size();
   const bool dense = !req.by.empty() && plan.slots <= kMaxDenseSlots &&
                      (plan.slots <= kSparseRatio * n || 2 * n > data.size());
@@ -96,35 +98,35 @@ std::vector<Facet> CountFacets(const Data& data, const DocSet& docs,
   // Single-valued fields share one tally (one count per record instead of one per field) as
   // long as their cells stay few; each multi-valued field gets its own.
   constexpr uint64_t kSharedCells = uint64_t{1} << 12;
-  std::vector<Plan> plans;
+  std::vector<std::shared_ptr<const Plan>> plans;
   std::vector<std::pair<size_t, size_t>> where(fields.size());  // field -> (plan, axis)
   std::vector<Dimension> shared;
   std::vector<size_t> shared_fields;
   uint64_t shared_cells = 1;
   auto flush = [&] {
     if (shared.empty()) return;
-    plans.push_back(MakePlan(data, shared, /*response=*/false));
+    plans.push_back(PlanFor(data, shared, /*response=*/false, memo));
     for (size_t i = 0; i < shared_fields.size(); ++i) where[shared_fields[i]] = {plans.size() - 1, i};
     shared.clear();
     shared_fields.clear();
     shared_cells = 1;
   };
   for (size_t f = 0; f < fields.size(); ++f) {
-    const Plan one = MakePlan(data, {fields[f]}, false);
-    if (one.axes[0].multi) {
-      plans.push_back(one);
+    std::shared_ptr<const Plan> one = PlanFor(data, {fields[f]}, /*response=*/false, memo);
+    if (one->axes[0].multi) {
+      plans.push_back(std::move(one));
       where[f] = {plans.size() - 1, 0};
       continue;
     }
-    if (shared_cells * one.slots > kSharedCells) flush();
+    if (shared_cells * one->slots > kSharedCells) flush();
     shared.push_back(fields[f]);
     shared_fields.push_back(f);
-    shared_cells *= one.slots;
+    shared_cells *= one->slots;
   }
   flush();
 
   std::vector<const Plan*> pointers;
-  for (const Plan& p : plans) pointers.push_back(&p);
+  for (const auto& p : plans) pointers.push_back(p.get());
   const std::vector<Memo::Tally> tallies = CountDense(data, pointers, docs, memo);
 
   std::vector<std::vector<uint64_t>> used(plans.size());  // the slots that count, per plan
@@ -134,7 +136,7 @@ std::vector<Facet> CountFacets(const Data& data, const DocSet& docs,
   std::vector<Facet> out;
   for (size_t f = 0; f < fields.size(); ++f) {
     const auto [pi, ai] = where[f];
-    const Plan& p = plans[pi];
+    const Plan& p = *plans[pi];
     const Axis& axis = p.axes[ai];
     std::vector<uint64_t> counts(axis.card, 0);
     const Memo::Tally& t = tallies[pi];

@@ -4,6 +4,7 @@
 #include <exception>
 #include <set>
 
+#include "engine/aggregate.h"
 #include "engine/data.h"
 #include "engine/text_match.h"
 #include "search/query.h"

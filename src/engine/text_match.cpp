@@ -55,13 +55,25 @@ TextMatch::TextMatch(const Data& data, search::ParsedQuery query)
     bits += p.length;
   }
   words_ = std::max<uint32_t>(1, (bits + 63) / 64);
-  term_masks_.assign(static_cast<size_t>(data_.term_count()) * words_, 0);
+  // The query's terms, sorted, with their masks; a 4096-bit filter answers "not a query term"
+  // for most tokens without a search (a table over every term would be zeroed per query).
+  for (Phrase& p : phrases_)
+    for (uint32_t j = 0; j < p.length; ++j)
+      for (uint32_t t : p.terms[j]) query_terms_.push_back(t);
+  std::sort(query_terms_.begin(), query_terms_.end());
+  query_terms_.erase(std::unique(query_terms_.begin(), query_terms_.end()), query_terms_.end());
+  term_masks_.assign(query_terms_.size() * words_, 0);
   for (Phrase& p : phrases_)
     for (uint32_t j = 0; j < p.length; ++j) {
       const uint32_t bit = p.first_bit + j;
-      for (uint32_t t : p.terms[j])
-        term_masks_[static_cast<size_t>(t) * words_ + bit / 64] |= uint64_t{1} << (bit % 64);
+      for (uint32_t t : p.terms[j]) {
+        const size_t i = static_cast<size_t>(
+            std::lower_bound(query_terms_.begin(), query_terms_.end(), t) - query_terms_.begin());
+        term_masks_[i * words_ + bit / 64] |= uint64_t{1} << (bit % 64);
+      }
     }
+  for (uint32_t t : query_terms_) term_filter_[(t >> 6) % kFilterWords] |= uint64_t{1} << (t & 63);
+  zero_mask_.assign(words_, 0);
 
   simple_ = !negated_only_ && IsSimple(top_);
   matches_ = Eval(top_);
@@ -281,7 +293,12 @@ uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
       shift += 7;
     }
     t |= static_cast<uint32_t>(*p++) << shift;
-    const uint64_t* m = &term_masks_[static_cast<size_t>(t) * words_];
+    const uint64_t* m = zero_mask_.data();
+    if ((term_filter_[(t >> 6) % kFilterWords] >> (t & 63)) & 1) {
+      auto it = std::lower_bound(query_terms_.begin(), query_terms_.end(), t);
+      if (it != query_terms_.end() && *it == t)
+        m = &term_masks_[static_cast<size_t>(it - query_terms_.begin()) * words_];
+    }
     for (uint32_t w = 0; w < words_; ++w) *out++ = m[w];
     ++n;
   }
@@ -425,7 +442,8 @@ std::string TextMatch::Snippet(uint32_t d) const {
 
   std::vector<std::pair<size_t, size_t>> offsets;  // byte range of each token
   std::vector<int> sentence_starts;
-  LocalTokenizer(true).Tokenize(text, [&](std::string_view, size_t begin, size_t end) {
+  // Token boundaries only: the stemmer would change the terms, not where they are.
+  LocalTokenizer(false).Tokenize(text, [&](std::string_view, size_t begin, size_t end) {
     const int pos = static_cast<int>(offsets.size());
     offsets.emplace_back(begin, end);
     if (pos == 0) {

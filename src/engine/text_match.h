@@ -86,8 +86,13 @@ class TextMatch {
   bool simple_ = false;
   std::vector<Phrase> phrases_;                   // in FTS5's order
   std::vector<const search::QueryNode*> leaves_;  // the node of each phrase
-  // Which phrase term each term id may stand for: term_masks_[t * words_ + w], bit = phrase term.
+  // Which phrase terms each query term may stand for: term_masks_[i * words_ + w] for the term
+  // query_terms_[i], a bit per phrase term; term_filter_ has bit (t % 4096) of every query term.
+  static constexpr uint32_t kFilterWords = 64;
+  std::vector<uint32_t> query_terms_;
   std::vector<uint64_t> term_masks_;
+  uint64_t term_filter_[kFilterWords] = {};
+  std::vector<uint64_t> zero_mask_;
   uint32_t words_ = 1;
   Roaring matches_;
   // Replay(): the rows FTS5 stops on (ascending), with reported_words_ words of phrase bits each.

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -47,6 +48,9 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
+
+constexpr int kListenBacklog = 1024;
+constexpr size_t kKeepAliveMaxCount = 1000;
 
 // Per worker thread: when the current request started (set before routing) and how many body
 // bytes a streamed response wrote, for the access log. httplib runs a request's routing,
@@ -147,6 +151,7 @@ struct HttpServer::Impl {
   Api api;
   ServerOptions options;
   httplib::Server http;
+  int listen_fd = -1;  // the last socket httplib created (the listening one once bound)
   std::mutex log_mu;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> run_entered{false};
@@ -158,7 +163,20 @@ void HttpServer::Impl::Install() {
   // httplib takes ownership of the queue it gets from this factory (and deletes it).
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(options.max_url_bytes);
+  // A keep-alive connection holds its worker thread until it closes; httplib closes it after 5
+  // requests by default, which under load means a new TCP connection every 5 requests.
+  http.set_keep_alive_max_count(kKeepAliveMaxCount);
+  // httplib writes the headers and the body separately: with Nagle's algorithm the body waits
+  // for the client's delayed ACK of the headers, 40 ms per request on Linux.
+  http.set_tcp_nodelay(true);
   http.set_keep_alive_timeout(5);
+  // httplib listens with a backlog of 5 (fixed in the Debian build), so that a burst of
+  // connections is refused or stalls in SYN retries: the listening socket is remembered here
+  // and listens again with a longer queue once bound (HttpServer::Bind).
+  http.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   http.set_read_timeout(10);
   http.set_write_timeout(30);
 
@@ -302,6 +320,9 @@ Result<int> HttpServer::Bind() {
   if (port <= 0)
     return Status::Io("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                       " (address in use, or not a local address?)");
+  // Calling listen() again on a listening socket sets its backlog (Linux); if it fails, the
+  // socket keeps httplib's.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, kListenBacklog);
   return port;
 }
 
