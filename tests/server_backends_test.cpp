@@ -134,10 +134,16 @@ TEST_F(ServerBackends, FacetsAreIdenticalOnBothBackends) {
       EXPECT_EQ(got["total"], want["total"]);
       EXPECT_EQ(got["facets"], want["facets"]);
       EXPECT_FALSE(got["facets"].empty());
-      json got_ids = json::array(), want_ids = json::array();
-      for (const auto& r : got["results"]) got_ids.push_back(r["id"]);
-      for (const auto& r : want["results"]) want_ids.push_back(r["id"]);
-      EXPECT_EQ(got_ids, want_ids);
+      // The records of the page (the engine's from its own columns, the SQL backend's from the
+      // store) are the same; scores agree to rounding and snippets may differ in a few words.
+      auto shown = [](json results) {
+        for (auto& r : results) {
+          r.erase("score");
+          r.erase("snippet_html");
+        }
+        return results;
+      };
+      EXPECT_EQ(shown(got["results"]), shown(want["results"]));
       ++compared;
     }
   }

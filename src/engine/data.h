@@ -58,6 +58,12 @@ struct Data {
   std::vector<uint32_t> set_begin = {0};
   std::vector<uint16_t> set_themes;
   bool sets_ok = true;
+  // What a search result shows of the recommending states: each by position as the store
+  // lists them (state code or kUnknownState) with its name in the source (a raw_names code).
+  std::vector<uint32_t> shown_from_begin;  // size()+1 offsets into shown_from
+  std::vector<uint16_t> shown_from;
+  std::vector<uint16_t> shown_from_raw;
+  std::vector<std::string> raw_names;
   std::vector<uint32_t> theme_begin;  // size()+1 offsets into themes
   std::vector<uint16_t> themes;  // the distinct theme codes of each record, ascending; then
                                  // kThemePadding zeros
@@ -107,6 +113,7 @@ struct Data {
   std::vector<uint32_t> sur_rank;    // by state code: ISO3 order
   std::vector<uint32_t> from_rank;   // by state code, then "unknown" at states.size()
   std::vector<uint32_t> theme_rank;  // by theme code: name order
+  std::vector<uint32_t> theme_nocase_rank;  // by theme code: SQLite's NOCASE order of names
 
   uint32_t size() const { return static_cast<uint32_t>(ids.size()); }
   uint32_t term_count() const { return static_cast<uint32_t>(term_begin.size() - 1); }

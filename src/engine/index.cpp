@@ -172,6 +172,39 @@ Result<FacetedSearch> Index::SearchFaceted(const search::SearchRequest& req,
   });
 }
 
+std::vector<Recommendation> Index::Summaries(std::span<const int64_t> ids) const {
+  const Data& data = *data_;
+  std::vector<Recommendation> out;
+  out.reserve(ids.size());
+  std::vector<uint16_t> themes;
+  for (int64_t id : ids) {
+    auto it = std::lower_bound(data.ids.begin(), data.ids.end(), id);
+    if (it == data.ids.end() || *it != id) continue;
+    const uint32_t d = static_cast<uint32_t>(it - data.ids.begin());
+    Recommendation r;
+    r.id = id;
+    r.sur = data.states[data.sur[d]];
+    for (uint32_t i = data.shown_from_begin[d]; i < data.shown_from_begin[d + 1]; ++i) {
+      const uint16_t code = data.shown_from[i];
+      r.from.push_back({code == internal::kUnknownState ? std::string() : data.states[code],
+                        data.raw_names[data.shown_from_raw[i]]});
+    }
+    r.text = std::string(data.Text(d));
+    r.session = data.session[d];
+    r.cycle = data.cycle[d];
+    r.response = static_cast<Response>(data.response[d]);
+    if (data.action[d]) r.action = data.action[d];
+    themes.assign(data.themes.begin() + data.theme_begin[d],
+                  data.themes.begin() + data.theme_begin[d + 1]);
+    std::sort(themes.begin(), themes.end(), [&](uint16_t a, uint16_t b) {
+      return data.theme_nocase_rank[a] < data.theme_nocase_rank[b];
+    });
+    for (uint16_t t : themes) r.themes.push_back(data.theme_names[t]);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 Result<analytics::StatsResult> Index::Stats(const analytics::StatsRequest& req) const {
   return Guarded("stats", [&]() -> Result<analytics::StatsResult> {
     // The checks and messages of analytics::ComputeStats.

@@ -27,6 +27,7 @@
 
 #include "analytics/stats.h"
 #include "core/filters.h"
+#include "core/model.h"
 #include "core/status.h"
 #include "search/sql_search.h"
 #include "store/store.h"
@@ -113,6 +114,12 @@ class Index {
   Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
                                       std::span<const analytics::Dimension> fields,
                                       int64_t top_n) const;
+
+  // What a search result shows of these records, as Store::GetRecommendations gives it: id,
+  // sur, from (ISO3 and the source's name, by position), text, session, cycle, response, action
+  // and themes (by name, as the store orders them); the other fields of Recommendation are left
+  // empty. Ids the index does not hold are left out; the others come in the order of ids.
+  std::vector<Recommendation> Summaries(std::span<const int64_t> ids) const;
 
   // Same answers as analytics::ComputeStats (rows, totals, order, limit). kInvalidArgument for
   // more than 3 or repeated dimensions or a bad query.

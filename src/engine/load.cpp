@@ -101,6 +101,12 @@ void RankKeys(Data& data) {
   from.emplace_back("unknown");
   data.from_rank = ranks(from);
   data.theme_rank = ranks(data.theme_names);
+  // SQLite's NOCASE: ASCII letters folded, then bytes compared.
+  std::vector<std::string> folded = data.theme_names;
+  for (std::string& name : folded)
+    for (char& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  data.theme_nocase_rank = ranks(folded);
 }
 
 }  // namespace
@@ -129,6 +135,7 @@ Status Load(store::Store& store, Data& data) {
     data.by_sur_region.resize(kRegionSlots);
     data.by_from_region.resize(kRegionSlots);
     data.from_begin = data.theme_begin = data.text_begin = data.token_begin = {0};
+    data.shown_from_begin = {0};
   }
   // Themes carry kThemePadding entries past the last record's (aggregate.cpp reads two themes
   // of each record without a branch); new records go before them.
@@ -136,6 +143,7 @@ Status Load(store::Store& store, Data& data) {
   Dictionary states(data.states, "states");
   Dictionary themes(data.theme_names, "themes");
   Dictionary orgs(data.orgs, "organisations");
+  Dictionary raw_names(data.raw_names, "source names of states");
   // A state missing from the reference table (the store's table is written from it, so only
   // an older or newer database has one) has no region.
   auto state_code = [&](std::string_view iso3) -> Result<uint16_t> {
@@ -197,15 +205,20 @@ Status Load(store::Store& store, Data& data) {
         data.by_action[r.action].add(d);
         // Distinct codes, ascending; an unknown state (or none at all) is kUnknownState.
         codes.clear();
-        for (std::string_view f : r.from) {
+        for (size_t i = 0; i < r.from.size(); ++i) {
           uint16_t code = kUnknownState;
-          if (!f.empty()) {
-            auto c = state_code(f);
+          if (!r.from[i].empty()) {
+            auto c = state_code(r.from[i]);
             if (!c.ok()) return c.status();
             code = *c;
           }
           codes.push_back(code);
+          auto raw = raw_names.Code(i < r.from_raw.size() ? r.from_raw[i] : std::string_view());
+          if (!raw.ok()) return raw.status();
+          data.shown_from.push_back(code);
+          data.shown_from_raw.push_back(*raw);
         }
+        data.shown_from_begin.push_back(static_cast<uint32_t>(data.shown_from.size()));
         if (codes.empty()) codes.push_back(kUnknownState);
         std::sort(codes.begin(), codes.end());
         codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
@@ -355,8 +368,9 @@ Status Load(store::Store& store, Data& data) {
                   &data.from_begin, &data.theme_begin})
     v->shrink_to_fit();
   for (auto* v : {&data.sur, &data.from, &data.themes, &data.doc_len, &data.combo,
-                  &data.theme_set, &data.set_themes})
+                  &data.theme_set, &data.set_themes, &data.shown_from, &data.shown_from_raw})
     v->shrink_to_fit();
+  data.shown_from_begin.shrink_to_fit();
   for (auto* v : {&data.session, &data.cycle, &data.response, &data.action, &data.tokens,
                   &data.from_regions})
     v->shrink_to_fit();
@@ -389,7 +403,8 @@ MemoryUsage ComputeMemory(const Data& d) {
               Capacity(d.theme_names) + Capacity(d.orgs) + Capacity(d.sur_rank) +
               Capacity(d.from_rank) + Capacity(d.theme_rank) + Capacity(d.combo) +
               Capacity(d.periods) + Capacity(d.theme_set) + Capacity(d.set_begin) +
-              Capacity(d.set_themes);
+              Capacity(d.set_themes) + Capacity(d.shown_from_begin) + Capacity(d.shown_from) +
+              Capacity(d.shown_from_raw) + Capacity(d.raw_names) + Capacity(d.theme_nocase_rank);
   for (const auto* v : {&d.by_sur, &d.by_from, &d.by_session, &d.by_cycle, &d.by_response,
                         &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg,
                         &d.by_sur_region, &d.by_from_region})

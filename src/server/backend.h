@@ -56,6 +56,11 @@ class QueryBackend {
   }
   // The records with these ids, in the order of ids; unknown ids are left out.
   virtual Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) = 0;
+  // The same with only the fields a search result shows (id, sur, from, text, session, cycle,
+  // response, action, themes; the others may be left empty). Defaults to Get.
+  virtual Result<std::vector<Recommendation>> Summaries(std::span<const int64_t> ids) {
+    return Get(ids);
+  }
   // Checks (and canonicalises, e.g. the spelling of theme names) the filter values that only
   // the data knows. kInvalidArgument names the value and lists the known ones.
   virtual Status ValidateFilters(Filters& filters) = 0;

@@ -73,6 +73,12 @@ Result<std::vector<Recommendation>> EngineBackend::Get(std::span<const int64_t> 
   return sql_->Get(ids);
 }
 
+Result<std::vector<Recommendation>> EngineBackend::Summaries(std::span<const int64_t> ids) {
+  auto index = Current();
+  if (!index.ok()) return index.status();
+  return (*index)->Summaries(ids);
+}
+
 Status EngineBackend::ValidateFilters(Filters& filters) { return sql_->ValidateFilters(filters); }
 
 Result<std::vector<std::string>> EngineBackend::ThemeNames() { return sql_->ThemeNames(); }

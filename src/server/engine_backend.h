@@ -1,6 +1,6 @@
-// EngineBackend: the QueryBackend of `openupr serve` by default. Searches and counts come from the
-// in-memory engine (engine/index.h); single records, theme names and exports from the SQL backend
-// it wraps. The engine is kept in step with the database: before each query the backend asks
+// EngineBackend: the QueryBackend of `openupr serve` by default. Searches, counts and the records
+// of result pages come from the in-memory engine (engine/index.h); full single records, theme
+// names and exports from the SQL backend it wraps. The engine is kept in step with the database: before each query the backend asks
 // SQLite whether another connection has committed (PRAGMA data_version, no disk access) and, if
 // so, builds a refreshed copy of the index with the new records and swaps it in; queries that
 // are running keep the index they started with.
@@ -34,6 +34,8 @@ class EngineBackend final : public QueryBackend {
   Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
                                       std::span<const analytics::Dimension> fields) override;
   Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;
+  // engine::Index::Summaries: no database access.
+  Result<std::vector<Recommendation>> Summaries(std::span<const int64_t> ids) override;
   Status ValidateFilters(Filters& filters) override;
   Result<std::vector<std::string>> ThemeNames() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,

@@ -73,10 +73,12 @@ void SetError(httplib::Response& res, const ApiError& e) {
            e.parameter);
 }
 
-void Reply(httplib::Response& res, const ApiResult<json>& result) {
+void Reply(httplib::Response& res, ApiResult<Body>&& result) {
   if (const auto* e = std::get_if<ApiError>(&result)) return SetError(res, *e);
   res.status = 200;
-  res.set_content(Dump(std::get<json>(result)) + "\n", "application/json");
+  Body& body = std::get<Body>(result);
+  body += '\n';
+  res.set_content(std::move(body), "application/json");
 }
 
 // An ostream target writing straight into httplib's chunked stream; fails (so the export stops)
@@ -242,8 +244,8 @@ void HttpServer::Impl::Install() {
       Reply(res, fn(api, req));
     });
   };
-  get("/", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
-  get("/api/v1", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
+  get("/", [](Api&, const httplib::Request&) -> ApiResult<Body> { return Dump(Index()); });
+  get("/api/v1", [](Api&, const httplib::Request&) -> ApiResult<Body> { return Dump(Index()); });
   get("/api/v1/recommendations",
       [](Api& a, const httplib::Request& r) { return a.Recommendations(QueryParams(r)); });
   get(R"(/api/v1/recommendations/([^/]+))",
