@@ -6,27 +6,35 @@
 namespace openupr {
 namespace {
 
-// The length of the valid UTF-8 sequence at s[i] (1-4), or 0 if the bytes there are not one
-// (overlong forms, surrogates and code points past U+10FFFF are invalid, as RFC 3629 says).
-size_t Utf8Length(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  auto cont = [&](size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
-    if (c == 0xED && b(1) > 0x9F) return 0;  // surrogate
-    return 3;
+// The UTF-8 sequence at s[i] (which is not ASCII): its length if valid (2-4); otherwise, as a
+// negative number, the length of its maximal valid prefix (1-3), which one U+FFFD replaces, as
+// Unicode recommends and nlohmann does. Overlong forms, surrogates and code points past
+// U+10FFFF are invalid (RFC 3629).
+int Utf8Sequence(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = byte(0);
+  int length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    length = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    length = 3;
+    if (c == 0xE0) low = 0xA0;   // overlong
+    if (c == 0xED) high = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    length = 4;
+    if (c == 0xF0) low = 0x90;   // overlong
+    if (c == 0xF4) high = 0x8F;  // past U+10FFFF
+  } else {
+    return -1;
   }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
-    if (c == 0xF4 && b(1) > 0x8F) return 0;  // past U+10FFFF
-    return 4;
+  for (int k = 1; k < length; ++k) {
+    if (i + static_cast<size_t>(k) >= s.size()) return -k;
+    const unsigned char b = byte(static_cast<size_t>(k));
+    const bool ok = k == 1 ? b >= low && b <= high : (b & 0xC0) == 0x80;
+    if (!ok) return -k;
   }
-  return 0;
+  return length;
 }
 
 }  // namespace
@@ -37,15 +45,27 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t i = 0;
   while (i < s.size()) {
+    // A run of bytes that need no escaping goes in one append.
+    size_t j = i;
+    while (j < s.size()) {
+      const unsigned char b = static_cast<unsigned char>(s[j]);
+      if (b < 0x20 || b >= 0x80 || b == '"' || b == '\\') break;
+      ++j;
+    }
+    if (j > i) {
+      out.append(s.data() + i, j - i);
+      i = j;
+      if (i == s.size()) break;
+    }
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const size_t n = Utf8Length(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD for a byte that starts no valid sequence
-        ++i;
+      const int n = Utf8Sequence(s, i);
+      if (n < 0) {
+        out += "\xEF\xBF\xBD";
+        i += static_cast<size_t>(-n);
       } else {
-        out.append(s.substr(i, n));
-        i += n;
+        out.append(s.data() + i, static_cast<size_t>(n));
+        i += static_cast<size_t>(n);
       }
       continue;
     }

@@ -31,7 +31,10 @@ constexpr int kFoldOptions =
     UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
 
 bool IsWordCodepoint(utf8proc_int32_t cp) {
-  if (cp < 0x80) return std::isalnum(cp) != 0;
+  // ASCII: what isalnum says in the "C" locale (the program never sets another), without the
+  // call per character.
+  if (cp < 0x80)
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
   utf8proc_category_t cat = utf8proc_category(cp);
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
@@ -168,7 +171,8 @@ Tokenizer::~Tokenizer() {
 std::string_view Tokenizer::Normalize(std::string_view word, bool stem) {
   if (IsAscii(word)) {
     folded_.assign(word);
-    for (char& c : folded_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : folded_)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
   } else {
     folded_ = Utf8procMap(word, kFoldOptions);
     // Typographic apostrophe folds to ASCII so "women’s" and "women's" stem alike.
