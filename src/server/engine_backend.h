@@ -52,9 +52,13 @@ class EngineBackend final : public QueryBackend {
         index_(std::move(index)),
         data_version_(data_version) {}
 
+  // PRAGMA data_version on the watcher connection, prepared once. Needs mu_.
+  Result<int64_t> ReadVersion();
+
   std::unique_ptr<SqlBackend> sql_;
-  std::mutex mu_;                            // guards the three members below
+  std::mutex mu_;                            // guards the members below
   std::unique_ptr<store::Store> watcher_;    // the connection that reads data_version
+  std::unique_ptr<store::Statement> version_statement_;
   std::shared_ptr<const engine::Index> index_;
   int64_t data_version_;
 };
