@@ -63,7 +63,9 @@ int RunInfo(const CommonOptions& common);
 struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 4;
+  // httplib serves each keep-alive connection on one worker thread for as long as it stays
+  // open: more open connections than threads wait. Threads mostly wait on their socket.
+  int threads = 64;
   std::string backend = "engine";  // or "sql"
   std::string access_log;  // empty: stderr; "-" or "none": no log
 };

@@ -120,7 +120,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--port", serve_args.port, "TCP port (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  serve_cmd->add_option("--threads", serve_args.threads, "Worker threads (1-256)")
+  serve_cmd
+      ->add_option("--threads", serve_args.threads,
+                   "Worker threads (1-256); each serves one connection at a time, for as long "
+                   "as it is kept alive")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve_cmd
