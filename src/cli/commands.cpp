@@ -114,7 +114,8 @@ Status FilterOptions::Build(Filters& filters) const {
   const std::pair<const char*, const std::vector<std::string>*> fields[] = {
       {"sur", &sur},         {"from", &from},   {"region", &region},
       {"from-region", &from_region}, {"session", &session}, {"cycle", &cycle},
-      {"response", &response}, {"action", &action}, {"theme", &theme}};
+      {"response", &response}, {"action", &action}, {"theme", &theme},
+      {"sur-org", &sur_org}, {"from-org", &from_org}, {"sdg", &sdg}};
   for (const auto& [name, values] : fields) {
     for (const std::string& v : *values) {
       OPENUPR_RETURN_IF_ERROR(AddFilterValue(filters, name, v));

@@ -17,7 +17,8 @@ struct CommonOptions {
 
 // Raw filter option values as given (each may be repeated / comma-separated).
 struct FilterOptions {
-  std::vector<std::string> sur, from, region, from_region, session, cycle, response, action, theme;
+  std::vector<std::string> sur, from, region, from_region, session, cycle, response, action, theme,
+      sur_org, from_org, sdg;
   // Fills filters; kInvalidArgument names the option and value.
   Status Build(Filters& filters) const;
 };

@@ -30,6 +30,11 @@ void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
   add("--response", f.response, "supported, noted or other");
   add("--action", f.action, "Action category 1-5 or unknown");
   add("--theme", f.theme, "Theme name, e.g. \"Death penalty\"");
+  add("--sur-org", f.sur_org,
+      "Organisation of the state under review as the source lists it, e.g. EU, AU, OIC "
+      "(spaces and case ignored)");
+  add("--from-org", f.from_org, "Organisation of a recommending state");
+  add("--sdg", f.sdg, "Sustainable Development Goal 1-17");
 }
 
 }  // namespace
