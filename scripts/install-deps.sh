@@ -14,6 +14,7 @@ PACKAGES=(
   libsodium-dev         # BLAKE2b content hashes
   libroaring-dev        # roaring bitmaps (the in-memory engine)
   libcpp-httplib-dev    # the HTTP API (openupr serve)
+  libjemalloc-dev       # the allocator of the openupr binary (optional to the build)
   libgtest-dev libgmock-dev  # tests
   libbenchmark-dev      # benchmarks
 )
