@@ -323,6 +323,12 @@ class Walk {
 
 void TextMatch::Replay() {
   if (negated_only_ || simple_ || !replay_rows_.empty()) return;
+  // Every matching record will be scored from its tokens: a table over all terms answers each
+  // token in one lookup (the query-term search of Masks costs more over thousands of records).
+  dense_masks_.assign(static_cast<size_t>(data_.term_count()) * words_, 0);
+  for (size_t i = 0; i < query_terms_.size(); ++i)
+    for (uint32_t w = 0; w < words_; ++w)
+      dense_masks_[static_cast<size_t>(query_terms_[i]) * words_ + w] = term_masks_[i * words_ + w];
   std::vector<std::vector<Walk::Cursor>> cursors;
   std::vector<const Roaring*> phrase_rows;
   for (const Phrase& p : phrases_) {

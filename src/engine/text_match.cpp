@@ -294,7 +294,9 @@ uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
     }
     t |= static_cast<uint32_t>(*p++) << shift;
     const uint64_t* m = zero_mask_.data();
-    if ((term_filter_[(t >> 6) % kFilterWords] >> (t & 63)) & 1) {
+    if (!dense_masks_.empty()) {
+      m = &dense_masks_[static_cast<size_t>(t) * words_];
+    } else if ((term_filter_[(t >> 6) % kFilterWords] >> (t & 63)) & 1) {
       auto it = std::lower_bound(query_terms_.begin(), query_terms_.end(), t);
       if (it != query_terms_.end() && *it == t)
         m = &term_masks_[static_cast<size_t>(it - query_terms_.begin()) * words_];
@@ -339,11 +341,19 @@ double TextMatch::Bm25(const uint32_t* freq, uint32_t tokens) const {
 double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch, size_t* cursor) const {
   const uint32_t n = Masks(d, scratch);
   const uint64_t* reported = Reported(d, cursor);
-  std::vector<uint32_t> freq(phrases_.size(), 0);
+  // Called once per matching record: no allocation for the usual handful of phrases.
+  uint32_t local[32];
+  std::vector<uint32_t> many;
+  uint32_t* freq = local;
+  if (phrases_.size() > 32) {
+    many.resize(phrases_.size());
+    freq = many.data();
+  }
   for (size_t k = 0; k < phrases_.size(); ++k)
-    if (reported && ((reported[k / 64] >> (k % 64)) & 1))
-      freq[k] = Count(phrases_[k], scratch.data(), n, false);
-  return Bm25(freq.data(), n);
+    freq[k] = reported && ((reported[k / 64] >> (k % 64)) & 1)
+                  ? Count(phrases_[k], scratch.data(), n, false)
+                  : 0;
+  return Bm25(freq, n);
 }
 
 void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>& scores) const {

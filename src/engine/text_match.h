@@ -93,6 +93,9 @@ class TextMatch {
   std::vector<uint64_t> term_masks_;
   uint64_t term_filter_[kFilterWords] = {};
   std::vector<uint64_t> zero_mask_;
+  // Made by Replay() (queries with OR or NOT, whose every match is scored from its tokens): the
+  // masks of every term id, t * words_ + w.
+  std::vector<uint64_t> dense_masks_;
   uint32_t words_ = 1;
   Roaring matches_;
   // Replay(): the rows FTS5 stops on (ascending), with reported_words_ words of phrase bits each.
