@@ -50,7 +50,7 @@ if [ "$POSTGRES" = 1 ]; then
 fi
 
 # --- Build (reconfigured so that a newly installed libpq is found) -----------------------------
-scripts/build.sh openupr >/dev/null
+scripts/build.sh -j2 openupr >/dev/null
 cmake -S . -B build >/dev/null
 cmake --build build -j 2 --target openupr openupr-scale openupr_side_by_side >/dev/null
 

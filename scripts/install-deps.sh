@@ -15,6 +15,7 @@ PACKAGES=(
   libroaring-dev        # roaring bitmaps (the in-memory engine)
   libcpp-httplib-dev    # the HTTP API (openupr serve)
   libxlsxwriter-dev     # the XLSX export
+  libjemalloc-dev       # the allocator of the openupr binary (optional to the build)
   libgtest-dev libgmock-dev  # tests
   zlib1g-dev            # gzip of the embedded web app
   nodejs npm            # building the web app (web/, Vite); skipped when Node.js is already there

@@ -7,6 +7,7 @@
 
 #include "analytics/stats.h"
 #include "bench/bench_sql.h"
+#include "bench/engine_backend.h"
 #include "bench/sql_backends.h"
 #include "ingest/importer.h"
 #include "search/sql_search.h"
@@ -154,6 +155,48 @@ TEST_F(BenchBackends, SqliteFacetsAndGroupsAreTheStatsCommandsCounts) {
       }
     }
   }
+}
+
+// The engine shares OpenUPR's tokenizer with the SQLite backend: every count must agree, text
+// queries included.
+TEST_F(BenchBackends, EngineAgreesWithSqlite) {
+  auto engine = MakeEngineBackend(db_);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  EXPECT_EQ(engine->name, "engine");
+  auto lite = MakeSqliteBackend(db_);
+  ASSERT_TRUE(lite.ok()) << lite.status().ToString();
+  auto same = [](const Result<Answer>& a, const Result<Answer>& b) {
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    EXPECT_EQ(a->total, b->total);
+    EXPECT_EQ(a->hits, b->hits);
+    EXPECT_EQ(a->rows, b->rows);
+    EXPECT_EQ(a->counted, b->counted);
+    EXPECT_EQ(a->supported, b->supported);
+  };
+  const std::vector<Dimension> facets = {Dimension::kResponse, Dimension::kAction,
+                                         Dimension::kTheme, Dimension::kSurRegion,
+                                         Dimension::kCycle, Dimension::kFrom,
+                                         Dimension::kFromRegion};
+  for (const Filters& f : {Filters{}, ChinaCycle2(), AfricanNoted(), DeathPenaltyTheme()}) {
+    for (const std::string& text : kQueries) {
+      SCOPED_TRACE(text);
+      const Selection sel{text, f};
+      same(engine->search({sel, 10}), lite->search({sel, 10}));
+      same(engine->facets({sel, facets, 20}), lite->facets({sel, facets, 20}));
+      same(engine->facets({sel, facets, 0}), lite->facets({sel, facets, 0}));
+      same(engine->group_by({sel, {Dimension::kTheme, Dimension::kSurRegion, Dimension::kCycle}, 0}),
+           lite->group_by({sel, {Dimension::kTheme, Dimension::kSurRegion, Dimension::kCycle}, 0}));
+      // Ties at the limit may pick other pairs; counts of the 50 kept are the same.
+      auto e = engine->group_by({sel, {Dimension::kFrom, Dimension::kSur}, 50});
+      auto l = lite->group_by({sel, {Dimension::kFrom, Dimension::kSur}, 50});
+      ASSERT_TRUE(e.ok() && l.ok());
+      EXPECT_EQ(e->rows, l->rows);
+      EXPECT_EQ(e->counted, l->counted);
+    }
+  }
+  EXPECT_EQ(engine->search({{"(torture", {}}, 10}).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(BenchBackends, PlaceholdersAreNumberedForPostgres) {

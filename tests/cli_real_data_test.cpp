@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite.h"
+#include "store/store.h"
 #include "test_util.h"
 
 namespace openupr {
@@ -127,6 +128,44 @@ TEST_F(CliRealData, StatsAndSearchAnswerOnTheRealData) {
   EXPECT_EQ(show["id"], 1);
   EXPECT_EQ(show["source"]["line"], 2);
   EXPECT_EQ(RunJson("show 999999", 4)["error"]["code"], "not found");
+}
+
+// The filters the API has and the CLI gained later: organisations and SDGs, checked against
+// SQL written here (an organisation matches a whole item of the comma-separated list).
+TEST_F(CliRealData, OrganisationAndSdgFilters) {
+  ASSERT_EQ(Run("import" + AllSessionFiles()).exit_code, 0);
+  auto store = store::Store::Open(dir_.File("upr.db"), store::OpenMode::kExisting);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->EnsureFullTextIndex().ok());
+  auto count = [&](const std::string& where) {
+    auto n = (*store)->db().QueryInt("SELECT count(*) FROM recommendation r WHERE " + where);
+    EXPECT_TRUE(n.ok()) << where;
+    return n.ok() ? *n : -1;
+  };
+  auto has = [](const char* column, const char* org) {
+    return std::string("(',' || replace(lower(r.") + column + "), ' ', '') || ',') LIKE '%," +
+           org + ",%'";
+  };
+  const int64_t eu = count(has("sur_orgs", "eu"));
+  ASSERT_GT(eu, 0);
+  EXPECT_EQ(RunJson("search --sur-org EU --limit 1")["total"], eu);
+  EXPECT_EQ(RunJson("stats --sur-org ' e u '")["total"]["count"], eu);
+  const int64_t au_or_oic = count(has("sur_orgs", "au") + " OR " + has("sur_orgs", "oic"));
+  EXPECT_EQ(RunJson("search --sur-org AU,OIC --limit 1")["total"], au_or_oic);
+  EXPECT_EQ(RunJson("search --sur-org AU --sur-org OIC --limit 1")["total"], au_or_oic);
+  const int64_t eu_to_au = count(has("sur_orgs", "au") + " AND " + has("from_orgs", "eu"));
+  EXPECT_EQ(RunJson("search --sur-org AU --from-org EU --limit 1")["total"], eu_to_au);
+  const int64_t torture_from_oic = count(has("from_orgs", "oic") +
+                                         " AND r.id IN (SELECT rowid FROM recommendation_fts "
+                                         "WHERE recommendation_fts MATCH 'torture')");
+  EXPECT_EQ(RunJson("search torture --from-org OIC --limit 1")["total"], torture_from_oic);
+  json by_org = RunJson("stats --by response --from-org EU");
+  EXPECT_EQ(by_org["total"]["count"], count(has("from_orgs", "eu")));
+  // The export holds no SDG rows: a goal matches nothing; a bad one is a usage error.
+  EXPECT_EQ(RunJson("search --sdg 16 --limit 1")["total"], 0);
+  EXPECT_EQ(Run("search --sdg 18").exit_code, 2);
+  EXPECT_EQ(Run("search --sur-org ' '").exit_code, 2);
+  EXPECT_NE(Run("search --help").out.find("--sur-org"), std::string::npos);
 }
 
 TEST_F(CliRealData, ExportWritesRfc4180CsvAndJson) {

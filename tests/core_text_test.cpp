@@ -28,6 +28,15 @@ TEST(Text, DecodesNumericAndXmlEntities) {
   EXPECT_EQ(DecodeHtmlEntities("AT&T; &bogus; & done"), "AT&T; &bogus; & done");
 }
 
+TEST(Text, ValidUtf8IsToldFromInvalid) {
+  for (const char* ok : {"", "plain", "caf\xC3\xA9", "\xE2\x80\x9C", "\xF0\x9F\x98\x80",
+                         "\xF4\x8F\xBF\xBF"})
+    EXPECT_TRUE(IsValidUtf8(ok)) << ok;
+  for (const char* bad : {"\xFF", "caf\xC3", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80",
+                          "\xF4\x90\x80\x80", "\x80", "\xE2\x82 x"})
+    EXPECT_FALSE(IsValidUtf8(bad)) << bad;
+}
+
 TEST(Text, CollapseWhitespaceTrimsAndJoins) {
   EXPECT_EQ(CollapseWhitespace("  a \r\n b\t\tc  "), "a b c");
   EXPECT_EQ(CollapseWhitespace(""), "");

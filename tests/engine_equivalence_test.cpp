@@ -333,5 +333,37 @@ TEST_F(Equivalence, StatsGiveTheSqlRows) {
   }
 }
 
+// A result page's records come from the engine: they must be the store's, field for field.
+TEST_F(Equivalence, SummariesAreTheStoresRecords) {
+  std::vector<int64_t> ids;
+  auto stmt = data_->store->db().Prepare("SELECT id FROM recommendation ORDER BY id");
+  ASSERT_TRUE(stmt.ok());
+  while (*stmt->Step()) ids.push_back(stmt->Int(0));
+  ids.push_back(ids.back() + 1000);  // not held: left out
+  const std::vector<Recommendation> got = index_->Summaries(ids);
+  ASSERT_EQ(got.size(), ids.size() - 1);
+  auto want = data_->store->GetRecommendations(std::span(ids).first(ids.size() - 1));
+  ASSERT_TRUE(want.ok());
+  ASSERT_EQ(want->size(), got.size());
+  size_t differ = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const Recommendation& g = got[i];
+    const Recommendation& w = (*want)[i];
+    bool same = g.id == w.id && g.sur == w.sur && g.text == w.text && g.session == w.session &&
+                g.cycle == w.cycle && g.response == w.response && g.action == w.action &&
+                g.themes == w.themes && g.from.size() == w.from.size();
+    for (size_t k = 0; same && k < g.from.size(); ++k)
+      same = g.from[k].iso3 == w.from[k].iso3 && g.from[k].raw_name == w.from[k].raw_name;
+    if (!same && ++differ <= 3) ADD_FAILURE() << "record " << w.id << " differs";
+  }
+  EXPECT_EQ(differ, 0u);
+  // In the order asked for.
+  const int64_t two[] = {ids[5], ids[2]};
+  const auto pair = index_->Summaries(two);
+  ASSERT_EQ(pair.size(), 2u);
+  EXPECT_EQ(pair[0].id, ids[5]);
+  EXPECT_EQ(pair[1].id, ids[2]);
+}
+
 }  // namespace
 }  // namespace openupr::testing

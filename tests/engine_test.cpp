@@ -284,5 +284,43 @@ TEST_F(EngineFixture, TheStoreScanStreamsRecordsAfterAnId) {
   EXPECT_EQ(ids, (std::vector<int64_t>{7, 8}));
 }
 
+// Term frequencies and positions are stored in a byte each: a term that occurs 255+ times in a
+// record, and phrases past its 255th token, are counted from the record's tokens instead. The
+// answers (matches, order, scores) must stay FTS5's.
+TEST(EngineLongTexts, FrequenciesAndPositionsPast255CountAsFts5Does) {
+  TempDir dir;
+  auto s = store::Store::Open(dir.File("db"));
+  ASSERT_TRUE(s.ok());
+  std::string filler;
+  for (int i = 0; i < 300; ++i) filler += "word" + std::to_string(i % 7) + " ";
+  std::string tortures;
+  for (int i = 0; i < 300; ++i) tortures += "torture ";
+  auto row = [](const std::string& text, const char* theme) {
+    return "\nChina,Asia,SCO," + text + ",France,WEOG,EU,Accepted,4," + theme + ",4";
+  };
+  const std::string csv = std::string(kHeader) +
+                          row(filler + "abolish the death penalty now", "Death penalty") +
+                          row("the death penalty " + filler + "death penalty", "Death penalty") +
+                          row(tortures + "death penalty", "Torture and other CID treatment") +
+                          row("torture and the death penalty", "Death penalty") +
+                          row("torture torture torture", "Torture and other CID treatment");
+  auto imported = ingest::ImportFiles(**s, {dir.Write("long.csv", csv)}, {});
+  ASSERT_TRUE(imported.status.ok()) << imported.status.ToString();
+  ASSERT_EQ(imported.added, 5);
+  auto index = engine::Index::Build(**s);
+  ASSERT_TRUE(index.ok()) << index.status().ToString();
+  for (const char* q : {"\"death penalty\"", "torture", "\"torture torture\"", "torture penalty",
+                        "\"the death penalty\"", "word3 \"death penalty\"", "tortur*"}) {
+    SCOPED_TRACE(q);
+    auto want = search::SqlSearch(**s, {q, {}, 10, 0});
+    auto got = (*index)->Search({q, {}, 10, 0});
+    ASSERT_TRUE(want.ok() && got.ok());
+    EXPECT_EQ(SearchJson(*got), SearchJson(*want));
+    ASSERT_EQ(got->hits.size(), want->hits.size());
+    for (size_t i = 0; i < got->hits.size(); ++i)
+      EXPECT_NEAR(got->hits[i].score, want->hits[i].score, 1e-9 * std::abs(want->hits[i].score));
+  }
+}
+
 }  // namespace
 }  // namespace openupr::testing

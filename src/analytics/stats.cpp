@@ -166,4 +166,30 @@ Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
   return result;
 }
 
+Result<FacetResponse> ComputeFacets(store::Store& store, const std::string& query,
+                                    const Filters& filters, std::span<const Dimension> fields,
+                                    int64_t top_n) {
+  FacetResponse resp;
+  StatsRequest req;
+  req.filters = filters;
+  req.query = query;
+  req.limit = top_n;
+  if (fields.empty()) {  // the total alone
+    auto counts = ComputeStats(store, req);
+    if (!counts.ok()) return counts.status();
+    resp.total = counts->total.count;
+  }
+  for (Dimension field : fields) {
+    req.by = {field};
+    auto counts = ComputeStats(store, req);
+    if (!counts.ok()) return counts.status();
+    resp.total = counts->total.count;
+    Facet facet;
+    facet.field = field;
+    for (const StatsRow& row : counts->rows) facet.values.push_back({row.keys[0], row.count});
+    resp.facets.push_back(std::move(facet));
+  }
+  return resp;
+}
+
 }  // namespace openupr::analytics

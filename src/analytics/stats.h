@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -49,5 +50,27 @@ struct StatsResult {
 
 // kInvalidArgument for more than 3 or repeated dimensions or a bad query.
 Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& request);
+
+// Exact counts of records per value of one field over a selection.
+struct FacetValue {
+  std::string key;  // as a StatsRow key: ISO3, region code, number, theme name, "unknown", ...
+  int64_t count = 0;
+};
+struct Facet {
+  Dimension field = Dimension::kSur;
+  // By count descending, then key (numbers as numbers); at most top_n. A record with several
+  // values (recommending states, themes) counts once for each of them.
+  std::vector<FacetValue> values;
+};
+struct FacetResponse {
+  int64_t total = 0;          // records in the selection
+  std::vector<Facet> facets;  // one per requested field, in request order
+};
+
+// Facets as one-dimension ComputeStats, one per field (the reference for the in-memory engine's
+// one-pass facets). top_n <= 0: every value. Errors as ComputeStats.
+Result<FacetResponse> ComputeFacets(store::Store& store, const std::string& query,
+                                    const Filters& filters, std::span<const Dimension> fields,
+                                    int64_t top_n);
 
 }  // namespace openupr::analytics

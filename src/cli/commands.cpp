@@ -1,5 +1,6 @@
 #include "cli/commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -113,7 +114,8 @@ Status FilterOptions::Build(Filters& filters) const {
   const std::pair<const char*, const std::vector<std::string>*> fields[] = {
       {"sur", &sur},         {"from", &from},   {"region", &region},
       {"from-region", &from_region}, {"session", &session}, {"cycle", &cycle},
-      {"response", &response}, {"action", &action}, {"theme", &theme}};
+      {"response", &response}, {"action", &action}, {"theme", &theme},
+      {"sur-org", &sur_org}, {"from-org", &from_org}, {"sdg", &sdg}};
   for (const auto& [name, values] : fields) {
     for (const std::string& v : *values) {
       OPENUPR_RETURN_IF_ERROR(AddFilterValue(filters, name, v));
@@ -516,15 +518,18 @@ int RunServe(const CommonOptions& common, const ServeArgs& args) {
     if (!log_file) return Fail(common, Status::Io(args.access_log + ": cannot open for appending"));
     log = &log_file;
   }
-  // One connection per worker thread, so that no request waits for a database connection.
+  // Database connections: one per worker thread up to kMaxDatabaseConnections (the threads
+  // mostly wait on their sockets; queries beyond that many at once wait for a connection).
+  constexpr int kMaxDatabaseConnections = 16;
+  const int connections = std::min(args.threads, kMaxDatabaseConnections);
   std::unique_ptr<server::QueryBackend> backend;
   if (args.backend == "sql") {
-    auto sql = server::SqlBackend::Open(common.db, args.threads);
+    auto sql = server::SqlBackend::Open(common.db, connections);
     if (!sql.ok()) return Fail(common, sql.status());
     backend = std::move(sql).value();
   } else {
     const auto t0 = std::chrono::steady_clock::now();
-    auto engine = server::EngineBackend::Open(common.db, args.threads);
+    auto engine = server::EngineBackend::Open(common.db, connections);
     if (!engine.ok()) return Fail(common, engine.status());
     auto index = (*engine)->Current();
     if (!index.ok()) return Fail(common, index.status());

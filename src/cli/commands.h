@@ -19,7 +19,8 @@ struct CommonOptions {
 
 // Raw filter option values as given (each may be repeated / comma-separated).
 struct FilterOptions {
-  std::vector<std::string> sur, from, region, from_region, session, cycle, response, action, theme;
+  std::vector<std::string> sur, from, region, from_region, session, cycle, response, action, theme,
+      sur_org, from_org, sdg;
   // Fills filters; kInvalidArgument names the option and value.
   Status Build(Filters& filters) const;
 };
@@ -65,7 +66,9 @@ int RunInfo(const CommonOptions& common);
 struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int threads = 4;
+  // httplib serves each keep-alive connection on one worker thread for as long as it stays
+  // open: more open connections than threads wait. Threads mostly wait on their socket.
+  int threads = 64;
   std::string backend = "engine";  // or "sql"
   std::string access_log;  // empty: stderr; "-" or "none": no log
   // The web app's files (server::EmbeddedWebFiles() in the executable); empty: API only.

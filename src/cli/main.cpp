@@ -36,6 +36,11 @@ void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
   add("--response", f.response, "supported, noted or other");
   add("--action", f.action, "Action category 1-5 or unknown");
   add("--theme", f.theme, "Theme name, e.g. \"Death penalty\"");
+  add("--sur-org", f.sur_org,
+      "Organisation of the state under review as the source lists it, e.g. EU, AU, OIC "
+      "(spaces and case ignored)");
+  add("--from-org", f.from_org, "Organisation of a recommending state");
+  add("--sdg", f.sdg, "Sustainable Development Goal 1-17");
 }
 
 // glibc's malloc reads its tunables only when a process starts. import and serve touch tens of
@@ -154,7 +159,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--port", serve_args.port, "TCP port (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  serve_cmd->add_option("--threads", serve_args.threads, "Worker threads (1-256)")
+  serve_cmd
+      ->add_option("--threads", serve_args.threads,
+                   "Worker threads (1-256); each serves one connection at a time, for as long "
+                   "as it is kept alive")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve_cmd

@@ -41,7 +41,10 @@ constexpr int kFoldOptions =
     UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
 
 bool IsWordCodepoint(utf8proc_int32_t cp) {
-  if (cp < 0x80) return std::isalnum(cp) != 0;
+  // ASCII: what isalnum says in the "C" locale (the program never sets another), without the
+  // call per character.
+  if (cp < 0x80)
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
   utf8proc_category_t cat = utf8proc_category(cp);
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
          (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
@@ -108,6 +111,22 @@ std::string DecodeHtmlEntities(std::string_view text, int* count) {
   }
   if (count) *count = decoded;
   return out;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  const utf8proc_ssize_t n = static_cast<utf8proc_ssize_t>(text.size());
+  for (utf8proc_ssize_t i = 0; i < n;) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    const utf8proc_ssize_t len = utf8proc_iterate(p + i, n - i, &cp);
+    if (len <= 0) return false;
+    i += len;
+  }
+  return true;
 }
 
 std::string CollapseWhitespace(std::string_view text) {
@@ -195,7 +214,8 @@ Tokenizer::~Tokenizer() {
 std::string_view Tokenizer::Normalize(std::string_view word, bool stem) {
   if (IsAscii(word)) {
     folded_.assign(word);
-    for (char& c : folded_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : folded_)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
   } else {
     folded_ = Utf8procMap(word, kFoldOptions);
     // Typographic apostrophe folds to ASCII so "women’s" and "women's" stem alike.

@@ -27,6 +27,10 @@ size_t AsciiPrefixLength(std::string_view s);
 // names. Returns the number of entities decoded through *count when count is not null.
 std::string DecodeHtmlEntities(std::string_view text, int* count = nullptr);
 
+// True when text is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code points
+// past U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
 // Trims and collapses runs of ASCII whitespace (including CR/LF/TAB) into one space.
 std::string CollapseWhitespace(std::string_view text);
 

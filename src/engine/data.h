@@ -6,7 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <roaring/roaring.hh>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +26,10 @@ namespace openupr::engine::internal {
 inline constexpr uint16_t kUnknownState = 0xFFFF;  // a recommending state the source does not know
 inline constexpr uint8_t kNoRegion = 6;            // a state missing from the reference table
 inline constexpr int kRegionSlots = 7;             // Region values 0..5, then kNoRegion
+inline constexpr uint16_t kLongDoc = 0xFFFF;       // doc_len of a record of 65,535+ tokens
+inline constexpr size_t kThemePadding = 2;
+inline constexpr uint32_t kComboPeriod = kRegionSlots * 6 * 3;  // 126 codes per period
+inline constexpr uint32_t kMaxPeriods = 65536 / kComboPeriod;
 
 struct Data {
   // --- Per-record columns. ---
@@ -31,10 +39,34 @@ struct Data {
   std::vector<uint8_t> cycle;
   std::vector<uint8_t> response;      // 0 supported, 1 noted, 2 other
   std::vector<uint8_t> action;        // 1..5, 0 unknown
-  std::vector<uint32_t> from_begin;   // size()+1 offsets into from
-  std::vector<uint16_t> from;         // state codes by position, kUnknownState for unknown
+  // Recommending states: the distinct state codes of each record, ascending, kUnknownState
+  // (last) for an unknown one or for a record without any.
+  std::vector<uint32_t> from_begin;  // size()+1 offsets into from
+  std::vector<uint16_t> from;
+  std::vector<uint8_t> from_regions;  // per record: bit r for each region slot of from
+  // Session, cycle, region of the state under review, action and response in one code per
+  // record: period * kComboPeriod + region slot * 18 + action * 3 + response, a period being a
+  // distinct (session, cycle) pair (periods). Aggregations read it once instead of five columns.
+  // combo_ok is false (and combo unused) when there are more than kMaxPeriods periods.
+  std::vector<uint16_t> combo;
+  std::vector<std::pair<uint8_t, uint8_t>> periods;
+  bool combo_ok = true;
+  // The set of themes of each record, as a code: set s holds set_themes[set_begin[s],
+  // set_begin[s+1]). Aggregations count records per set, then per theme of each set. sets_ok is
+  // false (theme_set unused) past 65,536 distinct sets.
+  std::vector<uint16_t> theme_set;
+  std::vector<uint32_t> set_begin = {0};
+  std::vector<uint16_t> set_themes;
+  bool sets_ok = true;
+  // What a search result shows of the recommending states: each by position as the store
+  // lists them (state code or kUnknownState) with its name in the source (a raw_names code).
+  std::vector<uint32_t> shown_from_begin;  // size()+1 offsets into shown_from
+  std::vector<uint16_t> shown_from;
+  std::vector<uint16_t> shown_from_raw;
+  std::vector<std::string> raw_names;
   std::vector<uint32_t> theme_begin;  // size()+1 offsets into themes
-  std::vector<uint16_t> themes;       // theme codes
+  std::vector<uint16_t> themes;  // the distinct theme codes of each record, ascending; then
+                                 // kThemePadding zeros
   std::vector<uint32_t> text_begin;   // size()+1 offsets into text
   std::string text;
   // Token sequence of each text: term ids as LEB128 varints (ids are numbered by frequency at
@@ -42,6 +74,7 @@ struct Data {
   std::vector<uint32_t> token_begin;  // size()+1 offsets into tokens
   std::vector<uint8_t> tokens;
   uint64_t total_tokens = 0;  // over all records: BM25's average document length
+  std::vector<uint16_t> doc_len;  // tokens of each record (BM25), kLongDoc: count the tokens
 
   // --- Dictionaries (code -> value). ---
   std::vector<std::string> states;       // ISO3; the reference table first, in its order
@@ -53,6 +86,13 @@ struct Data {
   std::string term_chars;
   std::vector<uint32_t> term_begin = {0};
   std::vector<uint32_t> term_order;
+  // Occurrences of term t in the k-th record of postings[t] (ascending record order), 255 for
+  // 255 or more (count the tokens then).
+  std::vector<std::vector<uint8_t>> term_freq;
+  // Positions of term t in those records, term_freq[t][k] of them for the k-th record (positions
+  // from 255 on are stored as 255: read the tokens then). Phrases are matched on these, in
+  // posting order, instead of on each candidate's scattered tokens.
+  std::vector<std::vector<uint8_t>> term_pos;
 
   // --- Bitmaps of document numbers. ---
   std::vector<Roaring> postings;    // by term id
@@ -66,6 +106,14 @@ struct Data {
   std::vector<Roaring> by_sur_org;  // by org code
   std::vector<Roaring> by_from_org;
   std::vector<Roaring> by_sdg;  // by goal 0..17 (0 unused)
+  std::vector<Roaring> by_sur_region;   // by region slot (kRegionSlots)
+  std::vector<Roaring> by_from_region;  // by region slot of a known recommending state
+
+  // --- Orders of keys (ranks of codes when keys are sorted as ComputeStats sorts them). ---
+  std::vector<uint32_t> sur_rank;    // by state code: ISO3 order
+  std::vector<uint32_t> from_rank;   // by state code, then "unknown" at states.size()
+  std::vector<uint32_t> theme_rank;  // by theme code: name order
+  std::vector<uint32_t> theme_nocase_rank;  // by theme code: SQLite's NOCASE order of names
 
   uint32_t size() const { return static_cast<uint32_t>(ids.size()); }
   uint32_t term_count() const { return static_cast<uint32_t>(term_begin.size() - 1); }
@@ -89,11 +137,44 @@ MemoryUsage ComputeMemory(const Data& data);
 // (rather than a bitmap of every record).
 Roaring FilterDocs(const Data& data, const Filters& filters, bool* all);
 
-// --- Grouping (group.cpp). ---
+// A selection of records: a bitmap, and the list of its records (ascending), extracted once on
+// first use and shared by the search page and the aggregations. Not thread-safe (one query).
+class DocSet {
+ public:
+  explicit DocSet(Roaring bits) : bits_(std::move(bits)), size_(bits_.cardinality()) {}
+  const Roaring& bits() const { return bits_; }
+  uint64_t size() const { return size_; }
+  const std::vector<uint32_t>& list() const {
+    if (!listed_) {
+      list_.resize(size_);
+      bits_.toUint32Array(list_.data());
+      listed_ = true;
+    }
+    return list_;
+  }
+
+ private:
+  Roaring bits_;
+  uint64_t size_;
+  mutable std::vector<uint32_t> list_;
+  mutable bool listed_ = false;
+};
+
+// --- Aggregation (aggregate.cpp, group.cpp). ---
+// Whole-index tallies and plans kept by an Index (aggregate.h).
+class Memo;
+
 // Every record in docs grouped by up to three dimensions, as analytics::ComputeStats counts
 // (request.query and request.filters are not looked at: docs is the selection). group_count,
-// if given, receives the number of groups before request.limit.
-analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs,
-                             const analytics::StatsRequest& request, size_t* group_count = nullptr);
+// if given, receives the number of groups before request.limit. memo may be null.
+analytics::StatsResult Group(const Data& data, const DocSet& docs,
+                             const analytics::StatsRequest& request, Memo* memo,
+                             size_t* group_count = nullptr);
+
+// --- Facets (group.cpp). ---
+// Counts per value of each field over the records in docs, as Index::Facets gives them.
+std::vector<Facet> CountFacets(const Data& data, const DocSet& docs,
+                               std::span<const analytics::Dimension> fields, int64_t top_n,
+                               Memo* memo);
 
 }  // namespace openupr::engine::internal

@@ -52,9 +52,7 @@ Roaring FilterDocs(const Data& data, const Filters& f, bool* all) {
   };
   auto by_region = [&](const std::vector<Region>& regions, const std::vector<Roaring>& bitmaps) {
     Union u;
-    for (size_t s = 0; s < data.states.size(); ++s)
-      for (Region r : regions)
-        if (data.state_region[s] == static_cast<uint8_t>(r)) u.Add(bitmaps, s);
+    for (Region r : regions) u.Add(bitmaps, static_cast<size_t>(r));
     return u;
   };
   auto by_org = [&](const std::vector<std::string>& names, const std::vector<Roaring>& bitmaps) {
@@ -83,8 +81,8 @@ Roaring FilterDocs(const Data& data, const Filters& f, bool* all) {
     for (const std::string& s : f.from) u.Add(data.by_from, StateCode(data, s));
     require(u);
   }
-  if (!f.sur_region.empty()) require(by_region(f.sur_region, data.by_sur));
-  if (!f.from_region.empty()) require(by_region(f.from_region, data.by_from));
+  if (!f.sur_region.empty()) require(by_region(f.sur_region, data.by_sur_region));
+  if (!f.from_region.empty()) require(by_region(f.from_region, data.by_from_region));
   if (!f.sessions.empty()) require(by_number(f.sessions, data.by_session));
   if (!f.cycles.empty()) require(by_number(f.cycles, data.by_cycle));
   if (!f.responses.empty()) require(by_number(f.responses, data.by_response));

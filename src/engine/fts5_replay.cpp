@@ -322,7 +322,13 @@ class Walk {
 }  // namespace
 
 void TextMatch::Replay() {
-  if (negated_only_ || !replay_rows_.empty()) return;
+  if (negated_only_ || simple_ || !replay_rows_.empty()) return;
+  // Every matching record will be scored from its tokens: a table over all terms answers each
+  // token in one lookup (the query-term search of Masks costs more over thousands of records).
+  dense_masks_.assign(static_cast<size_t>(data_.term_count()) * words_, 0);
+  for (size_t i = 0; i < query_terms_.size(); ++i)
+    for (uint32_t w = 0; w < words_; ++w)
+      dense_masks_[static_cast<size_t>(query_terms_[i]) * words_ + w] = term_masks_[i * words_ + w];
   std::vector<std::vector<Walk::Cursor>> cursors;
   std::vector<const Roaring*> phrase_rows;
   for (const Phrase& p : phrases_) {
@@ -351,6 +357,7 @@ void TextMatch::Replay() {
 }
 
 const uint64_t* TextMatch::Reported(uint32_t d, size_t* cursor) const {
+  if (simple_) return all_reported_.data();
   size_t i;
   if (cursor) {
     i = *cursor;

@@ -1,278 +1,163 @@
-// Group-by counts over the columns, as analytics::ComputeStats computes them in SQL: a record
-// counts once per distinct combination of its values (SELECT DISTINCT id, keys), a record
-// without a recommending state counts as "unknown" (LEFT JOIN), one without a theme is left out
-// of theme groups (JOIN).
+// Group-bys and facets over the tallies of aggregate.h, with the answers analytics::ComputeStats
+// gives in SQL: a record counts once per distinct combination of its values (SELECT DISTINCT
+// id, keys), a record without a recommending state counts as "unknown" (LEFT JOIN), one
+// without a theme is left out of theme groups (JOIN).
 #include <algorithm>
-#include <unordered_map>
 
-#include "core/states.h"
-#include "engine/data.h"
+#include "engine/aggregate.h"
 
 namespace openupr::engine::internal {
 namespace {
 
 using analytics::Dimension;
 
-struct Tally {
-  uint32_t count = 0, supported = 0, noted = 0, other = 0;
-  void Add(uint8_t response) {
-    ++count;
-    supported += response == 0;
-    noted += response == 1;
-    other += response == 2;
-  }
+// A selection this many times smaller than a plan's slots is counted sparsely: clearing and
+// reading every slot would cost more than sorting its cells.
+constexpr uint64_t kSparseRatio = 32;
+
+struct Cell {
+  uint64_t order;  // the key ranks, first dimension in the high bits
+  uint64_t cell;   // slot / 3
+  uint32_t count, supported, noted, other;
 };
-
-// The values of one dimension as codes 0..cardinality()-1.
-class Values {
- public:
-  Values(const Data& data, Dimension dim) : data_(data), dim_(dim) {}
-
-  uint32_t cardinality() const {
-    switch (dim_) {
-      case Dimension::kSur:
-        return static_cast<uint32_t>(data_.states.size());
-      case Dimension::kFrom:
-        return static_cast<uint32_t>(data_.states.size()) + 1;
-      case Dimension::kSurRegion:
-      case Dimension::kFromRegion:
-        return kRegionSlots;
-      case Dimension::kSession:
-      case Dimension::kCycle:
-        return 256;
-      case Dimension::kResponse:
-        return 3;
-      case Dimension::kAction:
-        return 6;
-      case Dimension::kTheme:
-        return static_cast<uint32_t>(data_.theme_names.size());
-    }
-    return 1;
-  }
-
-  // One value per record (no join): Single() gives it.
-  bool single() const {
-    return dim_ != Dimension::kFrom && dim_ != Dimension::kFromRegion && dim_ != Dimension::kTheme;
-  }
-  uint32_t Single(uint32_t d) const {
-    switch (dim_) {
-      case Dimension::kSur:
-        return data_.sur[d];
-      case Dimension::kSurRegion:
-        return data_.state_region[data_.sur[d]];
-      case Dimension::kSession:
-        return data_.session[d];
-      case Dimension::kCycle:
-        return data_.cycle[d];
-      case Dimension::kResponse:
-        return data_.response[d];
-      case Dimension::kAction:
-        return data_.action[d];
-      default:
-        return 0;
-    }
-  }
-
-  // The distinct codes of record d; none for a record without themes in a theme group.
-  void Get(uint32_t d, std::vector<uint32_t>& out) const {
-    out.clear();
-    switch (dim_) {
-      case Dimension::kSur:
-        out.push_back(data_.sur[d]);
-        return;
-      case Dimension::kSurRegion:
-        out.push_back(data_.state_region[data_.sur[d]]);
-        return;
-      case Dimension::kSession:
-        out.push_back(data_.session[d]);
-        return;
-      case Dimension::kCycle:
-        out.push_back(data_.cycle[d]);
-        return;
-      case Dimension::kResponse:
-        out.push_back(data_.response[d]);
-        return;
-      case Dimension::kAction:
-        out.push_back(data_.action[d]);
-        return;
-      case Dimension::kFrom:
-      case Dimension::kFromRegion: {
-        const uint32_t unknown = dim_ == Dimension::kFrom ? cardinality() - 1 : kNoRegion;
-        for (uint32_t i = data_.from_begin[d]; i < data_.from_begin[d + 1]; ++i) {
-          const uint16_t s = data_.from[i];
-          if (s == kUnknownState) {
-            out.push_back(unknown);
-          } else {
-            out.push_back(dim_ == Dimension::kFrom ? s : data_.state_region[s]);
-          }
-        }
-        if (out.empty()) out.push_back(unknown);
-        break;
-      }
-      case Dimension::kTheme:
-        for (uint32_t i = data_.theme_begin[d]; i < data_.theme_begin[d + 1]; ++i)
-          out.push_back(data_.themes[i]);
-        break;
-    }
-    if (out.size() > 1) {
-      std::sort(out.begin(), out.end());
-      out.erase(std::unique(out.begin(), out.end()), out.end());
-    }
-  }
-
-  // The key ComputeStats gives the code.
-  std::string Key(uint32_t code) const {
-    switch (dim_) {
-      case Dimension::kSur:
-        return data_.states[code];
-      case Dimension::kFrom:
-        return code < data_.states.size() ? data_.states[code] : "unknown";
-      case Dimension::kSurRegion:  // a state missing from the state table: NULL, read as ""
-        return code < kNoRegion ? std::string(RegionCode(static_cast<Region>(code))) : "";
-      case Dimension::kFromRegion:
-        return code < kNoRegion ? std::string(RegionCode(static_cast<Region>(code))) : "unknown";
-      case Dimension::kSession:
-      case Dimension::kCycle:
-        return std::to_string(code);
-      case Dimension::kResponse:
-        return std::string(ResponseCode(static_cast<Response>(code)));
-      case Dimension::kAction:
-        return code ? std::to_string(code) : "unknown";
-      case Dimension::kTheme:
-        return data_.theme_names[code];
-    }
-    return "";
-  }
-
- private:
-  const Data& data_;
-  Dimension dim_;
-};
-
-bool IsNumeric(Dimension d) { return d == Dimension::kSession || d == Dimension::kCycle; }
-
-// The place of each code in ComputeStats' key order (numbers as numbers, else the key's bytes).
-std::vector<uint32_t> KeyRanks(const Values& values, Dimension dim) {
-  const uint32_t n = values.cardinality();
-  std::vector<uint32_t> codes(n), rank(n);
-  for (uint32_t c = 0; c < n; ++c) codes[c] = c;
-  if (!IsNumeric(dim)) {
-    std::vector<std::string> keys(n);
-    for (uint32_t c = 0; c < n; ++c) keys[c] = values.Key(c);
-    std::sort(codes.begin(), codes.end(),
-              [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
-  }
-  for (uint32_t i = 0; i < n; ++i) rank[codes[i]] = i;
-  return rank;
-}
 
 }  // namespace
 
-analytics::StatsResult Group(const Data& data, const std::vector<uint32_t>& docs,
-                             const analytics::StatsRequest& req, size_t* group_count) {
+analytics::StatsResult Group(const Data& data, const DocSet& docs,
+                             const analytics::StatsRequest& req, Memo* memo,
+                             size_t* group_count) {
   if (group_count) *group_count = 0;
   analytics::StatsResult result;
   result.by = req.by;
-  Tally total;
-  for (uint32_t d : docs) total.Add(data.response[d]);
-  result.total = {{}, total.count, total.supported, total.noted, total.other};
+  const std::shared_ptr<const Plan> totals_plan = PlanFor(data, {}, /*response=*/true, memo);
+  const std::shared_ptr<const Plan> the_plan = PlanFor(data, req.by, /*response=*/true, memo);
+  const Plan& totals = *totals_plan;
+  const Plan& plan = *the_plan;
+  const uint64_t n = docs.size();
+  const bool dense = !req.by.empty() && plan.slots <= kMaxDenseSlots &&
+                     (plan.slots <= kSparseRatio * n || 2 * n > data.size());
+  std::vector<const Plan*> plans = {&totals};
+  if (dense) plans.push_back(&plan);
+  const std::vector<Memo::Tally> tallies = CountDense(data, plans, docs, memo);
+  const Memo::Tally& t = tallies[0];
+  result.total = {{}, t[0] + t[1] + t[2], t[0], t[1], t[2]};
   if (req.by.empty()) return result;
 
   const size_t dims = req.by.size();
-  std::vector<Values> values;
-  uint64_t cells = 1;
-  for (Dimension d : req.by) {
-    values.emplace_back(data, d);
-    cells *= values.back().cardinality();
-  }
-  // Codes combine into one cell number; a small space is counted in an array, a large one
-  // (e.g. from x sur x theme) in a hash map.
-  std::vector<uint64_t> stride(dims, 1);
-  for (size_t i = 1; i < dims; ++i) stride[i] = stride[i - 1] * values[i - 1].cardinality();
-  const bool dense = cells <= (uint64_t{1} << 16);
-  std::vector<Tally> array(dense ? cells : 0);
-  std::unordered_map<uint64_t, Tally> map;
-  auto tally = [&](uint64_t cell) -> Tally& { return dense ? array[cell] : map[cell]; };
-
-  bool all_single = true;
-  for (const Values& v : values) all_single &= v.single();
-  std::vector<std::vector<uint32_t>> codes(dims);
-  for (uint32_t d : docs) {
-    const uint8_t response = data.response[d];
-    if (all_single) {
-      uint64_t cell = 0;
-      for (size_t i = 0; i < dims; ++i) cell += values[i].Single(d) * stride[i];
-      tally(cell).Add(response);
-      continue;
-    }
-    bool none = false;
-    for (size_t i = 0; i < dims && !none; ++i) {
-      values[i].Get(d, codes[i]);
-      none = codes[i].empty();
-    }
-    if (none) continue;
-    for (uint32_t a : codes[0]) {
-      if (dims == 1) {
-        tally(a).Add(response);
-        continue;
-      }
-      for (uint32_t b : codes[1]) {
-        if (dims == 2) {
-          tally(a + b * stride[1]).Add(response);
-          continue;
-        }
-        for (uint32_t c : codes[2]) tally(a + b * stride[1] + c * stride[2]).Add(response);
-      }
-    }
-  }
-
-  // Order the groups by count and key ranks (numbers, not strings), and make rows of the ones
-  // kept only: a dyadic matrix has ten thousand groups and a page shows ten.
-  auto code = [&](uint64_t cell, size_t i) {
-    return static_cast<uint32_t>(cell / stride[i] % values[i].cardinality());
-  };
-  std::vector<std::vector<uint32_t>> ranks;
-  for (size_t i = 0; i < dims; ++i) ranks.push_back(KeyRanks(values[i], req.by[i]));
-  struct Group {
-    uint64_t order;  // the key ranks, first dimension in the high bits
-    uint64_t cell;
-    Tally tally;
-  };
-  std::vector<Group> groups;
-  auto add = [&](uint64_t cell, const Tally& t) {
+  std::vector<Cell> cells;
+  auto add = [&](uint64_t cell, uint32_t s, uint32_t no, uint32_t o) {
     uint64_t order = 0;
-    for (size_t i = 0; i < dims; ++i) order = (order << 20) | ranks[i][code(cell, i)];
-    groups.push_back({order, cell, t});
+    for (size_t i = 0; i < dims; ++i)
+      order = (order << 20) | plan.axes[i].rank[plan.Code(cell * 3, i)];
+    cells.push_back({order, cell, s + no + o, s, no, o});
   };
   if (dense) {
-    for (uint64_t cell = 0; cell < array.size(); ++cell)
-      if (array[cell].count) add(cell, array[cell]);
+    const Memo::Tally& g = tallies[1];
+    for (uint64_t slot = 0; slot + 2 < g.size(); slot += 3)
+      if (g[slot] | g[slot + 1] | g[slot + 2]) add(slot / 3, g[slot], g[slot + 1], g[slot + 2]);
   } else {
-    for (const auto& [cell, t] : map) add(cell, t);
+    const auto slots = CountSparse(data, plan, docs);
+    for (size_t i = 0; i < slots.size();) {
+      const uint64_t cell = slots[i].first / 3;
+      uint32_t r[3] = {0, 0, 0};
+      for (; i < slots.size() && slots[i].first / 3 == cell; ++i)
+        r[slots[i].first % 3] = slots[i].second;
+      add(cell, r[0], r[1], r[2]);
+    }
   }
-  auto before = [&](const Group& a, const Group& b) {
-    if (!req.sort_by_key && a.tally.count != b.tally.count) return a.tally.count > b.tally.count;
+
+  auto before = [&](const Cell& a, const Cell& b) {
+    if (!req.sort_by_key && a.count != b.count) return a.count > b.count;
     return a.order < b.order;
   };
-  if (group_count) *group_count = groups.size();
-  size_t keep = groups.size();
+  if (group_count) *group_count = cells.size();
+  size_t keep = cells.size();
   if (req.limit > 0 && static_cast<uint64_t>(req.limit) < keep)
     keep = static_cast<size_t>(req.limit);
-  if (keep == groups.size()) {
-    std::sort(groups.begin(), groups.end(), before);
+  if (keep == cells.size()) {
+    std::sort(cells.begin(), cells.end(), before);
   } else {
-    std::partial_sort(groups.begin(), groups.begin() + keep, groups.end(), before);
+    std::partial_sort(cells.begin(), cells.begin() + keep, cells.end(), before);
   }
+  result.rows.reserve(keep);
   for (size_t g = 0; g < keep; ++g) {
     analytics::StatsRow row;
-    for (size_t i = 0; i < dims; ++i) row.keys.push_back(values[i].Key(code(groups[g].cell, i)));
-    row.count = groups[g].tally.count;
-    row.supported = groups[g].tally.supported;
-    row.noted = groups[g].tally.noted;
-    row.other = groups[g].tally.other;
+    for (size_t i = 0; i < dims; ++i)
+      row.keys.push_back(plan.axes[i].Key(data, plan.Code(cells[g].cell * 3, i)));
+    row.count = cells[g].count;
+    row.supported = cells[g].supported;
+    row.noted = cells[g].noted;
+    row.other = cells[g].other;
     result.rows.push_back(std::move(row));
   }
   return result;
+}
+
+std::vector<Facet> CountFacets(const Data& data, const DocSet& docs,
+                               std::span<const Dimension> fields, int64_t top_n, Memo* memo) {
+  // Single-valued fields share one tally (one count per record instead of one per field) as
+  // long as their cells stay few; each multi-valued field gets its own.
+  constexpr uint64_t kSharedCells = uint64_t{1} << 12;
+  std::vector<std::shared_ptr<const Plan>> plans;
+  std::vector<std::pair<size_t, size_t>> where(fields.size());  // field -> (plan, axis)
+  std::vector<Dimension> shared;
+  std::vector<size_t> shared_fields;
+  uint64_t shared_cells = 1;
+  auto flush = [&] {
+    if (shared.empty()) return;
+    plans.push_back(PlanFor(data, shared, /*response=*/false, memo));
+    for (size_t i = 0; i < shared_fields.size(); ++i) where[shared_fields[i]] = {plans.size() - 1, i};
+    shared.clear();
+    shared_fields.clear();
+    shared_cells = 1;
+  };
+  for (size_t f = 0; f < fields.size(); ++f) {
+    std::shared_ptr<const Plan> one = PlanFor(data, {fields[f]}, /*response=*/false, memo);
+    if (one->axes[0].multi) {
+      plans.push_back(std::move(one));
+      where[f] = {plans.size() - 1, 0};
+      continue;
+    }
+    if (shared_cells * one->slots > kSharedCells) flush();
+    shared.push_back(fields[f]);
+    shared_fields.push_back(f);
+    shared_cells *= one->slots;
+  }
+  flush();
+
+  std::vector<const Plan*> pointers;
+  for (const auto& p : plans) pointers.push_back(p.get());
+  const std::vector<Memo::Tally> tallies = CountDense(data, pointers, docs, memo);
+
+  std::vector<std::vector<uint64_t>> used(plans.size());  // the slots that count, per plan
+  for (size_t i = 0; i < plans.size(); ++i)
+    for (uint64_t slot = 0; slot < tallies[i].size(); ++slot)
+      if (tallies[i][slot]) used[i].push_back(slot);
+  std::vector<Facet> out;
+  for (size_t f = 0; f < fields.size(); ++f) {
+    const auto [pi, ai] = where[f];
+    const Plan& p = *plans[pi];
+    const Axis& axis = p.axes[ai];
+    std::vector<uint64_t> counts(axis.card, 0);
+    const Memo::Tally& t = tallies[pi];
+    for (uint64_t slot : used[pi]) counts[p.Code(slot, ai)] += t[slot];
+    std::vector<uint32_t> codes;
+    for (uint32_t c = 0; c < axis.card; ++c)
+      if (counts[c]) codes.push_back(c);
+    auto before = [&](uint32_t a, uint32_t b) {
+      if (counts[a] != counts[b]) return counts[a] > counts[b];
+      return axis.rank[a] < axis.rank[b];
+    };
+    size_t keep = codes.size();
+    if (top_n > 0 && static_cast<uint64_t>(top_n) < keep) keep = static_cast<size_t>(top_n);
+    std::partial_sort(codes.begin(), codes.begin() + keep, codes.end(), before);
+    Facet facet;
+    facet.field = fields[f];
+    for (size_t i = 0; i < keep; ++i)
+      facet.values.push_back({axis.Key(data, codes[i]), static_cast<int64_t>(counts[codes[i]])});
+    out.push_back(std::move(facet));
+  }
+  return out;
 }
 
 }  // namespace openupr::engine::internal

@@ -4,6 +4,7 @@
 #include <exception>
 #include <set>
 
+#include "engine/aggregate.h"
 #include "engine/data.h"
 #include "engine/text_match.h"
 #include "search/query.h"
@@ -28,12 +29,7 @@ auto Guarded(const char* what, F&& body) -> decltype(body()) {
 // The records a query and filters select; match is null without a text query.
 struct Selection {
   std::unique_ptr<TextMatch> match;
-  Roaring docs;
-  std::vector<uint32_t> List() const {
-    std::vector<uint32_t> out(docs.cardinality());
-    docs.toUint32Array(out.data());
-    return out;
-  }
+  std::unique_ptr<internal::DocSet> docs;
 };
 
 Result<Selection> Select(const Data& data, std::string_view query, const Filters& filters) {
@@ -42,21 +38,79 @@ Result<Selection> Select(const Data& data, std::string_view query, const Filters
   Selection sel;
   bool all = false;
   Roaring filtered = internal::FilterDocs(data, filters, &all);
+  Roaring docs;
   if (parsed->root) {
     sel.match = std::make_unique<TextMatch>(data, std::move(parsed).value());
-    sel.docs = sel.match->matches();
-    if (!all) sel.docs &= filtered;
+    docs = all ? sel.match->matches() : sel.match->matches() & filtered;
   } else if (all) {
-    sel.docs.addRange(0, data.size());
+    docs.addRange(0, data.size());
   } else {
-    sel.docs = std::move(filtered);
+    docs = std::move(filtered);
   }
+  sel.docs = std::make_unique<internal::DocSet>(std::move(docs));
   return sel;
+}
+
+// The page of hits req asks for, over a selection.
+search::SearchResponse Page(const Data& data, Selection& sel, const search::SearchRequest& req) {
+  search::SearchResponse resp;
+  const uint64_t total = sel.docs->size();
+  resp.total = static_cast<int64_t>(total);
+  const uint64_t offset = static_cast<uint64_t>(std::max<int64_t>(req.offset, 0));
+  if (offset >= total) return resp;
+  const uint64_t count =
+      std::min<uint64_t>(total - offset, req.limit > 0 ? static_cast<uint64_t>(req.limit) : total);
+
+  if (!sel.match || !sel.match->scored()) {
+    // By id, score 0, the whole text (as SqlSearch does without a text to match).
+    std::vector<uint32_t> page(count);
+    sel.docs->bits().rangeUint32Array(page.data(), offset, count);
+    for (uint32_t d : page)
+      resp.hits.push_back({data.ids[d], 0.0, req.snippets ? std::string(data.Text(d)) : ""});
+    return resp;
+  }
+  // Documents ascend with ids, so "score descending, then document" is SqlSearch's order.
+  const std::vector<uint32_t>& docs = sel.docs->list();
+  std::vector<double> scores;
+  if (sel.match->simple()) {
+    sel.match->ScoreDocs(docs, scores);
+  } else {
+    sel.match->Replay();
+    scores.resize(total);
+    std::vector<uint64_t> scratch;
+    size_t cursor = 0;
+    for (size_t i = 0; i < total; ++i) scores[i] = sel.match->Score(docs[i], scratch, &cursor);
+  }
+  // The best offset+count by a bounded heap whose top is the worst kept.
+  auto better = [&](uint32_t a, uint32_t b) {
+    return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
+  };
+  const size_t keep = static_cast<size_t>(offset + count);
+  std::vector<uint32_t> heap;
+  heap.reserve(keep + 1);
+  for (uint32_t i = 0; i < total; ++i) {
+    if (heap.size() < keep) {
+      heap.push_back(i);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (better(i, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = i;
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end(), better);
+  for (size_t i = offset; i < keep; ++i) {
+    const uint32_t d = docs[heap[i]];
+    resp.hits.push_back(
+        {data.ids[d], scores[heap[i]], req.snippets ? sel.match->Snippet(d) : std::string()});
+  }
+  return resp;
 }
 
 }  // namespace
 
-Index::Index(std::unique_ptr<Data> data) : data_(std::move(data)) {}
+Index::Index(std::unique_ptr<Data> data)
+    : data_(std::move(data)), memo_(std::make_unique<internal::Memo>()) {}
 Index::~Index() = default;
 
 Result<std::unique_ptr<Index>> Index::Build(store::Store& store) {
@@ -68,6 +122,7 @@ Result<std::unique_ptr<Index>> Index::Build(store::Store& store) {
 }
 
 Status Index::Refresh(store::Store& store) {
+  memo_->Clear();
   return Guarded("refresh", [&]() -> Status { return internal::Load(store, *data_); });
 }
 
@@ -87,39 +142,7 @@ Result<search::SearchResponse> Index::Search(const search::SearchRequest& req) c
   return Guarded("search", [&]() -> Result<search::SearchResponse> {
     auto sel = Select(*data_, req.query, req.filters);
     if (!sel.ok()) return sel.status();
-    search::SearchResponse resp;
-    const uint64_t total = sel->docs.cardinality();
-    resp.total = static_cast<int64_t>(total);
-    const uint64_t offset = static_cast<uint64_t>(std::max<int64_t>(req.offset, 0));
-    if (offset >= total) return resp;
-    const uint64_t count = std::min<uint64_t>(
-        total - offset, req.limit > 0 ? static_cast<uint64_t>(req.limit) : total);
-
-    if (!sel->match || !sel->match->scored()) {
-      // By id, score 0, the whole text (as SqlSearch does without a text to match).
-      std::vector<uint32_t> page(count);
-      sel->docs.rangeUint32Array(page.data(), offset, count);
-      for (uint32_t d : page)
-        resp.hits.push_back({data_->ids[d], 0.0, std::string(data_->Text(d))});
-      return resp;
-    }
-    // Documents ascend with ids, so "score descending, then document" is SqlSearch's order.
-    sel->match->Replay();
-    std::vector<std::pair<double, uint32_t>> ranked;
-    ranked.reserve(total);
-    std::vector<uint64_t> scratch;
-    size_t cursor = 0;
-    for (uint32_t d : sel->docs) ranked.emplace_back(sel->match->Score(d, scratch, &cursor), d);
-    auto better = [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    };
-    const size_t end = static_cast<size_t>(offset + count);
-    std::partial_sort(ranked.begin(), ranked.begin() + end, ranked.end(), better);
-    for (size_t i = offset; i < end; ++i) {
-      const uint32_t d = ranked[i].second;
-      resp.hits.push_back({data_->ids[d], ranked[i].first, sel->match->Snippet(d)});
-    }
-    return resp;
+    return Page(*data_, *sel, req);
   });
 }
 
@@ -129,22 +152,57 @@ Result<FacetResponse> Index::Facets(std::string_view query, const Filters& filte
   return Guarded("facets", [&]() -> Result<FacetResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
-    const std::vector<uint32_t> docs = sel->List();
     FacetResponse resp;
-    resp.total = static_cast<int64_t>(docs.size());
-    for (analytics::Dimension field : fields) {
-      analytics::StatsRequest req;
-      req.by = {field};
-      req.limit = top_n;
-      const analytics::StatsResult counts = internal::Group(*data_, docs, req);
-      Facet facet;
-      facet.field = field;
-      for (const analytics::StatsRow& row : counts.rows)
-        facet.values.push_back({row.keys[0], row.count});
-      resp.facets.push_back(std::move(facet));
-    }
+    resp.total = static_cast<int64_t>(sel->docs->size());
+    resp.facets = internal::CountFacets(*data_, *sel->docs, fields, top_n, memo_.get());
     return resp;
   });
+}
+
+Result<FacetedSearch> Index::SearchFaceted(const search::SearchRequest& req,
+                                           std::span<const analytics::Dimension> fields,
+                                           int64_t top_n) const {
+  return Guarded("search", [&]() -> Result<FacetedSearch> {
+    auto sel = Select(*data_, req.query, req.filters);
+    if (!sel.ok()) return sel.status();
+    FacetedSearch out;
+    out.search = Page(*data_, *sel, req);
+    out.facets = internal::CountFacets(*data_, *sel->docs, fields, top_n, memo_.get());
+    return out;
+  });
+}
+
+std::vector<Recommendation> Index::Summaries(std::span<const int64_t> ids) const {
+  const Data& data = *data_;
+  std::vector<Recommendation> out;
+  out.reserve(ids.size());
+  std::vector<uint16_t> themes;
+  for (int64_t id : ids) {
+    auto it = std::lower_bound(data.ids.begin(), data.ids.end(), id);
+    if (it == data.ids.end() || *it != id) continue;
+    const uint32_t d = static_cast<uint32_t>(it - data.ids.begin());
+    Recommendation r;
+    r.id = id;
+    r.sur = data.states[data.sur[d]];
+    for (uint32_t i = data.shown_from_begin[d]; i < data.shown_from_begin[d + 1]; ++i) {
+      const uint16_t code = data.shown_from[i];
+      r.from.push_back({code == internal::kUnknownState ? std::string() : data.states[code],
+                        data.raw_names[data.shown_from_raw[i]]});
+    }
+    r.text = std::string(data.Text(d));
+    r.session = data.session[d];
+    r.cycle = data.cycle[d];
+    r.response = static_cast<Response>(data.response[d]);
+    if (data.action[d]) r.action = data.action[d];
+    themes.assign(data.themes.begin() + data.theme_begin[d],
+                  data.themes.begin() + data.theme_begin[d + 1]);
+    std::sort(themes.begin(), themes.end(), [&](uint16_t a, uint16_t b) {
+      return data.theme_nocase_rank[a] < data.theme_nocase_rank[b];
+    });
+    for (uint16_t t : themes) r.themes.push_back(data.theme_names[t]);
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 Result<analytics::StatsResult> Index::Stats(const analytics::StatsRequest& req) const {
@@ -157,7 +215,7 @@ Result<analytics::StatsResult> Index::Stats(const analytics::StatsRequest& req) 
       return Status::InvalidArgument("--by: a dimension is repeated");
     auto sel = Select(*data_, req.query, req.filters);
     if (!sel.ok()) return sel.status();
-    return internal::Group(*data_, sel->List(), req);
+    return internal::Group(*data_, *sel->docs, req, memo_.get());
   });
 }
 
@@ -170,7 +228,7 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
     req.by = {analytics::Dimension::kFrom, analytics::Dimension::kSur};
     req.limit = top_n;
     size_t pairs = 0;
-    analytics::StatsResult counts = internal::Group(*data_, sel->List(), req, &pairs);
+    analytics::StatsResult counts = internal::Group(*data_, *sel->docs, req, memo_.get(), &pairs);
     DyadResponse resp;
     resp.total = counts.total.count;
     resp.pairs = static_cast<int64_t>(pairs);

@@ -27,6 +27,7 @@
 
 #include "analytics/stats.h"
 #include "core/filters.h"
+#include "core/model.h"
 #include "core/status.h"
 #include "search/sql_search.h"
 #include "store/store.h"
@@ -35,22 +36,18 @@ namespace openupr::engine {
 
 namespace internal {
 struct Data;
+class Memo;
 }
 
-// Exact counts of records per value of one field over a selection.
-struct FacetValue {
-  std::string key;  // as a StatsRow key: ISO3, region code, number, theme name, "unknown", ...
-  int64_t count = 0;
-};
-struct Facet {
-  analytics::Dimension field = analytics::Dimension::kSur;
-  // By count descending, then key (numbers as numbers); at most top_n. A record with several
-  // values (recommending states, themes) counts once for each of them.
-  std::vector<FacetValue> values;
-};
-struct FacetResponse {
-  int64_t total = 0;          // records in the selection
-  std::vector<Facet> facets;  // one per requested field, in request order
+// Facet counts: the types of analytics/stats.h (ComputeFacets is the SQL reference).
+using FacetValue = analytics::FacetValue;
+using Facet = analytics::Facet;
+using FacetResponse = analytics::FacetResponse;
+
+// A search page and the facets of its whole selection, from one evaluation of query and filters.
+struct FacetedSearch {
+  search::SearchResponse search;
+  std::vector<Facet> facets;  // one per requested field, in request order (see Facets)
 };
 
 // Recommendations per (recommending state, state under review) pair.
@@ -103,13 +100,26 @@ class Index {
 
   // Same answers as search::SqlSearch: total, hits ordered by score descending then id (by id
   // with score 0 without a text query or for a lone NOT), snippets for the returned hits only
-  // (the whole text when there is no text to match). kInvalidArgument for a bad query.
+  // (the whole text when there is no text to match; none when request.snippets is false).
+  // kInvalidArgument for a bad query.
   Result<search::SearchResponse> Search(const search::SearchRequest& request) const;
 
   // Counts per value of each field over the records matching query and filters.
   // top_n <= 0: every value. kInvalidArgument for a bad query.
   Result<FacetResponse> Facets(std::string_view query, const Filters& filters,
                                std::span<const analytics::Dimension> fields, int64_t top_n) const;
+
+  // Search(request) and Facets(request.query, request.filters, fields, top_n) in one call: the
+  // query and filters are evaluated once. kInvalidArgument for a bad query.
+  Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
+                                      std::span<const analytics::Dimension> fields,
+                                      int64_t top_n) const;
+
+  // What a search result shows of these records, as Store::GetRecommendations gives it: id,
+  // sur, from (ISO3 and the source's name, by position), text, session, cycle, response, action
+  // and themes (by name, as the store orders them); the other fields of Recommendation are left
+  // empty. Ids the index does not hold are left out; the others come in the order of ids.
+  std::vector<Recommendation> Summaries(std::span<const int64_t> ids) const;
 
   // Same answers as analytics::ComputeStats (rows, totals, order, limit). kInvalidArgument for
   // more than 3 or repeated dimensions or a bad query.
@@ -122,6 +132,9 @@ class Index {
  private:
   explicit Index(std::unique_ptr<internal::Data> data);
   std::unique_ptr<internal::Data> data_;
+  // Whole-index tallies, made on first use (aggregations over most of the index subtract the
+  // rest from them); cleared by Refresh.
+  std::unique_ptr<internal::Memo> memo_;
 };
 
 }  // namespace openupr::engine

@@ -85,6 +85,30 @@ size_t Capacity(const std::vector<Roaring>& v) {
   return n;
 }
 
+// The place of each state and theme code in the order of their keys' bytes (ComputeStats sorts
+// ties by key): ISO3 codes, "unknown" for the unknown recommending state, theme names.
+void RankKeys(Data& data) {
+  auto ranks = [](const std::vector<std::string>& keys) {
+    std::vector<uint32_t> order(keys.size()), rank(keys.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    for (uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+    return rank;
+  };
+  data.sur_rank = ranks(data.states);
+  std::vector<std::string> from = data.states;
+  from.emplace_back("unknown");
+  data.from_rank = ranks(from);
+  data.theme_rank = ranks(data.theme_names);
+  // SQLite's NOCASE: ASCII letters folded, then bytes compared.
+  std::vector<std::string> folded = data.theme_names;
+  for (std::string& name : folded)
+    for (char& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  data.theme_nocase_rank = ranks(folded);
+}
+
 }  // namespace
 
 size_t BitmapBytes(const Roaring& r) {
@@ -108,11 +132,18 @@ Status Load(store::Store& store, Data& data) {
     data.by_response.resize(3);
     data.by_action.resize(6);
     data.by_sdg.resize(18);
+    data.by_sur_region.resize(kRegionSlots);
+    data.by_from_region.resize(kRegionSlots);
     data.from_begin = data.theme_begin = data.text_begin = data.token_begin = {0};
+    data.shown_from_begin = {0};
   }
+  // Themes carry kThemePadding entries past the last record's (aggregate.cpp reads two themes
+  // of each record without a branch); new records go before them.
+  data.themes.resize(data.theme_begin.back());
   Dictionary states(data.states, "states");
   Dictionary themes(data.theme_names, "themes");
   Dictionary orgs(data.orgs, "organisations");
+  Dictionary raw_names(data.raw_names, "source names of states");
   // A state missing from the reference table (the store's table is written from it, so only
   // an older or newer database has one) has no region.
   auto state_code = [&](std::string_view iso3) -> Result<uint16_t> {
@@ -133,7 +164,21 @@ Status Load(store::Store& store, Data& data) {
   std::vector<uint32_t> doc_term_begin = {0};
   const uint32_t first_new = data.size();
 
+  std::unordered_map<uint32_t, uint32_t> period_of;  // session << 8 | cycle -> period
+  for (uint32_t i = 0; i < data.periods.size(); ++i)
+    period_of.emplace(uint32_t{data.periods[i].first} << 8 | data.periods[i].second, i);
+  Lookup set_of;  // the bytes of a sorted theme list -> its set code
+  auto set_key = [](const uint16_t* begin, const uint16_t* end) {
+    return std::string(reinterpret_cast<const char*>(begin),
+                       reinterpret_cast<const char*>(end));
+  };
+  for (uint32_t i = 0; i + 1 < data.set_begin.size(); ++i)
+    set_of.emplace(set_key(data.set_themes.data() + data.set_begin[i],
+                           data.set_themes.data() + data.set_begin[i + 1]),
+                   i);
+
   Tokenizer tokenizer(/*stem=*/true);
+  std::vector<uint16_t> codes;  // one record's states or themes
   Status st = store::ScanRecommendations(
       store, data.ids.empty() ? 0 : data.ids.back(),
       [&](const store::ScannedRecommendation& r) -> Status {
@@ -149,6 +194,7 @@ Status Load(store::Store& store, Data& data) {
         if (!sur.ok()) return sur.status();
         data.sur.push_back(*sur);
         At(data.by_sur, *sur).add(d);
+        data.by_sur_region[data.state_region[*sur]].add(d);
         data.session.push_back(static_cast<uint8_t>(r.session));
         At(data.by_session, r.session).add(d);
         data.cycle.push_back(static_cast<uint8_t>(r.cycle));
@@ -157,24 +203,75 @@ Status Load(store::Store& store, Data& data) {
         data.by_response[data.response.back()].add(d);
         data.action.push_back(static_cast<uint8_t>(r.action));
         data.by_action[r.action].add(d);
-        for (std::string_view f : r.from) {
+        // Distinct codes, ascending; an unknown state (or none at all) is kUnknownState.
+        codes.clear();
+        for (size_t i = 0; i < r.from.size(); ++i) {
           uint16_t code = kUnknownState;
-          if (!f.empty()) {
-            auto c = state_code(f);
+          if (!r.from[i].empty()) {
+            auto c = state_code(r.from[i]);
             if (!c.ok()) return c.status();
             code = *c;
-            At(data.by_from, code).add(d);
           }
-          data.from.push_back(code);
+          codes.push_back(code);
+          auto raw = raw_names.Code(i < r.from_raw.size() ? r.from_raw[i] : std::string_view());
+          if (!raw.ok()) return raw.status();
+          data.shown_from.push_back(code);
+          data.shown_from_raw.push_back(*raw);
         }
+        data.shown_from_begin.push_back(static_cast<uint32_t>(data.shown_from.size()));
+        if (codes.empty()) codes.push_back(kUnknownState);
+        std::sort(codes.begin(), codes.end());
+        codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+        uint8_t regions = 0;
+        for (uint16_t code : codes) {
+          data.from.push_back(code);
+          if (code == kUnknownState) {
+            regions |= 1u << kNoRegion;
+            continue;
+          }
+          At(data.by_from, code).add(d);
+          data.by_from_region[data.state_region[code]].add(d);
+          regions |= static_cast<uint8_t>(1u << data.state_region[code]);
+        }
+        data.from_regions.push_back(regions);
         data.from_begin.push_back(static_cast<uint32_t>(data.from.size()));
+        codes.clear();
         for (std::string_view t : r.themes) {
           auto c = themes.Code(t);
           if (!c.ok()) return c.status();
-          data.themes.push_back(*c);
-          At(data.by_theme, *c).add(d);
+          codes.push_back(*c);
+        }
+        std::sort(codes.begin(), codes.end());
+        codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+        for (uint16_t code : codes) {
+          data.themes.push_back(code);
+          At(data.by_theme, code).add(d);
         }
         data.theme_begin.push_back(static_cast<uint32_t>(data.themes.size()));
+        const std::string key = set_key(codes.data(), codes.data() + codes.size());
+        auto set = set_of.find(key);
+        if (set == set_of.end()) {
+          const uint32_t code = static_cast<uint32_t>(data.set_begin.size() - 1);
+          if (code > UINT16_MAX) data.sets_ok = false;
+          set = set_of.emplace(key, code).first;
+          data.set_themes.insert(data.set_themes.end(), codes.begin(), codes.end());
+          data.set_begin.push_back(static_cast<uint32_t>(data.set_themes.size()));
+        }
+        data.theme_set.push_back(static_cast<uint16_t>(set->second));
+        const uint32_t session_cycle = static_cast<uint32_t>(r.session) << 8 |
+                                       static_cast<uint32_t>(r.cycle);
+        auto period = period_of.find(session_cycle);
+        if (period == period_of.end()) {
+          period = period_of.emplace(session_cycle, data.periods.size()).first;
+          data.periods.emplace_back(static_cast<uint8_t>(r.session),
+                                    static_cast<uint8_t>(r.cycle));
+          if (data.periods.size() > kMaxPeriods) data.combo_ok = false;
+        }
+        data.combo.push_back(static_cast<uint16_t>(
+            data.combo_ok ? period->second * kComboPeriod +
+                                data.state_region[*sur] * 18u + data.action.back() * 3u +
+                                data.response.back()
+                          : 0));
         for (auto [list, bitmaps] :
              {std::pair{r.sur_orgs, &data.by_sur_org}, std::pair{r.from_orgs, &data.by_from_org}}) {
           size_t start = 0;
@@ -206,6 +303,7 @@ Status Load(store::Store& store, Data& data) {
         doc_term_begin.push_back(static_cast<uint32_t>(doc_terms.size()));
         return Status::Ok();
       });
+  data.themes.resize(data.theme_begin.back() + kThemePadding, 0);
   if (!st.ok()) return st;
   // Every code has a bitmap on both sides, if only an empty one.
   data.by_sur.resize(data.states.size());
@@ -232,16 +330,31 @@ Status Load(store::Store& store, Data& data) {
   std::sort(data.term_order.begin(), data.term_order.end(),
             [&](uint32_t a, uint32_t b) { return data.Term(a) < data.Term(b); });
 
-  // Token sequences and postings of the new records.
+  // Token sequences, lengths, postings and term frequencies of the new records. Records come
+  // in ascending order, so each posting's frequencies append in its bitmap's order.
   data.postings.resize(data.term_count());
+  data.term_freq.resize(data.term_count());
+  data.term_pos.resize(data.term_count());
+  std::vector<uint32_t> last_doc(data.term_count(), UINT32_MAX);
   for (uint32_t i = 0; i + 1 < doc_term_begin.size(); ++i) {
     const uint32_t d = first_new + i;
     for (uint32_t k = doc_term_begin[i]; k < doc_term_begin[i + 1]; ++k) {
       const uint32_t t =
           doc_terms[k] >= old_terms ? final_id[doc_terms[k] - old_terms] : doc_terms[k];
       PutVarint(data.tokens, t);
-      data.postings[t].add(d);
+      const uint8_t pos = static_cast<uint8_t>(std::min<uint32_t>(k - doc_term_begin[i], 255));
+      if (last_doc[t] != d) {
+        last_doc[t] = d;
+        data.postings[t].add(d);
+        data.term_freq[t].push_back(1);
+        data.term_pos[t].push_back(pos);
+      } else if (data.term_freq[t].back() < 255) {
+        ++data.term_freq[t].back();
+        data.term_pos[t].push_back(pos);
+      }
     }
+    const uint32_t len = doc_term_begin[i + 1] - doc_term_begin[i];
+    data.doc_len.push_back(static_cast<uint16_t>(std::min<uint32_t>(len, kLongDoc)));
     if (data.tokens.size() >= UINT32_MAX)
       return Status::BadInput("more text than the in-memory index holds");
     data.token_begin.push_back(static_cast<uint32_t>(data.tokens.size()));
@@ -254,14 +367,21 @@ Status Load(store::Store& store, Data& data) {
   for (auto* v : {&data.text_begin, &data.token_begin, &data.term_begin, &data.term_order,
                   &data.from_begin, &data.theme_begin})
     v->shrink_to_fit();
-  for (auto* v : {&data.sur, &data.from, &data.themes}) v->shrink_to_fit();
-  for (auto* v : {&data.session, &data.cycle, &data.response, &data.action, &data.tokens})
+  for (auto* v : {&data.sur, &data.from, &data.themes, &data.doc_len, &data.combo,
+                  &data.theme_set, &data.set_themes, &data.shown_from, &data.shown_from_raw})
     v->shrink_to_fit();
+  data.shown_from_begin.shrink_to_fit();
+  for (auto* v : {&data.session, &data.cycle, &data.response, &data.action, &data.tokens,
+                  &data.from_regions})
+    v->shrink_to_fit();
+  for (auto& f : data.term_freq) f.shrink_to_fit();
+  for (auto& f : data.term_pos) f.shrink_to_fit();
   data.ids.shrink_to_fit();
   for (auto* v : {&data.postings, &data.by_sur, &data.by_from, &data.by_session, &data.by_cycle,
                   &data.by_response, &data.by_action, &data.by_theme, &data.by_sur_org,
-                  &data.by_from_org, &data.by_sdg})
+                  &data.by_from_org, &data.by_sdg, &data.by_sur_region, &data.by_from_region})
     Optimize(*v);
+  RankKeys(data);
   return Status::Ok();
 }
 
@@ -271,12 +391,23 @@ MemoryUsage ComputeMemory(const Data& d) {
   m.tokens = Capacity(d.tokens) + Capacity(d.token_begin) + Capacity(d.term_chars) +
              Capacity(d.term_begin) + Capacity(d.term_order);
   m.postings = Capacity(d.postings);
+  m.tokens += Capacity(d.doc_len);
+  m.postings += d.term_freq.capacity() * sizeof(std::vector<uint8_t>);
+  for (const auto& f : d.term_freq) m.postings += Capacity(f);
+  m.tokens += d.term_pos.capacity() * sizeof(std::vector<uint8_t>);
+  for (const auto& f : d.term_pos) m.tokens += Capacity(f);
   m.columns = Capacity(d.ids) + Capacity(d.sur) + Capacity(d.session) + Capacity(d.cycle) +
               Capacity(d.response) + Capacity(d.action) + Capacity(d.from_begin) +
-              Capacity(d.from) + Capacity(d.theme_begin) + Capacity(d.themes) + Capacity(d.states) +
-              Capacity(d.state_region) + Capacity(d.theme_names) + Capacity(d.orgs);
+              Capacity(d.from) + Capacity(d.from_regions) + Capacity(d.theme_begin) +
+              Capacity(d.themes) + Capacity(d.states) + Capacity(d.state_region) +
+              Capacity(d.theme_names) + Capacity(d.orgs) + Capacity(d.sur_rank) +
+              Capacity(d.from_rank) + Capacity(d.theme_rank) + Capacity(d.combo) +
+              Capacity(d.periods) + Capacity(d.theme_set) + Capacity(d.set_begin) +
+              Capacity(d.set_themes) + Capacity(d.shown_from_begin) + Capacity(d.shown_from) +
+              Capacity(d.shown_from_raw) + Capacity(d.raw_names) + Capacity(d.theme_nocase_rank);
   for (const auto* v : {&d.by_sur, &d.by_from, &d.by_session, &d.by_cycle, &d.by_response,
-                        &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg})
+                        &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg,
+                        &d.by_sur_region, &d.by_from_region})
     m.columns += Capacity(*v);
   return m;
 }

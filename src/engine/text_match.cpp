@@ -55,14 +55,27 @@ TextMatch::TextMatch(const Data& data, search::ParsedQuery query)
     bits += p.length;
   }
   words_ = std::max<uint32_t>(1, (bits + 63) / 64);
-  term_masks_.assign(static_cast<size_t>(data_.term_count()) * words_, 0);
+  // The query's terms, sorted, with their masks; a 4096-bit filter answers "not a query term"
+  // for most tokens without a search (a table over every term would be zeroed per query).
+  for (Phrase& p : phrases_)
+    for (uint32_t j = 0; j < p.length; ++j)
+      for (uint32_t t : p.terms[j]) query_terms_.push_back(t);
+  std::sort(query_terms_.begin(), query_terms_.end());
+  query_terms_.erase(std::unique(query_terms_.begin(), query_terms_.end()), query_terms_.end());
+  term_masks_.assign(query_terms_.size() * words_, 0);
   for (Phrase& p : phrases_)
     for (uint32_t j = 0; j < p.length; ++j) {
       const uint32_t bit = p.first_bit + j;
-      for (uint32_t t : p.terms[j])
-        term_masks_[static_cast<size_t>(t) * words_ + bit / 64] |= uint64_t{1} << (bit % 64);
+      for (uint32_t t : p.terms[j]) {
+        const size_t i = static_cast<size_t>(
+            std::lower_bound(query_terms_.begin(), query_terms_.end(), t) - query_terms_.begin());
+        term_masks_[i * words_ + bit / 64] |= uint64_t{1} << (bit % 64);
+      }
     }
+  for (uint32_t t : query_terms_) term_filter_[(t >> 6) % kFilterWords] |= uint64_t{1} << (t & 63);
+  zero_mask_.assign(words_, 0);
 
+  simple_ = !negated_only_ && IsSimple(top_);
   matches_ = Eval(top_);
   if (negated_only_) {
     Roaring all;
@@ -77,6 +90,22 @@ TextMatch::TextMatch(const Data& data, search::ParsedQuery query)
     double idf = std::log((n - hits + 0.5) / (hits + 0.5));
     if (idf <= 0.0) idf = 1e-6;
     p.idf = idf;
+  }
+  all_reported_.assign((phrases_.size() + 63) / 64 + 1, 0);
+  for (size_t k = 0; k < phrases_.size(); ++k) all_reported_[k / 64] |= uint64_t{1} << (k % 64);
+}
+
+bool TextMatch::IsSimple(const QueryNode& node) {
+  switch (node.kind) {
+    case QueryNode::Kind::kTerm:
+    case QueryNode::Kind::kPhrase:
+      return true;
+    case QueryNode::Kind::kAnd:
+      for (const auto& c : node.children)
+        if (c->kind == QueryNode::Kind::kNot || !IsSimple(*c)) return false;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -168,13 +197,85 @@ Roaring TextMatch::EvalPhrase(Phrase& p) {
   if (p.length == 1) return std::move(per_term[0]);
   Roaring candidates = per_term[0];
   for (size_t i = 1; i < per_term.size(); ++i) candidates &= per_term[i];
-  Roaring out;
+  bool one_term_each = true;
+  for (const std::vector<uint32_t>& ids : p.terms) one_term_each &= ids.size() == 1;
+  if (one_term_each) return PhraseByPositions(p, candidates);
+  // Counted in full, not just found: the counts are the phrase frequencies BM25 needs. The
+  // candidates' tokens are scattered over the index: fetch them ahead (a cache miss each).
   std::vector<uint64_t> masks;
-  for (uint32_t d : candidates) {
+  std::vector<uint32_t> list(candidates.cardinality()), found;
+  candidates.toUint32Array(list.data());
+  for (size_t i = 0; i < list.size(); ++i) {
+    Prefetch(list, i);
+    const uint32_t d = list[i];
     const uint32_t n = Masks(d, masks);
-    if (Count(p, masks.data(), n, /*first_only=*/true)) out.add(d);
+    if (const uint32_t c = Count(p, masks.data(), n, /*first_only=*/false)) {
+      found.push_back(d);
+      p.counts.push_back(static_cast<uint16_t>(std::min<uint32_t>(c, UINT16_MAX)));
+    }
   }
-  return out;
+  return Roaring(found.size(), found.data());
+}
+
+Roaring TextMatch::PhraseByPositions(Phrase& p, const Roaring& candidates) {
+  // One cursor per phrase position over its term's posting list, with the offset of the current
+  // record's positions; all walk forward together.
+  struct Cursor {
+    std::vector<uint32_t> docs;
+    const uint8_t* freq = nullptr;
+    const uint8_t* pos = nullptr;
+    size_t at = 0;
+    size_t offset = 0;
+  };
+  std::vector<Cursor> cursors(p.length);
+  for (uint32_t j = 0; j < p.length; ++j) {
+    const uint32_t t = p.terms[j][0];
+    Cursor& c = cursors[j];
+    c.docs.resize(data_.postings[t].cardinality());
+    data_.postings[t].toUint32Array(c.docs.data());
+    c.freq = data_.term_freq[t].data();
+    c.pos = data_.term_pos[t].data();
+  }
+  std::vector<uint32_t> list(candidates.cardinality()), found;
+  candidates.toUint32Array(list.data());
+  std::vector<uint64_t> masks;
+  for (uint32_t d : list) {
+    bool exact = true;
+    for (Cursor& c : cursors) {
+      while (c.docs[c.at] < d) c.offset += c.freq[c.at++];  // d is in every posting
+      const uint8_t f = c.freq[c.at];
+      exact &= f < 255 && c.pos[c.offset + f - 1] < 255;
+    }
+    uint32_t count = 0;
+    if (exact) {
+      const Cursor& first = cursors[0];
+      for (uint8_t k = 0; k < first.freq[first.at]; ++k) {
+        const uint32_t start = first.pos[first.offset + k];
+        bool all = true;
+        for (uint32_t j = 1; j < p.length && all; ++j) {
+          const Cursor& c = cursors[j];
+          const uint8_t* begin = c.pos + c.offset;
+          all = std::find(begin, begin + c.freq[c.at], start + j) != begin + c.freq[c.at];
+        }
+        count += all;
+      }
+    } else {
+      const uint32_t n = Masks(d, masks);
+      count = Count(p, masks.data(), n, /*first_only=*/false);
+    }
+    if (count) {
+      found.push_back(d);
+      p.counts.push_back(static_cast<uint16_t>(std::min<uint32_t>(count, UINT16_MAX)));
+    }
+  }
+  return Roaring(found.size(), found.data());
+}
+
+void TextMatch::Prefetch(const std::vector<uint32_t>& docs, size_t i) const {
+  constexpr size_t kAhead = 8;
+  if (i + 2 * kAhead < docs.size()) __builtin_prefetch(&data_.token_begin[docs[i + 2 * kAhead]]);
+  if (i + kAhead < docs.size())
+    __builtin_prefetch(data_.tokens.data() + data_.token_begin[docs[i + kAhead]]);
 }
 
 uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
@@ -192,7 +293,14 @@ uint32_t TextMatch::Masks(uint32_t d, std::vector<uint64_t>& masks) const {
       shift += 7;
     }
     t |= static_cast<uint32_t>(*p++) << shift;
-    const uint64_t* m = &term_masks_[static_cast<size_t>(t) * words_];
+    const uint64_t* m = zero_mask_.data();
+    if (!dense_masks_.empty()) {
+      m = &dense_masks_[static_cast<size_t>(t) * words_];
+    } else if ((term_filter_[(t >> 6) % kFilterWords] >> (t & 63)) & 1) {
+      auto it = std::lower_bound(query_terms_.begin(), query_terms_.end(), t);
+      if (it != query_terms_.end() && *it == t)
+        m = &term_masks_[static_cast<size_t>(it - query_terms_.begin()) * words_];
+    }
     for (uint32_t w = 0; w < words_; ++w) *out++ = m[w];
     ++n;
   }
@@ -217,21 +325,102 @@ uint32_t TextMatch::Count(const Phrase& p, const uint64_t* masks, uint32_t token
   return count;
 }
 
-double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch, size_t* cursor) const {
+double TextMatch::Bm25(const uint32_t* freq, uint32_t tokens) const {
   // fts5Bm25Function, term for term, so that the doubles (and so the ranking of ties) agree.
   const double k1 = 1.2;
   const double b = 0.75;
-  const uint32_t n = Masks(d, scratch);
-  const double dl = static_cast<double>(n);
-  const uint64_t* reported = Reported(d, cursor);
+  const double dl = static_cast<double>(tokens);
   double score = 0.0;
   for (size_t k = 0; k < phrases_.size(); ++k) {
-    const Phrase& p = phrases_[k];
-    const bool counts = reported && ((reported[k / 64] >> (k % 64)) & 1);
-    const double freq = counts ? Count(p, scratch.data(), n, false) : 0.0;
-    score += p.idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * dl / avgdl_)));
+    const double f = static_cast<double>(freq[k]);
+    score += phrases_[k].idf * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * dl / avgdl_)));
   }
   return score;
+}
+
+double TextMatch::Score(uint32_t d, std::vector<uint64_t>& scratch, size_t* cursor) const {
+  const uint32_t n = Masks(d, scratch);
+  const uint64_t* reported = Reported(d, cursor);
+  // Called once per matching record: no allocation for the usual handful of phrases.
+  uint32_t local[32];
+  std::vector<uint32_t> many;
+  uint32_t* freq = local;
+  if (phrases_.size() > 32) {
+    many.resize(phrases_.size());
+    freq = many.data();
+  }
+  for (size_t k = 0; k < phrases_.size(); ++k)
+    freq[k] = reported && ((reported[k / 64] >> (k % 64)) & 1)
+                  ? Count(phrases_[k], scratch.data(), n, false)
+                  : 0;
+  return Bm25(freq, n);
+}
+
+void TextMatch::ScoreDocs(const std::vector<uint32_t>& docs, std::vector<double>& scores) const {
+  const size_t n = docs.size();
+  const size_t phrases = phrases_.size();
+  scores.assign(n, 0.0);
+  if (n == 0) return;
+  std::vector<uint32_t> freq(n * phrases, 0);
+  std::vector<uint8_t> recount(n, 0);  // a stored frequency saturated: count the tokens
+  std::vector<bool> by_tokens(phrases, false);
+  // Adds value(k) for the k-th record of bitmap rows to the frequencies of phrase `phrase`, for
+  // the records in docs (a sorted merge: docs is a subset of rows or meets it).
+  // covers: docs is known to be a subset of rows (so, if as many, the same records).
+  auto merge = [&](const Roaring& rows, bool covers, size_t phrase, auto&& value) {
+    if (covers && rows.cardinality() == n) {
+      for (size_t j = 0; j < n; ++j) value(j * phrases + phrase, j);
+      return;
+    }
+    std::vector<uint32_t> list(rows.cardinality());
+    rows.toUint32Array(list.data());
+    size_t j = 0;
+    for (size_t index = 0; index < list.size() && j < n; ++index) {
+      while (j < n && docs[j] < list[index]) ++j;
+      if (j < n && docs[j] == list[index]) value(j * phrases + phrase, index);
+    }
+  };
+  for (size_t k = 0; k < phrases; ++k) {
+    const Phrase& p = phrases_[k];
+    if (p.length == 0) continue;
+    if (p.length > 1) {
+      merge(p.docs, true, k, [&](size_t at, size_t index) {
+        freq[at] = p.counts[index];
+        if (p.counts[index] == UINT16_MAX) recount[at / phrases] = 1;
+      });
+      continue;
+    }
+    // One position: the sum of the frequencies of the terms it stands for, read from their
+    // postings while those are not much longer than the list of records to score.
+    uint64_t rows = 0;
+    for (uint32_t t : p.terms[0]) rows += data_.postings[t].cardinality();
+    if (rows > 24 * static_cast<uint64_t>(n)) {
+      by_tokens[k] = true;
+      continue;
+    }
+    for (uint32_t t : p.terms[0]) {
+      const std::vector<uint8_t>& tf = data_.term_freq[t];
+      merge(data_.postings[t], p.terms[0].size() == 1, k, [&](size_t at, size_t index) {
+        freq[at] += tf[index];
+        if (tf[index] == 255) recount[at / phrases] = 1;
+      });
+    }
+  }
+  const bool any_by_tokens = std::find(by_tokens.begin(), by_tokens.end(), true) != by_tokens.end();
+  std::vector<uint64_t> masks;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t d = docs[i];
+    uint32_t* f = &freq[i * phrases];
+    uint32_t tokens = data_.doc_len[d];
+    if (any_by_tokens) Prefetch(docs, i);
+    if (any_by_tokens || recount[i] || tokens == kLongDoc) {
+      tokens = Masks(d, masks);
+      for (size_t k = 0; k < phrases; ++k)
+        if (by_tokens[k] || recount[i])
+          f[k] = Count(phrases_[k], masks.data(), tokens, false);
+    }
+    scores[i] = Bm25(f, tokens);
+  }
 }
 
 std::string TextMatch::Snippet(uint32_t d) const {
@@ -263,7 +452,8 @@ std::string TextMatch::Snippet(uint32_t d) const {
 
   std::vector<std::pair<size_t, size_t>> offsets;  // byte range of each token
   std::vector<int> sentence_starts;
-  LocalTokenizer(true).Tokenize(text, [&](std::string_view, size_t begin, size_t end) {
+  // Token boundaries only: the stemmer would change the terms, not where they are.
+  LocalTokenizer(false).Tokenize(text, [&](std::string_view, size_t begin, size_t end) {
     const int pos = static_cast<int>(offsets.size());
     offsets.emplace_back(begin, end);
     if (pos == 0) {

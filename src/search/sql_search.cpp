@@ -43,9 +43,10 @@ Result<SearchResponse> SqlSearch(store::Store& store, const SearchRequest& req) 
   std::string count_sql, select_sql;
   std::string match;
   const std::string marks = "char(2), char(3)";
+  const std::string whole_text = req.snippets ? "r.text" : "''";
   if (!parsed->root) {
     count_sql = "SELECT count(*) FROM recommendation r WHERE " + cond.sql;
-    select_sql = "SELECT r.id, 0.0, r.text FROM recommendation r WHERE " + cond.sql +
+    select_sql = "SELECT r.id, 0.0, " + whole_text + " FROM recommendation r WHERE " + cond.sql +
                  " ORDER BY r.id" + limit;
   } else if (parsed->negated_only()) {
     match = ToFts5(*parsed->root);
@@ -53,7 +54,7 @@ Result<SearchResponse> SqlSearch(store::Store& store, const SearchRequest& req) 
         "r.id NOT IN (SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?) "
         "AND " + cond.sql;
     count_sql = "SELECT count(*) FROM recommendation r WHERE " + where;
-    select_sql = "SELECT r.id, 0.0, r.text FROM recommendation r WHERE " + where +
+    select_sql = "SELECT r.id, 0.0, " + whole_text + " FROM recommendation r WHERE " + where +
                  " ORDER BY r.id" + limit;
   } else {
     match = ToFts5(*parsed->root);
@@ -61,8 +62,10 @@ Result<SearchResponse> SqlSearch(store::Store& store, const SearchRequest& req) 
         " FROM recommendation_fts JOIN recommendation r ON r.id = recommendation_fts.rowid "
         "WHERE recommendation_fts MATCH ? AND " + cond.sql;
     count_sql = "SELECT count(*)" + from;
-    select_sql = "SELECT r.id, -bm25(recommendation_fts), snippet(recommendation_fts, 0, " +
-                 marks + ", '…', 32)" + from + " ORDER BY bm25(recommendation_fts), r.id" + limit;
+    const std::string snippet =
+        req.snippets ? "snippet(recommendation_fts, 0, " + marks + ", '…', 32)" : "''";
+    select_sql = "SELECT r.id, -bm25(recommendation_fts), " + snippet + from +
+                 " ORDER BY bm25(recommendation_fts), r.id" + limit;
   }
   auto run_error = [&](const Status& st) -> Status {
     // Whatever FTS5 still refuses is the query's fault, not ours.

@@ -22,6 +22,7 @@ struct SearchRequest {
   Filters filters;
   int64_t limit = 10;  // <= 0: no limit
   int64_t offset = 0;
+  bool snippets = true;  // false: hits carry ids and scores only (snippet left empty)
 };
 
 struct SearchHit {

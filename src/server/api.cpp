@@ -8,6 +8,7 @@
 
 #include "core/about.h"
 #include "core/json.h"
+#include "core/json_writer.h"
 #include "core/states.h"
 #include "server/openapi.h"
 
@@ -158,6 +159,8 @@ bool IsNumericDimension(analytics::Dimension d, const std::string& key) {
          (d == Dimension::kAction && key != "unknown");
 }
 
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 json Counts(const analytics::StatsRow& r) {
   return {{"count", r.count},
           {"supported", r.supported},
@@ -166,31 +169,103 @@ json Counts(const analytics::StatsRow& r) {
           {"supported_share", r.supported_share()}};
 }
 
-// {"keys": {dimension: value}, "count", "supported", "noted", "other", "supported_share"}
-json Row(const std::vector<analytics::Dimension>& by, const analytics::StatsRow& r) {
-  json keys = json::object();
-  for (size_t i = 0; i < r.keys.size() && i < by.size(); ++i) {
-    const std::string name(analytics::DimensionName(by[i]));
-    keys[name] = IsNumericDimension(by[i], r.keys[i]) ? json(std::stoll(r.keys[i])) : json(r.keys[i]);
+// The members of Counts (inside an object the caller opened).
+void WriteCounts(JsonWriter& w, const analytics::StatsRow& r) {
+  w.Key("count").Int(r.count);
+  w.Key("supported").Int(r.supported);
+  w.Key("noted").Int(r.noted);
+  w.Key("other").Int(r.other);
+  w.Key("supported_share").Double(r.supported_share());
+}
+
+// A key as the API shows it: a number for sessions, cycles and known actions, else a string.
+void WriteKey(JsonWriter& w, analytics::Dimension d, const std::string& key) {
+  if (IsNumericDimension(d, key)) {
+    w.Int(std::stoll(key));
+  } else {
+    w.String(key);
   }
-  json j = Counts(r);
-  j["keys"] = std::move(keys);
-  return j;
+}
+
+// {"count", ..., "keys": {dimension: value}}
+void WriteRow(JsonWriter& w, const std::vector<analytics::Dimension>& by,
+              const analytics::StatsRow& r) {
+  w.BeginObject();
+  WriteCounts(w, r);
+  w.Key("keys").BeginObject();
+  for (size_t i = 0; i < r.keys.size() && i < by.size(); ++i) {
+    w.Key(analytics::DimensionName(by[i]));
+    WriteKey(w, by[i], r.keys[i]);
+  }
+  w.EndObject().EndObject();
 }
 
 // One dimension's rows as [{name: key, count, ...}], plus the state's name for sur/from.
-json Breakdown(const analytics::StatsResult& s) {
-  json rows = json::array();
+void WriteBreakdown(JsonWriter& w, const analytics::StatsResult& s) {
   const analytics::Dimension d = s.by.at(0);
-  const std::string name(analytics::DimensionName(d));
+  const std::string_view name = analytics::DimensionName(d);
+  w.BeginArray();
   for (const auto& r : s.rows) {
-    json j = Counts(r);
-    j[name] = IsNumericDimension(d, r.keys[0]) ? json(std::stoll(r.keys[0])) : json(r.keys[0]);
+    w.BeginObject();
+    WriteCounts(w, r);
+    w.Key(name);
+    WriteKey(w, d, r.keys[0]);
     if (d == analytics::Dimension::kSur || d == analytics::Dimension::kFrom)
-      if (const StateInfo* st = FindStateByIso3(r.keys[0])) j["name"] = st->un_name;
-    rows.push_back(std::move(j));
+      if (const StateInfo* st = FindStateByIso3(r.keys[0])) w.Key("name").String(st->un_name);
+    w.EndObject();
   }
-  return rows;
+  w.EndArray();
+}
+
+// core/json.h StateToJson: {"iso3", "name", "region"}, null for an unknown state.
+void WriteState(JsonWriter& w, const std::string& iso3) {
+  const StateInfo* s = iso3.empty() ? nullptr : FindStateByIso3(iso3);
+  if (!s) {
+    w.Null();
+    return;
+  }
+  w.BeginObject();
+  w.Key("iso3").String(s->iso3).Key("name").String(s->un_name);
+  w.Key("region").String(RegionCode(s->region));
+  w.EndObject();
+}
+
+// A search hit: the fields of RecommendationToJson a result list shows, the snippet and score.
+void WriteHit(JsonWriter& w, const openupr::Recommendation& rec, const search::SearchHit& hit) {
+  w.BeginObject();
+  w.Key("id").Int(hit.id);
+  w.Key("sur");
+  WriteState(w, rec.sur);
+  w.Key("from").BeginArray();
+  for (const RecommendingState& f : rec.from) {
+    const StateInfo* s = f.iso3.empty() ? nullptr : FindStateByIso3(f.iso3);
+    w.BeginObject();
+    if (f.iso3.empty()) {
+      w.Key("iso3").Null().Key("name").Null().Key("region").Null();
+    } else if (s) {
+      w.Key("iso3").String(s->iso3).Key("name").String(s->un_name);
+      w.Key("region").String(RegionCode(s->region));
+    }
+    w.Key("raw_name").String(f.raw_name);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("text").String(rec.text);
+  w.Key("snippet_html").String(search::RenderSnippetHtml(hit.snippet));
+  w.Key("score").Double(hit.score);
+  w.Key("response").String(ResponseCode(rec.response));
+  w.Key("action");
+  if (rec.action) {
+    w.Int(*rec.action);
+  } else {
+    w.Null();
+  }
+  w.Key("themes").BeginArray();
+  for (const std::string& t : rec.themes) w.String(t);
+  w.EndArray();
+  w.Key("session").Int(rec.session);
+  w.Key("cycle").Int(rec.cycle);
+  w.EndObject();
 }
 
 // {"en": ..., "fr": ..., "es": ..., "ar": ..., "zh": ..., "ru": ...}: the languages the reference
@@ -205,7 +280,7 @@ json StateNames(const StateInfo& s) {
 
 }  // namespace
 
-ApiResult<json> Api::Recommendations(const Params& params) {
+ApiResult<Body> Api::Recommendations(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(
       CheckNames(params, {"q", "facets", "sort", "page", "per_page"}, true));
   search::SearchRequest req;
@@ -224,9 +299,10 @@ ApiResult<json> Api::Recommendations(const Params& params) {
   const bool cut_here = sort == "id" && !req.query.empty();
   req.limit = cut_here ? 0 : per_page;
   req.offset = cut_here ? 0 : offset;
-  auto found = backend_.Search(req);
+  // One call for the page and the facets (the engine evaluates the selection once for both).
+  auto found = backend_.SearchFaceted(req, facets);
   if (!found.ok()) return BackendError(found.status(), req.query);
-  std::vector<search::SearchHit> hits = std::move(found->hits);
+  std::vector<search::SearchHit> hits = std::move(found->search.hits);
   if (cut_here) {
     std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     const auto begin = std::min<size_t>(hits.size(), static_cast<size_t>(offset));
@@ -235,42 +311,36 @@ ApiResult<json> Api::Recommendations(const Params& params) {
   }
   std::vector<int64_t> ids;
   for (const auto& h : hits) ids.push_back(h.id);
-  auto recs = backend_.Get(ids);
+  auto recs = backend_.Summaries(ids);
   if (!recs.ok()) return BackendError(recs.status(), "");
   std::unordered_map<int64_t, const openupr::Recommendation*> by_id;
   for (const auto& r : *recs) by_id[r.id] = &r;
 
-  json results = json::array();
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("total").Int(found->search.total);
+  w.Key("page").Int(page);
+  w.Key("per_page").Int(per_page);
+  w.Key("sort").String(sort);
+  w.Key("results").BeginArray();
   for (const auto& h : hits) {
     auto it = by_id.find(h.id);
     if (it == by_id.end()) continue;  // deleted between the two calls
-    json full = RecommendationToJson(*it->second);
-    json j = json::object();
-    j["id"] = h.id;
-    for (const char* k : {"sur", "from", "text"}) j[k] = full[k];
-    j["snippet_html"] = search::RenderSnippetHtml(h.snippet);
-    j["score"] = h.score;
-    for (const char* k : {"response", "action", "themes", "session", "cycle"}) j[k] = full[k];
-    results.push_back(std::move(j));
+    WriteHit(w, *it->second, h);
   }
-
-  json facet_json = json::object();
-  for (analytics::Dimension d : facets) {
-    analytics::StatsRequest sreq;
-    sreq.by = {d};
-    sreq.filters = req.filters;
-    sreq.query = req.query;
-    auto stats = backend_.Stats(sreq);
-    if (!stats.ok()) return BackendError(stats.status(), req.query);
-    json buckets = json::array();
-    for (const auto& r : stats->rows) buckets.push_back({{"key", r.keys[0]}, {"count", r.count}});
-    facet_json[std::string(analytics::DimensionName(d))] = std::move(buckets);
+  w.EndArray();
+  w.Key("facets").BeginObject();
+  for (const analytics::Facet& f : found->facets.facets) {
+    w.Key(analytics::DimensionName(f.field)).BeginArray();
+    for (const auto& v : f.values) w.BeginObject().Key("key").String(v.key).Key("count").Int(v.count).EndObject();
+    w.EndArray();
   }
-  return json{{"total", found->total}, {"page", page},         {"per_page", per_page},
-              {"sort", sort},          {"results", results}, {"facets", facet_json}};
+  w.EndObject();
+  w.EndObject();
+  return w.Take();
 }
 
-ApiResult<json> Api::Recommendation(const std::string& id_text, const Params& params) {
+ApiResult<Body> Api::Recommendation(const std::string& id_text, const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   int64_t id = 0;
   auto [p, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
@@ -281,10 +351,10 @@ ApiResult<json> Api::Recommendation(const std::string& id_text, const Params& pa
   if (!recs.ok()) return BackendError(recs.status(), "");
   if (recs->empty())
     return ApiError{Status::NotFound("no recommendation with id " + id_text), "id"};
-  return RecommendationToJson(recs->front());
+  return Dump(RecommendationToJson(recs->front()));
 }
 
-ApiResult<json> Api::Aggregations(const Params& params) {
+ApiResult<Body> Api::Aggregations(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {"by", "q", "sort", "limit"}, true));
   analytics::StatsRequest req;
   OPENUPR_RETURN_IF_API_ERROR(Dimensions(params, "by", 3, req.by));
@@ -295,13 +365,22 @@ ApiResult<json> Api::Aggregations(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(Integer(params, "limit", 0, 1'000'000, req.limit));
   auto stats = backend_.Stats(req);
   if (!stats.ok()) return BackendError(stats.status(), req.query);
-  json by = json::array(), rows = json::array();
-  for (auto d : req.by) by.push_back(analytics::DimensionName(d));
-  for (const auto& r : stats->rows) rows.push_back(Row(req.by, r));
-  return json{{"by", by}, {"total", Counts(stats->total)}, {"rows", rows}};
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("by").BeginArray();
+  for (auto d : req.by) w.String(analytics::DimensionName(d));
+  w.EndArray();
+  w.Key("total").BeginObject();
+  WriteCounts(w, stats->total);
+  w.EndObject();
+  w.Key("rows").BeginArray();
+  for (const auto& r : stats->rows) WriteRow(w, req.by, r);
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
 }
 
-ApiResult<json> Api::States(const Params& params) {
+ApiResult<Body> Api::States(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   std::unordered_map<std::string, int64_t> received, made;
   for (auto [dim, counts] : {std::pair{analytics::Dimension::kSur, &received},
@@ -323,10 +402,10 @@ ApiResult<json> Api::States(const Params& params) {
                       {"received", received.count(s.iso3) ? received[s.iso3] : 0},
                       {"made", made.count(s.iso3) ? made[s.iso3] : 0}});
   }
-  return json{{"total", states.size()}, {"states", states}};
+  return Dump(json{{"total", states.size()}, {"states", states}});
 }
 
-ApiResult<json> Api::State(const std::string& iso3, const Params& params) {
+ApiResult<Body> Api::State(const std::string& iso3, const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   std::string upper = iso3;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -334,21 +413,21 @@ ApiResult<json> Api::State(const std::string& iso3, const Params& params) {
   if (!state)
     return ApiError{Status::NotFound("no state with ISO 3166 alpha-3 code '" + iso3 + "'"),
                     "iso3"};
-  json profile = {{"iso3", state->iso3},
-                  {"m49", state->m49},
-                  {"name", state->un_name},
-                  {"names", StateNames(*state)},
-                  {"region", RegionCode(state->region)},
-                  {"un_member", state->un_member}};
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("iso3").String(state->iso3).Key("m49").String(state->m49);
+  w.Key("name").String(state->un_name).Key("names").Raw(Dump(StateNames(*state)));
+  w.Key("region").String(RegionCode(state->region)).Key("un_member").Bool(state->un_member);
   // Received: the state under review; made: a recommending state. Top counterparts each way.
   for (bool as_sur : {true, false}) {
-    json side = json::object();
+    w.Key(as_sur ? "received" : "made").BeginObject();
     const auto counterpart = as_sur ? analytics::Dimension::kFrom : analytics::Dimension::kSur;
     const std::pair<const char*, analytics::Dimension> parts[] = {
         {"by_cycle", analytics::Dimension::kCycle},
         {"by_response", analytics::Dimension::kResponse},
         {"by_theme", analytics::Dimension::kTheme},
         {as_sur ? "top_recommending_states" : "top_states_under_review", counterpart}};
+    bool total_written = false;
     for (const auto& [name, dim] : parts) {
       analytics::StatsRequest req;
       (as_sur ? req.filters.sur : req.filters.from).push_back(state->iso3);
@@ -357,15 +436,22 @@ ApiResult<json> Api::State(const std::string& iso3, const Params& params) {
       req.limit = dim == counterpart ? 10 : 0;
       auto stats = backend_.Stats(req);
       if (!stats.ok()) return BackendError(stats.status(), "");
-      side["total"] = Counts(stats->total);
-      side[name] = Breakdown(*stats);
+      if (!total_written) {
+        w.Key("total").BeginObject();
+        WriteCounts(w, stats->total);
+        w.EndObject();
+        total_written = true;
+      }
+      w.Key(name);
+      WriteBreakdown(w, *stats);
     }
-    profile[as_sur ? "received" : "made"] = std::move(side);
+    w.EndObject();
   }
-  return profile;
+  w.EndObject();
+  return w.Take();
 }
 
-ApiResult<json> Api::Sessions(const Params& params) {
+ApiResult<Body> Api::Sessions(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   analytics::StatsRequest req;
   req.by = {analytics::Dimension::kSession};
@@ -379,7 +465,7 @@ ApiResult<json> Api::Sessions(const Params& params) {
     j.update(Counts(r));
     sessions.push_back(std::move(j));
   }
-  return json{{"total", Counts(stats->total)}, {"sessions", sessions}};
+  return Dump(json{{"total", Counts(stats->total)}, {"sessions", sessions}});
 }
 
 ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
@@ -403,7 +489,7 @@ ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
   return plan;
 }
 
-ApiResult<json> Api::About(const Params& params) {
+ApiResult<Body> Api::About(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   auto summary = backend_.DatabaseSummary();
   if (!summary.ok()) return BackendError(summary.status(), "");
@@ -428,7 +514,7 @@ ApiResult<json> Api::About(const Params& params) {
     last_import = std::max(last_import, f.imported_at);  // ISO 8601 UTC: text order is time order
   }
   const store::Counts& c = summary->counts;
-  return json{{"version", Version()},
+  return Dump(json{{"version", Version()},
               {"schema_version", summary->schema_version},
               {"counts",
                {{"recommendations", c.recommendations},
@@ -437,13 +523,13 @@ ApiResult<json> Api::About(const Params& params) {
                 {"sessions", summary->sessions},
                 {"cycles", summary->cycles}}},
               {"sources", std::move(sources)},
-              {"citation", Citation(formats, last_import)}};
+              {"citation", Citation(formats, last_import)}});
 }
 
-ApiResult<json> Api::OpenApi(const Params& params) {
+ApiResult<Body> Api::OpenApi(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   try {
-    return json::parse(OpenApiDocument());
+    return Dump(json::parse(OpenApiDocument()));
   } catch (const json::exception& e) {
     return ApiError{Status::Internal(std::string("openapi.json: ") + e.what()), ""};
   }

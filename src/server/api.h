@@ -1,5 +1,6 @@
 // The JSON API (docs/api.md) without the HTTP: each endpoint is a function from the query
-// parameters to a JSON document or an ApiError. Parameters are checked here (unknown names,
+// parameters to a JSON text or an ApiError (the hot ones, search pages and counts, write their
+// JSON straight into the body with core/json_writer.h). Parameters are checked here (unknown names,
 // repeated single values, ranges, filter values through core/filters.h AddFilterValue, so the
 // API accepts exactly what the CLI accepts); the data comes from a QueryBackend. http_server.h
 // puts these functions behind routes and maps ApiError to HTTP statuses.
@@ -30,6 +31,9 @@ struct ApiError {
 template <typename T>
 using ApiResult = std::variant<T, ApiError>;
 
+// A response body: JSON text, ready to send.
+using Body = std::string;
+
 // What GET /api/v1/export streams: checked up front, so that a bad request is a 400 and not a
 // broken stream.
 struct ExportPlan {
@@ -48,23 +52,23 @@ class Api {
   explicit Api(QueryBackend& backend) : backend_(backend) {}
 
   // GET /api/v1/recommendations
-  ApiResult<nlohmann::json> Recommendations(const Params& params);
+  ApiResult<Body> Recommendations(const Params& params);
   // GET /api/v1/recommendations/{id}; id_text as it appears in the path.
-  ApiResult<nlohmann::json> Recommendation(const std::string& id_text, const Params& params);
+  ApiResult<Body> Recommendation(const std::string& id_text, const Params& params);
   // GET /api/v1/aggregations
-  ApiResult<nlohmann::json> Aggregations(const Params& params);
+  ApiResult<Body> Aggregations(const Params& params);
   // GET /api/v1/states
-  ApiResult<nlohmann::json> States(const Params& params);
+  ApiResult<Body> States(const Params& params);
   // GET /api/v1/states/{iso3}
-  ApiResult<nlohmann::json> State(const std::string& iso3, const Params& params);
+  ApiResult<Body> State(const std::string& iso3, const Params& params);
   // GET /api/v1/sessions
-  ApiResult<nlohmann::json> Sessions(const Params& params);
+  ApiResult<Body> Sessions(const Params& params);
   // GET /api/v1/export: the checked request; the caller streams it with backend().Export.
   ApiResult<ExportPlan> PlanExport(const Params& params);
   // GET /api/v1/about
-  ApiResult<nlohmann::json> About(const Params& params);
+  ApiResult<Body> About(const Params& params);
   // GET /api/v1/openapi.json
-  ApiResult<nlohmann::json> OpenApi(const Params& params);
+  ApiResult<Body> OpenApi(const Params& params);
 
   QueryBackend& backend() { return backend_; }
 

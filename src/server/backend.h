@@ -19,6 +19,12 @@
 
 namespace openupr::server {
 
+// A search page with the facets of the whole selection.
+struct FacetedSearch {
+  search::SearchResponse search;
+  analytics::FacetResponse facets;  // empty when no field was asked for
+};
+
 // Implementations must be safe for concurrent calls from the server's worker threads.
 // Errors: kInvalidArgument for a bad query or filter value, kNotFound for a missing record,
 // kConflict when the data is locked, kIo/kInternal otherwise.
@@ -28,11 +34,34 @@ class QueryBackend {
 
   // Full-text search and filters; hits ordered by relevance (then id), or by id without a query.
   virtual Result<search::SearchResponse> Search(const search::SearchRequest& request) = 0;
-  // Counts grouped by up to three dimensions. Facets are one 1-dimension Stats per field over
-  // the same query and filters.
+  // Counts grouped by up to three dimensions.
   virtual Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) = 0;
+  // Counts per value of each field (every value, by count descending then key) over the
+  // records matching query and filters: exactly a 1-dimension Stats per field.
+  virtual Result<analytics::FacetResponse> Facets(const std::string& query,
+                                                  const Filters& filters,
+                                                  std::span<const analytics::Dimension> fields) = 0;
+  // Search(request) and Facets(request.query, request.filters, fields) together; a backend that
+  // can evaluates the query and filters once. Errors as those two.
+  virtual Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
+                                              std::span<const analytics::Dimension> fields) {
+    FacetedSearch out;
+    auto found = Search(request);
+    if (!found.ok()) return found.status();
+    out.search = std::move(found).value();
+    if (fields.empty()) return out;
+    auto facets = Facets(request.query, request.filters, fields);
+    if (!facets.ok()) return facets.status();
+    out.facets = std::move(facets).value();
+    return out;
+  }
   // The records with these ids, in the order of ids; unknown ids are left out.
   virtual Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) = 0;
+  // The same with only the fields a search result shows (id, sur, from, text, session, cycle,
+  // response, action, themes; the others may be left empty). Defaults to Get.
+  virtual Result<std::vector<Recommendation>> Summaries(std::span<const int64_t> ids) {
+    return Get(ids);
+  }
   // Checks (and canonicalises, e.g. the spelling of theme names) the filter values that only
   // the data knows. kInvalidArgument names the value and lists the known ones.
   virtual Status ValidateFilters(Filters& filters) = 0;

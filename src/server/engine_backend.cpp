@@ -23,7 +23,7 @@ Result<std::shared_ptr<const engine::Index>> EngineBackend::Current() {
   // Queries hold their own reference to the index they got, so a swap never pulls it from
   // under them; the lock only covers the check and the swap.
   std::lock_guard watch(mu_);
-  auto version = watcher_->db().QueryInt("PRAGMA data_version");
+  auto version = ReadVersion();
   if (!version.ok()) return version.status();
   if (*version == data_version_) return index_;
   // Records are only appended (imports); a refreshed copy adds those above max_id().
@@ -32,6 +32,22 @@ Result<std::shared_ptr<const engine::Index>> EngineBackend::Current() {
   index_ = std::move(fresh).value();
   data_version_ = *version;
   return index_;
+}
+
+Result<int64_t> EngineBackend::ReadVersion() {
+  // Asked before every query: a statement prepared once costs a fraction of a new one.
+  if (!version_statement_) {
+    auto stmt = watcher_->db().Prepare("PRAGMA data_version");
+    if (!stmt.ok()) return stmt.status();
+    version_statement_ = std::make_unique<store::Statement>(std::move(stmt).value());
+  }
+  version_statement_->Reset();
+  auto row = version_statement_->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal("PRAGMA data_version returned no row");
+  const int64_t version = version_statement_->Int(0);
+  version_statement_->Reset();
+  return version;
 }
 
 Result<search::SearchResponse> EngineBackend::Search(const search::SearchRequest& request) {
@@ -46,8 +62,37 @@ Result<analytics::StatsResult> EngineBackend::Stats(const analytics::StatsReques
   return (*index)->Stats(request);
 }
 
+Result<analytics::FacetResponse> EngineBackend::Facets(
+    const std::string& query, const Filters& filters,
+    std::span<const analytics::Dimension> fields) {
+  auto index = Current();
+  if (!index.ok()) return index.status();
+  return (*index)->Facets(query, filters, fields, 0);
+}
+
+Result<FacetedSearch> EngineBackend::SearchFaceted(const search::SearchRequest& request,
+                                                   std::span<const analytics::Dimension> fields) {
+  auto index = Current();
+  if (!index.ok()) return index.status();
+  auto got = (*index)->SearchFaceted(request, fields, 0);
+  if (!got.ok()) return got.status();
+  FacetedSearch out;
+  out.search = std::move(got->search);
+  if (!fields.empty()) {
+    out.facets.total = out.search.total;
+    out.facets.facets = std::move(got->facets);
+  }
+  return out;
+}
+
 Result<std::vector<Recommendation>> EngineBackend::Get(std::span<const int64_t> ids) {
   return sql_->Get(ids);
+}
+
+Result<std::vector<Recommendation>> EngineBackend::Summaries(std::span<const int64_t> ids) {
+  auto index = Current();
+  if (!index.ok()) return index.status();
+  return (*index)->Summaries(ids);
 }
 
 Status EngineBackend::ValidateFilters(Filters& filters) { return sql_->ValidateFilters(filters); }

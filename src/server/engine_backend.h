@@ -1,6 +1,6 @@
-// EngineBackend: the QueryBackend of `openupr serve` by default. Searches and counts come from the
-// in-memory engine (engine/index.h); single records, theme names and exports from the SQL backend
-// it wraps. The engine is kept in step with the database: before each query the backend asks
+// EngineBackend: the QueryBackend of `openupr serve` by default. Searches, counts and the records
+// of result pages come from the in-memory engine (engine/index.h); full single records, theme
+// names and exports from the SQL backend it wraps. The engine is kept in step with the database: before each query the backend asks
 // SQLite whether another connection has committed (PRAGMA data_version, no disk access) and, if
 // so, builds a refreshed copy of the index with the new records and swaps it in; queries that
 // are running keep the index they started with.
@@ -27,7 +27,15 @@ class EngineBackend final : public QueryBackend {
 
   Result<search::SearchResponse> Search(const search::SearchRequest& request) override;
   Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) override;
+  // engine::Index::Facets: every field counted in one pass over the selection.
+  Result<analytics::FacetResponse> Facets(const std::string& query, const Filters& filters,
+                                          std::span<const analytics::Dimension> fields) override;
+  // engine::Index::SearchFaceted: the query and filters evaluated once for both.
+  Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
+                                      std::span<const analytics::Dimension> fields) override;
   Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;
+  // engine::Index::Summaries: no database access.
+  Result<std::vector<Recommendation>> Summaries(std::span<const int64_t> ids) override;
   Status ValidateFilters(Filters& filters) override;
   Result<std::vector<std::string>> ThemeNames() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
@@ -45,9 +53,13 @@ class EngineBackend final : public QueryBackend {
         index_(std::move(index)),
         data_version_(data_version) {}
 
+  // PRAGMA data_version on the watcher connection, prepared once. Needs mu_.
+  Result<int64_t> ReadVersion();
+
   std::unique_ptr<SqlBackend> sql_;
-  std::mutex mu_;                            // guards the three members below
+  std::mutex mu_;                            // guards the members below
   std::unique_ptr<store::Store> watcher_;    // the connection that reads data_version
+  std::unique_ptr<store::Statement> version_statement_;
   std::shared_ptr<const engine::Index> index_;
   int64_t data_version_;
 };

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "server/api.h"
 
 namespace openupr::server {
@@ -48,6 +50,9 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
+constexpr int kListenBacklog = 1024;
+constexpr size_t kKeepAliveMaxCount = 1000;
+
 // Per worker thread: when the current request started (set before routing) and how many body
 // bytes a streamed response wrote, for the access log. httplib runs a request's routing,
 // handler, content provider and logger on one thread.
@@ -69,10 +74,12 @@ void SetError(httplib::Response& res, const ApiError& e) {
            e.parameter);
 }
 
-void Reply(httplib::Response& res, const ApiResult<json>& result) {
+void Reply(httplib::Response& res, ApiResult<Body>&& result) {
   if (const auto* e = std::get_if<ApiError>(&result)) return SetError(res, *e);
   res.status = 200;
-  res.set_content(Dump(std::get<json>(result)) + "\n", "application/json");
+  Body& body = std::get<Body>(result);
+  body += '\n';
+  res.set_content(std::move(body), "application/json");
 }
 
 // An ostream target writing straight into httplib's chunked stream; fails (so the export stops)
@@ -99,25 +106,67 @@ class SinkBuffer : public std::streambuf {
   size_t bytes_ = 0;
 };
 
-// The query parameters of the request target, decoded as HTML forms encode them ('+' is a space,
-// %XX a byte). httplib's own req.params keeps '+' as is, so "q=death+penalty" would not be the
-// two words a browser meant.
-Params QueryParams(const httplib::Request& req) {
+// One component of a query string decoded as HTML forms encode it ('+' is a space, %XX a byte);
+// false when a '%' is not followed by two hex digits.
+bool DecodeComponent(std::string_view in, std::string& out) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  out.clear();
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out.push_back(' ');
+    } else if (in[i] == '%') {
+      if (i + 2 >= in.size() || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0) return false;
+      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return true;
+}
+
+// The query parameters of the request target. httplib's own req.params keeps '+' as is, so
+// "q=death+penalty" would not be the two words a browser meant; and it passes bad escapes and
+// invalid UTF-8 through, which are refused here (400, naming the parameter).
+std::variant<Params, ApiError> QueryParams(const httplib::Request& req) {
   Params params;
   const size_t q = req.target.find('?');
   if (q == std::string::npos) return params;
   std::string_view rest = std::string_view(req.target).substr(q + 1);
   const size_t hash = rest.find('#');
   if (hash != std::string_view::npos) rest = rest.substr(0, hash);
+  std::string name, value;
   while (!rest.empty()) {
     const size_t amp = rest.find('&');
     const std::string_view pair = rest.substr(0, amp);
     if (!pair.empty()) {
       const size_t eq = pair.find('=');
-      const std::string name(pair.substr(0, eq));
-      const std::string value(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-      params.emplace(httplib::detail::decode_url(name, true),
-                     httplib::detail::decode_url(value, true));
+      const std::string_view raw_name = pair.substr(0, eq);
+      const std::string_view raw_value =
+          eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+      const bool name_ok = DecodeComponent(raw_name, name) && IsValidUtf8(name) &&
+                           name.find('\0') == std::string::npos;
+      const std::string shown = name_ok ? name : std::string(raw_name);
+      if (!name_ok)
+        return ApiError{Status::InvalidArgument("parameter name '" + shown +
+                                                "': expected UTF-8 text, percent-encoded "
+                                                "with two hex digits after each '%'"),
+                        ""};
+      if (!DecodeComponent(raw_value, value))
+        return ApiError{Status::InvalidArgument(name + " '" + std::string(raw_value) +
+                                                "': a '%' must be followed by two hex digits"),
+                        name};
+      if (!IsValidUtf8(value) || value.find('\0') != std::string::npos)
+        return ApiError{Status::InvalidArgument(name + " '" + std::string(raw_value) +
+                                                "': not UTF-8 text (percent-encode UTF-8 bytes)"),
+                        name};
+      params.emplace(name, value);
     }
     if (amp == std::string_view::npos) break;
     rest.remove_prefix(amp + 1);
@@ -151,6 +200,7 @@ struct HttpServer::Impl {
   ServerOptions options;
   std::unique_ptr<StaticSite> site;  // set before Run (ServeStaticFiles), read-only after
   httplib::Server http;
+  int listen_fd = -1;  // the last socket httplib created (the listening one once bound)
   std::mutex log_mu;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> run_entered{false};
@@ -162,7 +212,20 @@ void HttpServer::Impl::Install() {
   // httplib takes ownership of the queue it gets from this factory (and deletes it).
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(options.max_url_bytes);
+  // A keep-alive connection holds its worker thread until it closes; httplib closes it after 5
+  // requests by default, which under load means a new TCP connection every 5 requests.
+  http.set_keep_alive_max_count(kKeepAliveMaxCount);
+  // httplib writes the headers and the body separately: with Nagle's algorithm the body waits
+  // for the client's delayed ACK of the headers, 40 ms per request on Linux.
+  http.set_tcp_nodelay(true);
   http.set_keep_alive_timeout(5);
+  // httplib listens with a backlog of 5 (fixed in the Debian build), so that a burst of
+  // connections is refused or stalls in SYN retries: the listening socket is remembered here
+  // and listens again with a longer queue once bound (HttpServer::Bind).
+  http.set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
   http.set_read_timeout(10);
   http.set_write_timeout(30);
 
@@ -223,32 +286,36 @@ void HttpServer::Impl::Install() {
     Log(req, res);
   });
 
+  // Routes: the query parameters are decoded (and refused with a 400 when malformed) before
+  // the endpoint runs.
   auto get = [this](const char* pattern, auto fn) {
     http.Get(pattern, [this, fn](const httplib::Request& req, httplib::Response& res) {
-      Reply(res, fn(api, req));
+      auto params = QueryParams(req);
+      if (const auto* e = std::get_if<ApiError>(&params)) return SetError(res, *e);
+      Reply(res, fn(api, req, std::get<Params>(params)));
     });
   };
   http.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
     if (site && !site->empty()) return ServeStatic(req, res);
-    Reply(res, Index());
+    Reply(res, Dump(Index()));
   });
-  get("/api/v1", [](Api&, const httplib::Request&) -> ApiResult<json> { return Index(); });
-  get("/api/v1/recommendations",
-      [](Api& a, const httplib::Request& r) { return a.Recommendations(QueryParams(r)); });
+  using Req = const httplib::Request&;
+  using P = const Params&;
+  get("/api/v1", [](Api&, Req, P) -> ApiResult<Body> { return Dump(Index()); });
+  get("/api/v1/recommendations", [](Api& a, Req, P p) { return a.Recommendations(p); });
   get(R"(/api/v1/recommendations/([^/]+))",
-      [](Api& a, const httplib::Request& r) { return a.Recommendation(r.matches[1], QueryParams(r)); });
-  get("/api/v1/aggregations",
-      [](Api& a, const httplib::Request& r) { return a.Aggregations(QueryParams(r)); });
-  get("/api/v1/states", [](Api& a, const httplib::Request& r) { return a.States(QueryParams(r)); });
-  get(R"(/api/v1/states/([^/]+))",
-      [](Api& a, const httplib::Request& r) { return a.State(r.matches[1], QueryParams(r)); });
-  get("/api/v1/sessions", [](Api& a, const httplib::Request& r) { return a.Sessions(QueryParams(r)); });
-  get("/api/v1/about", [](Api& a, const httplib::Request& r) { return a.About(QueryParams(r)); });
-  get("/api/v1/openapi.json",
-      [](Api& a, const httplib::Request& r) { return a.OpenApi(QueryParams(r)); });
+      [](Api& a, Req r, P p) { return a.Recommendation(r.matches[1], p); });
+  get("/api/v1/aggregations", [](Api& a, Req, P p) { return a.Aggregations(p); });
+  get("/api/v1/states", [](Api& a, Req, P p) { return a.States(p); });
+  get(R"(/api/v1/states/([^/]+))", [](Api& a, Req r, P p) { return a.State(r.matches[1], p); });
+  get("/api/v1/sessions", [](Api& a, Req, P p) { return a.Sessions(p); });
+  get("/api/v1/about", [](Api& a, Req, P p) { return a.About(p); });
+  get("/api/v1/openapi.json", [](Api& a, Req, P p) { return a.OpenApi(p); });
 
   http.Get("/api/v1/export", [this](const httplib::Request& req, httplib::Response& res) {
-    auto planned = api.PlanExport(QueryParams(req));
+    auto params = QueryParams(req);
+    if (const auto* e = std::get_if<ApiError>(&params)) return SetError(res, *e);
+    auto planned = api.PlanExport(std::get<Params>(params));
     if (const auto* e = std::get_if<ApiError>(&planned)) return SetError(res, *e);
     auto plan = std::make_shared<ExportPlan>(std::move(std::get<ExportPlan>(planned)));
     res.status = 200;
@@ -351,6 +418,9 @@ Result<int> HttpServer::Bind() {
   if (port <= 0)
     return Status::Io("cannot listen on " + o.host + ":" + std::to_string(o.port) +
                       " (address in use, or not a local address?)");
+  // Calling listen() again on a listening socket sets its backlog (Linux); if it fails, the
+  // socket keeps httplib's.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, kListenBacklog);
   return port;
 }
 

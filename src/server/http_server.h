@@ -24,7 +24,9 @@ const char* ErrorCodeFor(StatusCode code);
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (see Bind)
-  int threads = 4;  // worker threads, one request each at a time
+  // Worker threads. httplib gives each connection to one thread until it closes (keep-alive:
+  // up to 1000 requests or 5 s idle), so this many clients are served at once.
+  int threads = 64;
   std::ostream* access_log = nullptr;  // one line per request; null: no log. Not owned.
   size_t max_url_bytes = 4096;         // longer request targets get 414
 };

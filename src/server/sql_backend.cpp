@@ -60,6 +60,14 @@ Result<analytics::StatsResult> SqlBackend::Stats(const analytics::StatsRequest& 
   return analytics::ComputeStats(***lease, request);
 }
 
+Result<analytics::FacetResponse> SqlBackend::Facets(const std::string& query,
+                                                   const Filters& filters,
+                                                   std::span<const analytics::Dimension> fields) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return analytics::ComputeFacets(***lease, query, filters, fields, 0);
+}
+
 Result<std::vector<Recommendation>> SqlBackend::Get(std::span<const int64_t> ids) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();

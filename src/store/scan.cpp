@@ -54,7 +54,8 @@ Status ScanRecommendations(Store& store, int64_t after_id,
     theme_names.emplace(s.Int(0), s.String(1));
   }));
   auto from = OpenChild(db,
-                        "SELECT recommendation_id, coalesce(state, '') FROM recommending_state "
+                        "SELECT recommendation_id, coalesce(state, ''), raw_name "
+                        "FROM recommending_state "
                         "WHERE recommendation_id > ? ORDER BY recommendation_id, position",
                         after_id);
   if (!from.ok()) return from.status();
@@ -75,7 +76,8 @@ Status ScanRecommendations(Store& store, int64_t after_id,
   main->Bind(1, after_id);
 
   ScannedRecommendation rec;
-  std::vector<std::string> from_codes;  // the child cursors' text is gone after their next step
+  // The child cursors' text is gone after their next step: copies.
+  std::vector<std::string> from_codes, from_raw;
   while (true) {
     auto row = main->Step();
     if (!row.ok()) return row.status();
@@ -91,9 +93,13 @@ Status ScanRecommendations(Store& store, int64_t after_id,
     rec.sur_orgs = s.Text(7);
     rec.from_orgs = s.Text(8);
     from_codes.clear();
-    OPENUPR_RETURN_IF_ERROR(
-        from->Collect(rec.id, [&](Statement& c) { from_codes.push_back(c.String(1)); }));
+    from_raw.clear();
+    OPENUPR_RETURN_IF_ERROR(from->Collect(rec.id, [&](Statement& c) {
+      from_codes.push_back(c.String(1));
+      from_raw.push_back(c.String(2));
+    }));
     rec.from.assign(from_codes.begin(), from_codes.end());
+    rec.from_raw.assign(from_raw.begin(), from_raw.end());
     rec.themes.clear();
     OPENUPR_RETURN_IF_ERROR(themes->Collect(rec.id, [&](Statement& c) {
       auto it = theme_names.find(c.Int(1));

@@ -29,6 +29,7 @@ struct ScannedRecommendation {
   std::string_view sur_orgs;  // as stored, e.g. "AU, OIC"
   std::string_view from_orgs;
   std::vector<std::string_view> from;    // ISO3 per recommending state by position; "" = unknown
+  std::vector<std::string_view> from_raw;  // the source's name of each, by position
   std::vector<std::string_view> themes;  // theme names (theme.name), in theme id order
   std::vector<int> sdg_goals;            // distinct SDG goals 1..17, ascending
 };
