@@ -15,7 +15,7 @@ using nlohmann::json;
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 TEST(JsonWriter, StringsAreEscapedAsNlohmannDoes) {
-  for (const std::string s :
+  for (const std::string& s :
        {std::string(""), std::string("plain text"), std::string("quote \" and \\ backslash"),
         std::string("tab\tnew\nline\rcr\bbs\fff"), std::string("\x01\x02\x1f control"),
         std::string("\x7f del"), std::string("caf\xC3\xA9 \xE2\x80\x9C\xE2\x80\x9D \xF0\x9F\x98\x80"),
@@ -27,7 +27,7 @@ TEST(JsonWriter, StringsAreEscapedAsNlohmannDoes) {
 }
 
 TEST(JsonWriter, InvalidUtf8IsReplacedNotPassedThrough) {
-  for (const std::string s : {std::string("bad \xFF byte"), std::string("cut \xE2\x82"),
+  for (const std::string& s : {std::string("bad \xFF byte"), std::string("cut \xE2\x82"),
                               std::string("cut \xE2\x82 inside"), std::string("\xF0\x9F\x98 x"),
                               std::string("\xE2\x28\xA1 lead then ascii"),
                               std::string("overlong \xC0\xAF"), std::string("surrogate \xED\xA0\x80"),

@@ -132,8 +132,12 @@ class Malformed : public ::testing::Test {
     for (const auto& [key, value] : e.items())
       EXPECT_TRUE(key == "code" || key == "message" || (key == "parameter" && value.is_string()))
           << what << ": unexpected member " << key;
-    if (!code.empty()) EXPECT_EQ(e["code"], code) << what << ": " << body;
-    if (!parameter.empty()) EXPECT_EQ(e.value("parameter", ""), parameter) << what << ": " << body;
+    if (!code.empty()) {
+      EXPECT_EQ(e["code"], code) << what << ": " << body;
+    }
+    if (!parameter.empty()) {
+      EXPECT_EQ(e.value("parameter", ""), parameter) << what << ": " << body;
+    }
   }
 
   // The server still answers a good request.
@@ -294,7 +298,9 @@ TEST_F(Malformed, GarbageOnTheWireGetsJsonErrors) {
         std::string("GET / HTTP/1.1\r\n") + std::string(70000, 'h') + "\r\n\r\n",
         std::string("GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n")}) {
     const RawReply reply = SendRaw(junk);
-    if (reply.status != 0) EXPECT_LT(reply.status, 500) << junk.substr(0, 40);
+    if (reply.status != 0) {
+      EXPECT_LT(reply.status, 500) << junk.substr(0, 40);
+    }
     ExpectAlive("junk of " + std::to_string(junk.size()) + " bytes");
   }
 }
