@@ -2,11 +2,7 @@
 // to commands.cpp; exit codes in exit_codes.h and docs/cli.md.
 #include <CLI/CLI.hpp>
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <iostream>
-#include <string_view>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -43,36 +39,19 @@ void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
   add("--sdg", f.sdg, "Sustainable Development Goal 1-17");
 }
 
-// glibc's malloc reads its tunables only when a process starts. import and serve touch tens of
-// megabytes of fresh memory, and on virtual machines each 4 KiB page fault is expensive: with
-// transparent huge pages (hugetlb=1) and a heap that is kept rather than handed back and mapped
-// again (the largest mmap threshold, 32 MiB; trim threshold; top pad), an import of the real files takes 700 page faults
-// instead of 15,000 and a third less time (docs/benchmarks.md). So these two commands restart
-// the program once with them, unless the caller set GLIBC_TUNABLES (then nothing is changed).
-// Should the restart fail, the command runs as it is.
-void RestartWithMallocTunables(int argc, char** argv) {
-#ifdef __GLIBC__
-  if (std::getenv("GLIBC_TUNABLES") != nullptr) return;
-  bool heavy = false;  // (a search for the word "import" restarts too: harmless)
-  for (int i = 1; i < argc; ++i)
-    heavy |= std::string_view(argv[i]) == "import" || std::string_view(argv[i]) == "serve";
-  if (!heavy) return;
-  setenv("GLIBC_TUNABLES",
-         "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:"
-         "glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864",
-         1);
-  execv("/proc/self/exe", argv);
-  unsetenv("GLIBC_TUNABLES");
-#else
-  (void)argc;
-  (void)argv;
-#endif
-}
-
 }  // namespace
 
+#ifdef OPENUPR_JEMALLOC
+// jemalloc's options, read when it starts (MALLOC_CONF in the environment still overrides them).
+// import and serve touch tens of megabytes of fresh memory, and on virtual machines every 4 KiB
+// page fault is expensive: transparent huge pages for data and jemalloc's own metadata cut an
+// import of the real files from 15,500 page faults to 4,700 (docs/benchmarks.md).
+extern "C" {
+const char* malloc_conf = "thp:always,metadata_thp:always";
+}
+#endif
+
 int main(int argc, char** argv) {
-  RestartWithMallocTunables(argc, argv);
   using namespace openupr::cli;
   CLI::App app{
       "OpenUPR: the record of the UN Universal Periodic Review, imported, searched and counted.",
