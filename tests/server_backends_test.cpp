@@ -15,6 +15,7 @@
 #include "server/engine_backend.h"
 #include "server/http_server.h"
 #include "server/sql_backend.h"
+#include "live_server.h"
 #include "test_util.h"
 
 namespace openupr::server {
@@ -24,53 +25,15 @@ using nlohmann::json;
 using testing::TempDir;
 using testing::UprFile;
 
-// A server on a free loopback port, serving until destroyed.
-class Running {
- public:
-  explicit Running(QueryBackend& backend)
-      : server_(backend, {.host = "127.0.0.1", .port = 0, .threads = 2}) {
-    auto port = server_.Bind();
-    EXPECT_TRUE(port.ok()) << port.status().ToString();
-    port_ = port.ok() ? *port : 0;
-    thread_ = std::thread([this] { EXPECT_TRUE(server_.Run().ok()); });
-  }
-  ~Running() {
-    server_.Stop();
-    thread_.join();
-  }
-  Running(const Running&) = delete;
-  Running& operator=(const Running&) = delete;
-
-  // The status and the body as JSON (null when not JSON).
-  std::pair<int, json> Get(const std::string& target) const {
-    httplib::Client client("127.0.0.1", port_);
-    client.set_read_timeout(60);
-    client.set_url_encode(false);
-    auto res = client.Get(target.c_str());
-    if (!res) return {0, json()};
-    return {res->status, json::parse(res->body, nullptr, /*allow_exceptions=*/false)};
-  }
-
- private:
-  HttpServer server_;
-  std::thread thread_;
-  int port_ = 0;
-};
+using Running = testing::LiveServer;
 
 class ServerBackends : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const std::string db = dir_->File("upr.db");
-    {
-      auto s = store::Store::Open(db);
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-      auto r = ingest::ImportFiles(**s,
-                                   {UprFile("sessions-01-05.csv"), UprFile("sessions-06-09.csv"),
-                                    UprFile("sessions-10-13.csv"), UprFile("sessions-14-17.csv")},
-                                   {});
-      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-    }
+    ASSERT_TRUE(testing::ImportRealFiles(db, {"sessions-01-05.csv", "sessions-06-09.csv",
+                                              "sessions-10-13.csv", "sessions-14-17.csv"}));
     auto sql = SqlBackend::Open(db, 2);
     ASSERT_TRUE(sql.ok()) << sql.status().ToString();
     sql_ = sql.value().release();
@@ -127,8 +90,8 @@ TEST_F(ServerBackends, FacetsAreIdenticalOnBothBackends) {
           std::string("facets=cycle&facets=sur&per_page=5&sort=id")}) {
       const std::string target = "/api/v1/recommendations?" + sel + (sel.empty() ? "" : "&") + extra;
       SCOPED_TRACE(target);
-      const auto [sql_status, want] = sql_server_->Get(target);
-      const auto [engine_status, got] = engine_server_->Get(target);
+      const auto [sql_status, want] = sql_server_->GetJson(target);
+      const auto [engine_status, got] = engine_server_->GetJson(target);
       ASSERT_EQ(sql_status, 200) << want;
       ASSERT_EQ(engine_status, 200) << got;
       EXPECT_EQ(got["total"], want["total"]);
@@ -149,7 +112,7 @@ TEST_F(ServerBackends, FacetsAreIdenticalOnBothBackends) {
   }
   EXPECT_EQ(compared, 45);
   // Every facet holds every value with a count: here, all 9 fields over all records.
-  const auto [status, all] = engine_server_->Get(std::string("/api/v1/recommendations?facets=") +
+  const auto [status, all] = engine_server_->GetJson(std::string("/api/v1/recommendations?facets=") +
                                                  kAllFacets);
   ASSERT_EQ(status, 200);
   EXPECT_EQ(all["facets"].size(), 9u);
@@ -166,8 +129,8 @@ TEST_F(ServerBackends, AggregationsAndProfilesAreIdenticalOnBothBackends) {
         "/api/v1/aggregations?by=session&sort=key&cycle=1", "/api/v1/states/CHN",
         "/api/v1/states", "/api/v1/sessions"}) {
     SCOPED_TRACE(target);
-    const auto [sql_status, want] = sql_server_->Get(target);
-    const auto [engine_status, got] = engine_server_->Get(target);
+    const auto [sql_status, want] = sql_server_->GetJson(target);
+    const auto [engine_status, got] = engine_server_->GetJson(target);
     ASSERT_EQ(sql_status, 200);
     ASSERT_EQ(engine_status, 200);
     EXPECT_EQ(got, want);
@@ -179,8 +142,8 @@ TEST_F(ServerBackends, BadQueriesAreTheSameErrorOnBothBackends) {
                                    "/api/v1/recommendations?q=a+OR&facets=sur",
                                    "/api/v1/recommendations?facets=planet"}) {
     SCOPED_TRACE(target);
-    const auto [sql_status, want] = sql_server_->Get(target);
-    const auto [engine_status, got] = engine_server_->Get(target);
+    const auto [sql_status, want] = sql_server_->GetJson(target);
+    const auto [engine_status, got] = engine_server_->GetJson(target);
     EXPECT_EQ(sql_status, 400);
     EXPECT_EQ(engine_status, 400);
     EXPECT_EQ(got, want);

@@ -19,6 +19,7 @@
 #include "ingest/importer.h"
 #include "server/engine_backend.h"
 #include "server/http_server.h"
+#include "live_server.h"
 #include "test_util.h"
 
 namespace openupr::server {
@@ -39,26 +40,15 @@ class Malformed : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const std::string db = dir_->File("upr.db");
-    {
-      auto s = store::Store::Open(db);
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-      auto r = ingest::ImportFiles(**s, {UprFile("sessions-01-05.csv")}, {});
-      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-    }
+    ASSERT_TRUE(testing::ImportRealFiles(db, {"sessions-01-05.csv"}));
     auto backend = EngineBackend::Open(db, 2);
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
     backend_ = backend.value().release();
-    server_ = new HttpServer(*backend_, {.host = "127.0.0.1", .port = 0, .threads = 4});
-    auto port = server_->Bind();
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
-    thread_ = new std::thread([] { ASSERT_TRUE(server_->Run().ok()); });
+    live_ = new testing::LiveServer(*backend_, 4);
+    port_ = live_->port();
   }
   static void TearDownTestSuite() {
-    server_->Stop();
-    thread_->join();
-    delete thread_;
-    delete server_;
+    delete live_;
     delete backend_;
     delete dir_;
   }
@@ -149,14 +139,12 @@ class Malformed : public ::testing::Test {
 
   static TempDir* dir_;
   static EngineBackend* backend_;
-  static HttpServer* server_;
-  static std::thread* thread_;
+  static testing::LiveServer* live_;
   static int port_;
 };
 TempDir* Malformed::dir_ = nullptr;
 EngineBackend* Malformed::backend_ = nullptr;
-HttpServer* Malformed::server_ = nullptr;
-std::thread* Malformed::thread_ = nullptr;
+testing::LiveServer* Malformed::live_ = nullptr;
 int Malformed::port_ = 0;
 
 struct Case {

@@ -16,6 +16,7 @@
 #include "ingest/importer.h"
 #include "server/engine_backend.h"
 #include "server/http_server.h"
+#include "live_server.h"
 #include "test_util.h"
 #include "xlsx_reader.h"
 
@@ -34,41 +35,26 @@ class WebApi : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     const std::string db = dir_->File("upr.db");
-    {
-      auto s = store::Store::Open(db);
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-      auto r = ingest::ImportFiles(**s,
-                                   {UprFile("sessions-01-05.csv"), UprFile("sessions-06-09.csv"),
-                                    UprFile("sessions-10-13.csv"), UprFile("sessions-14-17.csv"),
-                                    UprFile("voluntary-pledges.csv")},
-                                   {});
-      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-    }
+    ASSERT_TRUE(testing::ImportRealFiles(
+        db, {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv",
+             "sessions-14-17.csv", "voluntary-pledges.csv"}));
     auto backend = EngineBackend::Open(db, 2);
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
     backend_ = backend.value().release();
-    server_ = new HttpServer(*backend_,
-                             {.host = "127.0.0.1", .port = 0, .threads = 2, .access_log = nullptr});
-    auto port = server_->Bind();
-    ASSERT_TRUE(port.ok()) << port.status().ToString();
-    port_ = *port;
-    thread_ = new std::thread([] { ASSERT_TRUE(server_->Run().ok()); });
+    live_ = new testing::LiveServer(*backend_);
     auto s = store::Store::Open(db, store::OpenMode::kExisting);
     ASSERT_TRUE(s.ok());
     store_ = s.value().release();
   }
   static void TearDownTestSuite() {
-    server_->Stop();
-    thread_->join();
-    delete thread_;
-    delete server_;
+    delete live_;
     delete backend_;
     delete store_;
     delete dir_;
   }
 
   static httplib::Result Get(const std::string& target) {
-    httplib::Client client("127.0.0.1", port_);
+    httplib::Client client("127.0.0.1", live_->port());
     client.set_read_timeout(120);
     client.set_url_encode(false);
     return client.Get(target.c_str());
@@ -86,18 +72,14 @@ class WebApi : public ::testing::Test {
 
   static TempDir* dir_;
   static EngineBackend* backend_;
-  static HttpServer* server_;
-  static std::thread* thread_;
+  static testing::LiveServer* live_;
   static store::Store* store_;
-  static int port_;
 };
 
 TempDir* WebApi::dir_ = nullptr;
 EngineBackend* WebApi::backend_ = nullptr;
-HttpServer* WebApi::server_ = nullptr;
-std::thread* WebApi::thread_ = nullptr;
+testing::LiveServer* WebApi::live_ = nullptr;
 store::Store* WebApi::store_ = nullptr;
-int WebApi::port_ = 0;
 
 json ExpectedNames(const StateInfo& s) {
   json names = json::object();
