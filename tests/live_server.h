@@ -19,6 +19,33 @@
 
 namespace openupr::testing {
 
+// GET target from a server on 127.0.0.1:port; the target is sent as written (already encoded,
+// '+' included).
+inline httplib::Result HttpGet(int port, const std::string& target, int read_timeout_s = 60) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(read_timeout_s);
+  client.set_url_encode(false);
+  return client.Get(target.c_str());
+}
+
+// GETs target, expects the status and a JSON body (test failures otherwise), returns the body.
+inline nlohmann::json GetJsonExpecting(int port, const std::string& target, int status = 200,
+                                       int read_timeout_s = 60) {
+  auto res = HttpGet(port, target, read_timeout_s);
+  if (!res) {
+    ADD_FAILURE() << target << ": no response";
+    return nlohmann::json();
+  }
+  EXPECT_EQ(res->status, status) << target << "\n" << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << target;
+  try {
+    return nlohmann::json::parse(res->body);
+  } catch (const std::exception&) {
+    ADD_FAILURE() << target << ": not JSON: " << res->body;
+    return nlohmann::json();
+  }
+}
+
 class LiveServer {
  public:
   explicit LiveServer(server::QueryBackend& backend, int threads = 2)
@@ -38,10 +65,7 @@ class LiveServer {
   int port() const { return port_; }
   // The status and the body as JSON (null when not JSON); status 0 when nothing came back.
   std::pair<int, nlohmann::json> GetJson(const std::string& target) const {
-    httplib::Client client("127.0.0.1", port_);
-    client.set_read_timeout(60);
-    client.set_url_encode(false);
-    auto res = client.Get(target.c_str());
+    auto res = HttpGet(port_, target);
     if (!res) return {0, nlohmann::json()};
     return {res->status, nlohmann::json::parse(res->body, nullptr, /*allow_exceptions=*/false)};
   }

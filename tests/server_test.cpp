@@ -24,6 +24,7 @@
 #include "server/engine_backend.h"
 #include "server/http_server.h"
 #include "server/sql_backend.h"
+#include "live_server.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -76,26 +77,11 @@ class ServerRealData : public ::testing::Test {
   }
 
   static httplib::Result Get(const std::string& target) {
-    httplib::Client client("127.0.0.1", port_);
-    client.set_read_timeout(60);
-    client.set_url_encode(false);  // the targets here are already encoded, '+' included
-    return client.Get(target.c_str());
+    return testing::HttpGet(port_, target);
   }
   // GETs target, expects the status, returns the body as JSON.
   static json GetJson(const std::string& target, int status = 200) {
-    auto res = Get(target);
-    if (!res) {
-      ADD_FAILURE() << target << ": no response";
-      return json();
-    }
-    EXPECT_EQ(res->status, status) << target << "\n" << res->body;
-    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << target;
-    try {
-      return json::parse(res->body);
-    } catch (const std::exception&) {
-      ADD_FAILURE() << target << ": not JSON: " << res->body;
-      return json();
-    }
+    return testing::GetJsonExpecting(port_, target, status);
   }
   static void ExpectError(const std::string& target, int status, const std::string& code,
                           const std::string& parameter) {

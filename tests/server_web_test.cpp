@@ -54,20 +54,10 @@ class WebApi : public ::testing::Test {
   }
 
   static httplib::Result Get(const std::string& target) {
-    httplib::Client client("127.0.0.1", live_->port());
-    client.set_read_timeout(120);
-    client.set_url_encode(false);
-    return client.Get(target.c_str());
+    return testing::HttpGet(live_->port(), target, 120);
   }
   static json GetJson(const std::string& target, int status = 200) {
-    auto res = Get(target);
-    if (!res) {
-      ADD_FAILURE() << target << ": no response";
-      return json();
-    }
-    EXPECT_EQ(res->status, status) << target << "\n" << res->body;
-    EXPECT_EQ(res->get_header_value("Content-Type"), "application/json") << target;
-    return json::parse(res->body, nullptr, false);
+    return testing::GetJsonExpecting(live_->port(), target, status, 120);
   }
 
   static TempDir* dir_;

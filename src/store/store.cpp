@@ -61,7 +61,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
     OPENUPR_RETURN_IF_ERROR(set_wal());
   }
   OPENUPR_RETURN_IF_ERROR(store->Migrate(migrations));
-  OPENUPR_RETURN_IF_ERROR(set_wal());
+  if (*pages != 0) OPENUPR_RETURN_IF_ERROR(set_wal());
   OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size = -262144"));
   // Temporary files in memory: a multi-row INSERT keeps a statement journal, which SQLite spills
   // to a file in /var/tmp after 64 KiB (3,700 writes during an import of the real files).
