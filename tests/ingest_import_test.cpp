@@ -186,6 +186,19 @@ TEST_F(ImportTest, ReimportingTheSameFileIsANoOp) {
   EXPECT_EQ(after.imports, before.imports);
 }
 
+TEST_F(ImportTest, AnImportWhileAnotherConnectionReadsRunsInWalBesideIt) {
+  ASSERT_TRUE(Import({dir_.Write("a.csv", Csv({kRowA}))}).status.ok());
+  auto reader = store::Database::Open(dir_.File("db.sqlite"), false, /*read_only=*/true);
+  ASSERT_TRUE(reader.ok());
+  store::ReadSnapshot snapshot(**reader);
+  ASSERT_TRUE(snapshot.Begin().ok());
+  EXPECT_EQ(*(*reader)->QueryInt("SELECT count(*) FROM recommendation"), 1);
+  ImportReport r = Import({dir_.Write("b.csv", Csv({kRowB, kRowC}))});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(Counts().recommendations, 3);
+  EXPECT_EQ(*(*reader)->QueryInt("SELECT count(*) FROM recommendation"), 1);  // its snapshot
+}
+
 TEST_F(ImportTest, RowsAlreadyInTheDatabaseAreNotDoubled) {
   ASSERT_TRUE(Import({dir_.Write("a.csv", Csv({kRowA, kRowB}))}).status.ok());
   // Another export (other bytes: LF line ends) overlapping the first and adding one row.
@@ -243,6 +256,11 @@ class FatalImportTest : public ImportTest {
     auto themes = store_->ThemeNames();
     ASSERT_TRUE(themes.ok());
     EXPECT_EQ(themes->size(), 3u);
+    // The failed import's rollback journal is gone: the file is in WAL again.
+    auto mode = store_->db().Prepare("PRAGMA journal_mode");
+    ASSERT_TRUE(mode.ok());
+    ASSERT_TRUE(*mode->Step());
+    EXPECT_EQ(mode->String(0), "wal");
   }
   store::Counts before_;
 };

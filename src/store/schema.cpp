@@ -166,12 +166,24 @@ UPDATE sqlite_master
 PRAGMA writable_schema = OFF;
 )sql";
 
+// Version 4: no index on recommending_state(state) nor on recommendation_theme(theme_id). The
+// filters by recommending state and by theme ask, for each recommendation, whether it has such a
+// link (a correlated EXISTS), which the link tables' primary keys (recommendation_id first)
+// answer as well; the query plans and times of the CLI's filters and group-bys were the same
+// without them (docs/benchmarks.md), and rebuilding them was a sixth of an import's instructions.
+constexpr const char* kSchemaV4 = R"sql(
+DROP INDEX IF EXISTS recommending_state_state;
+DROP INDEX IF EXISTS recommendation_theme_theme;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
     {2, "full-text index maintained outside imports (meta fts_indexed_through)", kSchemaV2},
     {3, "check on recommendation.response without IN (a temporary index per inserted row)",
      kSchemaV3, /*edits_schema_text=*/true},
+    {4, "no secondary indexes on the link tables' state and theme (their keys serve the filters)",
+     kSchemaV4},
 };
 
 }  // namespace

@@ -15,7 +15,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
     return Status::Io(path + ": cannot open database: " + msg);
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   return std::unique_ptr<Database>(new Database(db, path));
 }
 
@@ -158,6 +158,45 @@ Status ReadSnapshot::Begin() {
   OPENUPR_RETURN_IF_ERROR(db_.Exec("BEGIN"));
   open_ = true;
   return Status::Ok();
+}
+
+namespace {
+
+// Sets the journal mode; returns the mode in force afterwards ("" on error). SQLite answers
+// with the old mode when it cannot switch, and with SQLITE_BUSY when another connection is in
+// the way: both leave the mode as it was.
+std::string SetJournalMode(Database& db, const char* mode) {
+  auto stmt = db.Prepare(std::string("PRAGMA journal_mode = ") + mode);
+  if (!stmt.ok()) return "";
+  auto row = stmt->Step();
+  if (!row.ok() || !*row) return "";
+  return stmt->String(0);
+}
+
+}  // namespace
+
+RollbackJournalScope::RollbackJournalScope(Database& db) : db_(db) {
+  auto mode = db.Prepare("PRAGMA journal_mode");
+  if (!mode.ok()) return;
+  auto row = mode->Step();
+  if (!row.ok() || !*row || mode->Text(0) != "wal") return;
+  mode->Reset();
+  // Not waiting for the others (the busy timeout): a connection that has the file open keeps
+  // it open.
+  sqlite3_busy_timeout(db.handle(), 0);
+  const bool switched = SetJournalMode(db, "delete") == "delete";
+  sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
+  if (!switched) return;
+  active_ = db.Exec("PRAGMA synchronous = FULL").ok();
+  if (!active_) (void)SetJournalMode(db, "wal");
+}
+
+RollbackJournalScope::~RollbackJournalScope() {
+  if (!active_) return;
+  // (If another connection opened the file meanwhile, the switch fails; Store::Open puts every
+  // file it opens back into WAL.)
+  (void)SetJournalMode(db_, "wal");
+  (void)db_.Exec("PRAGMA synchronous = NORMAL");
 }
 
 }  // namespace openupr::store

@@ -17,6 +17,9 @@ namespace openupr::store {
 
 class Statement;
 
+// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+inline constexpr int kBusyTimeoutMs = 5000;
+
 class Database {
  public:
   // Opens (and with create, creates) the SQLite file at path. Fails with kIo if it cannot.
@@ -139,6 +142,27 @@ class ReadSnapshot {
  private:
   Database& db_;
   bool open_ = false;
+};
+
+// For a bulk load by the only connection to a WAL database: the rollback journal for the
+// lifetime of this object, then WAL again. WAL writes every new page twice, into the WAL at the
+// commit and into the database file at the checkpoint (with a sync of each); the rollback
+// journal writes new pages once and journals only the pages that existed before. Leaving WAL
+// needs the file alone: when another connection has it open, or the database is not in WAL,
+// this does nothing (active() is false) and the load runs in WAL as before. While active,
+// synchronous is FULL (the level the rollback journal needs to survive a power cut); NORMAL
+// again with WAL. Create it before the load's Transaction, so that it outlives it.
+class RollbackJournalScope {
+ public:
+  explicit RollbackJournalScope(Database& db);
+  ~RollbackJournalScope();
+  RollbackJournalScope(const RollbackJournalScope&) = delete;
+  RollbackJournalScope& operator=(const RollbackJournalScope&) = delete;
+  bool active() const { return active_; }
+
+ private:
+  Database& db_;
+  bool active_ = false;
 };
 
 template <typename F>
