@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <future>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -68,12 +71,33 @@ size_t HashThemes(const std::vector<std::string>& themes) {
   return h;
 }
 
-struct ParsedInput {
-  double seconds = 0;  // time spent parsing
+// Rows per batch from a parser to the writer: small, so that writing starts soon after parsing
+// does; large enough that the hand-over costs nothing next to the rows.
+constexpr size_t kBatchRows = 1024;
+
+// A batch of parsed recommendations with their duplicate keys (parallel), on its way from a
+// parser thread to the writer.
+struct Batch {
+  std::vector<Recommendation> recs;  // released once written
+  std::vector<std::string> keys;     // kept: the import's key map refers to them
+};
+
+// One input file on its way through the import. A parser thread reads, hashes and parses it,
+// handing over its recommendations in batches; the writer (the calling thread) stores them in
+// file order as they come. Every field is guarded by mu until `parsed` is set and seen; report
+// fields the writer reads (path, hash, encoding...) are set before `decided` or the first batch.
+struct FileSlot {
+  std::mutex mu;
+  std::condition_variable changed;
+  bool decided = false;  // read and hashed (or failed): read_status, report.previous are set
+  bool parsed = false;   // the parser is done with the file: the report is complete
+  Status read_status;
   FileReport report;
-  ParsedFile parsed;
-  std::vector<std::string> rec_keys;  // parallel to parsed.recommendations
+  std::deque<Batch> batches;  // deque: handing over a batch never moves the earlier ones
+  ParsedFile rest;            // all but the recommendations: pledges, errors, counts
   std::vector<std::string> pledge_keys;
+  double seconds = 0;  // reading, hashing and parsing
+  std::atomic<bool> dropped{false};  // the writer will not store this file: parse no further
 };
 
 // Keys are stored as a 128-bit BLAKE2b digest: the folded text would double the table's size.
@@ -85,9 +109,10 @@ std::string Digest(const std::string& key) {
   sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
   return hex;
 }
-// Detects, decodes, reads and parses one file into in (report, parsed rows and their keys).
-void ParseOneUntimed(ParsedInput& in, const std::string& bytes, const ImportOptions& options) {
-  FileReport& fr = in.report;
+// Detects, decodes and parses one file's bytes into slot (report, batches, the rest).
+void ParseInto(FileSlot& slot, const std::string& bytes, const ImportOptions& options,
+               const std::atomic<bool>& stop) {
+  FileReport& fr = slot.report;  // (the writer reads none of it before a batch or `parsed`)
   auto fail = [&fr](int64_t line, std::string message) {
     fr.errors.push_back({ImportIssue::Severity::kError, fr.path, line, "", std::move(message)});
   };
@@ -111,37 +136,47 @@ void ParseOneUntimed(ParsedInput& in, const std::string& bytes, const ImportOpti
   }
   fr.format = kUprInfoFormat;
   Status csv_error;
-  in.parsed = ParseUprInfo(
+  // Each batch's keys are computed here, on the parser's thread.
+  const RecommendationSink sink{kBatchRows, [&](std::vector<Recommendation>&& recs) {
+                                  Batch batch;
+                                  batch.keys.reserve(recs.size());
+                                  for (const auto& r : recs)
+                                    batch.keys.push_back(RecommendationKey(r));
+                                  batch.recs = std::move(recs);
+                                  fr.recommendations += static_cast<int64_t>(batch.recs.size());
+                                  {
+                                    std::lock_guard lock(slot.mu);
+                                    slot.batches.push_back(std::move(batch));
+                                  }
+                                  slot.changed.notify_all();
+                                }};
+  ParsedFile rest = ParseUprInfo(
       *has_header ? &header : nullptr,
       [&](CsvRecord& rec) {
+        if (stop || slot.dropped) return false;
         auto more = csv.Next(rec);
         if (!more.ok()) csv_error = more.status();
         return more.ok() && *more;
       },
-      fr.path, options.skip_unknown_states, text->size() / 200);
+      fr.path, options.skip_unknown_states, text->size() / 200, &sink);
   if (!csv_error.ok()) {
-    in.parsed = ParsedFile{};  // a file the CSV reader cannot read is reported for that alone
-    return fail(0, csv_error.message());
+    // A file the CSV reader cannot read is reported for that alone (the rows handed over are
+    // never stored: the import fails).
+    rest = ParsedFile{};
+    fail(0, csv_error.message());
   }
-  fr.rows = in.parsed.rows;
-  fr.recommendations = static_cast<int64_t>(in.parsed.recommendations.size());
-  fr.pledges = static_cast<int64_t>(in.parsed.pledges.size());
-  fr.skipped = in.parsed.skipped_unknown;
-  fr.entities_decoded = in.parsed.entities_decoded;
-  fr.errors = in.parsed.errors;
-  fr.warnings = in.parsed.warnings;
-  fr.unknown_states = in.parsed.unknown_states;
-  if (!fr.errors.empty()) return;
-  in.rec_keys.reserve(in.parsed.recommendations.size());
-  for (const auto& r : in.parsed.recommendations) in.rec_keys.push_back(RecommendationKey(r));
-  in.pledge_keys.reserve(in.parsed.pledges.size());
-  for (const auto& p : in.parsed.pledges) in.pledge_keys.push_back(PledgeKey(p));
-}
-
-void ParseOne(ParsedInput& in, const std::string& bytes, const ImportOptions& options) {
-  const auto t0 = std::chrono::steady_clock::now();
-  ParseOneUntimed(in, bytes, options);
-  in.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fr.rows = rest.rows;
+  fr.pledges = static_cast<int64_t>(rest.pledges.size());
+  fr.skipped = rest.skipped_unknown;
+  fr.entities_decoded = rest.entities_decoded;
+  fr.errors.insert(fr.errors.end(), rest.errors.begin(), rest.errors.end());
+  fr.warnings = rest.warnings;
+  fr.unknown_states = rest.unknown_states;
+  if (fr.errors.empty()) {
+    slot.pledge_keys.reserve(rest.pledges.size());
+    for (const auto& p : rest.pledges) slot.pledge_keys.push_back(PledgeKey(p));
+  }
+  slot.rest = std::move(rest);
 }
 
 }  // namespace
@@ -178,47 +213,68 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   if (sodium_init() < 0) return finish(Status::Internal("libsodium failed to initialise"));
   if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
 
-  // This thread reads and hashes the files in order and decides about each: a file whose bytes
-  // were imported before is not parsed again. Parser threads (two at most: this thread writes
-  // meanwhile) take the files in order as soon as they are decided, and the writer below stores
-  // them in order as they come: the import takes about as long as the slowest of the three
-  // instead of their sum. A fatal error in any file rolls the whole transaction back.
-  const size_t n_files = paths.size();
-  std::vector<std::string> contents(n_files);
-  std::vector<ParsedInput> inputs(n_files);
-  std::vector<char> to_parse(n_files, 0);  // written before decided[k] is set, read after
-  std::vector<std::promise<void>> decided(n_files), parsed(n_files);
-  std::vector<std::future<void>> decided_futures, parsed_futures;
-  for (size_t k = 0; k < n_files; ++k) {
-    decided_futures.push_back(decided[k].get_future());
-    parsed_futures.push_back(parsed[k].get_future());
+  // Files stored by earlier imports, by content: their bytes are not parsed again.
+  std::unordered_map<std::string, store::SourceFileRecord> stored_files;
+  {
+    auto files = store.ListSourceFiles();
+    if (!files.ok()) return finish(files.status());
+    for (auto& f : *files) stored_files.emplace(f.content_hash, std::move(f));
   }
-  size_t n_decided = 0;
-  auto decide = [&](bool parse_it) {
-    to_parse[n_decided] = parse_it;
-    decided[n_decided++].set_value();
-  };
+
+  // Parser threads (two at most: this thread writes meanwhile) take the files in order: each
+  // reads, hashes and parses one, handing over its recommendations in batches, while this thread
+  // stores the batches in file order as they come. The import takes about as long as the
+  // slowest of the three instead of their sum. A fatal error in any file rolls the whole
+  // transaction back; every file's errors are still reported.
+  const size_t n_files = paths.size();
+  std::vector<FileSlot> slots(n_files);
+  for (size_t k = 0; k < n_files; ++k) slots[k].report.path = paths[k];
   std::atomic<size_t> next_file{0};
+  std::atomic<bool> stop{false};  // the writer has given up: parse no further
   auto parse_files = [&] {
-    for (size_t k = next_file++; k < n_files; k = next_file++) {
-      decided_futures[k].wait();
-      if (to_parse[k]) {
-        ParseOne(inputs[k], contents[k], options);
-        std::string().swap(contents[k]);  // hashed and parsed: no longer needed
+    for (size_t k = next_file++; k < n_files && !stop; k = next_file++) {
+      FileSlot& slot = slots[k];
+      const auto started = std::chrono::steady_clock::now();
+      auto bytes = ReadFile(paths[k]);
+      std::optional<store::SourceFileRecord> previous;
+      std::string hash;
+      if (bytes.ok()) {
+        hash = ContentHash(*bytes);
+        if (auto it = stored_files.find(hash); it != stored_files.end()) previous = it->second;
       }
-      parsed[k].set_value();
+      {
+        std::lock_guard lock(slot.mu);
+        slot.decided = true;
+        if (!bytes.ok()) {
+          slot.read_status = bytes.status();
+        } else {
+          slot.report.bytes = bytes->size();
+          slot.report.content_hash = hash;
+          slot.report.previous = previous;
+        }
+        slot.parsed = !bytes.ok() || previous.has_value();
+      }
+      slot.changed.notify_all();
+      if (!bytes.ok() || previous) continue;
+      ParseInto(slot, *bytes, options, stop);
+      bytes = std::string();  // parsed: the bytes are no longer needed
+      {
+        std::lock_guard lock(slot.mu);
+        slot.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                           .count();
+        slot.parsed = true;
+      }
+      slot.changed.notify_all();
     }
   };
   std::vector<std::jthread> parsers;
-  // Destroyed before the parsers (which join): on any return, the files not reached are decided
-  // "not parsed", so that no parser waits for them.
-  struct DecideTheRest {
-    std::function<void()> run;
-    ~DecideTheRest() { run(); }
-  } decide_the_rest{[&] {
-    while (n_decided < n_files) decide(false);
-  }};
-  const size_t n_parsers = std::min<size_t>(n_files, std::thread::hardware_concurrency() > 1 ? 2 : 1);
+  // Destroyed before the parsers (which join): on any return, they stop after their file.
+  struct StopParsers {
+    std::atomic<bool>& stop;
+    ~StopParsers() { stop = true; }
+  } stop_parsers{stop};
+  const size_t n_parsers =
+      std::min<size_t>(n_files, std::thread::hardware_concurrency() > 1 ? 2 : 1);
   for (size_t i = 0; i < n_parsers; ++i) parsers.emplace_back(parse_files);
 
   // For the progress bar only (a pipe counts as empty): half for parsing, half for writing.
@@ -228,113 +284,101 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     const auto size = std::filesystem::file_size(path, ec);
     if (!ec) total += size;
   }
+  uint64_t done = 0;
   auto progress = [&](uint64_t d) {
     if (options.progress) options.progress(std::min(d, total * 2), total * 2);
   };
 
-  std::unordered_map<std::string, std::string> hash_in_command;
-  size_t n_to_parse = 0;
-  for (size_t k = 0; k < n_files; ++k) {
-    FileReport& fr = inputs[k].report;
-    fr.path = paths[k];
-    auto bytes = ReadFile(paths[k]);
-    if (!bytes.ok()) return finish(bytes.status());
-    contents[k] = std::move(bytes).value();
-    fr.bytes = contents[k].size();
-    report.bytes += fr.bytes;
-    fr.content_hash = ContentHash(contents[k]);
-    auto prev = store.FindSourceFileByHash(fr.content_hash);
-    if (!prev.ok()) return finish(prev.status());
-    if (*prev) {
-      fr.previous = **prev;
-    } else if (auto it = hash_in_command.find(fr.content_hash); it != hash_in_command.end()) {
-      fr.previous = store::SourceFileRecord{};
-      fr.previous->path = it->second;
-    } else {
-      hash_in_command.emplace(fr.content_hash, fr.path);
-    }
-    if (fr.previous) std::string().swap(contents[k]);
-    n_to_parse += !fr.previous;
-    decide(!fr.previous);
-  }
-  if (n_to_parse == 0) {
-    for (auto& in : inputs) report.files.push_back(in.report);
-    return finish(Status::Ok());
-  }
-
-  // Alone with the file (the usual case for a command), the data is written once into the
-  // database file rather than into the WAL and again at the close (docs/benchmarks.md).
-  store::RollbackJournalScope journal(store.db());
-  auto tx = store::Transaction::Begin(store.db(), store::Transaction::ForeignKeys::kCheckedByCaller);
-  if (!tx.ok()) return finish(tx.status());  // (the parsers are joined on return)
-  nlohmann::json opts = {
-      {"format", options.format},
-      {"encoding", options.encoding ? std::string(EncodingName(*options.encoding)) : "auto"},
-      {"line_ends", options.line_ends ? std::string(LineEndsName(*options.line_ends)) : "auto"},
-      {"skip_unknown_states", options.skip_unknown_states},
-      {"files", paths}};
-  auto import_id = store.InsertImport("openupr import", opts.dump());
-  auto rec_counts = store.RecommendationKeyCounts();
-  auto pledge_counts = store.PledgeKeyCounts();
-  if (!import_id.ok() || !rec_counts.ok() || !pledge_counts.ok()) {
-    return finish(!import_id.ok() ? import_id.status()
-                  : !rec_counts.ok() ? rec_counts.status() : pledge_counts.status());
-  }
+  // The transaction and what the writer needs, from the first file with rows to store on.
+  std::unique_ptr<store::RollbackJournalScope> journal;
+  std::unique_ptr<store::Transaction> tx;
+  int64_t import_id = 0;
   // Keys are looked up as views of strings that outlive the maps: the stored keys in the count
-  // maps, this import's keys in its parsed inputs.
+  // maps, this import's keys in the files' batches.
+  std::unordered_map<std::string, store::Store::KeyInfo> rec_counts, pledge_counts;
   std::unordered_map<std::string_view, KeyState> rec_keys, pledge_keys;
-  rec_keys.reserve(rec_counts->size() + total / 200);  // a row takes 200+ bytes
-  // Keys already stored count as present; their first row is what later copies repeat.
-  auto seed = [](std::unordered_map<std::string_view, KeyState>& keys, const auto& counts) {
-    for (const auto& [k, info] : counts) {
-      KeyState& ks = keys[k];
-      ks.in_db = info.count;
-      ks.first_id = info.first_id;
-    }
-  };
-  seed(rec_keys, *rec_counts);
-  seed(pledge_keys, *pledge_counts);
-
   std::unique_ptr<store::RecommendationWriter> writer;
-  uint64_t done = 0;
+  auto begin_writing = [&]() -> Status {
+    // Alone with the file (the usual case for a command), the data is written once into the
+    // database file rather than into the WAL and again at the close (docs/benchmarks.md).
+    journal = std::make_unique<store::RollbackJournalScope>(store.db());
+    auto t = store::Transaction::Begin(store.db(),
+                                       store::Transaction::ForeignKeys::kCheckedByCaller);
+    if (!t.ok()) return t.status();
+    tx = std::move(t).value();
+    nlohmann::json opts = {
+        {"format", options.format},
+        {"encoding", options.encoding ? std::string(EncodingName(*options.encoding)) : "auto"},
+        {"line_ends", options.line_ends ? std::string(LineEndsName(*options.line_ends)) : "auto"},
+        {"skip_unknown_states", options.skip_unknown_states},
+        {"files", paths}};
+    auto id = store.InsertImport("openupr import", opts.dump());
+    if (!id.ok()) return id.status();
+    import_id = *id;
+    auto rc = store.RecommendationKeyCounts();
+    if (!rc.ok()) return rc.status();
+    auto pc = store.PledgeKeyCounts();
+    if (!pc.ok()) return pc.status();
+    rec_counts = std::move(rc).value();
+    pledge_counts = std::move(pc).value();
+    rec_keys.reserve(rec_counts.size() + total / 200);  // a row takes 200+ bytes
+    // Keys already stored count as present; their first row is what later copies repeat.
+    auto seed = [](std::unordered_map<std::string_view, KeyState>& keys, const auto& counts) {
+      for (const auto& [k, info] : counts) {
+        KeyState& ks = keys[k];
+        ks.in_db = info.count;
+        ks.first_id = info.first_id;
+      }
+    };
+    seed(rec_keys, rec_counts);
+    seed(pledge_keys, pledge_counts);
+    // The command's size stands for the rows to come: a bulk load, when it is at least what
+    // is stored, rebuilds the indexes afterwards, which is cheaper.
+    auto w = store::RecommendationWriter::Begin(store, static_cast<int64_t>(total / 250));
+    if (!w.ok()) return w.status();
+    writer = std::move(w).value();
+    return Status::Ok();
+  };
+
+  std::unordered_map<std::string, std::string> hash_in_command;
   bool fatal = false;
   Status write_error;
   for (size_t k = 0; k < n_files; ++k) {
-    parsed_futures[k].wait();
-    if (!to_parse[k]) continue;
-    ParsedInput& in = inputs[k];
-    report.parse_seconds += in.seconds;
-    done += in.report.bytes;
-    progress(done);
-    fatal |= !in.report.errors.empty();
-    if (fatal || !write_error.ok()) continue;  // keep waiting: every file's errors are reported
-    FileReport& fr = in.report;
-    if (!writer) {
-      // The first file's rows stand for the command's size: a large first file means a bulk
-      // load, where rebuilding the indexes afterwards is cheaper.
-      auto w = store::RecommendationWriter::Begin(
-          store, static_cast<int64_t>(in.parsed.recommendations.size() * n_to_parse));
-      if (!w.ok()) {
-        write_error = w.status();
-        continue;
-      }
-      writer = std::move(w).value();
+    FileSlot& slot = slots[k];
+    FileReport& fr = slot.report;
+    {
+      std::unique_lock lock(slot.mu);
+      slot.changed.wait(lock, [&] { return slot.decided; });
     }
-    store::SourceFileRecord sf;
-    sf.import_id = *import_id;
-    sf.path = fr.path;
-    sf.content_hash = fr.content_hash;
-    sf.bytes = static_cast<int64_t>(fr.bytes);
-    sf.format = fr.format;
-    sf.encoding = std::string(EncodingName(fr.encoding));
-    sf.line_ends = std::string(LineEndsName(fr.line_ends));
-    sf.rows = fr.rows;
-    auto sf_id = store.InsertSourceFile(sf);
-    if (!sf_id.ok()) {
-      write_error = sf_id.status();
+    if (!slot.read_status.ok()) return finish(slot.read_status);
+    report.bytes += fr.bytes;
+    if (!fr.previous) {
+      if (auto it = hash_in_command.find(fr.content_hash); it != hash_in_command.end()) {
+        // The same bytes twice in one command: the second is not stored. Its parser is told
+        // to stop, and its report is replaced once the parser is done with it.
+        slot.dropped = true;
+        {
+          std::unique_lock lock(slot.mu);
+          slot.changed.wait(lock, [&] { return slot.parsed; });
+        }
+        FileReport same;
+        same.path = fr.path;
+        same.content_hash = fr.content_hash;
+        same.bytes = fr.bytes;
+        same.previous = store::SourceFileRecord{};
+        same.previous->path = it->second;
+        fr = std::move(same);
+      } else {
+        hash_in_command.emplace(fr.content_hash, fr.path);
+      }
+    }
+    if (fr.previous) {
+      done += 2 * fr.bytes;
+      progress(done);
       continue;
     }
 
+    int64_t sf_id = 0;
     // Returns the id to mark as repeated, 0 if new, -1 if already present.
     auto classify = [&](KeyState& ks, int64_t line, const std::string& response,
                         ActionCategory action, const std::vector<std::string>& themes,
@@ -359,74 +403,122 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       fr.repeats.push_back({fr.path, line, ks.first_id, location, differs, pledge, earlier});
       return ks.first_id;
     };
-    const size_t n_rec = in.parsed.recommendations.size();
-    for (size_t i = 0; i < n_rec && write_error.ok(); ++i) {
-      Recommendation& rec = in.parsed.recommendations[i];
-      KeyState& ks = rec_keys[in.rec_keys[i]];
-      const int64_t c =
-          classify(ks, rec.provenance.line, rec.response_raw, rec.action, rec.themes, false);
-      if (c < 0) continue;
-      if (c > 0) rec.duplicate_of = c;
-      auto id = writer->Add(rec, in.rec_keys[i], *sf_id);
-      if (!id.ok()) {
-        write_error = id.status();
-        break;
+    auto remember = [&](KeyState& ks, int64_t id, int64_t line, const std::string& response,
+                        ActionCategory action, const std::vector<std::string>& themes) {
+      if (ks.first_id != 0) return;
+      ks.first_id = id;
+      ks.first_path = &fr.path;
+      ks.first_line = line;
+      ks.first_response = std::hash<std::string>{}(response);
+      ks.first_action = action;
+      ks.first_themes = HashThemes(themes);
+    };
+    // The file's row in source_file, once its format and encoding are known (with its first
+    // batch); its counts are written when the file is done.
+    auto source_file = [&]() -> Status {
+      if (sf_id) return Status::Ok();
+      if (!writer) OPENUPR_RETURN_IF_ERROR(begin_writing());
+      store::SourceFileRecord sf;
+      sf.import_id = import_id;
+      sf.path = fr.path;
+      sf.content_hash = fr.content_hash;
+      sf.bytes = static_cast<int64_t>(fr.bytes);
+      sf.format = fr.format;
+      sf.encoding = std::string(EncodingName(fr.encoding));
+      sf.line_ends = std::string(LineEndsName(fr.line_ends));
+      auto id = store.InsertSourceFile(sf);
+      if (!id.ok()) return id.status();
+      sf_id = *id;
+      return Status::Ok();
+    };
+    auto write_batch = [&](Batch& batch) -> Status {
+      OPENUPR_RETURN_IF_ERROR(source_file());
+      for (size_t i = 0; i < batch.recs.size(); ++i) {
+        Recommendation& rec = batch.recs[i];
+        KeyState& ks = rec_keys[batch.keys[i]];
+        const int64_t c =
+            classify(ks, rec.provenance.line, rec.response_raw, rec.action, rec.themes, false);
+        if (c < 0) continue;
+        if (c > 0) rec.duplicate_of = c;
+        auto id = writer->Add(rec, batch.keys[i], sf_id);
+        if (!id.ok()) return id.status();
+        ++fr.added;
+        remember(ks, *id, rec.provenance.line, rec.response_raw, rec.action, rec.themes);
       }
-      ++fr.added;
-      if (ks.first_id == 0) {
-        ks.first_id = *id;
-        ks.first_path = &fr.path;
-        ks.first_line = rec.provenance.line;
-        ks.first_response = std::hash<std::string>{}(rec.response_raw);
-        ks.first_action = rec.action;
-        ks.first_themes = HashThemes(rec.themes);
+      // Written: release the rows (the keys stay, the key map refers to them).
+      OPENUPR_RETURN_IF_ERROR(writer->Flush());
+      batch.recs = {};
+      return Status::Ok();
+    };
+
+    // The batches as they come, then the rest of the file once it is parsed.
+    const uint64_t expected_rows = std::max<uint64_t>(fr.bytes / 250, 1);
+    uint64_t rows_seen = 0, file_done = 0;
+    for (size_t taken = 0;;) {
+      Batch* batch = nullptr;
+      bool parsed = false;
+      {
+        std::unique_lock lock(slot.mu);
+        slot.changed.wait(lock, [&] { return slot.parsed || slot.batches.size() > taken; });
+        if (slot.batches.size() > taken) batch = &slot.batches[taken++];
+        parsed = slot.parsed;
       }
+      if (batch) {
+        if (!fatal && write_error.ok()) {
+          if (Status st = write_batch(*batch); !st.ok()) write_error = st;
+        }
+        rows_seen += batch->keys.size();
+        // Progress within the file, estimated from its size until it is done.
+        const uint64_t now = fr.bytes * std::min<uint64_t>(rows_seen, expected_rows) /
+                             expected_rows * 9 / 10;
+        if (now > file_done) {
+          done += 2 * (now - file_done);
+          file_done = now;
+          progress(done);
+        }
+        continue;
+      }
+      if (parsed) break;
     }
-    for (size_t i = 0; i < in.parsed.pledges.size() && write_error.ok(); ++i) {
-      Pledge& p = in.parsed.pledges[i];
-      KeyState& ks = pledge_keys[in.pledge_keys[i]];
+    report.parse_seconds += slot.seconds;
+    done += 2 * (fr.bytes - file_done);
+    progress(done);
+    fatal |= !fr.errors.empty();
+    if (fatal || !write_error.ok()) continue;  // keep going: every file's errors are reported
+
+    Status st = source_file();
+    for (size_t i = 0; st.ok() && i < slot.rest.pledges.size(); ++i) {
+      Pledge& p = slot.rest.pledges[i];
+      KeyState& ks = pledge_keys[slot.pledge_keys[i]];
       const int64_t c = classify(ks, p.provenance.line, "", p.action, p.themes, true);
       if (c < 0) continue;
       if (c > 0) p.duplicate_of = c;
-      auto id = writer->AddPledge(p, in.pledge_keys[i], in.parsed.pledge_orgs[i], *sf_id);
+      auto id = writer->AddPledge(p, slot.pledge_keys[i], slot.rest.pledge_orgs[i], sf_id);
       if (!id.ok()) {
-        write_error = id.status();
+        st = id.status();
         break;
       }
       ++fr.added;
-      if (ks.first_id == 0) {
-        ks.first_id = *id;
-        ks.first_path = &fr.path;
-        ks.first_line = p.provenance.line;
-        ks.first_response = std::hash<std::string>{}(std::string());
-        ks.first_action = p.action;
-        ks.first_themes = HashThemes(p.themes);
+      remember(ks, *id, p.provenance.line, "", p.action, p.themes);
+    }
+    slot.rest.pledges = {};
+    slot.rest.pledge_orgs = {};
+    if (st.ok()) {
+      auto upd = store.db().Prepare(
+          "UPDATE source_file SET rows = ?, added = ?, repeats = ?, already_present = ?, "
+          "skipped = ? WHERE id = ?");
+      if (!upd.ok()) {
+        st = upd.status();
+      } else {
+        upd->Bind(1, fr.rows).Bind(2, fr.added).Bind(3, static_cast<int64_t>(fr.repeats.size()));
+        upd->Bind(4, fr.already_present).Bind(5, fr.skipped).Bind(6, sf_id);
+        st = upd->Run();
       }
     }
-    if (!write_error.ok()) continue;
-    // Written: release the file's rows (its keys stay, the key map refers to them).
-    if (Status st = writer->Flush(); !st.ok()) {
-      write_error = st;
-      continue;
-    }
-    in.parsed.recommendations = {};
-    in.parsed.pledges = {};
-    in.parsed.pledge_orgs = {};
-    auto upd = store.db().Prepare(
-        "UPDATE source_file SET added = ?, repeats = ?, already_present = ?, skipped = ? "
-        "WHERE id = ?");
-    if (!upd.ok()) {
-      write_error = upd.status();
-      continue;
-    }
-    upd->Bind(1, fr.added).Bind(2, static_cast<int64_t>(fr.repeats.size()));
-    upd->Bind(3, fr.already_present).Bind(4, fr.skipped).Bind(5, *sf_id);
-    if (Status st = upd->Run(); !st.ok()) write_error = st;
-    done += fr.bytes;
-    progress(done);
+    if (!st.ok()) write_error = st;
   }
-  for (auto& t : parsers) t.join();  // (every file is decided)
-  for (auto& in : inputs) report.files.push_back(in.report);
+  for (auto& t : parsers) t.join();  // (they stop when the files run out)
+  for (auto& slot : slots) report.files.push_back(std::move(slot.report));
   if (fatal) {
     size_t n = 0;
     for (const auto& f : report.files) n += f.errors.size();
@@ -438,15 +530,15 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
                                    " error(s) in the input; nothing was imported"));
   }
   if (!write_error.ok()) return finish(write_error);
-  if (writer)
-    if (Status st = writer->Finish(); !st.ok()) return finish(st);
-  if (Status st = (*tx)->Commit(); !st.ok()) return finish(st);
+  if (!writer) return finish(Status::Ok());  // every file was stored before: nothing to do
+  if (Status st = writer->Finish(); !st.ok()) return finish(st);
+  if (Status st = tx->Commit(); !st.ok()) return finish(st);
   for (const auto& f : report.files) {
     report.added += f.added;
     report.already_present += f.already_present;
     report.repeats += static_cast<int64_t>(f.repeats.size());
   }
-  report.import_id = *import_id;
+  report.import_id = import_id;
   progress(total * 2);
   return finish(Status::Ok());
 }

@@ -120,7 +120,7 @@ ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string
 
 ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRecord&)>& next,
                         const std::string& file_label, bool skip_unknown_states,
-                        size_t expected_rows) {
+                        size_t expected_rows, const RecommendationSink* sink) {
   ParsedFile out;
   auto error = [&](int64_t line, std::string column, std::string message) {
     out.errors.push_back({ImportIssue::Severity::kError, file_label, line, std::move(column),
@@ -158,7 +158,13 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
   auto find_state = [&states](const std::string& name) {
     return Memo(states, name, [](const std::string& n) { return FindState(n); });
   };
-  out.recommendations.reserve(expected_rows);
+  const size_t batch_rows = sink ? std::max<size_t>(sink->batch_rows, 1) : 0;
+  out.recommendations.reserve(sink ? batch_rows : expected_rows);
+  auto hand_over = [&] {
+    sink->take(std::move(out.recommendations));
+    out.recommendations = {};
+    out.recommendations.reserve(batch_rows);
+  };
 
   CsvRecord rec;
   while (next(rec)) {
@@ -284,7 +290,10 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
     m.from_orgs = std::move(values[kFromOrg]);
     m.provenance = {file_label, rec.line, 0};
     out.recommendations.push_back(std::move(m));
+    if (sink && out.recommendations.size() >= batch_rows) hand_over();
   }
+  if (sink && !out.recommendations.empty()) hand_over();
+  if (sink) out.recommendations = {};
   if (!skip_unknown_states) {
     for (const UnknownName& u : out.unknown_states) {
       std::string lines;

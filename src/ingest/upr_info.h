@@ -53,10 +53,19 @@ bool IsUprInfoHeader(const CsvRecord& header);
 // state are left out and counted; without, each unknown name is an error.
 ParsedFile ParseUprInfo(const std::vector<CsvRecord>& records, const std::string& file_label,
                         bool skip_unknown_states);
+// Takes the recommendations as they are parsed, in order, batch_rows at a time (the last batch
+// may be smaller), so that they can be stored while the rest of the file is read.
+struct RecommendationSink {
+  size_t batch_rows = 1024;
+  std::function<void(std::vector<Recommendation>&& batch)> take;
+};
+
 // The same, streaming: header is the first record (null for an empty file) and next(record)
-// reads each data record in turn, false at the end. expected_rows: a capacity hint.
+// reads each data record in turn, false at the end. expected_rows: a capacity hint. With a sink,
+// the recommendations go to it and ParsedFile::recommendations stays empty (the sink has them
+// also when the file turns out to have errors: they are then not to be stored).
 ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRecord&)>& next,
                         const std::string& file_label, bool skip_unknown_states,
-                        size_t expected_rows = 0);
+                        size_t expected_rows = 0, const RecommendationSink* sink = nullptr);
 
 }  // namespace openupr::ingest
