@@ -171,6 +171,51 @@ TEST_F(ImportTest, RepeatsAreKeptOnceEachAndReported) {
   EXPECT_EQ(rec->duplicate_of, 1);
 }
 
+// n rows, each with its own text ("Measure i"), for files longer than a parser's batch.
+std::vector<std::string> NumberedRows(int n) {
+  std::vector<std::string> rows;
+  for (int i = 1; i <= n; ++i)
+    rows.push_back("Chad,Africa,AU,Measure " + std::to_string(i) +
+                   ",Chile,GRULAC,OAS,Accepted,5,Torture,6");
+  return rows;
+}
+
+TEST_F(ImportTest, RepeatsAreFoundAcrossTheParsersBatches) {
+  std::vector<std::string> rows = NumberedRows(2500);  // three batches of at most 1,024
+  rows.push_back("Chad,Africa,AU,measure  1.,Chile,GRULAC,OAS,Noted,5,Torture,6");  // line 2502
+  ImportReport r = Import({dir_.Write("long.csv", Csv(rows))});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.added, 2501);
+  EXPECT_EQ(r.files[0].rows, 2501);
+  EXPECT_EQ(r.files[0].recommendations, 2501);
+  ASSERT_EQ(r.files[0].repeats.size(), 1u);
+  EXPECT_EQ(r.files[0].repeats[0].line, 2502);
+  EXPECT_EQ(r.files[0].repeats[0].first_id, 1);
+  EXPECT_EQ(r.files[0].repeats[0].differs, (std::vector<std::string>{"response"}));
+  EXPECT_EQ(Counts().recommendations, 2501);
+  auto rows_stored = store_->db().QueryInt("SELECT rows FROM source_file");
+  ASSERT_TRUE(rows_stored.ok());
+  EXPECT_EQ(*rows_stored, 2501);
+}
+
+TEST_F(ImportTest, TheSameBytesTwiceInOneCommandAreStoredOnce) {
+  const std::string a = dir_.Write("a.csv", Csv(NumberedRows(1500)));
+  const std::string b = dir_.Write("b.csv", Csv({kRowC}));
+  const std::string a_again = dir_.Write("copy-of-a.csv", Csv(NumberedRows(1500)));
+  ImportReport r = Import({a, b, a_again});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.files.size(), 3u);
+  EXPECT_FALSE(r.files[0].previous.has_value());
+  ASSERT_TRUE(r.files[2].previous.has_value());
+  EXPECT_EQ(r.files[2].previous->path, a);
+  EXPECT_EQ(r.files[2].previous->import_id, 0);  // this command, not an earlier import
+  EXPECT_EQ(r.files[2].added, 0);
+  EXPECT_TRUE(r.files[2].repeats.empty());
+  EXPECT_EQ(r.added, 1501);
+  EXPECT_EQ(Counts().recommendations, 1501);
+  EXPECT_EQ(Counts().source_files, 2);
+}
+
 TEST_F(ImportTest, ReimportingTheSameFileIsANoOp) {
   const std::string f = dir_.Write("a.csv", Csv({kRowA, kRowB}));
   ImportReport first = Import({f});
@@ -340,6 +385,17 @@ TEST_F(ImportTest, AnUnreadableFileAfterReadableOnesStopsTheCommand) {
   ImportReport ok = Import({a, b});
   EXPECT_TRUE(ok.status.ok()) << ok.status.ToString();
   EXPECT_EQ(Counts().recommendations, 2);
+}
+
+TEST_F(FatalImportTest, AnErrorAfterBatchesWereWrittenKeepsNoneOfThem) {
+  // The parser hands over two batches of rows, which the writer stores, before line 2100's bad
+  // session: the whole command is rolled back (TearDown checks every count).
+  std::vector<std::string> rows = NumberedRows(2200);
+  rows[2098] = "Chad,Africa,AU,Measure x,Chile,GRULAC,OAS,Accepted,5,Torture,99";
+  const std::string bad = dir_.Write("long.csv", Csv(rows));
+  ImportReport r = Import({bad});
+  ExpectError(r, {"long.csv:2100", "Session", "found '99'"});
+  EXPECT_EQ(r.files[0].added, 0);
 }
 
 TEST_F(FatalImportTest, TruncatedFileInTheMiddleOfAQuotedField) {
