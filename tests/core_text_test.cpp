@@ -52,6 +52,37 @@ TEST(Text, CollapseWhitespaceTrimsAndJoins) {
   EXPECT_EQ(CollapseWhitespace("Côte  d’Ivoire"), "Côte d’Ivoire");
 }
 
+// The eight-bytes-at-a-time check of clean fields, against the definition, with every kind of
+// whitespace at every offset of a word and across word boundaries.
+TEST(Text, CollapseWhitespaceAgreesWithItsDefinitionAtEveryOffset) {
+  auto reference = [](std::string_view t) {
+    std::string out;
+    bool pending = false;
+    for (char c : t) {
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+        pending = !out.empty();
+      } else {
+        if (pending) out += ' ';
+        pending = false;
+        out += c;
+      }
+    }
+    return out;
+  };
+  const std::string base = "abcdefghijklmnopqrstuvwxyz0123456789\xc3\xa9\xe2\x80\x99z";
+  for (const char* ws : {" ", "  ", "\t", "\n", " \r\n ", "\x01", "   "}) {
+    for (size_t len = 1; len <= base.size(); ++len) {
+      for (size_t at = 0; at <= len; ++at) {
+        std::string t = base.substr(0, len);
+        t.insert(at, ws);
+        EXPECT_EQ(CollapseWhitespace(t), reference(t)) << "'" << t << "'";
+        t.insert(0, "x ");  // a single space before the rest
+        EXPECT_EQ(CollapseWhitespace(t), reference(t)) << "'" << t << "'";
+      }
+    }
+  }
+}
+
 TEST(Text, FoldStripsCaseAndAccents) {
   EXPECT_EQ(FoldText("Côte d'Ivoire"), "cote d'ivoire");
   EXPECT_EQ(FoldText("ÉTAT"), "etat");
