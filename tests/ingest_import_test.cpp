@@ -398,6 +398,26 @@ TEST_F(FatalImportTest, AnErrorAfterBatchesWereWrittenKeepsNoneOfThem) {
   EXPECT_EQ(r.files[0].added, 0);
 }
 
+// A failed import added a theme and rolled it back: the next import with the same store must not
+// link to the theme's vanished id.
+TEST_F(ImportTest, AThemeAddedByAFailedImportIsAddedAgainByTheNext) {
+  const std::string row = "Chad,Africa,AU,Ratify the CAT,Chile,GRULAC,OAS,Accepted,5,Brand new theme,6";
+  const std::string bad = "Chad,Africa,AU,Ratify the CRC,Chile,GRULAC,OAS,Accepted,5,Torture,99";
+  ImportReport failed = Import({dir_.Write("bad.csv", Csv({row, bad}))});
+  ASSERT_EQ(failed.status.code(), StatusCode::kBadInput);
+  ImportReport r = Import({dir_.Write("good.csv", Csv({row}))});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  auto themes = store_->ThemeNames();
+  ASSERT_TRUE(themes.ok());
+  EXPECT_EQ(*themes, (std::vector<std::string>{"Brand new theme"}));
+  EXPECT_EQ(*store_->db().QueryInt("SELECT count(*) FROM recommendation_theme rt JOIN theme t "
+                                   "ON t.id = rt.theme_id WHERE t.name = 'Brand new theme'"),
+            1);
+  int violations = 0;
+  ASSERT_TRUE(store_->db().ForEachRow("PRAGMA foreign_key_check", [&](auto&) { ++violations; }).ok());
+  EXPECT_EQ(violations, 0);
+}
+
 TEST_F(FatalImportTest, TruncatedFileInTheMiddleOfAQuotedField) {
   std::string content = Csv({kRowC, kRowA});
   content.resize(content.size() - 40);  // cuts inside the quoted Issue field of the last row

@@ -56,6 +56,7 @@ Status RecommendationWriter::InsertBatched(const char* head, int width, size_t b
 Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store& store,
                                                                          int64_t expected_rows) {
   Database& db = store.db();
+  store.ClearThemeCache();  // (ids an earlier, rolled-back transaction cached may be gone)
   auto max_id = db.QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
   if (!max_id.ok()) return max_id.status();
   std::unique_ptr<RecommendationWriter> w(new RecommendationWriter(store, *max_id + 1));

@@ -109,8 +109,11 @@ class Store {
   // The highest recommendation id the full-text index holds (0: none).
   Result<int64_t> FullTextIndexedThrough();
 
-  // The id of the theme with this name (case-insensitive), added if new.
+  // The id of the theme with this name (case-insensitive), added if new. Ids are cached, which
+  // holds within one write transaction only: RecommendationWriter::Begin clears the cache, since
+  // a rolled-back import leaves the ids of the themes it added in it.
   Result<int64_t> ThemeId(const std::string& name);
+  void ClearThemeCache() { theme_ids_.clear(); }
 
   // --- Reads. ---
   // kNotFound if there is no recommendation with this id.
