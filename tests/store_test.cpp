@@ -388,6 +388,48 @@ TEST(Store, TheBulkWriterRefusesReferencesWithoutAParentRow) {
   EXPECT_EQ(*st.db().QueryInt("SELECT count(*) FROM recommendation"), 0);
 }
 
+// Sources list a theme or a goal twice in one row: one link each (the tables' keys), and the
+// same theme in two rows is a link for each.
+TEST(Store, TheBulkWriterLinksARepeatedThemeOrGoalOnce) {
+  TempDir dir;
+  auto s = Store::Open(dir.File("db"));
+  ASSERT_TRUE(s.ok());
+  Store& st = **s;
+  auto tx = Transaction::Begin(st.db(), Transaction::ForeignKeys::kCheckedByCaller);
+  ASSERT_TRUE(tx.ok());
+  auto import_id = st.InsertImport("test", "{}");
+  SourceFileRecord sf;
+  sf.import_id = *import_id;
+  sf.path = "a.csv";
+  sf.content_hash = "h";
+  auto sf_id = st.InsertSourceFile(sf);
+  ASSERT_TRUE(sf_id.ok());
+  auto w = RecommendationWriter::Begin(st, 2);
+  ASSERT_TRUE(w.ok());
+  Recommendation a;
+  a.sur = "FRA";
+  a.session = 2;
+  a.cycle = 1;
+  a.text = "Ratify the convention";
+  a.from.push_back({"MEX", "Mexico"});
+  a.themes = {"Torture", "Women's rights", "Torture", "torture"};
+  a.sdgs = {"5", "5.1", "5", "16.3", "5.1"};
+  Recommendation b = a;
+  b.themes = {"Torture"};
+  b.sdgs = {"5"};
+  const std::string key_a = "a", key_b = "b";
+  ASSERT_TRUE((*w)->Add(a, key_a, *sf_id).ok());
+  ASSERT_TRUE((*w)->Add(b, key_b, *sf_id).ok());
+  ASSERT_TRUE((*w)->Finish().ok());
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto count = [&](const char* sql) { return *st.db().QueryInt(sql); };
+  EXPECT_EQ(count("SELECT count(*) FROM recommendation_theme WHERE recommendation_id = 1"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM recommendation_theme WHERE recommendation_id = 2"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM theme"), 2);  // names compare without case
+  EXPECT_EQ(count("SELECT count(*) FROM recommendation_sdg WHERE recommendation_id = 1"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM recommendation_sdg WHERE recommendation_id = 2"), 1);
+}
+
 std::string JournalMode(Database& db) {
   auto mode = db.Prepare("PRAGMA journal_mode");
   if (!mode.ok()) return mode.status().ToString();

@@ -1,6 +1,5 @@
 #include "store/bulk_writer.h"
 
-#include <set>
 
 namespace openupr::store {
 namespace {
@@ -135,10 +134,15 @@ Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::
     OPENUPR_RETURN_IF_ERROR(CheckRecommendationExists(*rec.duplicate_of, line));
   const int64_t id = next_id_++;
   rows_.push_back({&rec, &dup_key, source_file_id, id});
+  const size_t first_theme = themes_.size();
   for (const std::string& t : rec.themes) {
     auto tid = store_.ThemeId(t);
     if (!tid.ok()) return tid.status();
-    themes_.push_back({id, *tid});
+    // A theme listed twice in one row is one link (the table's key).
+    bool listed = false;
+    for (size_t i = first_theme; i < themes_.size() && !listed; ++i)
+      listed = themes_[i].theme_id == *tid;
+    if (!listed) themes_.push_back({id, *tid});
   }
   if (rows_.size() >= 8 * kRecommendationBatch) OPENUPR_RETURN_IF_ERROR(Flush());
   return id;
@@ -182,13 +186,17 @@ Status RecommendationWriter::Flush() {
   for (const Row& row : rows_) {
     for (size_t i = 0; i < row.rec->from.size(); ++i)
       from.push_back({row.id, static_cast<int64_t>(i), &row.rec->from[i]});
-    std::set<std::pair<int64_t, std::string_view>> seen;  // the table's key; the source repeats
+    const size_t first_sdg = sdgs.size();
     for (const std::string& code : row.rec->sdgs) {
       const size_t dot = code.find('.');
       const int64_t goal = std::stoi(code.substr(0, dot));
       const std::string_view target =
           dot == std::string::npos ? std::string_view("") : std::string_view(code);
-      if (seen.insert({goal, target}).second) sdgs.push_back({row.id, goal, target});
+      // (goal, target) is the table's key, and the source repeats links.
+      bool listed = false;
+      for (size_t i = first_sdg; i < sdgs.size() && !listed; ++i)
+        listed = sdgs[i].goal == goal && sdgs[i].target == target;
+      if (!listed) sdgs.push_back({row.id, goal, target});
     }
   }
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
@@ -201,15 +209,9 @@ Status RecommendationWriter::Flush() {
           s.BindStatic(p + 2, f.state->iso3);
         }
       }));
-  // A theme listed twice in one row is one link (the table's key).
-  std::vector<ThemeLink> themes;
-  themes.reserve(themes_.size());
-  std::set<std::pair<int64_t, int64_t>> seen;
-  for (const ThemeLink& t : themes_)
-    if (seen.insert({t.id, t.theme_id}).second) themes.push_back(t);
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
       "INSERT INTO recommendation_theme(recommendation_id, theme_id)", 2, kThemeBatch,
-      themes, [](Statement& s, int p, const ThemeLink& t) { s.Bind(p, t.id).Bind(p + 1, t.theme_id); }));
+      themes_, [](Statement& s, int p, const ThemeLink& t) { s.Bind(p, t.id).Bind(p + 1, t.theme_id); }));
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
       "INSERT INTO recommendation_sdg(recommendation_id, goal, target)", 3, kSdgBatch, sdgs,
       [](Statement& s, int p, const SdgLink& l) {
