@@ -332,6 +332,30 @@ TEST(Store, MigratingAVersion3FileDropsTheLinkTablesSecondaryIndexes) {
       << steps;
 }
 
+// An import row and a source file row for a bulk writer's rows to point to; the source file's id.
+int64_t AddSourceFile(Store& st) {
+  auto import_id = st.InsertImport("test", "{}");
+  EXPECT_TRUE(import_id.ok());
+  SourceFileRecord sf;
+  sf.import_id = import_id.ok() ? *import_id : 0;
+  sf.path = "a.csv";
+  sf.content_hash = "h";
+  auto sf_id = st.InsertSourceFile(sf);
+  EXPECT_TRUE(sf_id.ok());
+  return sf_id.ok() ? *sf_id : 0;
+}
+
+// France, session 2, recommended by Mexico.
+Recommendation ARecommendationToFrance() {
+  Recommendation rec;
+  rec.sur = "FRA";
+  rec.session = 2;
+  rec.cycle = 1;
+  rec.text = "Ratify the convention";
+  rec.from.push_back({"MEX", "Mexico"});
+  return rec;
+}
+
 // Imports write in a transaction where SQLite does not check foreign keys: the bulk writer
 // checks every reference itself, and SQLite checks again once the transaction is over.
 TEST(Store, TheBulkWriterRefusesReferencesWithoutAParentRow) {
@@ -345,23 +369,11 @@ TEST(Store, TheBulkWriterRefusesReferencesWithoutAParentRow) {
     auto tx = Transaction::Begin(st.db(), Transaction::ForeignKeys::kCheckedByCaller);
     EXPECT_TRUE(tx.ok());
     EXPECT_EQ(fk_on(), 0);
-    auto import_id = st.InsertImport("test", "{}");
-    SourceFileRecord sf;
-    sf.import_id = *import_id;
-    sf.path = "a.csv";
-    sf.content_hash = "h";
-    auto sf_id = st.InsertSourceFile(sf);
-    EXPECT_TRUE(sf_id.ok());
+    int64_t source_file = AddSourceFile(st);
     auto w = RecommendationWriter::Begin(st, 1);
     EXPECT_TRUE(w.ok());
-    Recommendation rec;
-    rec.sur = "FRA";
-    rec.session = 2;
-    rec.cycle = 1;
-    rec.text = "Ratify the convention";
+    Recommendation rec = ARecommendationToFrance();
     rec.provenance.line = 7;
-    rec.from.push_back({"MEX", "Mexico"});
-    int64_t source_file = *sf_id;
     edit(rec, source_file);
     const std::string key = "k";
     auto id = (*w)->Add(rec, key, source_file);
@@ -397,29 +409,18 @@ TEST(Store, TheBulkWriterLinksARepeatedThemeOrGoalOnce) {
   Store& st = **s;
   auto tx = Transaction::Begin(st.db(), Transaction::ForeignKeys::kCheckedByCaller);
   ASSERT_TRUE(tx.ok());
-  auto import_id = st.InsertImport("test", "{}");
-  SourceFileRecord sf;
-  sf.import_id = *import_id;
-  sf.path = "a.csv";
-  sf.content_hash = "h";
-  auto sf_id = st.InsertSourceFile(sf);
-  ASSERT_TRUE(sf_id.ok());
+  const int64_t sf_id = AddSourceFile(st);
   auto w = RecommendationWriter::Begin(st, 2);
   ASSERT_TRUE(w.ok());
-  Recommendation a;
-  a.sur = "FRA";
-  a.session = 2;
-  a.cycle = 1;
-  a.text = "Ratify the convention";
-  a.from.push_back({"MEX", "Mexico"});
+  Recommendation a = ARecommendationToFrance();
   a.themes = {"Torture", "Women's rights", "Torture", "torture"};
   a.sdgs = {"5", "5.1", "5", "16.3", "5.1"};
   Recommendation b = a;
   b.themes = {"Torture"};
   b.sdgs = {"5"};
   const std::string key_a = "a", key_b = "b";
-  ASSERT_TRUE((*w)->Add(a, key_a, *sf_id).ok());
-  ASSERT_TRUE((*w)->Add(b, key_b, *sf_id).ok());
+  ASSERT_TRUE((*w)->Add(a, key_a, sf_id).ok());
+  ASSERT_TRUE((*w)->Add(b, key_b, sf_id).ok());
   ASSERT_TRUE((*w)->Finish().ok());
   ASSERT_TRUE((*tx)->Commit().ok());
   auto count = [&](const char* sql) { return *st.db().QueryInt(sql); };
