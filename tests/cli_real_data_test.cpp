@@ -252,8 +252,8 @@ TEST_F(CliRealData, AnImportKilledAtAnyMomentLeavesTheDatabaseWhole) {
     int violations = 0;
     EXPECT_TRUE(d.ForEachRow("PRAGMA foreign_key_check", [&](auto&) { ++violations; }).ok());
     EXPECT_EQ(violations, 0);
-    auto mode = d.Prepare("PRAGMA journal_mode");
-    EXPECT_TRUE(mode.ok() && *mode->Step() && mode->String(0) == "wal");
+    auto mode = d.QueryText("PRAGMA journal_mode");
+    EXPECT_TRUE(mode.ok() && *mode == "wal");
     return *d.QueryInt("SELECT (SELECT count(*) FROM recommendation) + (SELECT count(*) FROM "
                        "pledge) + (SELECT count(*) FROM source_file)");
   };

@@ -302,10 +302,9 @@ class FatalImportTest : public ImportTest {
     ASSERT_TRUE(themes.ok());
     EXPECT_EQ(themes->size(), 3u);
     // The failed import's rollback journal is gone: the file is in WAL again.
-    auto mode = store_->db().Prepare("PRAGMA journal_mode");
+    auto mode = store_->db().QueryText("PRAGMA journal_mode");
     ASSERT_TRUE(mode.ok());
-    ASSERT_TRUE(*mode->Step());
-    EXPECT_EQ(mode->String(0), "wal");
+    EXPECT_EQ(*mode, "wal");
   }
   store::Counts before_;
 };

@@ -27,10 +27,9 @@ TEST(Store, CreatesTheCurrentSchemaWithReferenceData) {
   EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM session"), 54);
   EXPECT_EQ(*(*s)->db().QueryInt("SELECT cycle FROM session WHERE number = 27"), 3);
   EXPECT_EQ(*(*s)->db().QueryInt("PRAGMA foreign_keys"), 1);
-  auto mode = (*s)->db().Prepare("PRAGMA journal_mode");
+  auto mode = (*s)->db().QueryText("PRAGMA journal_mode");
   ASSERT_TRUE(mode.ok());
-  ASSERT_TRUE(*mode->Step());
-  EXPECT_EQ(mode->String(0), "wal");
+  EXPECT_EQ(*mode, "wal");
 }
 
 TEST(Store, RefreshesReferenceDataWhenTheProgramsTableChanged) {
@@ -432,10 +431,8 @@ TEST(Store, TheBulkWriterLinksARepeatedThemeOrGoalOnce) {
 }
 
 std::string JournalMode(Database& db) {
-  auto mode = db.Prepare("PRAGMA journal_mode");
-  if (!mode.ok()) return mode.status().ToString();
-  auto row = mode->Step();
-  return row.ok() && *row ? mode->String(0) : "?";
+  auto mode = db.QueryText("PRAGMA journal_mode");
+  return mode.ok() ? *mode : mode.status().ToString();
 }
 
 TEST(Store, BulkLoadsUseTheRollbackJournalOnlyWhenAloneWithTheFile) {

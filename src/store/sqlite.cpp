@@ -61,6 +61,14 @@ Result<int64_t> Database::QueryInt(std::string_view sql) {
   return *row ? stmt->Int(0) : int64_t{0};
 }
 
+Result<std::string> Database::QueryText(std::string_view sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt->String(0) : std::string();
+}
+
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     sqlite3_finalize(stmt_);
@@ -162,25 +170,21 @@ Status ReadSnapshot::Begin() {
 
 namespace {
 
-// Sets the journal mode; returns the mode in force afterwards ("" on error). SQLite answers
-// with the old mode when it cannot switch, and with SQLITE_BUSY when another connection is in
-// the way: both leave the mode as it was.
+// The journal mode in force after asking for mode. SQLite answers with the old mode when it
+// cannot switch, and with SQLITE_BUSY when another connection is in the way (""): either way
+// the mode is as it was.
 std::string SetJournalMode(Database& db, const char* mode) {
-  auto stmt = db.Prepare(std::string("PRAGMA journal_mode = ") + mode);
-  if (!stmt.ok()) return "";
-  auto row = stmt->Step();
-  if (!row.ok() || !*row) return "";
-  return stmt->String(0);
+  auto now = db.QueryText(std::string("PRAGMA journal_mode = ") + mode);
+  return now.ok() ? *now : "";
 }
 
 }  // namespace
 
 RollbackJournalScope::RollbackJournalScope(Database& db) : db_(db) {
-  auto mode = db.Prepare("PRAGMA journal_mode");
-  if (!mode.ok()) return;
-  auto row = mode->Step();
-  if (!row.ok() || !*row || mode->Text(0) != "wal") return;
-  mode->Reset();
+  auto mode = db.QueryText("PRAGMA journal_mode");
+  auto synchronous = db.QueryInt("PRAGMA synchronous");
+  if (!mode.ok() || *mode != "wal" || !synchronous.ok()) return;
+  synchronous_ = *synchronous;
   // Not waiting for the others (the busy timeout): a connection that has the file open keeps
   // it open.
   sqlite3_busy_timeout(db.handle(), 0);
@@ -196,7 +200,7 @@ RollbackJournalScope::~RollbackJournalScope() {
   // (If another connection opened the file meanwhile, the switch fails; Store::Open puts every
   // file it opens back into WAL.)
   (void)SetJournalMode(db_, "wal");
-  (void)db_.Exec("PRAGMA synchronous = NORMAL");
+  (void)db_.Exec("PRAGMA synchronous = " + std::to_string(synchronous_));
 }
 
 }  // namespace openupr::store

@@ -33,6 +33,8 @@ class Database {
   Result<Statement> Prepare(std::string_view sql);
   // Convenience: the first column of the first row as an integer (0 if no row).
   Result<int64_t> QueryInt(std::string_view sql);
+  // The same, as text ("" if no row).
+  Result<std::string> QueryText(std::string_view sql);
   // Prepares sql (no parameters) and calls on_row(statement) on each of its rows.
   template <typename F>
   Status ForEachRow(std::string_view sql, F&& on_row);
@@ -150,8 +152,8 @@ class ReadSnapshot {
 // journal writes new pages once and journals only the pages that existed before. Leaving WAL
 // needs the file alone: when another connection has it open, or the database is not in WAL,
 // this does nothing (active() is false) and the load runs in WAL as before. While active,
-// synchronous is FULL (the level the rollback journal needs to survive a power cut); NORMAL
-// again with WAL. Create it before the load's Transaction, so that it outlives it.
+// synchronous is FULL (the level the rollback journal needs to survive a power cut); back to
+// what it was with WAL. Create it before the load's Transaction, so that it outlives it.
 class RollbackJournalScope {
  public:
   explicit RollbackJournalScope(Database& db);
@@ -163,6 +165,7 @@ class RollbackJournalScope {
  private:
   Database& db_;
   bool active_ = false;
+  int64_t synchronous_ = 0;  // PRAGMA synchronous before the switch
 };
 
 template <typename F>
