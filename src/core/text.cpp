@@ -171,9 +171,8 @@ std::string CollapseWhitespace(std::string_view text) {
     return c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v');
   };
   // Most fields are already clean: those are copied whole.
+  if (KnownCollapsed(text)) return std::string(text);
   const size_t n = text.size();
-  const bool clean = KnownCollapsed(text);
-  if (clean) return std::string(text);
   std::string out;
   out.reserve(n);
   size_t i = 0;

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -73,6 +73,12 @@ size_t HashThemes(const std::vector<std::string>& themes) {
   for (const std::string& t : themes) h = h * 1000003 ^ std::hash<std::string>{}(t);
   return h;
 }
+
+// Bytes per row of a UPR Info export, for estimates made before a file is parsed: a row takes
+// 200 bytes or more (so bytes / kMinRowBytes bounds the rows: capacities), 250 is usual (the
+// expected count: the writer's hint, the progress within a file).
+constexpr uint64_t kMinRowBytes = 200;
+constexpr uint64_t kUsualRowBytes = 250;
 
 // Rows per batch from a parser to the writer: small, so that writing starts soon after parsing
 // does; large enough that the hand-over costs nothing next to the rows.
@@ -171,7 +177,7 @@ void ParseInto(FileSlot& slot, const std::string& bytes, const ImportOptions& op
         if (!more.ok()) csv_error = more.status();
         return more.ok() && *more;
       },
-      fr.path, options.skip_unknown_states, text->size() / 200, &sink);
+      fr.path, options.skip_unknown_states, text->size() / kMinRowBytes, &sink);
   if (!csv_error.ok()) {
     // A file the CSV reader cannot read is reported for that alone (the rows handed over are
     // never stored: the import fails).
@@ -335,7 +341,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     if (!pc.ok()) return pc.status();
     rec_counts = std::move(rc).value();
     pledge_counts = std::move(pc).value();
-    rec_keys.reserve(rec_counts.size() + total / 200);  // a row takes 200+ bytes
+    rec_keys.reserve(rec_counts.size() + total / kMinRowBytes);
     // Keys already stored count as present; their first row is what later copies repeat.
     auto seed = [](std::unordered_map<std::string_view, KeyState>& keys, const auto& counts) {
       for (const auto& [k, info] : counts) {
@@ -348,7 +354,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     seed(pledge_keys, pledge_counts);
     // The command's size stands for the rows to come: a bulk load, when it is at least what
     // is stored, rebuilds the indexes afterwards, which is cheaper.
-    auto w = store::RecommendationWriter::Begin(store, static_cast<int64_t>(total / 250));
+    auto w = store::RecommendationWriter::Begin(store, static_cast<int64_t>(total / kUsualRowBytes));
     if (!w.ok()) return w.status();
     writer = std::move(w).value();
     return Status::Ok();
@@ -466,7 +472,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     };
 
     // The batches as they come, then the rest of the file once it is parsed.
-    const uint64_t expected_rows = std::max<uint64_t>(fr.bytes / 250, 1);
+    const uint64_t expected_rows = std::max<uint64_t>(fr.bytes / kUsualRowBytes, 1);
     uint64_t rows_seen = 0, file_done = 0;
     for (size_t taken = 0;;) {
       Batch* batch = nullptr;

@@ -292,8 +292,10 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
     out.recommendations.push_back(std::move(m));
     if (sink && out.recommendations.size() >= batch_rows) hand_over();
   }
-  if (sink && !out.recommendations.empty()) hand_over();
-  if (sink) out.recommendations = {};
+  if (sink) {  // the last batch, and no rows (nor room for them) left behind
+    if (!out.recommendations.empty()) sink->take(std::move(out.recommendations));
+    out.recommendations = {};
+  }
   if (!skip_unknown_states) {
     for (const UnknownName& u : out.unknown_states) {
       std::string lines;

@@ -1,6 +1,5 @@
 #include "store/bulk_writer.h"
 
-
 namespace openupr::store {
 namespace {
 

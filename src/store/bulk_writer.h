@@ -75,9 +75,9 @@ class RecommendationWriter {
   int64_t checked_source_file_ = 0;
   std::vector<Row> rows_;
   std::vector<ThemeLink> themes_;
-  std::vector<std::string> rebuild_sql_;
+  std::vector<std::string> rebuild_sql_;  // CREATE INDEX statements of the dropped indexes
   // Prepared multi-row INSERTs by (statement head, rows).
-  std::map<std::pair<const char*, size_t>, std::unique_ptr<Statement>> statements_;  // CREATE INDEX statements of the dropped indexes
+  std::map<std::pair<const char*, size_t>, std::unique_ptr<Statement>> statements_;
 };
 
 }  // namespace openupr::store
