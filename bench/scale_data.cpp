@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
-#include <sodium.h>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
 #include <vector>
 
+#include "core/dup_key.h"
 #include "core/model.h"
 #include "ingest/importer.h"
 #include "store/store.h"
@@ -250,7 +250,7 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
       key_rec.from = r.from;
       key_rec.session = r.session;
       key_rec.text = text;
-      key = ingest::RecommendationKey(key_rec);
+      key = RecommendationKey(key_rec);
     }
     store::Statement& s = *rec_stmt;
     s.Bind(1, id).Bind(2, r.sur).Bind(3, r.session).Bind(4, r.cycle).Bind(5, text);
@@ -295,8 +295,6 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
 Result<ScaleReport> GenerateScaledDatabase(const ScaleOptions& o) {
   const auto start = Clock::now();
   OPENUPR_RETURN_IF_ERROR(CheckOptions(o));
-  // Duplicate keys of spliced texts are BLAKE2b digests (ingest::RecommendationKey).
-  if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   Source src;
   {
     if (o.progress) o.progress("reading", 0, o.records);

@@ -11,7 +11,8 @@ PACKAGES=(
   libcli11-dev          # command line
   libutf8proc-dev       # Unicode folding
   libstemmer-dev        # Snowball stemming
-  libsodium-dev         # BLAKE2b content hashes
+  libsodium-dev         # BLAKE2b content hashes of imported files
+  libxxhash-dev         # XXH3 duplicate keys of records
   libroaring-dev        # roaring bitmaps (the in-memory engine)
   libcpp-httplib-dev    # the HTTP API (openupr serve)
   libxlsxwriter-dev     # the XLSX export

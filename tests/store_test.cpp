@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "core/dup_key.h"
 #include "ingest/importer.h"
 #include "store/bulk_writer.h"
 #include "store/store.h"
@@ -295,6 +296,58 @@ TEST(Store, MigratingAVersion2FileRewritesTheResponseCheckAndKeepsItsRows) {
   EXPECT_NE(refused.message().find("CHECK constraint failed"), std::string::npos)
       << refused.ToString();
   EXPECT_TRUE(db.Exec("UPDATE recommendation SET response = 'noted' WHERE id = 1").ok());
+}
+
+// Version 5 changed how duplicate keys are hashed (XXH3 instead of BLAKE2b): every stored key is
+// recomputed, so that the next import still recognises the rows already stored.
+TEST(Store, MigratingAVersion4FileRecomputesTheDuplicateKeys) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(4));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    auto r = ingest::ImportFiles(
+        **s,
+        {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture") +
+                                "\nChad,,,Pledges to end torture.,Chad,,,Voluntary Pledge,,Torture,6" +
+                                "\nChad,,,Abolish the death penalty,(Unknown),,,Noted,,,6")},
+        {});
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    // The keys an older version wrote (BLAKE2b digests) match nothing this version computes.
+    ASSERT_TRUE((*s)->db().Exec("UPDATE recommendation SET dup_key = 'old' || id").ok());
+    ASSERT_TRUE((*s)->db().Exec("UPDATE pledge SET dup_key = 'old' || id").ok());
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Database& db = (*s)->db();
+  std::vector<std::string> keys;
+  ASSERT_TRUE(db.ForEachRow("SELECT dup_key FROM recommendation ORDER BY id",
+                            [&](Statement& row) { keys.push_back(row.String(0)); })
+                  .ok());
+  Recommendation chad;
+  chad.sur = "TCD";
+  chad.from = {{"FRA", "France"}};
+  chad.session = 6;
+  chad.text = "End torture";
+  Recommendation unknown = chad;
+  unknown.from = {{"", "(Unknown)"}};
+  unknown.text = "Abolish the death penalty";
+  EXPECT_EQ(keys, (std::vector<std::string>{RecommendationKey(chad), RecommendationKey(unknown)}));
+  Pledge pledge;
+  pledge.state = "TCD";
+  pledge.session = 6;
+  pledge.text = "Pledges to end torture.";
+  EXPECT_EQ(*db.QueryText("SELECT dup_key FROM pledge"), PledgeKey(pledge));
+  // The same rows from other bytes: all already present, nothing added.
+  auto again = ingest::ImportFiles(
+      **s,
+      {dir.Write("b.csv", std::string(testing::kHeader) + OneRow("Chad", "End  torture.") +
+                              "\nChad,,,Pledges to end torture,Chad,,,Voluntary Pledge,,Torture,6" +
+                              "\nChad,,,Abolish the death penalty,(Unknown),,,Noted,,,6")},
+      {});
+  ASSERT_TRUE(again.status.ok()) << again.status.ToString();
+  EXPECT_EQ(again.added, 0);
+  EXPECT_EQ(again.already_present, 3);
 }
 
 TEST(Store, MigratingAVersion3FileDropsTheLinkTablesSecondaryIndexes) {

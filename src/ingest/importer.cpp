@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/text.h"
+#include "core/dup_key.h"
 #include "store/bulk_writer.h"
 
 namespace openupr::ingest {
@@ -109,15 +109,6 @@ struct FileSlot {
   std::atomic<bool> dropped{false};  // the writer will not store this file: parse no further
 };
 
-// Keys are stored as a 128-bit BLAKE2b digest: the folded text would double the table's size.
-std::string Digest(const std::string& key) {
-  unsigned char hash[16];
-  crypto_generichash(hash, sizeof(hash), reinterpret_cast<const unsigned char*>(key.data()),
-                     key.size(), nullptr, 0);
-  char hex[sizeof(hash) * 2 + 1];
-  sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-  return hex;
-}
 // The writer is an import's critical path: parser threads leave the CPU to it when both could
 // run (a higher nice value for this thread only; Linux gives each thread its own), and take what
 // it leaves.
@@ -204,19 +195,6 @@ Status ValidateImportOptions(const ImportOptions& options) {
   if (options.format != "auto" && options.format != kUprInfoFormat)
     return Status::InvalidArgument("--format '" + options.format + "': expected auto or upr-info");
   return Status::Ok();
-}
-
-std::string RecommendationKey(const Recommendation& rec) {
-  std::string key = rec.sur + "|";
-  for (size_t i = 0; i < rec.from.size(); ++i) {
-    if (i) key += ';';
-    key += rec.from[i].iso3.empty() ? "?" + FoldText(rec.from[i].raw_name) : rec.from[i].iso3;
-  }
-  return Digest(key + "|" + std::to_string(rec.session) + "|" + TextKey(rec.text));
-}
-
-std::string PledgeKey(const Pledge& p) {
-  return Digest(p.state + "|" + std::to_string(p.session) + "|" + TextKey(p.text));
 }
 
 ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& paths,
@@ -309,7 +287,8 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     if (options.progress) options.progress(std::min(d, total * 2), total * 2);
   };
 
-  // The transaction and what the writer needs, from the first file with rows to store on.
+  // The transaction and what the writer needs, from the first file to store (begun as soon as
+  // the file is known to be new, while its parser is at its first rows).
   std::unique_ptr<store::RollbackJournalScope> journal;
   std::unique_ptr<store::Transaction> tx;
   int64_t import_id = 0;
@@ -396,6 +375,10 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       done += 2 * fr.bytes;
       progress(done);
       continue;
+    }
+    // A file to store: the transaction begins now, not with the first batch.
+    if (!writer && !fatal && write_error.ok()) {
+      if (Status st = begin_writing(); !st.ok()) write_error = st;
     }
 
     int64_t sf_id = 0;

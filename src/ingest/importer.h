@@ -84,9 +84,4 @@ Status ValidateImportOptions(const ImportOptions& options);
 ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& paths,
                          const ImportOptions& options);
 
-// The duplicate key of a recommendation: a digest of the state under review, the recommending
-// states, the session and the folded words of the text.
-std::string RecommendationKey(const Recommendation& rec);
-std::string PledgeKey(const Pledge& pledge);
-
 }  // namespace openupr::ingest

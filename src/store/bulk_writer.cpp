@@ -10,6 +10,13 @@ constexpr size_t kFromBatch = 256;            // 4
 constexpr size_t kThemeBatch = 512;           // 2
 constexpr size_t kSdgBatch = 256;             // 3
 
+// The page cache (PRAGMA cache_size, in KiB when negative) while a writer appends. Appended pages
+// are filled once and seldom read again within the transaction, and a small cache is spilled
+// to the file and its memory reused: the connection's own cache (256 MiB) would instead hold
+// every new page in memory fresh from the system, and each new page of memory costs a page fault
+// (about 10 us on the machines measured, docs/benchmarks.md).
+constexpr int64_t kBulkCacheKiB = 2048;
+
 // "INSERT ... VALUES (?,?),(?,?),..." for rows rows of width parameters.
 std::string MultiRowInsert(const char* head, int width, size_t rows) {
   std::string one = "(";
@@ -58,6 +65,10 @@ Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store&
   auto max_id = db.QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
   if (!max_id.ok()) return max_id.status();
   std::unique_ptr<RecommendationWriter> w(new RecommendationWriter(store, *max_id + 1));
+  auto cache = db.QueryInt("PRAGMA cache_size");
+  if (!cache.ok()) return cache.status();
+  OPENUPR_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = " + std::to_string(-kBulkCacheKiB)));
+  w->saved_cache_size_ = *cache;
   OPENUPR_RETURN_IF_ERROR(
       db.ForEachRow("SELECT iso3 FROM state", [&](Statement& s) { w->states_.insert(s.String(0)); }));
   OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
@@ -225,7 +236,16 @@ Status RecommendationWriter::Finish() {
   OPENUPR_RETURN_IF_ERROR(Flush());
   for (const std::string& sql : rebuild_sql_) OPENUPR_RETURN_IF_ERROR(store_.db().Exec(sql));
   rebuild_sql_.clear();
+  RestoreCacheSize();
   return Status::Ok();
 }
+
+void RecommendationWriter::RestoreCacheSize() {
+  if (!saved_cache_size_) return;
+  (void)store_.db().Exec("PRAGMA cache_size = " + std::to_string(*saved_cache_size_));
+  saved_cache_size_.reset();
+}
+
+RecommendationWriter::~RecommendationWriter() { RestoreCacheSize(); }
 
 }  // namespace openupr::store

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -32,6 +33,7 @@ class RecommendationWriter {
   static Result<std::unique_ptr<RecommendationWriter>> Begin(Store& store, int64_t expected_rows);
   RecommendationWriter(const RecommendationWriter&) = delete;
   RecommendationWriter& operator=(const RecommendationWriter&) = delete;
+  ~RecommendationWriter();  // restores the connection's page cache size
 
   // Queues one recommendation (with its recommending states, themes and SDG links) and returns
   // the id it will have. rec and dup_key are not copied: they must stay alive and unchanged
@@ -43,7 +45,7 @@ class RecommendationWriter {
                             const std::string& orgs, int64_t source_file_id);
   // Writes everything queued; after it, the rows given to Add may be released.
   Status Flush();
-  // Flushes and rebuilds dropped indexes. Idempotent.
+  // Flushes, rebuilds dropped indexes and restores the page cache size. Idempotent.
   Status Finish();
 
  private:
@@ -63,6 +65,7 @@ class RecommendationWriter {
   Status CheckReferences(std::string_view what, int64_t line, std::string_view state,
                          int session, int64_t source_file_id);
   Status CheckRecommendationExists(int64_t id, int64_t line);
+  void RestoreCacheSize();
   template <typename Item, typename BindFn>
   Status InsertBatched(const char* head, int width, size_t batch, const std::vector<Item>& items,
                        BindFn bind);
@@ -76,6 +79,7 @@ class RecommendationWriter {
   std::vector<Row> rows_;
   std::vector<ThemeLink> themes_;
   std::vector<std::string> rebuild_sql_;  // CREATE INDEX statements of the dropped indexes
+  std::optional<int64_t> saved_cache_size_;  // the connection's, while the writer's is in force
   // Prepared multi-row INSERTs by (statement head, rows).
   std::map<std::pair<const char*, size_t>, std::unique_ptr<Statement>> statements_;
 };

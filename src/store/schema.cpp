@@ -1,5 +1,8 @@
 #include "store/schema.h"
 
+#include "core/dup_key.h"
+#include "store/sqlite.h"
+
 namespace openupr::store {
 namespace {
 
@@ -176,6 +179,50 @@ DROP INDEX IF EXISTS recommending_state_state;
 DROP INDEX IF EXISTS recommendation_theme_theme;
 )sql";
 
+// Version 5: duplicate keys are 128-bit XXH3 hashes instead of BLAKE2b (core/dup_key.h): the
+// keys only tell rows apart, and BLAKE2b took a tenth of an import's time. Every stored key is
+// recomputed from its row, so that later imports still find the rows already stored.
+Status RehashDuplicateKeys(Database& db) {
+  auto update = db.Prepare("UPDATE recommendation SET dup_key = ? WHERE id = ?");
+  if (!update.ok()) return update.status();
+  Recommendation rec;
+  Status st;
+  auto flush = [&] {
+    if (rec.id == 0 || !st.ok()) return;
+    update->Bind(1, RecommendationKey(rec)).Bind(2, rec.id);
+    st = update->Run();
+  };
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
+      "SELECT r.id, r.sur, r.session, r.text, s.state, s.raw_name FROM recommendation r "
+      "LEFT JOIN recommending_state s ON s.recommendation_id = r.id ORDER BY r.id, s.position",
+      [&](Statement& row) {
+        if (row.Int(0) != rec.id) {
+          flush();
+          rec.id = row.Int(0);
+          rec.sur = row.String(1);
+          rec.session = static_cast<int>(row.Int(2));
+          rec.text = row.String(3);
+          rec.from.clear();
+        }
+        if (!row.IsNull(5)) rec.from.push_back({row.IsNull(4) ? "" : row.String(4), row.String(5)});
+      }));
+  flush();
+  OPENUPR_RETURN_IF_ERROR(st);
+  auto pledge_update = db.Prepare("UPDATE pledge SET dup_key = ? WHERE id = ?");
+  if (!pledge_update.ok()) return pledge_update.status();
+  OPENUPR_RETURN_IF_ERROR(
+      db.ForEachRow("SELECT id, state, session, text FROM pledge", [&](Statement& row) {
+        if (!st.ok()) return;
+        Pledge p;
+        p.state = row.String(1);
+        p.session = static_cast<int>(row.Int(2));
+        p.text = row.String(3);
+        pledge_update->Bind(1, PledgeKey(p)).Bind(2, row.Int(0));
+        st = pledge_update->Run();
+      }));
+  return st;
+}
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
@@ -184,6 +231,8 @@ constexpr Migration kMigrations[] = {
      kSchemaV3, /*edits_schema_text=*/true},
     {4, "no secondary indexes on the link tables' state and theme (their keys serve the filters)",
      kSchemaV4},
+    {5, "duplicate keys hashed with XXH3-128 instead of BLAKE2b-128 (recomputed)", "",
+     /*edits_schema_text=*/false, RehashDuplicateKeys},
 };
 
 }  // namespace

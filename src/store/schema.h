@@ -4,7 +4,11 @@
 
 #include <span>
 
+#include "core/status.h"
+
 namespace openupr::store {
+
+class Database;
 
 // "OUPR" in ASCII: SQLite's application_id for OpenUPR database files.
 inline constexpr int kApplicationId = 0x4F555052;
@@ -17,6 +21,9 @@ struct Migration {
   // The migration edits table definitions in sqlite_master (writable_schema): the runner then
   // increments PRAGMA schema_version so that every connection rereads the schema.
   bool edits_schema_text = false;
+  // Work SQL cannot do, run after sql in the same transaction (e.g. recomputing a column with
+  // the program's own functions); null for none.
+  Status (*run)(Database& db) = nullptr;
 };
 
 // The migrations of this build, in order, versions 1..N without gaps.

@@ -92,6 +92,7 @@ Status Store::Migrate(std::span<const Migration> migrations) {
     auto tx = Transaction::Begin(d);
     if (!tx.ok()) return tx.status();
     Status st = d.Exec(m.sql);
+    if (st.ok() && m.run) st = m.run(d);
     if (!st.ok())
       return Status::Internal("migration to schema version " + std::to_string(m.version) + " (" +
                               m.description + ") failed: " + st.message());
