@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
+#include <xxhash.h>
 
 #include "core/dup_key.h"
 #include "store/bulk_writer.h"
@@ -73,6 +74,51 @@ struct KeyState {
   size_t first_themes = 0;
 };
 
+// The keys an import meets and what it knows about each, by key (views of strings that outlive
+// the table). Open addressing with linear probing over one array: the writer looks up every row
+// here, and a node-based map cost it a node allocation and a cache miss or two per row, a tenth
+// of its time.
+class KeyTable {
+ public:
+  void Reserve(size_t keys) {
+    size_t capacity = 16;
+    while (capacity < 2 * keys) capacity *= 2;  // at most half full
+    if (capacity > slots_.size()) Rehash(capacity);
+  }
+  // The state of key, added (zeroed) if new. The reference stays valid (states_ is a deque).
+  KeyState& operator[](std::string_view key) {
+    if (2 * (states_.size() + 1) > slots_.size()) Rehash(std::max<size_t>(16, 2 * slots_.size()));
+    const uint64_t hash = XXH3_64bits(key.data(), key.size());
+    for (size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (slot.state == nullptr) {
+        slot = {hash, key, &states_.emplace_back()};
+        return *slot.state;
+      }
+      if (slot.hash == hash && slot.key == key) return *slot.state;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    std::string_view key;
+    KeyState* state = nullptr;  // null: empty
+  };
+  void Rehash(size_t capacity) {
+    std::vector<Slot> old(capacity);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (!s.state) continue;
+      size_t i = s.hash & (capacity - 1);
+      while (slots_[i].state) i = (i + 1) & (capacity - 1);
+      slots_[i] = s;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::deque<KeyState> states_;
+};
+
 size_t HashThemes(const std::vector<std::string>& themes) {
   size_t h = themes.size();
   for (const std::string& t : themes) h = h * 1000003 ^ std::hash<std::string>{}(t);
@@ -114,6 +160,28 @@ struct FileSlot {
   std::atomic<bool> dropped{false};  // the writer will not store this file: parse no further
 };
 
+// Rows the writer has stored, released by the parser threads: destroying a thousand rows is a
+// few percent of the writer's time, and the writer is an import's critical path.
+class SpentRows {
+ public:
+  void Add(std::vector<Recommendation>&& rows) {
+    std::lock_guard lock(mu_);
+    rows_.push_back(std::move(rows));
+  }
+  // Destroys what was added so far, on the calling thread.
+  void Release() {
+    std::vector<std::vector<Recommendation>> taken;
+    {
+      std::lock_guard lock(mu_);
+      taken.swap(rows_);
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::vector<Recommendation>> rows_;
+};
+
 // The allocator arena of the calling thread, when the allocator is jemalloc. jemalloc gives
 // threads their own arenas, so that the memory of the rows a parser thread allocates and the
 // writer frees went back to the parser's arena through the writer's; with all of an import's
@@ -144,7 +212,7 @@ void YieldToTheWriter() {
 
 // Detects, decodes and parses one file's bytes into slot (report, batches, the rest).
 void ParseInto(FileSlot& slot, const std::string& bytes, const ImportOptions& options,
-               const std::atomic<bool>& stop) {
+               const std::atomic<bool>& stop, SpentRows& spent) {
   FileReport& fr = slot.report;  // (the writer reads none of it before a batch or `parsed`)
   auto fail = [&fr](int64_t line, std::string message) {
     fr.errors.push_back({ImportIssue::Severity::kError, fr.path, line, "", std::move(message)});
@@ -182,6 +250,7 @@ void ParseInto(FileSlot& slot, const std::string& bytes, const ImportOptions& op
                                     slot.batches.push_back(std::move(batch));
                                   }
                                   slot.changed.notify_all();
+                                  spent.Release();
                                 }};
   ParsedFile rest = ParseUprInfo(
       *has_header ? &header : nullptr,
@@ -251,6 +320,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   for (size_t k = 0; k < n_files; ++k) slots[k].report.path = paths[k];
   std::atomic<size_t> next_file{0};
   std::atomic<bool> stop{false};  // the writer has given up: parse no further
+  SpentRows spent;  // (declared before the parsers, which use it until they are joined)
   const std::optional<unsigned> arena = AllocatorArena();
   auto parse_files = [&] {
     UseAllocatorArena(arena);
@@ -279,7 +349,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       }
       slot.changed.notify_all();
       if (!bytes.ok() || previous) continue;
-      ParseInto(slot, *bytes, options, stop);
+      ParseInto(slot, *bytes, options, stop, spent);
       bytes = std::string();  // parsed: the bytes are no longer needed
       {
         std::lock_guard lock(slot.mu);
@@ -320,7 +390,7 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   // Keys are looked up as views of strings that outlive the maps: the stored keys in the count
   // maps, this import's keys in the files' batches.
   std::unordered_map<std::string, store::Store::KeyInfo> rec_counts, pledge_counts;
-  std::unordered_map<std::string_view, KeyState> rec_keys, pledge_keys;
+  KeyTable rec_keys, pledge_keys;
   std::unique_ptr<store::RecommendationWriter> writer;
   auto begin_writing = [&]() -> Status {
     // Alone with the file (the usual case for a command), the data is written once into the
@@ -345,9 +415,9 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     if (!pc.ok()) return pc.status();
     rec_counts = std::move(rc).value();
     pledge_counts = std::move(pc).value();
-    rec_keys.reserve(rec_counts.size() + total / kMinRowBytes);
+    rec_keys.Reserve(rec_counts.size() + total / kMinRowBytes);
     // Keys already stored count as present; their first row is what later copies repeat.
-    auto seed = [](std::unordered_map<std::string_view, KeyState>& keys, const auto& counts) {
+    auto seed = [](KeyTable& keys, const auto& counts) {
       for (const auto& [k, info] : counts) {
         KeyState& ks = keys[k];
         ks.in_db = info.count;
@@ -473,8 +543,10 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
         ++fr.added;
         remember(ks, *id, rec.provenance.line, rec.response_raw, rec.action, rec.themes);
       }
-      // Written: release the rows (the keys stay, the key map refers to them).
+      // Written: the rows go to the parsers to release (the keys stay, the key table refers to
+      // them).
       OPENUPR_RETURN_IF_ERROR(writer->Flush());
+      spent.Add(std::move(batch.recs));
       batch.recs = {};
       return Status::Ok();
     };
