@@ -139,7 +139,7 @@ constexpr size_t kBatchRows = 1024;
 // parser thread to the writer.
 struct Batch {
   std::vector<Recommendation> recs;  // released once written
-  std::vector<std::string> keys;     // kept: the import's key map refers to them
+  std::vector<std::string> keys;     // kept: the import's key table refers to them
 };
 
 // One input file on its way through the import. A parser thread reads, hashes and parses it,
@@ -387,8 +387,8 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   std::unique_ptr<store::RollbackJournalScope> journal;
   std::unique_ptr<store::Transaction> tx;
   int64_t import_id = 0;
-  // Keys are looked up as views of strings that outlive the maps: the stored keys in the count
-  // maps, this import's keys in the files' batches.
+  // Keys are looked up as views of strings that outlive the key tables: the stored keys in the
+  // count maps, this import's keys in the files' batches.
   std::unordered_map<std::string, store::Store::KeyInfo> rec_counts, pledge_counts;
   KeyTable rec_keys, pledge_keys;
   std::unique_ptr<store::RecommendationWriter> writer;
@@ -512,10 +512,10 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
       ks.first_themes = HashThemes(themes);
     };
     // The file's row in source_file, once its format and encoding are known (with its first
-    // batch); its counts are written when the file is done.
+    // batch); its counts are written when the file is done. (Only called while nothing failed,
+    // so the transaction begun above is open.)
     auto source_file = [&]() -> Status {
       if (sf_id) return Status::Ok();
-      if (!writer) OPENUPR_RETURN_IF_ERROR(begin_writing());
       store::SourceFileRecord sf;
       sf.import_id = import_id;
       sf.path = fr.path;
