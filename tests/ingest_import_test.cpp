@@ -417,6 +417,18 @@ TEST_F(ImportTest, AThemeAddedByAFailedImportIsAddedAgainByTheNext) {
   EXPECT_EQ(violations, 0);
 }
 
+// The bulk writer appends with a small page cache; the connection's own (the store's, which
+// queries rely on) is back after an import, a failed one included.
+TEST_F(ImportTest, AnImportLeavesTheConnectionsPageCacheAsItFoundIt) {
+  const int64_t before = *store_->db().QueryInt("PRAGMA cache_size");
+  ASSERT_TRUE(Import({dir_.Write("a.csv", Csv({kRowA, kRowB}))}).status.ok());
+  EXPECT_EQ(*store_->db().QueryInt("PRAGMA cache_size"), before);
+  const std::string bad = "Chad,Africa,AU,Ratify the CRC,Chile,GRULAC,OAS,Accepted,5,Torture,99";
+  ASSERT_EQ(Import({dir_.Write("bad.csv", Csv({kRowC, bad}))}).status.code(),
+            StatusCode::kBadInput);
+  EXPECT_EQ(*store_->db().QueryInt("PRAGMA cache_size"), before);
+}
+
 TEST_F(FatalImportTest, TruncatedFileInTheMiddleOfAQuotedField) {
   std::string content = Csv({kRowC, kRowA});
   content.resize(content.size() - 40);  // cuts inside the quoted Issue field of the last row
