@@ -1,7 +1,12 @@
 // Encoding and line-end detection, decoding, and CSV reading with line numbers.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <thread>
 
 #include "ingest/csv_reader.h"
+#include "ingest/file_bytes.h"
 #include "ingest/encoding.h"
 #include "core/text.h"
 #include "test_util.h"
@@ -36,6 +41,69 @@ TEST(Encoding, DecodesToUtf8) {
   auto bom = DecodeToUtf8("\xEF\xBB\xBFx", Encoding::kUtf8Bom, "f.csv");
   ASSERT_TRUE(bom.ok());
   EXPECT_EQ(*bom, "x");
+}
+
+// An import's decoding: UTF-8 is not copied (a view of the bytes, BOM dropped), other encodings
+// are decoded into the buffer given.
+TEST(Encoding, DecodesWholeFilesIntoALargeBufferOrNotAtAll) {
+  const std::string utf8 = "\xEF\xBB\xBF" "caf\xC3\xA9";
+  LargeBuffer out;
+  auto same = DecodeToUtf8(utf8, Encoding::kUtf8Bom, "f.csv", out);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(*same, "caf\xC3\xA9");
+  EXPECT_EQ(same->data(), utf8.data() + 3);
+  EXPECT_EQ(out.data(), nullptr);
+  const std::string mac(100000, '\x8E');  // 100,000 x é: twice as many bytes in UTF-8
+  auto decoded = DecodeToUtf8(mac, Encoding::kMacRoman, "f.csv", out);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->data(), out.data());
+  std::string expected;
+  for (int i = 0; i < 100000; ++i) expected += "\xC3\xA9";
+  EXPECT_EQ(*decoded, expected);
+}
+
+TEST(FileBytes, ALargeBufferStartsOnAHugePageAndHoldsWhatIsWritten) {
+  auto b = LargeBuffer::Allocate(5 << 20);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(b->data()) % (2 << 20), 0u);
+  EXPECT_EQ(b->capacity(), size_t{5} << 20);
+  std::fill(b->data(), b->data() + b->capacity(), 'x');  // all of it is usable
+  b->set_size(3);
+  EXPECT_EQ(b->view(), "xxx");
+  LargeBuffer moved = std::move(b).value();
+  EXPECT_EQ(moved.view(), "xxx");
+}
+
+TEST(FileBytes, ReadsWholeFilesEmptyOnesAndPipes) {
+  testing::TempDir dir;
+  std::string big;
+  for (int i = 0; big.size() < (3u << 20); ++i) big += "line " + std::to_string(i) + "\r";
+  auto f = ReadWholeFile(dir.Write("big.csv", big));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->view(), big);
+  auto empty = ReadWholeFile(dir.Write("empty.csv", ""));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->size(), 0u);
+  // A pipe has no size: the buffer grows (1 MiB, then doubled) as it is read.
+  const std::string fifo = dir.File("fifo");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::jthread writer([&] { dir.Write("fifo", big); });
+  auto piped = ReadWholeFile(fifo);
+  ASSERT_TRUE(piped.ok()) << piped.status().ToString();
+  EXPECT_EQ(piped->view(), big);
+}
+
+TEST(FileBytes, ErrorsNameTheFile) {
+  testing::TempDir dir;
+  auto missing = ReadWholeFile(dir.File("no-such.csv"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kIo);
+  EXPECT_NE(missing.status().message().find("no-such.csv: cannot open the file for reading"),
+            std::string::npos) << missing.status().message();
+  auto directory = ReadWholeFile(dir.File(""));
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.status().message().find("cannot read a directory"), std::string::npos)
+      << directory.status().message();
 }
 
 TEST(Encoding, ForcedUtf8OnMacRomanNamesLineAndColumn) {

@@ -2,6 +2,9 @@
 // Info export, every fatal error (the database is left exactly as it was), duplicates and
 // re-imports.
 #include <gtest/gtest.h>
+#include <sodium.h>
+#include <xxhash.h>
+
 
 #include "ingest/importer.h"
 #include "store/store.h"
@@ -229,6 +232,62 @@ TEST_F(ImportTest, ReimportingTheSameFileIsANoOp) {
   const auto after = Counts();
   EXPECT_EQ(after.recommendations, before.recommendations);
   EXPECT_EQ(after.imports, before.imports);
+}
+
+std::string Hex(unsigned char b) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  return {kDigits[b >> 4], kDigits[b & 15]};
+}
+
+// The content hash is "xxh3-128:" and the XXH3-128 of the file's bytes, big-endian, in hex.
+TEST_F(ImportTest, AFilesContentHashIsTheXxh3Of128BitsOfItsBytes) {
+  const std::string bytes = Csv({kRowA, kRowB});
+  ImportReport r = Import({dir_.Write("a.csv", bytes)});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  XXH128_canonical_t c;
+  XXH128_canonicalFromHash(&c, XXH3_128bits(bytes.data(), bytes.size()));
+  std::string hex;
+  for (unsigned char b : c.digest) hex += Hex(b);
+  EXPECT_EQ(r.files[0].content_hash, "xxh3-128:" + hex);
+  auto stored = store_->FindSourceFileByHash("xxh3-128:" + hex);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->path, r.files[0].path);
+}
+
+// Earlier versions stored "blake2b:" and the BLAKE2b-256 of a file's bytes: those bytes are still
+// recognised, and not stored a second time.
+TEST_F(ImportTest, AFileStoredWithAnEarlierVersionsBlake2bHashIsStillANoOp) {
+  const std::string bytes = Csv({kRowA, kRowB});
+  const std::string f = dir_.Write("a.csv", bytes);
+  ImportReport first = Import({f});
+  ASSERT_TRUE(first.status.ok()) << first.status.ToString();
+  ASSERT_EQ(sodium_init() >= 0, true);
+  unsigned char h[crypto_generichash_BYTES];
+  crypto_generichash(h, sizeof(h), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), nullptr, 0);
+  std::string legacy = "blake2b:";
+  for (unsigned char b : h) legacy += Hex(b);
+  auto upd = store_->db().Prepare("UPDATE source_file SET content_hash = ?");
+  ASSERT_TRUE(upd.ok());
+  upd->Bind(1, legacy);
+  ASSERT_TRUE(upd->Run().ok());
+  const auto before = Counts();
+
+  ImportReport again = Import({f});
+  ASSERT_TRUE(again.status.ok()) << again.status.ToString();
+  EXPECT_EQ(again.import_id, 0);
+  ASSERT_TRUE(again.files[0].previous.has_value());
+  EXPECT_EQ(again.files[0].previous->content_hash, legacy);
+  EXPECT_EQ(again.files[0].previous->import_id, first.import_id);
+  EXPECT_EQ(Counts().source_files, before.source_files);
+  EXPECT_EQ(Counts().imports, before.imports);
+
+  // Other bytes are still imported (with the new kind of hash) beside the old file.
+  ImportReport other = Import({dir_.Write("b.csv", Csv({kRowC}))});
+  ASSERT_TRUE(other.status.ok()) << other.status.ToString();
+  EXPECT_TRUE(other.files[0].content_hash.starts_with(kContentHashPrefix));
+  EXPECT_EQ(other.files[0].added, 1);
 }
 
 TEST_F(ImportTest, AnImportWhileAnotherConnectionReadsRunsInWalBesideIt) {

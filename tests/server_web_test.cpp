@@ -152,7 +152,7 @@ TEST_F(WebApi, AboutGivesVersionCountsSourcesAndCitation) {
     EXPECT_EQ(f["skipped"], 0);
     EXPECT_TRUE(std::regex_match(f["imported_at"].get<std::string>(),
                                  std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
-    EXPECT_TRUE(std::regex_match(f["hash"].get<std::string>(), std::regex("blake2b:[0-9a-f]{64}")));
+    EXPECT_TRUE(std::regex_match(f["hash"].get<std::string>(), std::regex("xxh3-128:[0-9a-f]{32}")));
   }
   const std::string citation = j["citation"];
   EXPECT_EQ(citation.rfind("OpenUPR " + std::string(Version()), 0), 0u) << citation;

@@ -225,8 +225,8 @@ LineEnds DetectLineEnds(std::string_view bytes) {
   return cr ? LineEnds::kCr : lf ? LineEnds::kLf : LineEnds::kCrLf;
 }
 
-Result<std::string> DecodeToUtf8(std::string_view bytes, Encoding encoding,
-                                 const std::string& file_label) {
+Result<std::string_view> DecodeToUtf8(std::string_view bytes, Encoding encoding,
+                                      const std::string& file_label, LargeBuffer& out) {
   if (encoding == Encoding::kUtf8 || encoding == Encoding::kUtf8Bom) {
     std::string_view body = bytes;
     if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
@@ -235,27 +235,41 @@ Result<std::string> DecodeToUtf8(std::string_view bytes, Encoding encoding,
       return Status::BadInput(file_label + ":" + Where(body, bad) +
                               ": invalid UTF-8 byte; expected UTF-8 text (try --encoding "
                               "mac-roman or windows-1252)");
-    return std::string(body);
+    return body;
   }
-  // Mac Roman and Windows-1252: one byte is one character.
+  // Mac Roman and Windows-1252: one byte is one character, of at most 4 bytes in UTF-8 (the
+  // table's room; reserved, and only what is written is touched).
   if (const ByteTable* table = SingleByteTable(encoding)) {
-    std::string out;
-    out.reserve(bytes.size() + bytes.size() / 8);
+    auto buffer = LargeBuffer::Allocate(sizeof(table->utf8[0]) * bytes.size());
+    if (!buffer.ok()) return buffer.status();
+    out = std::move(buffer).value();
+    char* o = out.data();
     for (size_t i = 0; i < bytes.size(); ++i) {
       const size_t ascii = AsciiPrefixLength(bytes.substr(i));
-      out.append(bytes.data() + i, ascii);
+      std::memcpy(o, bytes.data() + i, ascii);
+      o += ascii;
       i += ascii;
       if (i == bytes.size()) break;
       const auto b = static_cast<unsigned char>(bytes[i]);
       if (table->len[b] == 0)
         return Status::BadInput(file_label + ":" + Where(bytes, i) + ": byte 0x" + Hex(b) +
                                 " is not defined in " + std::string(EncodingName(encoding)));
-      out.append(table->utf8[b], table->len[b]);
+      std::memcpy(o, table->utf8[b], table->len[b]);
+      o += table->len[b];
     }
-    return out;
+    out.set_size(static_cast<size_t>(o - out.data()));
+    return out.view();
   }
   return Status::Internal(std::string("iconv has no single-byte converter for ") +
                           IconvName(encoding));
+}
+
+Result<std::string> DecodeToUtf8(std::string_view bytes, Encoding encoding,
+                                 const std::string& file_label) {
+  LargeBuffer buffer;
+  auto text = DecodeToUtf8(bytes, encoding, file_label, buffer);
+  if (!text.ok()) return text.status();
+  return std::string(*text);
 }
 
 }  // namespace openupr::ingest

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "ingest/file_bytes.h"
 
 namespace openupr::ingest {
 
@@ -33,5 +34,10 @@ LineEnds DetectLineEnds(std::string_view bytes);
 // line and column of the first byte that is not valid in that encoding (kBadInput).
 Result<std::string> DecodeToUtf8(std::string_view bytes, Encoding encoding,
                                  const std::string& file_label);
+// The same without a copy where none is needed (an import's whole files): UTF-8 is returned as a
+// view of bytes, without its BOM; other encodings are decoded into out, a new buffer, and the view
+// is of out. Errors as above.
+Result<std::string_view> DecodeToUtf8(std::string_view bytes, Encoding encoding,
+                                      const std::string& file_label, LargeBuffer& out);
 
 }  // namespace openupr::ingest

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -38,6 +39,12 @@ struct Repeat {
   bool pledge = false;
   bool earlier_import = false;  // repeats a row stored by an earlier import (not compared)
 };
+
+// How a file's content hash (FileReport::content_hash, source_file.content_hash) begins:
+// "xxh3-128:" and the XXH3-128 of its bytes in 32 hex digits. Files that earlier versions of
+// OpenUPR stored have "blake2b:" and the BLAKE2b-256 of their bytes; those bytes are still
+// recognised.
+inline constexpr std::string_view kContentHashPrefix = "xxh3-128:";
 
 struct FileReport {
   std::string path;
