@@ -290,6 +290,32 @@ TEST_F(ImportTest, AFileStoredWithAnEarlierVersionsBlake2bHashIsStillANoOp) {
   EXPECT_EQ(other.files[0].added, 1);
 }
 
+// `openupr import` opens the store while the files are read: once, and its failure is the
+// report's status (the parsers already at work stop).
+TEST_F(ImportTest, TheStoreIsOpenedOnceWhileTheFilesAreReadAndItsFailureIsTheStatus) {
+  const std::string a = dir_.Write("a.csv", Csv({kRowA, kRowB}));
+  const std::string c = dir_.Write("c.csv", Csv({kRowC}));
+  int calls = 0;
+  ImportReport r = ImportFiles(
+      [&]() -> Result<store::Store*> {
+        ++calls;
+        return store_.get();
+      },
+      {a, c}, {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r.added, 3);
+  EXPECT_EQ(Counts().recommendations, 3);
+
+  ImportReport failed = ImportFiles(
+      []() -> Result<store::Store*> { return Status::Io("db.sqlite: disk on fire"); },
+      {dir_.Write("b.csv", Csv({kRowB, kRowC}, "\n"))}, {});
+  EXPECT_EQ(failed.status.code(), StatusCode::kIo);
+  EXPECT_EQ(failed.status.message(), "db.sqlite: disk on fire");
+  EXPECT_TRUE(failed.files.empty());
+  EXPECT_EQ(Counts().recommendations, 3);
+}
+
 TEST_F(ImportTest, AnImportWhileAnotherConnectionReadsRunsInWalBesideIt) {
   ASSERT_TRUE(Import({dir_.Write("a.csv", Csv({kRowA}))}).status.ok());
   auto reader = store::Database::Open(dir_.File("db.sqlite"), false, /*read_only=*/true);

@@ -146,10 +146,18 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
   ProgressBar bar("importing", !common.quiet && !common.json && StderrIsTerminal());
   options.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
 
-  auto store = store::Store::Open(common.db, store::OpenMode::kCreate);
-  if (!store.ok()) return Fail(common, store.status());
-  ingest::ImportReport report = ingest::ImportFiles(**store, args.files, options);
+  // The database is opened (created if new) while the first files are read.
+  std::unique_ptr<store::Store> store;
+  ingest::ImportReport report = ingest::ImportFiles(
+      [&]() -> Result<store::Store*> {
+        auto opened = store::Store::Open(common.db, store::OpenMode::kCreate);
+        if (!opened.ok()) return opened.status();
+        store = std::move(opened).value();
+        return store.get();
+      },
+      args.files, options);
   bar.Finish();
+  if (!store) return Fail(common, report.status);  // (not opened: the status says why)
   const double mbps = report.seconds > 0 ? report.bytes / 1e6 / report.seconds : 0;
 
   if (common.json) {

@@ -12,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -147,9 +148,13 @@ struct Batch {
 struct FileSlot {
   std::mutex mu;
   std::condition_variable changed;
-  bool decided = false;  // read and hashed (or failed): read_status, report.previous are set
+  bool decided = false;  // read and hashed (or failed): read_status, bytes, report.bytes and
+                         // report.content_hash are set
   bool parsed = false;   // the parser is done with the file: the report is complete
   Status read_status;
+  // The file's bytes, shared with its parser until the writer has decided whether the file is
+  // new (an older kind of hash of them may be needed); released by whichever is done last.
+  std::shared_ptr<const LargeBuffer> bytes;
   FileReport report;
   std::deque<Batch> batches;  // deque: handing over a batch never moves the earlier ones
   ParsedFile rest;            // all but the recommendations: pledges, errors, counts
@@ -290,6 +295,11 @@ Status ValidateImportOptions(const ImportOptions& options) {
 
 ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& paths,
                          const ImportOptions& options) {
+  return ImportFiles([&store]() -> Result<store::Store*> { return &store; }, paths, options);
+}
+
+ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::string>& paths,
+                         const ImportOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   ImportReport report;
   auto finish = [&](Status st) {
@@ -301,23 +311,12 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   if (sodium_init() < 0) return finish(Status::Internal("libsodium failed to initialise"));
   if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
 
-  // Files stored by earlier imports, by content: their bytes are not parsed again.
-  std::unordered_map<std::string, store::SourceFileRecord> stored_files;
-  {
-    auto files = store.ListSourceFiles();
-    if (!files.ok()) return finish(files.status());
-    for (auto& f : *files) stored_files.emplace(f.content_hash, std::move(f));
-  }
-  const bool legacy_hashes =
-      std::any_of(stored_files.begin(), stored_files.end(), [](const auto& kv) {
-        return kv.first.starts_with(kLegacyHashPrefix);
-      });
-
   // Parser threads (two at most: this thread writes meanwhile) take the files in order: each
   // reads, hashes and parses one, handing over its recommendations in batches, while this thread
-  // stores the batches in file order as they come. The import takes about as long as the
-  // slowest of the three instead of their sum. A fatal error in any file rolls the whole
-  // transaction back; every file's errors are still reported.
+  // opens the store, then decides for each file in order whether it is new, and stores the new
+  // ones' batches as they come. The import takes about as long as the slowest of the three
+  // instead of their sum. A fatal error in any file rolls the whole transaction back; every
+  // file's errors are still reported.
   const size_t n_files = paths.size();
   std::vector<FileSlot> slots(n_files);
   for (size_t k = 0; k < n_files; ++k) slots[k].report.path = paths[k];
@@ -331,32 +330,28 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     for (size_t k = next_file++; k < n_files && !stop; k = next_file++) {
       FileSlot& slot = slots[k];
       const auto started = std::chrono::steady_clock::now();
-      auto bytes = ReadWholeFile(paths[k]);
-      std::optional<store::SourceFileRecord> previous;
-      std::string hash;
-      if (bytes.ok()) {
-        hash = ContentHash(bytes->view());
-        auto it = stored_files.find(hash);
-        if (it == stored_files.end() && legacy_hashes)
-          it = stored_files.find(LegacyContentHash(bytes->view()));
-        if (it != stored_files.end()) previous = it->second;
-      }
+      auto read = ReadWholeFile(paths[k]);
+      std::shared_ptr<const LargeBuffer> bytes;
+      if (read.ok()) bytes = std::make_shared<const LargeBuffer>(std::move(read).value());
       {
         std::lock_guard lock(slot.mu);
         slot.decided = true;
-        if (!bytes.ok()) {
-          slot.read_status = bytes.status();
+        if (!bytes) {
+          slot.read_status = read.status();
         } else {
+          slot.bytes = bytes;
           slot.report.bytes = bytes->size();
-          slot.report.content_hash = hash;
-          slot.report.previous = previous;
+          slot.report.content_hash = ContentHash(bytes->view());
         }
-        slot.parsed = !bytes.ok() || previous.has_value();
+        slot.parsed = !bytes;
       }
       slot.changed.notify_all();
-      if (!bytes.ok() || previous) continue;
+      if (!bytes) continue;
+      // Parsed before the writer has decided that the file is new (the store may not even be
+      // open yet): a file stored before is seldom given again, and its parser stops as soon as
+      // the writer says so.
       ParseInto(slot, bytes->view(), options, stop, spent);
-      bytes = LargeBuffer();  // parsed: the bytes are no longer needed
+      bytes.reset();  // parsed: this thread no longer needs the bytes
       {
         std::lock_guard lock(slot.mu);
         slot.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
@@ -375,6 +370,22 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   const size_t n_parsers =
       std::min<size_t>(n_files, std::thread::hardware_concurrency() > 1 ? 2 : 1);
   for (size_t i = 0; i < n_parsers; ++i) parsers.emplace_back(parse_files);
+
+  // The store, opened while the parsers read the first files.
+  auto opened = open_store();
+  if (!opened.ok()) return finish(opened.status());
+  store::Store& store = **opened;
+  // Files stored by earlier imports, by content: their bytes are not stored again.
+  std::unordered_map<std::string, store::SourceFileRecord> stored_files;
+  {
+    auto files = store.ListSourceFiles();
+    if (!files.ok()) return finish(files.status());
+    for (auto& f : *files) stored_files.emplace(f.content_hash, std::move(f));
+  }
+  const bool legacy_hashes =
+      std::any_of(stored_files.begin(), stored_files.end(), [](const auto& kv) {
+        return kv.first.starts_with(kLegacyHashPrefix);
+      });
 
   // For the progress bar only (a pipe counts as empty): half for parsing, half for writing.
   uint64_t total = 0;
@@ -452,27 +463,34 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
     }
     if (!slot.read_status.ok()) return finish(slot.read_status);
     report.bytes += fr.bytes;
-    if (!fr.previous) {
-      if (auto it = hash_in_command.find(fr.content_hash); it != hash_in_command.end()) {
-        // The same bytes twice in one command: the second is not stored. Its parser is told
-        // to stop, and its report is replaced once the parser is done with it.
-        slot.dropped = true;
-        {
-          std::unique_lock lock(slot.mu);
-          slot.changed.wait(lock, [&] { return slot.parsed; });
-        }
-        FileReport same;
-        same.path = fr.path;
-        same.content_hash = fr.content_hash;
-        same.bytes = fr.bytes;
-        same.previous = store::SourceFileRecord{};
-        same.previous->path = it->second;
-        fr = std::move(same);
-      } else {
-        hash_in_command.emplace(fr.content_hash, fr.path);
-      }
+    // Bytes stored by an earlier import, or earlier in this command, are not stored again.
+    std::optional<store::SourceFileRecord> previous;
+    if (auto it = stored_files.find(fr.content_hash); it != stored_files.end()) {
+      previous = it->second;
+    } else if (auto old = legacy_hashes ? stored_files.find(LegacyContentHash(slot.bytes->view()))
+                                        : stored_files.end();
+               old != stored_files.end()) {
+      previous = old->second;
+    } else if (auto same = hash_in_command.find(fr.content_hash); same != hash_in_command.end()) {
+      previous = store::SourceFileRecord{};
+      previous->path = same->second;
+    } else {
+      hash_in_command.emplace(fr.content_hash, fr.path);
     }
-    if (fr.previous) {
+    slot.bytes.reset();  // (the parser keeps its own reference while it parses)
+    if (previous) {
+      // Its parser is told to stop, and its report is replaced once the parser is done with it.
+      slot.dropped = true;
+      {
+        std::unique_lock lock(slot.mu);
+        slot.changed.wait(lock, [&] { return slot.parsed; });
+      }
+      FileReport same;
+      same.path = fr.path;
+      same.content_hash = fr.content_hash;
+      same.bytes = fr.bytes;
+      same.previous = std::move(previous);
+      fr = std::move(same);
       done += 2 * fr.bytes;
       progress(done);
       continue;

@@ -91,4 +91,13 @@ Status ValidateImportOptions(const ImportOptions& options);
 ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& paths,
                          const ImportOptions& options);
 
+// Opens (or creates) the store for an import. Called once, on the calling thread.
+using StoreOpener = std::function<Result<store::Store*>()>;
+
+// The same, with the store opened by open_store while the first files are already being read
+// and parsed: for a command that opens the store to import into it (`openupr import`), opening it
+// does not hold the import back. A failure to open is the report's status, with no file reports.
+ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::string>& paths,
+                         const ImportOptions& options);
+
 }  // namespace openupr::ingest
