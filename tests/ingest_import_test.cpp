@@ -307,6 +307,20 @@ TEST_F(ImportTest, TheStoreIsOpenedOnceWhileTheFilesAreReadAndItsFailureIsTheSta
   EXPECT_EQ(r.added, 3);
   EXPECT_EQ(Counts().recommendations, 3);
 
+  // A new file created for the import, as the CLI does: in WAL once the import is done.
+  std::unique_ptr<store::Store> fresh;
+  ImportReport into_new = ImportFiles(
+      [&]() -> Result<store::Store*> {
+        auto s = store::Store::Open(dir_.File("new.sqlite"), store::OpenMode::kCreateForImport);
+        if (!s.ok()) return s.status();
+        fresh = std::move(s).value();
+        return fresh.get();
+      },
+      {a, c}, {});
+  ASSERT_TRUE(into_new.status.ok()) << into_new.status.ToString();
+  EXPECT_EQ(into_new.added, 3);
+  EXPECT_EQ(*fresh->db().QueryText("PRAGMA journal_mode"), "wal");
+
   ImportReport failed = ImportFiles(
       []() -> Result<store::Store*> { return Status::Io("db.sqlite: disk on fire"); },
       {dir_.Write("b.csv", Csv({kRowB, kRowC}, "\n"))}, {});

@@ -520,6 +520,43 @@ TEST(Store, BulkLoadsUseTheRollbackJournalOnlyWhenAloneWithTheFile) {
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM theme"), 1);
 }
 
+// `openupr import` creates a new file with the rollback journal, which its bulk load uses, and
+// the file is in WAL once the load is done, or else once the store is closed.
+TEST(Store, ANewFileForAnImportKeepsTheRollbackJournalUntilTheLoadOrTheClose) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    auto s = Store::Open(path, OpenMode::kCreateForImport);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    Database& db = (*s)->db();
+    EXPECT_EQ(*db.QueryInt("PRAGMA user_version"), BuiltinMigrations().back().version);
+    EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM state"), 195);
+    EXPECT_EQ(JournalMode(db), "delete");
+    EXPECT_EQ(*db.QueryInt("PRAGMA synchronous"), 2);  // FULL, as the rollback journal needs
+    {
+      RollbackJournalScope journal(db);
+      EXPECT_TRUE(journal.active());
+      EXPECT_EQ(JournalMode(db), "delete");
+      ASSERT_TRUE(db.Exec("INSERT INTO theme(name) VALUES ('Death penalty')").ok());
+    }
+    EXPECT_EQ(JournalMode(db), "wal");
+    EXPECT_EQ(*db.QueryInt("PRAGMA synchronous"), 1);  // NORMAL
+  }
+  // Opened again for an import: an existing file is in WAL.
+  {
+    auto s = Store::Open(path, OpenMode::kCreateForImport);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ(JournalMode((*s)->db()), "wal");
+    EXPECT_EQ(*(*s)->db().QueryInt("SELECT count(*) FROM theme"), 1);
+  }
+  // A new file no load used: WAL once closed (read from the file's header by a reader).
+  const std::string unused = dir.File("unused");
+  ASSERT_TRUE(Store::Open(unused, OpenMode::kCreateForImport).ok());
+  auto reader = Database::Open(unused, /*create=*/false, /*read_only=*/true);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(JournalMode(**reader), "wal");
+}
+
 TEST(Store, RefusesAForeignSqliteDatabase) {
   TempDir dir;
   const std::string path = dir.File("other.db");

@@ -150,7 +150,7 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
   std::unique_ptr<store::Store> store;
   ingest::ImportReport report = ingest::ImportFiles(
       [&]() -> Result<store::Store*> {
-        auto opened = store::Store::Open(common.db, store::OpenMode::kCreate);
+        auto opened = store::Store::Open(common.db, store::OpenMode::kCreateForImport);
         if (!opened.ok()) return opened.status();
         store = std::move(opened).value();
         return store.get();

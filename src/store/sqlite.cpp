@@ -183,7 +183,15 @@ std::string SetJournalMode(Database& db, const char* mode) {
 RollbackJournalScope::RollbackJournalScope(Database& db) : db_(db) {
   auto mode = db.QueryText("PRAGMA journal_mode");
   auto synchronous = db.QueryInt("PRAGMA synchronous");
-  if (!mode.ok() || *mode != "wal" || !synchronous.ok()) return;
+  if (!mode.ok() || !synchronous.ok()) return;
+  if (*mode == "delete") {
+    // A new file that Store::Open left with the rollback journal (kCreateForImport): nothing to
+    // switch now; WAL, with its usual synchronous NORMAL, when the scope ends.
+    synchronous_ = 1;
+    active_ = db.Exec("PRAGMA synchronous = FULL").ok();
+    return;
+  }
+  if (*mode != "wal") return;
   synchronous_ = *synchronous;
   // Not waiting for the others (the busy timeout): a connection that has the file open keeps
   // it open.

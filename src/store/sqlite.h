@@ -147,7 +147,8 @@ class ReadSnapshot {
 };
 
 // For a bulk load by the only connection to a WAL database: the rollback journal for the
-// lifetime of this object, then WAL again. WAL writes every new page twice, into the WAL at the
+// lifetime of this object, then WAL again. (A database already in the rollback journal, as a new
+// file from Store::Open with kCreateForImport is, keeps it and is put into WAL at the end.) WAL writes every new page twice, into the WAL at the
 // commit and into the database file at the checkpoint (with a sync of each); the rollback
 // journal writes new pages once and journals only the pages that existed before. Leaving WAL
 // needs the file alone: when another connection has it open, or the database is not in WAL,

@@ -32,7 +32,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     if (ec) return Status::Io(parent.string() + ": cannot create folder: " + ec.message());
   }
-  auto db = Database::Open(path, /*create=*/mode == OpenMode::kCreate, /*read_only=*/false);
+  auto db = Database::Open(path, /*create=*/mode != OpenMode::kExisting, /*read_only=*/false);
   if (!db.ok()) return db.status();
   std::unique_ptr<Store> store(new Store(std::move(db).value()));
   Database& d = *store->db_;
@@ -43,25 +43,26 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
                             app.status().message());
   OPENUPR_RETURN_IF_ERROR(RegisterFtsTokenizer(d));
   OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys = ON"));
-  // A new, empty file: 16 KiB pages and WAL from the start, so that creating the schema is one
-  // quick WAL commit per migration instead of journal and file syncs. (An existing file is only
-  // switched to WAL once Migrate has accepted it as ours.) At 4 KiB pages an import's commit
-  // spent 100 ms of 0.6 s writing WAL frames one system call or two per page; at 16 KiB, 15 ms
-  // (docs/benchmarks.md).
+  // A new, empty file: 16 KiB pages (at 4 KiB an import's commit spent 100 ms of 0.6 s writing
+  // pages one system call or two each; at 16 KiB, 15 ms: docs/benchmarks.md), and the whole
+  // schema in one commit with the rollback journal (synchronous FULL, what that journal needs),
+  // then WAL; for kCreateForImport the import's RollbackJournalScope puts it into WAL when it
+  // ends. An existing file is switched to WAL once Migrate has accepted it as ours.
   auto pages = d.QueryInt("PRAGMA page_count");
   if (!pages.ok()) return pages.status();
-  auto set_wal = [&]() -> Status {
+  const bool new_file = *pages == 0;
+  if (new_file) {
+    OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA page_size = " + std::to_string(kPageSize)));
+    OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA synchronous = FULL"));
+  }
+  OPENUPR_RETURN_IF_ERROR(store->Migrate(migrations, new_file));
+  store->wal_on_close_ = new_file && mode == OpenMode::kCreateForImport;
+  if (!store->wal_on_close_) {
     auto wal = d.Prepare("PRAGMA journal_mode = WAL");
     if (!wal.ok()) return wal.status();
     if (auto r = wal->Step(); !r.ok()) return r.status();
-    return d.Exec("PRAGMA synchronous = NORMAL");
-  };
-  if (*pages == 0) {
-    OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA page_size = " + std::to_string(kPageSize)));
-    OPENUPR_RETURN_IF_ERROR(set_wal());
+    OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA synchronous = NORMAL"));
   }
-  OPENUPR_RETURN_IF_ERROR(store->Migrate(migrations));
-  if (*pages != 0) OPENUPR_RETURN_IF_ERROR(set_wal());
   OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA cache_size = -262144"));
   // Temporary files in memory: a multi-row INSERT keeps a statement journal, which SQLite spills
   // to a file in /var/tmp after 64 KiB (3,700 writes during an import of the real files).
@@ -69,7 +70,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
   return store;
 }
 
-Status Store::Migrate(std::span<const Migration> migrations) {
+Store::~Store() {
+  if (wal_on_close_ && db_) (void)db_->QueryText("PRAGMA journal_mode = WAL");
+}
+
+Status Store::Migrate(std::span<const Migration> migrations, bool new_file) {
   Database& d = *db_;
   auto app = d.QueryInt("PRAGMA application_id");
   if (!app.ok()) return app.status();
@@ -87,10 +92,20 @@ Status Store::Migrate(std::span<const Migration> migrations) {
     return Status::BadInput(d.path() + ": database schema version " + std::to_string(*version) +
                             " is newer than this openupr supports (" + std::to_string(latest) +
                             "); use a newer openupr");
-  for (const Migration& m : migrations) {
-    if (m.version <= *version) continue;
+  std::unique_ptr<Transaction> whole;  // a new file's one transaction
+  if (new_file) {
     auto tx = Transaction::Begin(d);
     if (!tx.ok()) return tx.status();
+    whole = std::move(tx).value();
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= *version) continue;
+    std::unique_ptr<Transaction> tx;
+    if (!whole) {
+      auto begun = Transaction::Begin(d);
+      if (!begun.ok()) return begun.status();
+      tx = std::move(begun).value();
+    }
     Status st = d.Exec(m.sql);
     if (st.ok() && m.run) st = m.run(d);
     if (!st.ok())
@@ -104,7 +119,7 @@ Status Store::Migrate(std::span<const Migration> migrations) {
     OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA user_version = " + std::to_string(m.version)));
     OPENUPR_RETURN_IF_ERROR(
         d.Exec("PRAGMA application_id = " + std::to_string(kApplicationId)));
-    OPENUPR_RETURN_IF_ERROR((*tx)->Commit());
+    if (tx) OPENUPR_RETURN_IF_ERROR(tx->Commit());
   }
   schema_version_ = latest;
   // The state and session tables mirror this program's reference table: refresh them when it
@@ -113,8 +128,17 @@ Status Store::Migrate(std::span<const Migration> migrations) {
   if (!stored.ok()) return stored.status();
   auto row = stored->Step();
   if (!row.ok()) return row.status();
-  if (*row && stored->Text(0) == ReferenceDigest()) return Status::Ok();
-  return RefreshReferenceData();
+  if (!(*row && stored->Text(0) == ReferenceDigest())) {
+    std::unique_ptr<Transaction> tx;
+    if (!whole) {
+      auto begun = Transaction::Begin(d);
+      if (!begun.ok()) return begun.status();
+      tx = std::move(begun).value();
+    }
+    OPENUPR_RETURN_IF_ERROR(WriteReferenceData());
+    if (tx) OPENUPR_RETURN_IF_ERROR(tx->Commit());
+  }
+  return whole ? whole->Commit() : Status::Ok();
 }
 
 std::string Store::ReferenceDigest() {
@@ -127,9 +151,7 @@ std::string Store::ReferenceDigest() {
   return std::to_string(std::hash<std::string>{}(all));
 }
 
-Status Store::RefreshReferenceData() {
-  auto tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
+Status Store::WriteReferenceData() {
   auto ins = db_->Prepare(
       "INSERT INTO state(iso3, iso2, m49, name, region, un_member) VALUES (?,?,?,?,?,?) "
       "ON CONFLICT(iso3) DO UPDATE SET iso2=excluded.iso2, m49=excluded.m49, "
@@ -151,8 +173,7 @@ Status Store::RefreshReferenceData() {
       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!meta.ok()) return meta.status();
   meta->Bind(1, ReferenceDigest());
-  OPENUPR_RETURN_IF_ERROR(meta->Run());
-  return (*tx)->Commit();
+  return meta->Run();
 }
 
 Result<Statement*> Store::Cached(const char* sql) {

@@ -26,6 +26,11 @@ inline constexpr int kPageSize = 16384;
 enum class OpenMode {
   kCreate,    // creates the file (and its folder) if missing; migrates an older file
   kExisting,  // the file must exist (kNotFound otherwise); migrates an older file
+  // As kCreate, for an import that follows at once: a new file keeps the rollback journal it was
+  // created with, which the import's RollbackJournalScope would otherwise switch to, and that
+  // scope puts it into WAL when it ends (docs/benchmarks.md). An existing file is in WAL as
+  // with kCreate.
+  kCreateForImport,
 };
 
 // What one imported file was, as kept in the source_file table.
@@ -76,6 +81,9 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(
       const std::string& path, OpenMode mode = OpenMode::kCreate,
       std::span<const Migration> migrations = BuiltinMigrations());
+  // Closes the database (a new file opened with kCreateForImport that no import put into WAL is
+  // put into WAL now).
+  ~Store();
 
   Database& db() { return *db_; }
   int schema_version() const { return schema_version_; }
@@ -127,13 +135,17 @@ class Store {
 
  private:
   explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
-  Status Migrate(std::span<const Migration> migrations);
-  Status RefreshReferenceData();
+  // new_file: one transaction for every migration and the reference data (a file is created in
+  // one commit); otherwise one per migration.
+  Status Migrate(std::span<const Migration> migrations, bool new_file);
+  // Writes the reference data, within the caller's transaction.
+  Status WriteReferenceData();
   static std::string ReferenceDigest();
   Result<Statement*> Cached(const char* sql);
 
   std::unique_ptr<Database> db_;
   int schema_version_ = 0;
+  bool wal_on_close_ = false;  // a new file left with the rollback journal (kCreateForImport)
   std::unordered_map<std::string, int64_t> theme_ids_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
 };
