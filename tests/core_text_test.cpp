@@ -52,6 +52,17 @@ TEST(Text, CollapseWhitespaceTrimsAndJoins) {
   EXPECT_EQ(CollapseWhitespace("Côte  d’Ivoire"), "Côte d’Ivoire");
 }
 
+TEST(Text, CollapseWhitespaceInPlaceKeepsACleanStringsOwnBuffer) {
+  std::string clean = "Ratify the Convention against Torture and its Optional Protocol";
+  const char* buffer = clean.data();
+  CollapseWhitespaceInPlace(clean);
+  EXPECT_EQ(clean, "Ratify the Convention against Torture and its Optional Protocol");
+  EXPECT_EQ(clean.data(), buffer);
+  std::string messy = "  Ratify\r\nthe   CAT ";
+  CollapseWhitespaceInPlace(messy);
+  EXPECT_EQ(messy, "Ratify the CAT");
+}
+
 // The eight-bytes-at-a-time check of clean fields, against the definition, with every kind of
 // whitespace at every offset of a word and across word boundaries.
 TEST(Text, CollapseWhitespaceAgreesWithItsDefinitionAtEveryOffset) {

@@ -21,17 +21,36 @@ std::string Digest(const std::string& key) {
 
 }  // namespace
 
+// The key's text is built in one buffer per thread, reused: an import computes a key for every
+// row.
 std::string RecommendationKey(const Recommendation& rec) {
-  std::string key = rec.sur + "|";
+  thread_local std::string key;
+  key.assign(rec.sur);
+  key += '|';
   for (size_t i = 0; i < rec.from.size(); ++i) {
     if (i) key += ';';
-    key += rec.from[i].iso3.empty() ? "?" + FoldText(rec.from[i].raw_name) : rec.from[i].iso3;
+    if (rec.from[i].iso3.empty()) {
+      key += '?';
+      key += FoldText(rec.from[i].raw_name);
+    } else {
+      key += rec.from[i].iso3;
+    }
   }
-  return Digest(key + "|" + std::to_string(rec.session) + "|" + TextKey(rec.text));
+  key += '|';
+  key += std::to_string(rec.session);
+  key += '|';
+  AppendTextKey(rec.text, key);
+  return Digest(key);
 }
 
 std::string PledgeKey(const Pledge& p) {
-  return Digest(p.state + "|" + std::to_string(p.session) + "|" + TextKey(p.text));
+  thread_local std::string key;
+  key.assign(p.state);
+  key += '|';
+  key += std::to_string(p.session);
+  key += '|';
+  AppendTextKey(p.text, key);
+  return Digest(key);
 }
 
 }  // namespace openupr

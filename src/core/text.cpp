@@ -3,6 +3,7 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -166,6 +167,10 @@ bool KnownCollapsed(std::string_view text) {
 
 }  // namespace
 
+void CollapseWhitespaceInPlace(std::string& text) {
+  if (!KnownCollapsed(text)) text = CollapseWhitespace(std::string_view(text));
+}
+
 std::string CollapseWhitespace(std::string_view text) {
   auto is_space = [](unsigned char c) {
     return c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v');
@@ -189,36 +194,53 @@ std::string CollapseWhitespace(std::string_view text) {
 }
 
 namespace {
-bool IsAsciiAlnum(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+
+// What each ASCII byte is in a key: the lower-case letter or digit it stands for, 0 for anything
+// else.
+constexpr std::array<char, 128> kKeyChar = [] {
+  std::array<char, 128> t{};
+  for (char c = '0'; c <= '9'; ++c) t[c] = c;
+  for (char c = 'a'; c <= 'z'; ++c) t[c] = c;
+  for (char c = 'A'; c <= 'Z'; ++c) t[c] = static_cast<char>(c - 'A' + 'a');
+  return t;
+}();
+
 }  // namespace
 
 std::string TextKey(std::string_view text) {
-  if (!IsAscii(text)) return internal::TextKeyByTokenizer(text);
+  std::string out;
+  AppendTextKey(text, out);
+  return out;
+}
+
+void AppendTextKey(std::string_view text, std::string& out) {
+  if (!IsAscii(text)) {
+    out += internal::TextKeyByTokenizer(text);
+    return;
+  }
   // The tokenizer's rules for ASCII, in one pass without allocations per word (imports compute
   // this key for every row): runs of letters and digits, lower-cased, an apostrophe kept only
   // between two of them, joined by one space. A test checks it against the tokenizer. Written
-  // through a pointer into a buffer sized for the worst case (the key is never longer).
-  std::string out(text.size(), '\0');
-  char* o = out.data();
-  char* const begin = o;
+  // through a pointer into room for the worst case (the key is never longer than the text).
+  const size_t start = out.size();
+  out.resize(start + text.size());
+  char* const begin = out.data() + start;
+  char* o = begin;
   bool in_word = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (IsAsciiAlnum(c)) {
+    const auto c = static_cast<unsigned char>(text[i]);  // (ASCII: below 128)
+    if (const char k = kKeyChar[c]) {
       if (!in_word && o != begin) *o++ = ' ';
-      *o++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+      *o++ = k;
       in_word = true;
     } else if (c == '\'' && in_word && i + 1 < text.size() &&
-               IsAsciiAlnum(static_cast<unsigned char>(text[i + 1]))) {
+               kKeyChar[static_cast<unsigned char>(text[i + 1])]) {
       *o++ = '\'';
     } else {
       in_word = false;
     }
   }
-  out.resize(static_cast<size_t>(o - begin));
-  return out;
+  out.resize(start + static_cast<size_t>(o - begin));
 }
 
 std::string internal::TextKeyByTokenizer(std::string_view text) {

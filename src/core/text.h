@@ -33,10 +33,14 @@ bool IsValidUtf8(std::string_view text);
 
 // Trims and collapses runs of ASCII whitespace (including CR/LF/TAB) into one space.
 std::string CollapseWhitespace(std::string_view text);
+// The same in place: text is left as it is (no copy) when it needs no change.
+void CollapseWhitespaceInPlace(std::string& text);
 
 // The key under which two recommendation texts count as the same: folded, punctuation dropped,
 // words separated by one space ("Ratify the CAT." == "ratify the CAT").
 std::string TextKey(std::string_view text);
+// Appends TextKey(text) to out (an import's duplicate keys reuse one buffer per thread).
+void AppendTextKey(std::string_view text, std::string& out);
 namespace internal {
 // TextKey through the general tokenizer (TextKey takes a faster path for ASCII text); for tests.
 std::string TextKeyByTokenizer(std::string_view text);

@@ -70,22 +70,37 @@ std::vector<std::string> SplitList(const std::string& s) {
 }
 
 // Cleans one raw field: HTML entities decoded (only where an '&' is), whitespace collapsed.
-std::string CleanField(const std::string& raw, int64_t& entities) {
-  if (raw.find('&') == std::string::npos) return CollapseWhitespace(raw);
+// The field is moved out of raw (no copy) when it has no entity.
+std::string CleanField(std::string& raw, int64_t& entities) {
+  if (raw.find('&') == std::string::npos) {
+    CollapseWhitespaceInPlace(raw);
+    return std::move(raw);
+  }
   int n = 0;
   std::string decoded = DecodeHtmlEntities(raw, &n);
   entities += n;
   return CollapseWhitespace(decoded);
 }
 
-// Lookups that repeat on every row over a few hundred distinct values (state names, regional
-// groups, responses), each computed once per file: they fold and normalise text.
-template <typename Map, typename Fn>
-const typename Map::mapped_type& Memo(Map& map, const std::string& key, Fn compute) {
-  auto it = map.find(key);
-  if (it == map.end()) it = map.emplace(key, compute(key)).first;
-  return it->second;
-}
+// A lookup that repeats on every row over a few hundred distinct values (state names, regional
+// groups, responses), computed once per file since it folds and normalises text. A file's rows
+// come in runs of one state under review (and its group), so the last answer is tried first.
+template <typename Value>
+class Memo {
+ public:
+  template <typename Fn>
+  const Value& Get(const std::string& key, Fn compute) {
+    if (last_ && last_->first == key) return last_->second;
+    auto it = map_.find(key);
+    if (it == map_.end()) it = map_.emplace(key, compute(key)).first;
+    last_ = &*it;  // (a node's address does not change as the map grows)
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, Value> map_;
+  const std::pair<const std::string, Value>* last_ = nullptr;
+};
 
 }  // namespace
 
@@ -150,14 +165,12 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
   const size_t width = header->fields.size();
   // Unknown names in order of first appearance.
   std::map<std::pair<std::string, std::string>, size_t> unknown_index;
-  std::unordered_map<std::string, const StateInfo*> states;
-  std::unordered_map<std::string, bool> unknown_markers;
-  std::unordered_map<std::string, std::optional<Region>> regions;
-  std::unordered_map<std::string, Response> responses;
-  std::unordered_map<std::string, bool> pledge_markers;
-  auto find_state = [&states](const std::string& name) {
-    return Memo(states, name, [](const std::string& n) { return FindState(n); });
-  };
+  // (One memo per column, so that each keeps its column's last answer.)
+  Memo<const StateInfo*> sur_states, from_states;
+  Memo<bool> unknown_markers, pledge_markers;
+  Memo<std::optional<Region>> sur_regions, from_regions;
+  Memo<Response> responses;
+  auto find_state = [](const std::string& name) { return FindState(name); };
   const size_t batch_rows = sink ? std::max<size_t>(sink->batch_rows, 1) : 0;
   out.recommendations.reserve(sink ? batch_rows : expected_rows);
   auto hand_over = [&] {
@@ -192,13 +205,15 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
     };
 
     const std::string& to = field(kTo);
-    const StateInfo* sur = find_state(to);
+    const StateInfo* sur = sur_states.Get(to, find_state);
     if (!sur) note_unknown(to, kTo);
 
     const std::string& from_name = field(kFrom);
     RecommendingState from{"", from_name};
-    if (!Memo(unknown_markers, from_name, IsUnknownMarker)) {
-      if (const StateInfo* s = find_state(from_name)) {
+    const StateInfo* from_state = nullptr;
+    if (!unknown_markers.Get(from_name, IsUnknownMarker)) {
+      from_state = from_states.Get(from_name, find_state);
+      if (const StateInfo* s = from_state) {
         from.iso3 = s->iso3;
       } else {
         note_unknown(from_name, kFrom);
@@ -233,11 +248,10 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
     if (text.empty()) warning(rec.line, "Text", "empty text");
 
     // The source's regional groups must agree with the reference table.
-    auto check_region = [&](const StateInfo* s, Column c) {
+    auto check_region = [&](const StateInfo* s, Column c, Memo<std::optional<Region>>& regions) {
       if (!s) return;
       const std::string& g = field(c);
-      const auto& region =
-          Memo(regions, g, [](const std::string& v) { return ParseRegion(v); });
+      const auto& region = regions.Get(g, [](const std::string& v) { return ParseRegion(v); });
       if (!region) {
         warning(rec.line, kColumnNames[c], "unknown regional group '" + g + "'");
       } else if (*region != s->region) {
@@ -246,8 +260,8 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
                     std::string(RegionName(s->region)) + "' for " + s->iso3);
       }
     };
-    check_region(sur, kToRgrp);
-    if (!from.iso3.empty()) check_region(find_state(from_name), kFromRgrp);
+    check_region(sur, kToRgrp, sur_regions);
+    if (!from.iso3.empty()) check_region(from_state, kFromRgrp, from_regions);
 
     if (row_unknown) {
       if (skip_unknown_states) ++out.skipped_unknown;
@@ -257,8 +271,8 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
 
     std::string& response_raw = values[kResponse];
     std::vector<std::string> themes = SplitList(field(kIssue));
-    if (Memo(pledge_markers, response_raw,
-             [](const std::string& r) { return FoldText(r) == kPledgeResponse; })) {
+    if (pledge_markers.Get(response_raw,
+                           [](const std::string& r) { return FoldText(r) == kPledgeResponse; })) {
       Pledge p;
       p.state = sur->iso3;
       p.text = std::move(text);
@@ -277,7 +291,7 @@ ParsedFile ParseUprInfo(const CsvRecord* header, const std::function<bool(CsvRec
     m.text = std::move(text);
     m.session = session;
     m.cycle = CycleOfSession(session);
-    m.response = Memo(responses, response_raw, [](const std::string& r) {
+    m.response = responses.Get(response_raw, [](const std::string& r) {
       return MapRawResponse(r);
     });
     m.response_raw = std::move(response_raw);
