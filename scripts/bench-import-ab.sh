@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side import timing of two openupr binaries, e.g. main and a branch, or this build and the
 # build of an older commit. On a shared machine the same binary's timings move by a third within
-# minutes, so the two are run in turn (A, B, A, B, ...), each a fresh `openupr -q import` of the
+# minutes, so the two are run in turn (A B, B A, A B, ...), each a fresh `openupr -q import` of the
 # four real session files into a new database file, and compared on min, median and max of the
-# wall time. Deletes its temporary folder on exit.
+# wall time, and on the median of the pairs' differences. Deletes its temporary folder on exit.
 #
 # Usage: scripts/bench-import-ab.sh BINARY_A BINARY_B [RUNS]
 #   RUNS   imports per binary (11)
@@ -35,14 +35,17 @@ trap 'rm -rf "$tmp"' EXIT
 times_a=()
 times_b=()
 for ((i = 1; i <= runs; i++)); do
-  for which in a b; do
+  order="a b"
+  ((i % 2 == 0)) && order="b a"  # each goes first half of the time
+  for which in $order; do
     bin=$a
     [ "$which" = b ] && bin=$b
     rm -f "$tmp"/db*
-    start=$(date +%s%N)
+    start=${EPOCHREALTIME/[.,]/}  # microseconds, from bash itself (no process to read a clock)
     "$bin" -q --db "$tmp/db" import "${files[@]}" >/dev/null
-    ms=$((($(date +%s%N) - start) / 1000))  # microseconds
-    if [ "$which" = a ]; then times_a+=("$ms"); else times_b+=("$ms"); fi
+    end=${EPOCHREALTIME/[.,]/}
+    us=$((10#$end - 10#$start))
+    if [ "$which" = a ]; then times_a+=("$us"); else times_b+=("$us"); fi
   done
   printf '\r%d/%d' "$i" "$runs" >&2
 done
@@ -59,3 +62,9 @@ summary() {
 }
 echo "A $(summary "${times_a[@]}")  $a"
 echo "B $(summary "${times_b[@]}")  $b"
+# The runs paired by round (each pair ran within a second): B - A, less exposed to the drift.
+for ((i = 0; i < runs; i++)); do echo $((times_b[i] - times_a[i])); done | sort -n | awk '
+  { d[NR] = $1; if ($1 < 0) faster++ }
+  END { printf "B - A paired: median %+.1f ms, B faster in %d of %d pairs\n",
+               d[int((NR + 1) / 2)] / 1000, faster, NR }'
+
