@@ -223,6 +223,10 @@ Status RehashDuplicateKeys(Database& db) {
   return st;
 }
 
+// Version 6: no table changes. Files imported from now on are identified by the XXH3-128 of their
+// bytes ("xxh3-128:", ingest/importer.h) instead of BLAKE2b-256 ("blake2b:", which this version
+// still recognises). A version that knows only BLAKE2b would take such a file for a new one: the
+// version number makes it refuse the database instead.
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
@@ -233,6 +237,7 @@ constexpr Migration kMigrations[] = {
      kSchemaV4},
     {5, "duplicate keys hashed with XXH3-128 instead of BLAKE2b-128 (recomputed)", "",
      /*edits_schema_text=*/false, RehashDuplicateKeys},
+    {6, "content hashes of files imported from now on are XXH3-128 (xxh3-128:)", ""},
 };
 
 }  // namespace
