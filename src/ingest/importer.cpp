@@ -24,6 +24,7 @@
 #include <xxhash.h>
 
 #include "core/dup_key.h"
+#include "core/hash.h"
 #include "ingest/file_bytes.h"
 #include "store/bulk_writer.h"
 
@@ -41,11 +42,7 @@ namespace {
 // user, who is trusted with the record anyway, and two different files agreeing by accident
 // on 128 bits is not a concern.
 std::string ContentHash(std::string_view bytes) {
-  XXH128_canonical_t canonical;  // big-endian bytes: the same hex on every machine
-  XXH128_canonicalFromHash(&canonical, XXH3_128bits(bytes.data(), bytes.size()));
-  char hex[2 * sizeof(canonical.digest) + 1];
-  sodium_bin2hex(hex, sizeof(hex), canonical.digest, sizeof(canonical.digest));
-  return std::string(kContentHashPrefix) + hex;
+  return std::string(kContentHashPrefix) + Xxh3Hex128(bytes);
 }
 
 // What earlier versions stored: "blake2b:" and the BLAKE2b-256 of the bytes, in hex. Computed only
@@ -325,7 +322,6 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
   };
-  if (sodium_init() < 0) return finish(Status::Internal("libsodium failed to initialise"));
   if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
 
   // Parser threads (two at most: this thread writes meanwhile) take the files in order: each
@@ -403,6 +399,8 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
       std::any_of(stored_files.begin(), stored_files.end(), [](const auto& kv) {
         return kv.first.starts_with(kLegacyHashPrefix);
       });
+  if (legacy_hashes && sodium_init() < 0)  // (for LegacyContentHash only)
+    return finish(Status::Internal("libsodium failed to initialise"));
 
   // For the progress bar only (a pipe counts as empty): half for parsing, half for writing.
   uint64_t total = 0;
