@@ -231,30 +231,6 @@ void YieldToTheWriter() {
 void ParseInto(FileSlot& slot, std::string_view bytes, const ImportOptions& options,
                const std::atomic<bool>& stop, SpentRows& spent) {
   FileReport& fr = slot.report;  // (the writer reads none of it before a batch or `parsed`)
-  auto fail = [&fr](int64_t line, std::string message) {
-    fr.errors.push_back({ImportIssue::Severity::kError, fr.path, line, "", std::move(message)});
-  };
-  fr.encoding_forced = options.encoding.has_value();
-  fr.encoding = options.encoding.value_or(DetectEncoding(bytes));
-  fr.line_ends_forced = options.line_ends.has_value();
-  fr.line_ends = options.line_ends.value_or(DetectLineEnds(bytes));
-  LargeBuffer decoded;
-  auto text = DecodeToUtf8(bytes, fr.encoding, fr.path, decoded);
-  if (!text.ok()) return fail(0, text.status().message());
-  CsvStream csv(*text, fr.line_ends, fr.path);
-  CsvRecord header;
-  auto has_header = csv.Next(header);
-  if (!has_header.ok()) return fail(0, has_header.status().message());
-  if (options.format == "auto" && (!*has_header || !IsUprInfoHeader(header))) {
-    std::string names;
-    if (*has_header)
-      for (const auto& f : header.fields) names += (names.empty() ? "" : ",") + f;
-    return fail(1, "unrecognised format: the header '" + names.substr(0, 200) +
-                       "' is not that of a UPR Info export (To,To-Rgrp,To-Org,Text,From,"
-                       "From-Rgrp,From-Org,Response,Action,Issue,Session)");
-  }
-  fr.format = kUprInfoFormat;
-  Status csv_error;
   // Each batch's keys are computed here, on the parser's thread.
   const RecommendationSink sink{kBatchRows, [&](std::vector<Recommendation>&& recs) {
                                   Batch batch;
@@ -270,10 +246,61 @@ void ParseInto(FileSlot& slot, std::string_view bytes, const ImportOptions& opti
                                   slot.changed.notify_all();
                                   spent.Release();
                                 }};
+  ParsedFile rest =
+      ParseImportFile(bytes, options, fr, sink, [&] { return !stop && !slot.dropped; });
+  if (fr.errors.empty()) {
+    slot.pledge_keys.reserve(rest.pledges.size());
+    for (const auto& p : rest.pledges) slot.pledge_keys.push_back(PledgeKey(p));
+  }
+  slot.rest = std::move(rest);
+}
+
+}  // namespace
+
+Status ValidateImportOptions(const ImportOptions& options) {
+  if (options.format != "auto" && options.format != kUprInfoFormat)
+    return Status::InvalidArgument("--format '" + options.format + "': expected auto or upr-info");
+  return Status::Ok();
+}
+
+ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
+                           FileReport& fr, const RecommendationSink& sink,
+                           const std::function<bool()>& keep_going) {
+  auto fail = [&fr](int64_t line, std::string message) {
+    fr.errors.push_back({ImportIssue::Severity::kError, fr.path, line, "", std::move(message)});
+  };
+  fr.encoding_forced = options.encoding.has_value();
+  fr.encoding = options.encoding.value_or(DetectEncoding(bytes));
+  fr.line_ends_forced = options.line_ends.has_value();
+  fr.line_ends = options.line_ends.value_or(DetectLineEnds(bytes));
+  LargeBuffer decoded;
+  auto text = DecodeToUtf8(bytes, fr.encoding, fr.path, decoded);
+  if (!text.ok()) {
+    fail(0, text.status().message());
+    return {};
+  }
+  CsvStream csv(*text, fr.line_ends, fr.path);
+  CsvRecord header;
+  auto has_header = csv.Next(header);
+  if (!has_header.ok()) {
+    fail(0, has_header.status().message());
+    return {};
+  }
+  if (options.format == "auto" && (!*has_header || !IsUprInfoHeader(header))) {
+    std::string names;
+    if (*has_header)
+      for (const auto& f : header.fields) names += (names.empty() ? "" : ",") + f;
+    fail(1, "unrecognised format: the header '" + names.substr(0, 200) +
+                "' is not that of a UPR Info export (To,To-Rgrp,To-Org,Text,From,"
+                "From-Rgrp,From-Org,Response,Action,Issue,Session)");
+    return {};
+  }
+  fr.format = kUprInfoFormat;
+  Status csv_error;
   ParsedFile rest = ParseUprInfo(
       *has_header ? &header : nullptr,
       [&](CsvRecord& rec) {
-        if (stop || slot.dropped) return false;
+        if (!keep_going()) return false;
         auto more = csv.Next(rec);
         if (!more.ok()) csv_error = more.status();
         return more.ok() && *more;
@@ -292,19 +319,7 @@ void ParseInto(FileSlot& slot, std::string_view bytes, const ImportOptions& opti
   fr.errors.insert(fr.errors.end(), rest.errors.begin(), rest.errors.end());
   fr.warnings = rest.warnings;
   fr.unknown_states = rest.unknown_states;
-  if (fr.errors.empty()) {
-    slot.pledge_keys.reserve(rest.pledges.size());
-    for (const auto& p : rest.pledges) slot.pledge_keys.push_back(PledgeKey(p));
-  }
-  slot.rest = std::move(rest);
-}
-
-}  // namespace
-
-Status ValidateImportOptions(const ImportOptions& options) {
-  if (options.format != "auto" && options.format != kUprInfoFormat)
-    return Status::InvalidArgument("--format '" + options.format + "': expected auto or upr-info");
-  return Status::Ok();
+  return rest;
 }
 
 ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& paths,

@@ -91,6 +91,16 @@ Status ValidateImportOptions(const ImportOptions& options);
 ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& paths,
                          const ImportOptions& options);
 
+// What ImportFiles does with one file's bytes before anything is stored (on a parser thread):
+// detects the encoding and line ends (or takes options'), decodes to UTF-8, reads the CSV, checks
+// the header against options.format and parses the rows. Recommendations go to sink as they are
+// parsed; the rest (pledges, counts) is returned. report gets the encoding, line ends, format and
+// counts, and every problem in report.errors and report.warnings (report.path names the file in
+// them). keep_going is asked before each row: false stops the parse there. Thread-safe.
+ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
+                           FileReport& report, const RecommendationSink& sink,
+                           const std::function<bool()>& keep_going);
+
 // Opens (or creates) the store for an import. Called once, on the calling thread.
 using StoreOpener = std::function<Result<store::Store*>()>;
 

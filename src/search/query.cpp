@@ -154,8 +154,17 @@ class Parser {
   Result<std::unique_ptr<QueryNode>> Primary() {
     const Token& tok = Peek();
     if (tok.kind == Token::Kind::kOpen) {
+      // Each level is a recursion here and in whatever walks the tree: the depth is bounded so
+      // that a query of many '(' is an error, not a stack overflow.
+      if (depth_ == kMaxQueryDepth)
+        return Status::InvalidArgument(
+            "query: parentheses nest deeper than " + std::to_string(kMaxQueryDepth) +
+            " levels at position " + std::to_string(tok.pos) + "; expected at most " +
+            std::to_string(kMaxQueryDepth) + " levels of '(' inside each other");
       ++i_;
+      ++depth_;
       auto inner = Or();
+      --depth_;
       if (!inner.ok()) return inner;
       if (Peek().kind != Token::Kind::kClose) return Error("missing ')'", "')'");
       ++i_;
@@ -192,6 +201,7 @@ class Parser {
 
   std::vector<Token> t_;
   size_t i_ = 0;
+  int depth_ = 0;  // parentheses open around the current token
 };
 
 // True if text holds at least one searchable term (letters or digits).

@@ -4,6 +4,9 @@
 //   prefixes       discrimin*
 //   operators      AND, OR, NOT (upper case), parentheses; NOT binds tightest, then AND, then OR
 //   a query that is only NOT x matches every record without x.
+// Parentheses nest at most kMaxQueryDepth levels: everything that walks the tree (the parser,
+// ToFts5, the engine's evaluation, the tree's destruction) recurses once per level, so the limit
+// bounds their stack whatever the input.
 // Parsing is thread-safe.
 #pragma once
 
@@ -15,6 +18,9 @@
 #include "core/status.h"
 
 namespace openupr::search {
+
+// The deepest nesting of parentheses a query may have (docs/cli.md).
+inline constexpr int kMaxQueryDepth = 64;
 
 struct QueryNode {
   enum class Kind { kTerm, kPhrase, kAnd, kOr, kNot };
@@ -30,7 +36,8 @@ struct ParsedQuery {
   bool negated_only() const { return root && root->kind == QueryNode::Kind::kNot; }
 };
 
-// kInvalidArgument with the position (1-based character) and what was expected.
+// kInvalidArgument with the position (1-based character) and what was expected; also for
+// parentheses nested deeper than kMaxQueryDepth (naming the first '(' too deep).
 Result<ParsedQuery> ParseQuery(std::string_view text);
 
 // The FTS5 MATCH expression of a tree (for a lone NOT: of its child). Words are quoted so that
