@@ -3,6 +3,7 @@
 // decoding that succeeds gives valid UTF-8, the same through both DecodeToUtf8 overloads; UTF-8
 // comes back unchanged but for its BOM; Mac Roman and Windows-1252 give one character per byte.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -20,9 +21,18 @@ size_t CodePoints(std::string_view utf8) {
   return n;
 }
 
-void Check(bool ok) {
-  if (!ok) std::abort();
-}
+}  // namespace
+
+// Aborts, naming the check, when cond is false.
+#define CHECK(cond)                                               \
+  do {                                                            \
+    if (!(cond)) {                                                \
+      std::fprintf(stderr, "encoding: check failed: %s\n", #cond); \
+      std::abort();                                               \
+    }                                                             \
+  } while (0)
+
+namespace {
 
 }  // namespace
 
@@ -31,29 +41,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Encoding detected = openupr::ingest::DetectEncoding(bytes);
   (void)openupr::ingest::DetectLineEnds(bytes);
   (void)openupr::ingest::EncodingName(detected);
-  // The detected encoding decodes what it was detected on, except Mac Roman (defined for every
-  // byte) whose pick never fails, and Windows-1252 (picked only without undefined bytes).
+  // The detected encoding decodes what it was detected on (Windows-1252 is picked only without
+  // its undefined bytes; Mac Roman defines all 256), but for a BOM before bytes that are not
+  // UTF-8.
   bool detected_decoded = false;
   for (Encoding e : {Encoding::kUtf8, Encoding::kUtf8Bom, Encoding::kMacRoman,
                      Encoding::kWindows1252}) {
     auto copy = openupr::ingest::DecodeToUtf8(bytes, e, "fuzz.csv");
     openupr::ingest::LargeBuffer buffer;
     auto view = openupr::ingest::DecodeToUtf8(bytes, e, "fuzz.csv", buffer);
-    Check(copy.ok() == view.ok());
+    CHECK(copy.ok() == view.ok());
     if (!copy.ok()) {
-      Check(copy.status().message().rfind("fuzz.csv:", 0) == 0);  // names the file and line
+      CHECK(copy.status().message().rfind("fuzz.csv:", 0) == 0);  // names the file and line
       continue;
     }
     if (e == detected) detected_decoded = true;
-    Check(*copy == *view);
-    Check(openupr::IsValidUtf8(*copy));
+    CHECK(*copy == *view);
+    CHECK(openupr::IsValidUtf8(*copy));
     if (e == Encoding::kUtf8 || e == Encoding::kUtf8Bom) {
       const bool bom = bytes.substr(0, 3) == "\xEF\xBB\xBF";
-      Check(*copy == bytes.substr(bom ? 3 : 0));
+      CHECK(*copy == bytes.substr(bom ? 3 : 0));
     } else {
-      Check(CodePoints(*copy) == size);
+      CHECK(CodePoints(*copy) == size);
     }
   }
-  Check(detected_decoded);
+  // A BOM says UTF-8 whatever follows: bytes that are not UTF-8 after it are an error to report.
+  const bool bom_over_other_bytes = detected == Encoding::kUtf8Bom;
+  CHECK(detected_decoded || bom_over_other_bytes);
   return 0;
 }

@@ -296,6 +296,17 @@ TEST_F(CliRealData, AnImportKilledAtAnyMomentLeavesTheDatabaseWhole) {
   EXPECT_GT(killed_inside, 0);
 }
 
+// Issue 13: `openupr search` with 100,000 '(' ended in a segmentation fault. It is a usage
+// error naming the depth and the position.
+TEST_F(CliRealData, AQueryNestedTooDeepIsAUsageErrorIssue13) {
+  ASSERT_EQ(Run("import '" + UprFile("sessions-01-05.csv") + "'").exit_code, 0);
+  auto r = Run("search '" + std::string(100'000, '(') + "torture'");
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 500);
+  EXPECT_NE(r.err.find("deeper than 64 levels at position 65"), std::string::npos)
+      << r.err.substr(0, 500);
+  EXPECT_LT(r.err.size(), 1000u);  // the message does not repeat the query
+}
+
 TEST_F(CliRealData, UsageErrorsAndHelp) {
   auto help = Run("--help");
   EXPECT_EQ(help.exit_code, 0);

@@ -166,8 +166,9 @@ TEST(Query, ParsesTheLanguage) {
 }
 
 TEST(Query, ErrorsNameThePosition) {
+  using namespace std::string_view_literals;
   struct Case {
-    const char* q;
+    std::string_view q;
     const char* needle;
   } cases[] = {{"\"open", "position 1"},
                {"a OR", "the query ends at position 5"},
@@ -176,7 +177,9 @@ TEST(Query, ErrorsNameThePosition) {
                {"NOT b a", "NOT must follow"},
                {"a OR NOT b", "NOT cannot stand alone"},
                {"*", "'*' at position 1"},
-               {"torture ...", "'...' has no letters or digits"}};
+               {"torture ...", "'...' has no letters or digits"},
+               // Found by fuzz/query_fuzzer.cpp: a NUL cut the FTS5 expression short (a 500).
+               {"torture \"ill\0treatment\""sv, "a NUL character at position 13"}};
   for (const auto& c : cases) {
     auto q = ParseQuery(c.q);
     ASSERT_FALSE(q.ok()) << c.q;
@@ -184,6 +187,29 @@ TEST(Query, ErrorsNameThePosition) {
     EXPECT_NE(q.status().message().find(c.needle), std::string::npos)
         << c.q << ": " << q.status().message();
   }
+}
+
+// Issue 13: a query of 100,000 '(' overflowed the stack (the parser recursed once per level).
+// Nesting is bounded, and the error names the first '(' too deep.
+TEST(Query, NestingDeeperThanTheLimitIsAnErrorIssue13) {
+  auto deep = ParseQuery(std::string(100'000, '(') + "torture");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(deep.status().message().find("deeper than 64 levels at position 65"),
+            std::string::npos)
+      << deep.status().message();
+  // At the limit a query parses and translates; one level more does not (the 65th level opens
+  // at character 76).
+  auto nested = [](int levels) {
+    return std::string(levels, '(') + "torture OR (death penalty)" + std::string(levels, ')');
+  };
+  auto at_limit = ParseQuery(nested(kMaxQueryDepth - 1));
+  ASSERT_TRUE(at_limit.ok()) << at_limit.status().ToString();
+  EXPECT_EQ(ToFts5(*at_limit->root), "(\"torture\" OR (\"death\" AND \"penalty\"))");
+  auto beyond = ParseQuery(nested(kMaxQueryDepth));
+  ASSERT_FALSE(beyond.ok());
+  EXPECT_NE(beyond.status().message().find("at position 76"), std::string::npos)
+      << beyond.status().message();
 }
 
 }  // namespace

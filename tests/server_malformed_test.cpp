@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "ingest/importer.h"
+#include "search/query.h"
+#include "server/api.h"
 #include "server/engine_backend.h"
 #include "server/http_server.h"
 #include "live_server.h"
@@ -24,6 +26,8 @@
 
 namespace openupr::server {
 namespace {
+
+using search::kMaxQueryDepth;
 
 using nlohmann::json;
 using testing::TempDir;
@@ -234,6 +238,42 @@ TEST_F(Malformed, BadParametersGetJsonErrors) {
     ExpectJsonError(c.target, res->status, res->body, c.code, c.parameter);
     ExpectAlive(c.target);
   }
+}
+
+// Issue 13: a query of 100,000 '(' overflowed the parser's stack. Through the API it is a 400
+// naming the depth and the position; one that the URL limit stops is a 414; a query at the depth
+// limit is answered by the engine.
+TEST_F(Malformed, DeeplyNestedQueriesGetA400Issue13) {
+  Api api(*backend_);
+  Params params = {{"q", std::string(100'000, '(') + "torture"}};
+  auto deep = api.Recommendations(params);
+  ASSERT_TRUE(std::holds_alternative<ApiError>(deep));
+  const ApiError& e = std::get<ApiError>(deep);
+  EXPECT_EQ(HttpStatusFor(e.status.code()), 400);
+  EXPECT_EQ(e.parameter, "q");
+  EXPECT_NE(e.status.message().find("deeper than 64 levels at position 65"), std::string::npos)
+      << e.status.message();
+
+  const std::string search = "/api/v1/recommendations?q=";
+  auto over = Get(search + std::string(4000, '(') + "torture");
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 400) << over->body;
+  ExpectJsonError("4000 '('", over->status, over->body, "invalid_argument", "q");
+  EXPECT_NE(over->body.find("deeper than 64 levels at position 65"), std::string::npos)
+      << over->body;
+  auto huge = Get(search + std::string(100'000, '(') + "torture");
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 414) << huge->body;
+  ExpectAlive("100,000 '('");
+
+  const std::string at_limit = std::string(kMaxQueryDepth, '(') + "torture" +
+                               std::string(kMaxQueryDepth, ')');
+  auto ok = Get(search + at_limit);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  auto plain = Get(search + "torture");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(json::parse(ok->body)["total"], json::parse(plain->body)["total"]);
 }
 
 TEST_F(Malformed, GarbageOnTheWireGetsJsonErrors) {

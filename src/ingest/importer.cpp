@@ -238,7 +238,6 @@ void ParseInto(FileSlot& slot, std::string_view bytes, const ImportOptions& opti
                                   for (const auto& r : recs)
                                     batch.keys.push_back(RecommendationKey(r));
                                   batch.recs = std::move(recs);
-                                  fr.recommendations += static_cast<int64_t>(batch.recs.size());
                                   {
                                     std::lock_guard lock(slot.mu);
                                     slot.batches.push_back(std::move(batch));
@@ -296,6 +295,11 @@ ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
     return {};
   }
   fr.format = kUprInfoFormat;
+  // The report counts what goes to the sink.
+  const RecommendationSink counted{sink.batch_rows, [&](std::vector<Recommendation>&& recs) {
+                                     fr.recommendations += static_cast<int64_t>(recs.size());
+                                     sink.take(std::move(recs));
+                                   }};
   Status csv_error;
   ParsedFile rest = ParseUprInfo(
       *has_header ? &header : nullptr,
@@ -305,7 +309,7 @@ ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
         if (!more.ok()) csv_error = more.status();
         return more.ok() && *more;
       },
-      fr.path, options.skip_unknown_states, text->size() / kMinRowBytes, &sink);
+      fr.path, options.skip_unknown_states, text->size() / kMinRowBytes, &counted);
   if (!csv_error.ok()) {
     // A file the CSV reader cannot read is reported for that alone (the rows handed over are
     // never stored: the import fails).

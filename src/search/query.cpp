@@ -19,6 +19,10 @@ struct Token {
 };
 
 Result<std::vector<Token>> Lex(std::string_view s) {
+  // The query goes on as a C string in places (SQLite's FTS5 MATCH): a NUL would cut it.
+  if (const size_t nul = s.find('\0'); nul != std::string_view::npos)
+    return Status::InvalidArgument("query: a NUL character at position " +
+                                   std::to_string(nul + 1) + "; expected text");
   std::vector<Token> out;
   size_t i = 0;
   while (i < s.size()) {

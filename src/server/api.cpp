@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/json_writer.h"
 #include "core/states.h"
+#include "core/text.h"
 #include "server/openapi.h"
 
 namespace openupr::server {
@@ -278,7 +279,71 @@ json StateNames(const StateInfo& s) {
   return names;
 }
 
+// One component of a query string decoded as HTML forms encode it ('+' is a space, %XX a byte);
+// false when a '%' is not followed by two hex digits.
+bool DecodeComponent(std::string_view in, std::string& out) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  out.clear();
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out.push_back(' ');
+    } else if (in[i] == '%') {
+      if (i + 2 >= in.size() || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0) return false;
+      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+std::variant<Params, ApiError> ParseQueryString(std::string_view query) {
+  Params params;
+  std::string_view rest = query;
+  const size_t hash = rest.find('#');
+  if (hash != std::string_view::npos) rest = rest.substr(0, hash);
+  std::string name, value;
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      const std::string_view raw_name = pair.substr(0, eq);
+      const std::string_view raw_value =
+          eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+      const bool name_ok = DecodeComponent(raw_name, name) && IsValidUtf8(name) &&
+                           name.find('\0') == std::string::npos;
+      const std::string shown = name_ok ? name : std::string(raw_name);
+      if (!name_ok)
+        return ApiError{Status::InvalidArgument("parameter name '" + shown +
+                                                "': expected UTF-8 text, percent-encoded "
+                                                "with two hex digits after each '%'"),
+                        ""};
+      if (!DecodeComponent(raw_value, value))
+        return ApiError{Status::InvalidArgument(name + " '" + std::string(raw_value) +
+                                                "': a '%' must be followed by two hex digits"),
+                        name};
+      if (!IsValidUtf8(value) || value.find('\0') != std::string::npos)
+        return ApiError{Status::InvalidArgument(name + " '" + std::string(raw_value) +
+                                                "': not UTF-8 text (percent-encode UTF-8 bytes)"),
+                        name};
+      params.emplace(name, value);
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return params;
+}
+
 
 ApiResult<Body> Api::Recommendations(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(

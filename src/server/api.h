@@ -11,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,12 @@ struct ApiError {
 
 template <typename T>
 using ApiResult = std::variant<T, ApiError>;
+
+// The parameters of a request target's query string (what follows the '?', up to a '#'), as
+// the server receives it: pairs split on '&' and '=', decoded as HTML forms encode them ('+' is
+// a space, %XX a byte). kInvalidArgument, naming the parameter, for a '%' without two hex
+// digits after it, and for a name or value that is not UTF-8 or holds a NUL.
+std::variant<Params, ApiError> ParseQueryString(std::string_view query);
 
 // A response body: JSON text, ready to send.
 using Body = std::string;
