@@ -1,5 +1,11 @@
 #include "store/sqlite.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+
 namespace openupr::store {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create,
@@ -19,12 +25,67 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
   return std::unique_ptr<Database>(new Database(db, path));
 }
 
+Result<std::unique_ptr<Database>> Database::OpenImmutable(const std::string& path) {
+  // A URI filename: the characters that URIs give a meaning to are escaped.
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  uri += "?immutable=1";
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(uri.c_str(), &db,
+                                 SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Status::Io(path + ": cannot open database: " + msg);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return std::unique_ptr<Database>(new Database(db, path));
+}
+
 Database::~Database() { sqlite3_close_v2(db_); }
+
+namespace {
+
+// Why SQLite could not write the file at path (SQLITE_READONLY): what the user has to change.
+std::string ReadOnlyReason(const std::string& path, int extended_code) {
+  if (extended_code == SQLITE_READONLY_DBMOVED)
+    return "the file was moved or deleted while it was open";
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  if (extended_code == SQLITE_READONLY_DIRECTORY)
+    return "its folder " + (folder.empty() ? std::string(".") : folder) +
+           " is read-only (SQLite writes its journal beside the file)";
+  if (::access(path.c_str(), W_OK) != 0) {
+    if (errno == EROFS) return "it is on a read-only file system";
+    if (errno == EACCES) return "it is read-only (no write permission for this user)";
+  }
+  // The file is writable now; what SQLite could not write is its -wal, -shm or -journal file.
+  return "it is read-only, or its -wal, -shm or -journal file or its folder cannot be written";
+}
+
+}  // namespace
 
 Status Database::Error(std::string_view what) const {
   int code = sqlite3_errcode(db_);
   std::string msg = path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_);
   int primary = code & 0xff;
+  // The two write failures a user meets and can fix get a message of their own, naming the file
+  // (SQLite's "database or disk is full" and "attempt to write a readonly database" leave the
+  // reader guessing which). The unix VFS turns ENOSPC on a write into SQLITE_FULL; a failed
+  // sync, truncate or -shm extension on a full disk comes back as an I/O error with ENOSPC.
+  if (primary == SQLITE_FULL || (primary == SQLITE_IOERR && sqlite3_system_errno(db_) == ENOSPC))
+    return Status::Io(path_ + ": cannot write the database: the disk is full (no space left on "
+                      "device)");
+  if (primary == SQLITE_READONLY)
+    return Status::Io(path_ + ": cannot write the database: " + ReadOnlyReason(path_, code));
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
     return Status::BadInput(msg + " (the file is damaged or not a database)");
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CONSTRAINT)

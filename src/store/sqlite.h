@@ -25,6 +25,10 @@ class Database {
   // Opens (and with create, creates) the SQLite file at path. Fails with kIo if it cannot.
   static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create,
                                                 bool read_only);
+  // Opens the file at path read-only as immutable (SQLite's immutable=1: no locks, no -wal or
+  // -shm): for a file on read-only media, which SQLite cannot otherwise read in WAL mode. Only
+  // sound while nothing writes the file and it has no -wal beside it. kIo if it cannot.
+  static Result<std::unique_ptr<Database>> OpenImmutable(const std::string& path);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

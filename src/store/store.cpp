@@ -34,13 +34,24 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
   }
   auto db = Database::Open(path, /*create=*/mode != OpenMode::kExisting, /*read_only=*/false);
   if (!db.ok()) return db.status();
-  std::unique_ptr<Store> store(new Store(std::move(db).value()));
-  Database& d = *store->db_;
   // The first read of the header tells a SQLite file from anything else.
-  auto app = d.QueryInt("PRAGMA application_id");
+  auto app = (*db)->QueryInt("PRAGMA application_id");
+  if (!app.ok() && (sqlite3_errcode((*db)->handle()) & 0xff) == SQLITE_CANTOPEN) {
+    // SQLite reads a file in WAL mode through a -wal and a -shm file beside it, which it cannot
+    // create in a read-only folder or on read-only media. Without a -wal, the file itself holds
+    // every commit and is read as immutable (writes then fail as on any read-only file).
+    if (!exists || std::filesystem::exists(path + "-wal", ec))
+      return Status::Io(path + ": cannot open the database (or the -wal and -shm files SQLite "
+                        "needs beside it): " + sqlite3_errmsg((*db)->handle()));
+    db = Database::OpenImmutable(path);
+    if (!db.ok()) return db.status();
+    app = (*db)->QueryInt("PRAGMA application_id");
+  }
   if (!app.ok())
     return Status::BadInput(path + ": not an OpenUPR database (not even an SQLite file): " +
                             app.status().message());
+  std::unique_ptr<Store> store(new Store(std::move(db).value()));
+  Database& d = *store->db_;
   OPENUPR_RETURN_IF_ERROR(RegisterFtsTokenizer(d));
   OPENUPR_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys = ON"));
   // A new, empty file: 16 KiB pages (at 4 KiB an import's commit spent 100 ms of 0.6 s writing
@@ -57,7 +68,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
   }
   OPENUPR_RETURN_IF_ERROR(store->Migrate(migrations, new_file));
   store->wal_on_close_ = new_file && mode == OpenMode::kCreateForImport;
-  if (!store->wal_on_close_) {
+  // (A file this connection cannot write keeps its journal mode: it is read as it is.)
+  if (!store->wal_on_close_ && sqlite3_db_readonly(d.handle(), "main") != 1) {
     auto wal = d.Prepare("PRAGMA journal_mode = WAL");
     if (!wal.ok()) return wal.status();
     if (auto r = wal->Step(); !r.ok()) return r.status();
@@ -334,11 +346,26 @@ Result<int64_t> Store::ThemeId(const std::string& name) {
 }
 
 Result<int64_t> Store::EnsureFullTextIndex() {
+  if (full_text_index_in_memory_) return 0;
   auto max_id = db_->QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
   if (!max_id.ok()) return max_id.status();
   auto through = FullTextIndexedThrough();
   if (!through.ok()) return through.status();
   if (*through >= *max_id) return 0;
+  if (sqlite3_db_readonly(db_->handle(), "main") == 1) {
+    // A database this connection cannot write (a read-only file or mount) whose index is
+    // behind: a whole index of this connection's own, in memory (temp_store is MEMORY), under
+    // the same name. Queries name recommendation_fts without a schema, and SQLite looks in temp
+    // first, so they use it unchanged. Kept for the life of the connection (imports cannot
+    // change a file that cannot be written).
+    OPENUPR_RETURN_IF_ERROR(db_->Exec(
+        "CREATE VIRTUAL TABLE temp.recommendation_fts USING fts5(text, tokenize='openupr')"));
+    OPENUPR_RETURN_IF_ERROR(db_->Exec(
+        "INSERT INTO temp.recommendation_fts(rowid, text) "
+        "SELECT id, text FROM main.recommendation ORDER BY id"));
+    full_text_index_in_memory_ = true;
+    return sqlite3_changes64(db_->handle());
+  }
   auto tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
   // Another process may have caught up while this one waited for the write lock.

@@ -77,7 +77,9 @@ struct Summary {
 class Store {
  public:
   // Opens the database at path. Errors: kBadInput for a foreign, newer or damaged file, kIo if
-  // the file cannot be opened or created. migrations is replaceable for migration tests.
+  // the file cannot be opened or created. migrations is replaceable for migration tests. A file
+  // this process cannot write (mode, read-only mount) opens read-only: reads work (in WAL mode on
+  // read-only media, as immutable), writes fail with kIo naming the reason.
   static Result<std::unique_ptr<Store>> Open(
       const std::string& path, OpenMode mode = OpenMode::kCreate,
       std::span<const Migration> migrations = BuiltinMigrations());
@@ -112,7 +114,8 @@ class Store {
   // Brings the full-text index (recommendation_fts, used by the SQL search backend) up to date
   // with the recommendations: imports only write the record, so the index is filled here, in
   // its own transaction, before a full-text query. Returns the number of rows indexed (0 when
-  // already current). Safe against other processes doing the same.
+  // already current). Safe against other processes doing the same. On a database this
+  // connection cannot write, an index that is behind is built in memory for this connection.
   Result<int64_t> EnsureFullTextIndex();
   // The highest recommendation id the full-text index holds (0: none).
   Result<int64_t> FullTextIndexedThrough();
@@ -146,6 +149,7 @@ class Store {
   std::unique_ptr<Database> db_;
   int schema_version_ = 0;
   bool wal_on_close_ = false;  // a new file left with the rollback journal (kCreateForImport)
+  bool full_text_index_in_memory_ = false;  // temp.recommendation_fts (EnsureFullTextIndex)
   std::unordered_map<std::string, int64_t> theme_ids_;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
 };
