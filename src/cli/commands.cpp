@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -239,7 +240,14 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
     for (const auto& e : f.errors) std::cerr << "error: " << e.ToString() << '\n';
   }
   if (!report.status.ok()) {
-    std::cerr << "openupr: " << report.status.message() << '\n';
+    // The import is one transaction: whatever failed, it was rolled back. Said, so that a user
+    // facing a full disk or a read-only file knows that there is nothing to repair.
+    const std::string& message = report.status.message();
+    std::cerr << "openupr: " << message
+              << (message.find("nothing was imported") == std::string::npos
+                      ? "; nothing was imported"
+                      : "")
+              << '\n';
     return ExitCodeFor(report.status);
   }
   if (report.import_id == 0) {
@@ -450,8 +458,14 @@ int RunExport(const CommonOptions& common, const ExportArgs& args) {
   if (!store.ok()) return Fail(common, store.status());
   if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
   Result<int64_t> n = int64_t{0};
+  const std::string output_name = to_stdout ? "standard output" : args.output;
+  // The exporters report that a write failed; which file and why (errno as the failed write
+  // left it: ENOSPC on a full disk) are known here.
+  errno = 0;
   if (*format == search::ExportFormat::kXlsx) {
     n = search::ExportRecommendationsXlsx(**store, req, args.output);
+    if (!n.ok() && n.status().code() == StatusCode::kIo && errno == ENOSPC)
+      n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
   } else {
     std::ofstream file;
     std::ostream* out = &std::cout;
@@ -461,6 +475,12 @@ int RunExport(const CommonOptions& common, const ExportArgs& args) {
       out = &file;
     }
     n = search::ExportRecommendations(**store, req, *format, *out);
+    if (!n.ok() && !*out)
+      n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
+    if (n.ok() && file.is_open()) {
+      file.close();  // (a write error can show only now, when the last buffer goes out)
+      if (!file) n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
+    }
   }
   if (!n.ok()) return Fail(common, n.status());
   if (!common.quiet && !to_stdout)

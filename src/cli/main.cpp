@@ -2,6 +2,8 @@
 // to commands.cpp; exit codes in exit_codes.h and docs/cli.md.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -165,17 +167,28 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  int code = kExitUsage;
   try {
-    if (*import_cmd) return RunImport(common, import_args);
-    if (*stats_cmd) return RunStats(common, stats_args);
-    if (*search_cmd) return RunSearch(common, search_args);
-    if (*show_cmd) return RunShow(common, show_id);
-    if (*export_cmd) return RunExport(common, export_args);
-    if (*info_cmd) return RunInfo(common);
-    if (*serve_cmd) return RunServe(common, serve_args);
+    if (*import_cmd) code = RunImport(common, import_args);
+    if (*stats_cmd) code = RunStats(common, stats_args);
+    if (*search_cmd) code = RunSearch(common, search_args);
+    if (*show_cmd) code = RunShow(common, show_id);
+    if (*export_cmd) code = RunExport(common, export_args);
+    if (*info_cmd) code = RunInfo(common);
+    if (*serve_cmd) code = RunServe(common, serve_args);
   } catch (const std::exception& e) {
     std::cerr << "openupr: internal error: " << e.what() << '\n';
     return kExitInternal;
   }
-  return kExitUsage;
+  // Output that could not be written (stdout redirected to a full disk) is a failed command,
+  // not a success: the last buffer goes out here, while its error can still be reported.
+  errno = 0;
+  std::cout.flush();
+  const bool written = std::cout && std::fflush(stdout) == 0 && !std::ferror(stdout);
+  if (!written && code == kExitOk) {
+    std::cerr << "openupr: cannot write to standard output: "
+              << openupr::cli::WriteErrorText(errno) << '\n';
+    return openupr::cli::kExitIo;
+  }
+  return code;
 }

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 namespace openupr::cli {
@@ -104,6 +106,12 @@ std::string FormatBytes(uint64_t bytes) {
     std::snprintf(buf, sizeof(buf), "%llu B", static_cast<unsigned long long>(bytes));
   }
   return buf;
+}
+
+std::string WriteErrorText(int err) {
+  if (err == ENOSPC) return "the disk is full (no space left on device)";
+  if (err == EDQUOT) return "the disk quota is exceeded";
+  return err ? std::strerror(err) : "write error";
 }
 
 }  // namespace openupr::cli

@@ -33,6 +33,9 @@ class ProgressBar {
 };
 
 std::string FormatPercent(double share);
+// Why a write failed, from the errno the failed call left: "the disk is full (no space left on
+// device)" for ENOSPC, strerror's text otherwise, "write error" for 0.
+std::string WriteErrorText(int err);
 std::string FormatBytes(uint64_t bytes);
 
 }  // namespace openupr::cli
