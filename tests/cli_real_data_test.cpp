@@ -2,15 +2,7 @@
 // exact counts of its README.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -232,79 +224,6 @@ TEST_F(CliRealData, ACorruptedFileExitsWithBadInputAndChangesNothing) {
   EXPECT_NE(r.err.find("nothing was imported"), std::string::npos) << r.err;
   json after = RunJson("info");
   EXPECT_EQ(after, before);
-}
-
-// An import killed at any moment (SIGKILL: no cleanup of its own) leaves the database as it was
-// before the import or as it is after it, never in between: its transaction runs in the rollback
-// journal when it is alone with the file, and SQLite rolls a killed one back on the next open.
-TEST_F(CliRealData, AnImportKilledAtAnyMomentLeavesTheDatabaseWhole) {
-  const std::string db = dir_.File("upr.db");
-  ASSERT_EQ(Run("import '" + UprFile("voluntary-pledges.csv") + "'").exit_code, 0);
-  const std::string base = dir_.File("base.db");
-  std::filesystem::copy_file(db, base);
-  auto count = [](const std::string& path) {
-    auto s = store::Store::Open(path, store::OpenMode::kExisting);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    if (!s.ok()) return int64_t{-1};
-    store::Database& d = (*s)->db();
-    auto check = d.Prepare("PRAGMA integrity_check");
-    EXPECT_TRUE(check.ok() && *check->Step() && check->String(0) == "ok") << path;
-    int violations = 0;
-    EXPECT_TRUE(d.ForEachRow("PRAGMA foreign_key_check", [&](auto&) { ++violations; }).ok());
-    EXPECT_EQ(violations, 0);
-    auto mode = d.QueryText("PRAGMA journal_mode");
-    EXPECT_TRUE(mode.ok() && *mode == "wal");
-    return *d.QueryInt("SELECT (SELECT count(*) FROM recommendation) + (SELECT count(*) FROM "
-                       "pledge) + (SELECT count(*) FROM source_file)");
-  };
-  const int64_t before = count(db);
-  ASSERT_GT(before, 0);
-
-  std::vector<std::string> args = {OPENUPR_BINARY, "-q", "--db", db, "import"};
-  for (const char* f : {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv",
-                        "sessions-14-17.csv"})
-    args.push_back(UprFile(f));
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t quiet;  // (the report of a run that finishes is not looked at)
-  posix_spawn_file_actions_init(&quiet);
-  posix_spawn_file_actions_addopen(&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  int killed_inside = 0;  // runs killed while their transaction was open
-  for (int delay_ms : {20, 45, 70, 95, 120, 150, 180, 220, 400}) {
-    SCOPED_TRACE("killed after " + std::to_string(delay_ms) + " ms");
-    for (const char* ext : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(db + ext);
-    std::filesystem::copy_file(base, db);
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &quiet, nullptr, argv.data(), environ), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    ::kill(pid, SIGKILL);
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    // A journal left behind is a transaction that was open when the process died.
-    const bool inside = std::filesystem::exists(db + "-journal");
-    killed_inside += inside;
-    const int64_t now = count(db);
-    if (inside) {
-      EXPECT_EQ(now, before);
-    } else {
-      EXPECT_TRUE(now == before || now == before + 33082 + 4) << now;
-    }
-  }
-  posix_spawn_file_actions_destroy(&quiet);
-  // The delays span the import on this machine: some of them caught it writing.
-  EXPECT_GT(killed_inside, 0);
-}
-
-// Issue 13: `openupr search` with 100,000 '(' ended in a segmentation fault. It is a usage
-// error naming the depth and the position.
-TEST_F(CliRealData, AQueryNestedTooDeepIsAUsageErrorIssue13) {
-  ASSERT_EQ(Run("import '" + UprFile("sessions-01-05.csv") + "'").exit_code, 0);
-  auto r = Run("search '" + std::string(100'000, '(') + "torture'");
-  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 500);
-  EXPECT_NE(r.err.find("deeper than 64 levels at position 65"), std::string::npos)
-      << r.err.substr(0, 500);
-  EXPECT_LT(r.err.size(), 1000u);  // the message does not repeat the query
 }
 
 TEST_F(CliRealData, UsageErrorsAndHelp) {
