@@ -5,9 +5,12 @@
 namespace openupr {
 
 void AppendCsvField(std::string& out, std::string_view field) {
+  // Readers trim unquoted fields of spaces and tabs (libcsv does, and so does ingest's
+  // CsvStream): a field starting or ending with either is quoted to keep them.
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
   const bool needs_quotes =
       !field.empty() && (field.find_first_of(",\"\r\n") != std::string_view::npos ||
-                         field.front() == ' ' || field.back() == ' ');
+                         blank(field.front()) || blank(field.back()));
   if (!needs_quotes) {
     out.append(field);
     return;

@@ -28,13 +28,20 @@ inline constexpr std::string_view kXlsxTruncationMark =
     " [truncated: Excel cells hold at most 32767 characters; the CSV and JSON exports have the "
     "full text]";
 
-// A cell: nothing (left empty), text (UTF-8), or an integer (stored as a number).
+// A cell: nothing (left empty), text (UTF-8), or an integer (stored as a number: a double, so
+// exact up to 2^53 in magnitude, which ids and counts never reach).
 using XlsxCell = std::variant<std::monostate, std::string_view, int64_t>;
 
-// The text a cell holds for text: text itself when it fits in kXlsxMaxCellChars UTF-16 code
-// units; otherwise its longest prefix that ends on a character boundary and leaves room for
-// kXlsxTruncationMark, followed by the mark (the result has at most kXlsxMaxCellChars units).
-// text must be valid UTF-8.
+// The text a cell holds for text, which a reader gets back whole (ingest/xlsx_reader.h):
+// characters XML cannot hold (NUL and the other control characters but tab and line feed,
+// U+FFFE, U+FFFF) are stored as Excel's _xHHHH_ escapes, and a text that would read like one
+// once stored ("_x000D_", or "_x0041" before a character stored escaped) has its underscore
+// escaped (_x005F_), as Excel does; readers decode both.
+// The result is text itself when it fits in kXlsxMaxCellChars, counted in UTF-16 code units as
+// Excel counts them, except that NUL, U+FFFE and U+FFFF count 7 and the "_" of an escape-like
+// "_xHHHH_" counts 8 (libxlsxwriter limits the stored form, escapes included). Otherwise it is
+// the longest prefix that ends on a character boundary and leaves room for kXlsxTruncationMark,
+// followed by the mark. text must be valid UTF-8.
 std::string XlsxCellText(std::string_view text);
 
 class XlsxWriter {
@@ -55,7 +62,8 @@ class XlsxWriter {
   Status SetColumnWidth(size_t column, double width);
   // Appends one row (cells beyond the header's width are an error). Text longer than Excel's
   // limit is cut as XlsxCellText says and counted in truncated_cells(). kInvalidArgument when
-  // the sheet is full (kXlsxMaxRows) or the row too wide; kIo if the temporary file fails.
+  // the sheet is full (kXlsxMaxRows), the row too wide or a text not valid UTF-8 (nothing of
+  // the row is written then); kIo if the temporary file fails.
   Status AddRow(std::span<const XlsxCell> cells);
   // Writes the file. kIo if it cannot be written. Nothing may be added after Close.
   Status Close();
