@@ -38,7 +38,9 @@ Result<LargeBuffer> LargeBuffer::Allocate(size_t capacity) {
   b.capacity_ = capacity;
   b.mapped_ = mapped;
   // Advice only: without transparent huge pages (or with them disabled), 4 KiB pages as usual.
-  (void)madvise(b.data_, mapped, MADV_HUGEPAGE);
+  // Not for less than a huge page: its first touch would clear 2 MiB for a few bytes (a small
+  // file, or a fuzz target's input: clearing pages was most of fuzz/encoding_fuzzer.cpp's time).
+  if (capacity >= kHugePage) (void)madvise(b.data_, mapped, MADV_HUGEPAGE);
   return b;
 }
 

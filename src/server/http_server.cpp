@@ -5,12 +5,17 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <streambuf>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -106,6 +111,70 @@ class SinkBuffer : public std::streambuf {
   size_t bytes_ = 0;
 };
 
+// The task queue httplib gives each accepted connection to. Its worker keeps the connection until
+// it closes (keep-alive: up to 1000 requests or 5 s idle), so with a fixed pool as many idle or
+// slow clients as there are workers stall everyone else: under scripts/soak.sh, 300 idle
+// connections made a new one wait 20 s with 64 fixed workers (docs/reliability.md). This pool
+// starts `min` workers and adds one whenever a connection arrives and no worker is free, up to
+// `max`; beyond that, connections wait in the queue. Workers stay until shutdown (an idle thread
+// costs a stack's address space, not memory).
+class GrowingPool final : public httplib::TaskQueue {
+ public:
+  GrowingPool(size_t min, size_t max) : max_(std::max(min, max)) {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < min; ++i) StartWorker();
+  }
+  ~GrowingPool() override { shutdown(); }
+  GrowingPool(const GrowingPool&) = delete;
+  GrowingPool& operator=(const GrowingPool&) = delete;
+
+  void enqueue(std::function<void()> fn) override {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(std::move(fn));
+    if (!stopping_ && idle_ < jobs_.size() && workers_.size() < max_) StartWorker();
+    work_.notify_one();
+  }
+
+  // Runs the jobs already queued, then joins every worker.
+  void shutdown() override {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    work_.notify_all();
+    for (auto& t : workers_) t.join();  // (no worker is added once stopping_ is set)
+  }
+
+ private:
+  void StartWorker() {  // needs mu_
+    workers_.emplace_back([this] { Work(); });
+  }
+
+  void Work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      ++idle_;
+      work_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping, and nothing left to do
+      std::function<void()> fn = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      fn();
+      lock.lock();
+    }
+  }
+
+  const size_t max_;
+  std::mutex mu_;
+  std::condition_variable work_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> workers_;
+  size_t idle_ = 0;  // workers waiting for a job
+  bool stopping_ = false;
+};
+
 // The query parameters of the request target (api.h, ParseQueryString). httplib's own
 // req.params keeps '+' as is, so "q=death+penalty" would not be the two words a browser meant;
 // and it passes bad escapes and invalid UTF-8 through, which are refused there.
@@ -149,9 +218,10 @@ struct HttpServer::Impl {
 };
 
 void HttpServer::Impl::Install() {
-  const int threads = options.threads < 1 ? 1 : options.threads;
+  const size_t threads = static_cast<size_t>(std::max(options.threads, 1));
+  const size_t max_threads = static_cast<size_t>(std::max(options.max_threads, 1));
   // httplib takes ownership of the queue it gets from this factory (and deletes it).
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.new_task_queue = [threads, max_threads] { return new GrowingPool(threads, max_threads); };
   http.set_payload_max_length(options.max_url_bytes);
   // A keep-alive connection holds its worker thread until it closes; httplib closes it after 5
   // requests by default, which under load means a new TCP connection every 5 requests.

@@ -24,9 +24,12 @@ const char* ErrorCodeFor(StatusCode code);
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (see Bind)
-  // Worker threads. httplib gives each connection to one thread until it closes (keep-alive:
-  // up to 1000 requests or 5 s idle), so this many clients are served at once.
+  // Worker threads: `threads` at start, growing up to `max_threads`. httplib gives each
+  // connection to one thread until it closes (keep-alive: up to 1000 requests or 5 s idle), so
+  // a connection that arrives while every thread is busy gets a new one, up to max_threads;
+  // beyond that it waits for a thread.
   int threads = 64;
+  int max_threads = 1024;
   std::ostream* access_log = nullptr;  // one line per request; null: no log. Not owned.
   size_t max_url_bytes = 4096;         // longer request targets get 414
 };
