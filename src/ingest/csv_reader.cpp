@@ -77,6 +77,9 @@ CsvStream::CsvStream(std::string_view text, LineEnds line_ends, std::string file
   st.label = std::move(file_label);
   st.parser_ok = csv_init(&st.parser, CSV_STRICT | CSV_STRICT_FINI) == 0;
   if (!st.parser_ok) return;
+  // libcsv grows a field's buffer by this much at a time (128 bytes by default): a field of a
+  // megabyte was 8,000 reallocations, quadratic where they copy (fuzz/writers_fuzzer.cpp).
+  csv_set_blk_size(&st.parser, 64 * 1024);
   // libcsv's own test for a line end (CR or LF) is inlined; a terminator function is called for
   // every byte. When the text has only the chosen kind, the two agree.
   switch (line_ends) {
