@@ -71,8 +71,11 @@ Status AddOne(Filters& f, std::string_view field, std::string_view v) {
     return Status::Ok();
   }
   if (field == "sur-org" || field == "from-org") {
-    if (OrgKey(v).empty()) return Bad(field, v, "an organisation name, e.g. AU or OIC");
-    (field == "sur-org" ? f.sur_orgs : f.from_orgs).push_back(CollapseWhitespace(v));
+    // Checked as it is kept: a value of only whitespace ("\n ") was accepted and kept empty,
+    // which the engine and SQL filters read differently (found by fuzz/api_fuzzer.cpp).
+    std::string name = CollapseWhitespace(v);
+    if (OrgKey(name).empty()) return Bad(field, v, "an organisation name, e.g. AU or OIC");
+    (field == "sur-org" ? f.sur_orgs : f.from_orgs).push_back(std::move(name));
     return Status::Ok();
   }
   if (field == "sdg") {
