@@ -19,7 +19,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/text.h"
 #include "server/api.h"
 
 namespace openupr::server {
