@@ -18,7 +18,7 @@ import { mkdtempSync, readdirSync, rmSync, mkdirSync, readFileSync } from 'node:
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
@@ -354,6 +354,20 @@ async function run(ctx, base) {
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  // Further suites, one module per topic in web/tests/e2e/ (sorted by name), each exporting
+  // `run(t)` with t = { check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir }.
+  const suiteDir = join(here, 'e2e');
+  let suites = [];
+  try {
+    suites = readdirSync(suiteDir).filter((f) => f.endsWith('.mjs')).sort();
+  } catch {}
+  for (const f of suites) {
+    const mod = await import(pathToFileURL(join(suiteDir, f)).href);
+    console.log(`# suite ${f}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await mod.run({ check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir });
+  }
 
   await check('no script errors in the pages', async () => {
     assert(consoleErrors.length === 0, consoleErrors.join('\n'));
