@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/dup_key.h"
+#include "core/identity.h"
 #include "core/model.h"
 #include "ingest/importer.h"
 #include "store/store.h"
@@ -224,8 +225,8 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
   }
   auto rec_stmt = db.Prepare(
       "INSERT INTO recommendation(id, sur, session, cycle, text, dup_key, response, response_raw, "
-      "action, sur_orgs, from_orgs, source_file_id, source_line) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "action, sur_orgs, from_orgs, source_file_id, source_line, uid) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!rec_stmt.ok()) return rec_stmt.status();
   auto from_stmt = db.Prepare(
       "INSERT INTO recommending_state(recommendation_id, position, state, raw_name) "
@@ -239,6 +240,7 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
   const auto write_start = Clock::now();
   const int64_t progress_every = std::max<int64_t>(o.records / 100, 1);
   Recommendation key_rec;  // reused: only what RecommendationKey reads
+  std::unordered_map<std::string, int64_t> occurrences;  // per key: the uids' numbering
   for (int64_t id = 1; id <= o.records; ++id) {
     const SourceRecord& r = src.records[Below(rng, src.records.size())];
     std::string text = DrawText(src, r, o.splice, rng);
@@ -256,6 +258,7 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
     s.Bind(1, id).Bind(2, r.sur).Bind(3, r.session).Bind(4, r.cycle).Bind(5, text);
     s.Bind(6, key).Bind(7, r.response).Bind(8, r.response_raw).Bind(9, r.action);
     s.Bind(10, r.sur_orgs).Bind(11, r.from_orgs).Bind(12, *file_id).Bind(13, r.id);
+    s.Bind(14, RecommendationUid(r.sur, r.session, key, ++occurrences[key]));
     OPENUPR_RETURN_IF_ERROR(s.Run());
     for (size_t i = 0; i < r.from.size(); ++i) {
       store::Statement& f = *from_stmt;

@@ -281,7 +281,7 @@ std::string AskServe(int port, Served& out) {
   const json a = json::parse(about->body, nullptr, false);
   const json s = json::parse(search->body, nullptr, false);
   if (!a.is_object() || !a["counts"]["recommendations"].is_number_integer() ||
-      !a["counts"]["pledges"].is_number_integer() || a["schema_version"] != 6)
+      !a["counts"]["pledges"].is_number_integer() || a["schema_version"] != store::BuiltinMigrations().back().version)
     return "/api/v1/about: unexpected JSON " + about->body.substr(0, 300);
   if (!s.is_object() || !s["total"].is_number_integer() || !s["results"].is_array() ||
       s["results"].size() != std::min<size_t>(2, s["total"].get<size_t>()))

@@ -4,8 +4,12 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <tuple>
 
 #include "core/dup_key.h"
+#include "core/identity.h"
+#include "core/states.h"
 #include "ingest/importer.h"
 #include "store/bulk_writer.h"
 #include "store/store.h"
@@ -226,22 +230,72 @@ TEST(Store, SummaryCountsBothRecordKindsAndListsFilesWithTheirImportTime) {
   EXPECT_EQ((*found)->imported_at, sum->sources[1].imported_at);
 }
 
-// A file created with the first `version` migrations only, holding one imported recommendation
-// (Chad, "End torture"); null on failure (reported).
-std::unique_ptr<Store> OpenAtVersionWithOneRow(TempDir& dir, const std::string& path,
+// Rows as an earlier version's import wrote them: an import, a source file and, for each
+// (state under review, recommending state or "" for unknown, text, response), a recommendation
+// of session 6 with the theme Torture; then pledges of session 6 by each given state. Raw SQL,
+// since this version's importer writes columns those versions lack (uid, version 7).
+void InsertAsAnEarlierVersion(
+    Database& db, const std::vector<std::tuple<std::string, std::string, std::string, std::string>>& recs,
+    const std::vector<std::pair<std::string, std::string>>& pledges = {}) {
+  ASSERT_TRUE(db.Exec("INSERT INTO import(id, started_at, tool, options) VALUES "
+                      "(1, '2026-01-01T00:00:00.000Z', 'openupr import', '{}');"
+                      "INSERT INTO source_file(id, import_id, path, content_hash, bytes, format, "
+                      "encoding, line_ends, rows, added, repeats, already_present, skipped) "
+                      "VALUES (1, 1, 'a.csv', 'blake2b:00', 1, 'upr-info', 'utf-8', 'lf', 1, 1, "
+                      "0, 0, 0);"
+                      "INSERT INTO theme(id, name) VALUES (1, 'Torture');")
+                  .ok());
+  int64_t id = 0;
+  for (const auto& [sur, from, text, response] : recs) {
+    ++id;
+    auto r = db.Prepare(
+        "INSERT INTO recommendation(id, sur, session, cycle, text, dup_key, response, "
+        "response_raw, action, source_file_id, source_line) VALUES (?, ?, 6, 1, ?, ?, ?, ?, 4, "
+        "1, ?)");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    r->Bind(1, id).Bind(2, sur).Bind(3, text).Bind(4, "old" + std::to_string(id));
+    r->Bind(5, response == "Accepted" ? "supported" : "noted").Bind(6, response).Bind(7, id + 1);
+    ASSERT_TRUE(r->Run().ok());
+    auto f = db.Prepare(
+        "INSERT INTO recommending_state(recommendation_id, position, state, raw_name) "
+        "VALUES (?, 0, ?, ?)");
+    ASSERT_TRUE(f.ok());
+    f->Bind(1, id);
+    if (from.empty()) {
+      f->Bind(2, std::optional<std::string>()).Bind(3, "(Unknown)");
+    } else {
+      f->Bind(2, from).Bind(3, FindStateByIso3(from)->un_name);
+    }
+    ASSERT_TRUE(f->Run().ok());
+    auto t = db.Prepare("INSERT INTO recommendation_theme(recommendation_id, theme_id) VALUES (?, 1)");
+    ASSERT_TRUE(t.ok());
+    t->Bind(1, id);
+    ASSERT_TRUE(t->Run().ok());
+  }
+  int64_t pid = 0;
+  for (const auto& [state, text] : pledges) {
+    ++pid;
+    auto p = db.Prepare(
+        "INSERT INTO pledge(id, state, session, cycle, text, dup_key, source_file_id, "
+        "source_line) VALUES (?, ?, 6, 1, ?, ?, 1, ?)");
+    ASSERT_TRUE(p.ok());
+    p->Bind(1, pid).Bind(2, state).Bind(3, text).Bind(4, "old" + std::to_string(pid));
+    p->Bind(5, 100 + pid);
+    ASSERT_TRUE(p->Run().ok());
+  }
+}
+
+// A file created with the first `version` migrations only, holding one recommendation as that
+// version's import stored it (Chad, "End torture"); null on failure (reported).
+std::unique_ptr<Store> OpenAtVersionWithOneRow(TempDir&, const std::string& path,
                                                size_t version) {
   auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(version));
   if (!s.ok()) {
     ADD_FAILURE() << s.status().ToString();
     return nullptr;
   }
-  auto r = ingest::ImportFiles(
-      **s, {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture"))},
-      {});
-  if (!r.status.ok()) {
-    ADD_FAILURE() << r.status.ToString();
-    return nullptr;
-  }
+  InsertAsAnEarlierVersion((*s)->db(), {{"TCD", "FRA", "End torture", "Accepted"}});
+  if (::testing::Test::HasFatalFailure()) return nullptr;
   return std::move(s).value();
 }
 
@@ -306,16 +360,12 @@ TEST(Store, MigratingAVersion4FileRecomputesTheDuplicateKeys) {
   {
     auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(4));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    auto r = ingest::ImportFiles(
-        **s,
-        {dir.Write("a.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture") +
-                                "\nChad,,,Pledges to end torture.,Chad,,,Voluntary Pledge,,Torture,6" +
-                                "\nChad,,,Abolish the death penalty,(Unknown),,,Noted,,,6")},
-        {});
-    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-    // The keys an older version wrote (BLAKE2b digests) match nothing this version computes.
-    ASSERT_TRUE((*s)->db().Exec("UPDATE recommendation SET dup_key = 'old' || id").ok());
-    ASSERT_TRUE((*s)->db().Exec("UPDATE pledge SET dup_key = 'old' || id").ok());
+    // The keys an older version wrote (BLAKE2b digests) match nothing this version computes:
+    // the helper stores "old1", "old2".
+    InsertAsAnEarlierVersion((*s)->db(),
+                             {{"TCD", "FRA", "End torture", "Accepted"},
+                              {"TCD", "", "Abolish the death penalty", "Noted"}},
+                             {{"TCD", "Pledges to end torture."}});
   }
   auto s = Store::Open(path, OpenMode::kExisting);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -371,7 +421,8 @@ TEST(Store, MigratingAVersion3FileDropsTheLinkTablesSecondaryIndexes) {
   auto s = Store::Open(path, OpenMode::kExisting);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   Database& db = (*s)->db();
-  EXPECT_EQ(index_names(db), "recommendation_sur_session ");
+  // (Version 7 then adds the uids' unique indexes.)
+  EXPECT_EQ(index_names(db), "pledge_uid recommendation_sur_session recommendation_uid ");
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM recommendation"), 1);
   // The filters' lookups go through the link tables' primary keys.
   auto plan = db.Prepare(
@@ -405,6 +456,7 @@ Recommendation ARecommendationToFrance() {
   rec.cycle = 1;
   rec.text = "Ratify the convention";
   rec.from.push_back({"MEX", "Mexico"});
+  rec.uid = "FRA-02-0123456789ab";
   return rec;
 }
 
@@ -440,6 +492,7 @@ TEST(Store, TheBulkWriterRefusesReferencesWithoutAParentRow) {
       {"has no source_file row", [](Recommendation&, int64_t& sf) { sf += 100; }},
       {"repeats recommendation #4242",
        [](Recommendation& r, int64_t&) { r.duplicate_of = 4242; }},
+      {"has no uid", [](Recommendation& r, int64_t&) { r.uid.clear(); }},
   };
   for (const auto& [needle, edit] : bad) {
     SCOPED_TRACE(needle);
@@ -468,6 +521,7 @@ TEST(Store, TheBulkWriterLinksARepeatedThemeOrGoalOnce) {
   a.themes = {"Torture", "Women's rights", "Torture", "torture"};
   a.sdgs = {"5", "5.1", "5", "16.3", "5.1"};
   Recommendation b = a;
+  b.uid = "FRA-02-0123456789ab-2";
   b.themes = {"Torture"};
   b.sdgs = {"5"};
   const std::string key_a = "a", key_b = "b";
@@ -607,6 +661,85 @@ TEST(Store, ATruncatedDatabaseIsReportedAsBadInput) {
   }
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.code(), StatusCode::kBadInput) << st.ToString();
+}
+
+
+// Version 7 gives every stored recommendation and pledge its uid, made from its own state,
+// session and duplicate key, numbered by occurrence among the rows sharing a key; the same
+// rows imported by this version get the same uids.
+TEST(Store, MigratingAVersion6FileGivesEveryRecordTheUidAnImportWould) {
+  TempDir dir;
+  const std::string path = dir.File("db");
+  {
+    auto s = Store::Open(path, OpenMode::kCreate, BuiltinMigrations().first(6));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    InsertAsAnEarlierVersion((*s)->db(),
+                             {{"TCD", "FRA", "End torture", "Accepted"},
+                              {"TCD", "", "Abolish the death penalty", "Noted"},
+                              {"TCD", "FRA", "End  torture.", "Noted"}},  // repeats the first
+                             {{"TCD", "Pledges to end torture."}});
+  }
+  {
+    // (Recompute the version-6 keys the way version 5 did: with this build's functions.)
+    auto raw = Database::Open(path, false, false);
+    ASSERT_TRUE(raw.ok());
+    Recommendation chad;
+    chad.sur = "TCD";
+    chad.from = {{"FRA", "France"}};
+    chad.session = 6;
+    chad.text = "End torture";
+    Recommendation unknown = chad;
+    unknown.from = {{"", "(Unknown)"}};
+    unknown.text = "Abolish the death penalty";
+    Pledge pledge;
+    pledge.state = "TCD";
+    pledge.session = 6;
+    pledge.text = "Pledges to end torture.";
+    ASSERT_TRUE((*raw)->Exec("UPDATE recommendation SET dup_key = '" + RecommendationKey(chad) +
+                             "' WHERE id IN (1, 3); UPDATE recommendation SET dup_key = '" +
+                             RecommendationKey(unknown) + "' WHERE id = 2; UPDATE pledge SET "
+                             "dup_key = '" + PledgeKey(pledge) + "'")
+                    .ok());
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Database& db = (*s)->db();
+  std::vector<std::string> uids;
+  ASSERT_TRUE(db.ForEachRow("SELECT uid FROM recommendation ORDER BY id",
+                            [&](Statement& row) { uids.push_back(row.String(0)); })
+                  .ok());
+  ASSERT_EQ(uids.size(), 3u);
+  const std::string chad_key = *db.QueryText("SELECT dup_key FROM recommendation WHERE id = 1");
+  EXPECT_EQ(uids[0], "TCD-06-" + chad_key.substr(0, 12));
+  EXPECT_EQ(uids[2], uids[0] + "-2");
+  EXPECT_TRUE(IsRecommendationUid(uids[1])) << uids[1];
+  EXPECT_TRUE(IsPledgeUid(*db.QueryText("SELECT uid FROM pledge"))) << *db.QueryText("SELECT uid FROM pledge");
+  // Unique: a second row cannot take a uid.
+  EXPECT_FALSE(db.Exec("UPDATE recommendation SET uid = '" + uids[0] + "' WHERE id = 2").ok());
+  // The store finds a record by its uid.
+  auto found = (*s)->FindRecommendationByUid(uids[2]);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, std::optional<int64_t>(3));
+  auto rec = (*s)->GetRecommendation(3);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->uid, uids[2]);
+  // The same rows imported into a new database by this version: the same uids.
+  auto fresh = Store::Open(dir.File("fresh"));
+  ASSERT_TRUE(fresh.ok());
+  auto r = ingest::ImportFiles(
+      **fresh,
+      {dir.Write("same.csv", std::string(testing::kHeader) + OneRow("Chad", "End torture") +
+                                 "\nChad,,,Abolish the death penalty,(Unknown),,,Noted,,,6" +
+                                 "\nChad,,,End torture,France,WEOG,,Noted,4,Torture,6" +
+                                 "\nChad,,,Pledges to end torture.,Chad,,,Voluntary Pledge,,Torture,6")},
+      {});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  std::vector<std::string> fresh_uids;
+  ASSERT_TRUE((*fresh)->db().ForEachRow("SELECT uid FROM recommendation ORDER BY id",
+                                        [&](Statement& row) { fresh_uids.push_back(row.String(0)); })
+                  .ok());
+  EXPECT_EQ(fresh_uids, uids);
+  EXPECT_EQ(*(*fresh)->db().QueryText("SELECT uid FROM pledge"), *db.QueryText("SELECT uid FROM pledge"));
 }
 
 }  // namespace

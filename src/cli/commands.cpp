@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <chrono>
 #include <fstream>
@@ -11,7 +12,10 @@
 #include "analytics/stats.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "core/citation.h"
+#include "core/identity.h"
 #include "core/json.h"
+#include "core/sessions.h"
 #include "core/states.h"
 #include "ingest/importer.h"
 #include "search/export.h"
@@ -406,13 +410,44 @@ int RunSearch(const CommonOptions& common, const SearchArgs& args) {
   return kExitOk;
 }
 
-int RunShow(const CommonOptions& common, int64_t id) {
+int RunShow(const CommonOptions& common, const ShowArgs& args) {
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
+  int64_t id = 0;
+  if (IsRecommendationUid(args.id)) {
+    auto found = (*store)->FindRecommendationByUid(args.id);
+    if (!found.ok()) return Fail(common, found.status());
+    if (!*found) return Fail(common, Status::NotFound("no recommendation with uid " + args.id));
+    id = **found;
+  } else {
+    auto [p, ec] = std::from_chars(args.id.data(), args.id.data() + args.id.size(), id);
+    if (ec != std::errc() || p != args.id.data() + args.id.size() || id < 1)
+      return Fail(common, Status::InvalidArgument(
+                              "show: '" + args.id +
+                              "' is neither a record uid (like LKA-14-5e1c09ab3f2d) nor a "
+                              "positive row number"));
+  }
   auto rec = (*store)->GetRecommendation(id);
   if (!rec.ok()) return Fail(common, rec.status());
+  std::string base_url = args.base_url;
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  const nlohmann::json citation = RecommendationCitation(*rec, base_url);
+  if (args.cite == "text") {
+    std::cout << citation["text"].get<std::string>() << '\n';
+    return kExitOk;
+  }
+  if (args.cite == "bibtex") {
+    std::cout << citation["bibtex"].get<std::string>();
+    return kExitOk;
+  }
+  if (args.cite == "csl") {
+    std::cout << nlohmann::json::array({citation["csl"]}).dump(2) << '\n';
+    return kExitOk;
+  }
   if (common.json) {
-    std::cout << RecommendationToJson(*rec).dump(2) << '\n';
+    nlohmann::json j = RecommendationToJson(*rec);
+    j["citation"] = citation;
+    std::cout << j.dump(2) << '\n';
     return kExitOk;
   }
   const Recommendation& r = *rec;
@@ -423,12 +458,14 @@ int RunShow(const CommonOptions& common, int64_t id) {
   for (const auto& t : r.themes) themes += (themes.empty() ? "" : "; ") + t;
   for (const auto& s : r.sdgs) sdgs += (sdgs.empty() ? "" : "; ") + s;
   const StateInfo* sur = FindStateByIso3(r.sur);
-  std::cout << "Recommendation #" << r.id << "\n"
+  const SessionDates* dates = FindSessionDates(r.session);
+  std::cout << "Recommendation " << r.uid << " (row #" << r.id << " of this database)\n"
             << "  text:             " << r.text << "\n"
             << "  state under review: " << r.sur << " " << StateLabel(r.sur) << " ("
             << (sur ? RegionName(sur->region) : "") << ")\n"
             << "  recommended by:   " << from << "\n"
-            << "  session:          " << r.session << " (cycle " << r.cycle << ")\n"
+            << "  session:          " << r.session << " (cycle " << r.cycle
+            << (dates ? ", " + FormatSessionDates(*dates) : std::string()) << ")\n"
             << "  response:         " << ResponseCode(r.response) << " (source: " << r.response_raw
             << ")\n"
             << "  action category:  " << (r.action ? std::to_string(*r.action) : "unknown") << "\n"
@@ -436,7 +473,11 @@ int RunShow(const CommonOptions& common, int64_t id) {
             << "  SDGs:             " << (sdgs.empty() ? "-" : sdgs) << "\n"
             << "  source:           " << r.provenance.source_file << ":" << r.provenance.line
             << " (import #" << r.provenance.import_id << ")\n";
-  if (r.duplicate_of) std::cout << "  repeats:          #" << *r.duplicate_of << "\n";
+  if (r.duplicate_of)
+    std::cout << "  repeats:          " << r.duplicate_of_uid << " (#" << *r.duplicate_of << ")\n";
+  std::cout << "  link:             " << citation["url"].get<std::string>() << "\n"
+            << "  cite as:          " << citation["text"].get<std::string>() << "\n"
+            << "  (BibTeX: --cite bibtex; CSL-JSON: --cite csl)\n";
   return kExitOk;
 }
 

@@ -51,7 +51,12 @@ struct SearchArgs {
 };
 int RunSearch(const CommonOptions& common, const SearchArgs& args);
 
-int RunShow(const CommonOptions& common, int64_t id);
+struct ShowArgs {
+  std::string id;    // a uid (core/identity.h) or this database's row number
+  std::string cite;  // "", "text", "bibtex" or "csl": print only that citation
+  std::string base_url;  // start of the citation's link (--base-url, $OPENUPR_PUBLIC_URL)
+};
+int RunShow(const CommonOptions& common, const ShowArgs& args);
 
 struct ExportArgs {
   std::string format = "csv";

@@ -1,5 +1,6 @@
 // openupr: the command-line entry point. Declares the options (CLI11) and hands each subcommand
 // to commands.cpp; exit codes in exit_codes.h and docs/cli.md.
+#include <cstdlib>
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
@@ -116,9 +117,22 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   AddFilterOptions(search_cmd, search_args.filters);
 
-  int64_t show_id = 0;
-  auto* show_cmd = app.add_subcommand("show", "Show one recommendation with every attribute");
-  show_cmd->add_option("id", show_id, "Recommendation id")->required();
+  ShowArgs show_args;
+  if (const char* url = std::getenv("OPENUPR_PUBLIC_URL")) show_args.base_url = url;
+  if (show_args.base_url.empty()) show_args.base_url = "http://127.0.0.1:8080";
+  auto* show_cmd = app.add_subcommand(
+      "show", "Show one recommendation with every attribute and how to cite it");
+  show_cmd
+      ->add_option("id", show_args.id,
+                   "The record's uid (LKA-14-5e1c09ab3f2d) or this database's row number")
+      ->required();
+  show_cmd->add_option("--cite", show_args.cite, "Print only the citation: text, bibtex or csl")
+      ->check(CLI::IsMember({"text", "bibtex", "csl"}));
+  show_cmd
+      ->add_option("--base-url", show_args.base_url,
+                   "Where the web app is published, for the citation's link "
+                   "(default: $OPENUPR_PUBLIC_URL, else http://127.0.0.1:8080)")
+      ->capture_default_str();
 
   ExportArgs export_args;
   auto* export_cmd =
@@ -172,7 +186,7 @@ int main(int argc, char** argv) {
     if (*import_cmd) code = RunImport(common, import_args);
     if (*stats_cmd) code = RunStats(common, stats_args);
     if (*search_cmd) code = RunSearch(common, search_args);
-    if (*show_cmd) code = RunShow(common, show_id);
+    if (*show_cmd) code = RunShow(common, show_args);
     if (*export_cmd) code = RunExport(common, export_args);
     if (*info_cmd) code = RunInfo(common);
     if (*serve_cmd) code = RunServe(common, serve_args);

@@ -21,6 +21,7 @@ nlohmann::json RecommendationToJson(const Recommendation& rec) {
   }
   return {
       {"id", rec.id},
+      {"uid", rec.uid},
       {"sur", StateToJson(rec.sur)},
       {"from", std::move(from)},
       {"text", rec.text},
@@ -38,6 +39,8 @@ nlohmann::json RecommendationToJson(const Recommendation& rec) {
         {"line", rec.provenance.line},
         {"import_id", rec.provenance.import_id}}},
       {"duplicate_of", rec.duplicate_of ? nlohmann::json(*rec.duplicate_of) : nlohmann::json(nullptr)},
+      {"duplicate_of_uid",
+       rec.duplicate_of_uid.empty() ? nlohmann::json(nullptr) : nlohmann::json(rec.duplicate_of_uid)},
   };
 }
 

@@ -7,9 +7,9 @@
 
 namespace openupr {
 
-// {"id", "sur": {"iso3","name","region"}, "from": [{"iso3","name","region","raw_name"}], "text",
+// {"id", "uid", "sur": {"iso3","name","region"}, "from": [{"iso3","name","region","raw_name"}], "text",
 //  "session", "cycle", "response", "response_raw", "action", "themes", "sdgs", "sur_orgs",
-//  "from_orgs", "source": {"file","line","import_id"}, "duplicate_of"}
+//  "from_orgs", "source": {"file","line","import_id"}, "duplicate_of", "duplicate_of_uid"}
 nlohmann::json RecommendationToJson(const Recommendation& rec);
 // {"iso3","name","region"} or null for an unknown state.
 nlohmann::json StateToJson(const std::string& iso3);

@@ -44,7 +44,8 @@ struct RecommendingState {
 };
 
 struct Recommendation {
-  int64_t id = 0;
+  int64_t id = 0;   // row number of this database (depends on the order of imports)
+  std::string uid;  // stable identity, the same in every database (core/identity.h)
   std::string sur;  // ISO3 of the state under review
   std::vector<RecommendingState> from;
   std::string text;
@@ -59,11 +60,13 @@ struct Recommendation {
   std::string from_orgs;
   Provenance provenance;
   std::optional<int64_t> duplicate_of;  // an earlier row of the same source with the same key
+  std::string duplicate_of_uid;         // that row's uid (when read from the store)
 };
 
 // A voluntary pledge by the state under review.
 struct Pledge {
   int64_t id = 0;
+  std::string uid;  // stable identity (core/identity.h)
   std::string state;  // ISO3
   std::string text;
   int session = 0;

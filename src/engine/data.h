@@ -69,6 +69,8 @@ struct Data {
                                  // kThemePadding zeros
   std::vector<uint32_t> text_begin;   // size()+1 offsets into text
   std::string text;
+  std::vector<uint32_t> uid_begin;  // size()+1 offsets into uids
+  std::string uids;                 // each record's uid (core/identity.h), one after the other
   // Token sequence of each text: term ids as LEB128 varints (ids are numbered by frequency at
   // the first build, so most take one byte).
   std::vector<uint32_t> token_begin;  // size()+1 offsets into tokens
@@ -119,6 +121,9 @@ struct Data {
   uint32_t term_count() const { return static_cast<uint32_t>(term_begin.size() - 1); }
   std::string_view Term(uint32_t t) const {
     return std::string_view(term_chars).substr(term_begin[t], term_begin[t + 1] - term_begin[t]);
+  }
+  std::string_view Uid(uint32_t d) const {
+    return std::string_view(uids).substr(uid_begin[d], uid_begin[d + 1] - uid_begin[d]);
   }
   std::string_view Text(uint32_t d) const {
     return std::string_view(text).substr(text_begin[d], text_begin[d + 1] - text_begin[d]);

@@ -183,6 +183,7 @@ std::vector<Recommendation> Index::Summaries(std::span<const int64_t> ids) const
     const uint32_t d = static_cast<uint32_t>(it - data.ids.begin());
     Recommendation r;
     r.id = id;
+    r.uid = std::string(data.Uid(d));
     r.sur = data.states[data.sur[d]];
     for (uint32_t i = data.shown_from_begin[d]; i < data.shown_from_begin[d + 1]; ++i) {
       const uint16_t code = data.shown_from[i];

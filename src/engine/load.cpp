@@ -135,6 +135,7 @@ Status Load(store::Store& store, Data& data) {
     data.by_sur_region.resize(kRegionSlots);
     data.by_from_region.resize(kRegionSlots);
     data.from_begin = data.theme_begin = data.text_begin = data.token_begin = {0};
+    data.uid_begin = {0};
     data.shown_from_begin = {0};
   }
   // Themes carry kThemePadding entries past the last record's (aggregate.cpp reads two themes
@@ -289,6 +290,8 @@ Status Load(store::Store& store, Data& data) {
           if (g >= 1 && g <= 17) data.by_sdg[g].add(d);
         data.text.append(r.text);
         data.text_begin.push_back(static_cast<uint32_t>(data.text.size()));
+        data.uids.append(r.uid);
+        data.uid_begin.push_back(static_cast<uint32_t>(data.uids.size()));
         tokenizer.Tokenize(r.text, [&](std::string_view term, size_t, size_t) {
           auto it = terms.find(term);
           if (it == terms.end()) {
@@ -363,8 +366,9 @@ Status Load(store::Store& store, Data& data) {
 
   // Growth by doubling leaves up to half of each buffer unused; give it back.
   data.text.shrink_to_fit();
+  data.uids.shrink_to_fit();
   data.term_chars.shrink_to_fit();
-  for (auto* v : {&data.text_begin, &data.token_begin, &data.term_begin, &data.term_order,
+  for (auto* v : {&data.text_begin, &data.uid_begin, &data.token_begin, &data.term_begin, &data.term_order,
                   &data.from_begin, &data.theme_begin})
     v->shrink_to_fit();
   for (auto* v : {&data.sur, &data.from, &data.themes, &data.doc_len, &data.combo,
@@ -387,7 +391,7 @@ Status Load(store::Store& store, Data& data) {
 
 MemoryUsage ComputeMemory(const Data& d) {
   MemoryUsage m;
-  m.text = Capacity(d.text) + Capacity(d.text_begin);
+  m.text = Capacity(d.text) + Capacity(d.text_begin) + Capacity(d.uids) + Capacity(d.uid_begin);
   m.tokens = Capacity(d.tokens) + Capacity(d.token_begin) + Capacity(d.term_chars) +
              Capacity(d.term_begin) + Capacity(d.term_order);
   m.postings = Capacity(d.postings);

@@ -25,6 +25,7 @@
 
 #include "core/dup_key.h"
 #include "core/hash.h"
+#include "core/identity.h"
 #include "ingest/file_bytes.h"
 #include "store/bulk_writer.h"
 
@@ -64,6 +65,7 @@ struct KeyState {
   std::string_view key;  // (a string that outlives the key table)
   int64_t in_db = 0;     // stored by earlier imports
   int64_t matched = 0;   // rows of this import matched against in_db
+  int64_t stored = 0;    // rows of this import stored (their uids count on from in_db)
   int64_t first_id = 0;  // first stored row with this key
   // The first row, when this import stored it (null: an earlier import did; not compared).
   const std::string* first_path = nullptr;
@@ -603,6 +605,7 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
             classify(ks, rec.provenance.line, rec.response_raw, rec.action, rec.themes, false);
         if (c < 0) continue;
         if (c > 0) rec.duplicate_of = c;
+        rec.uid = RecommendationUid(rec.sur, rec.session, batch.keys[i], ks.in_db + ++ks.stored);
         auto id = writer->Add(rec, batch.keys[i], sf_id);
         if (!id.ok()) return id.status();
         ++fr.added;
@@ -658,6 +661,7 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
       const int64_t c = classify(ks, p.provenance.line, "", p.action, p.themes, true);
       if (c < 0) continue;
       if (c > 0) p.duplicate_of = c;
+      p.uid = PledgeUid(p.state, p.session, slot.pledge_keys[i], ks.in_db + ++ks.stored);
       auto id = writer->AddPledge(p, slot.pledge_keys[i], slot.rest.pledge_orgs[i], sf_id);
       if (!id.ok()) {
         st = id.status();

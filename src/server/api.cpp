@@ -7,6 +7,9 @@
 #include <unordered_map>
 
 #include "core/about.h"
+#include "core/citation.h"
+#include "core/identity.h"
+#include "core/sessions.h"
 #include "core/json.h"
 #include "core/json_writer.h"
 #include "core/states.h"
@@ -235,6 +238,7 @@ void WriteState(JsonWriter& w, const std::string& iso3) {
 void WriteHit(JsonWriter& w, const openupr::Recommendation& rec, const search::SearchHit& hit) {
   w.BeginObject();
   w.Key("id").Int(hit.id);
+  w.Key("uid").String(rec.uid);
   w.Key("sur");
   WriteState(w, rec.sur);
   w.Key("from").BeginArray();
@@ -405,18 +409,48 @@ ApiResult<Body> Api::Recommendations(const Params& params) {
   return w.Take();
 }
 
-ApiResult<Body> Api::Recommendation(const std::string& id_text, const Params& params) {
+ApiResult<Body> Api::Recommendation(const std::string& id_text, const Params& params,
+                                    std::string_view base_url) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
-  int64_t id = 0;
-  auto [p, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  if (ec != std::errc() || p != id_text.data() + id_text.size() || id < 1)
-    return Invalid("id", "id '" + id_text + "': expected a positive integer");
-  const int64_t ids[] = {id};
+  auto id = ResolveRecommendation(id_text);
+  if (std::holds_alternative<ApiError>(id)) return std::get<ApiError>(id);
+  const int64_t ids[] = {std::get<int64_t>(id)};
   auto recs = backend_.Get(ids);
   if (!recs.ok()) return BackendError(recs.status(), "");
   if (recs->empty())
     return ApiError{Status::NotFound("no recommendation with id " + id_text), "id"};
-  return Dump(RecommendationToJson(recs->front()));
+  json j = RecommendationToJson(recs->front());
+  j["citation"] = RecommendationCitation(recs->front(), base_url);
+  return Dump(j);
+}
+
+std::variant<int64_t, ApiError> Api::ResolveRecommendation(std::string_view id_text) {
+  if (IsRecommendationUid(id_text)) {
+    auto id = backend_.FindByUid(id_text);
+    if (!id.ok()) return BackendError(id.status(), "");
+    if (!*id)
+      return ApiError{Status::NotFound("no recommendation with uid " + std::string(id_text)),
+                      "id"};
+    return **id;
+  }
+  int64_t id = 0;
+  auto [p, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (ec != std::errc() || p != id_text.data() + id_text.size() || id < 1)
+    return Invalid("id", "id '" + std::string(id_text) +
+                             "': expected a record uid such as LKA-14-5e1c09ab3f2d, or a "
+                             "positive integer (this database's row number)");
+  return id;
+}
+
+std::variant<std::string, ApiError> Api::RecommendationUidOf(std::string_view id_text) {
+  auto id = ResolveRecommendation(id_text);
+  if (std::holds_alternative<ApiError>(id)) return std::get<ApiError>(id);
+  const int64_t ids[] = {std::get<int64_t>(id)};
+  auto recs = backend_.Summaries(ids);
+  if (!recs.ok()) return BackendError(recs.status(), "");
+  if (recs->empty())
+    return ApiError{Status::NotFound("no recommendation with id " + std::string(id_text)), "id"};
+  return recs->front().uid;
 }
 
 ApiResult<Body> Api::Aggregations(const Params& params) {
@@ -527,6 +561,9 @@ ApiResult<Body> Api::Sessions(const Params& params) {
   for (const auto& r : stats->rows) {
     const int session = std::stoi(r.keys[0]);
     json j = {{"session", session}, {"cycle", CycleOfSession(session)}};
+    if (const SessionDates* d = FindSessionDates(session))
+      j.update({{"start", d->start}, {"end", d->end}, {"year", d->year},
+                {"dates", FormatSessionDates(*d)}});
     j.update(Counts(r));
     sessions.push_back(std::move(j));
   }

@@ -60,8 +60,15 @@ class Api {
 
   // GET /api/v1/recommendations
   ApiResult<Body> Recommendations(const Params& params);
-  // GET /api/v1/recommendations/{id}; id_text as it appears in the path.
-  ApiResult<Body> Recommendation(const std::string& id_text, const Params& params);
+  // GET /api/v1/recommendations/{id}; id_text as it appears in the path: a uid
+  // (core/identity.h) or this database's row number. The object has a "citation"
+  // (core/citation.h) whose links start with base_url (e.g. "http://127.0.0.1:8080"; empty:
+  // paths only).
+  ApiResult<Body> Recommendation(const std::string& id_text, const Params& params,
+                                 std::string_view base_url = "");
+  // The uid of the recommendation named by id_text (a uid or a row number): for the web app's
+  // old numeric links, which redirect to the uid's.
+  std::variant<std::string, ApiError> RecommendationUidOf(std::string_view id_text);
   // GET /api/v1/aggregations
   ApiResult<Body> Aggregations(const Params& params);
   // GET /api/v1/states
@@ -80,6 +87,8 @@ class Api {
   QueryBackend& backend() { return backend_; }
 
  private:
+  std::variant<int64_t, ApiError> ResolveRecommendation(std::string_view id_text);
+
   QueryBackend& backend_;
 };
 

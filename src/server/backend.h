@@ -57,6 +57,8 @@ class QueryBackend {
   }
   // The records with these ids, in the order of ids; unknown ids are left out.
   virtual Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) = 0;
+  // The id of the record with this stable uid (core/identity.h); nullopt if none.
+  virtual Result<std::optional<int64_t>> FindByUid(std::string_view uid) = 0;
   // The same with only the fields a search result shows (id, sur, from, text, session, cycle,
   // response, action, themes; the others may be left empty). Defaults to Get.
   virtual Result<std::vector<Recommendation>> Summaries(std::span<const int64_t> ids) {

@@ -89,6 +89,10 @@ Result<std::vector<Recommendation>> EngineBackend::Get(std::span<const int64_t> 
   return sql_->Get(ids);
 }
 
+Result<std::optional<int64_t>> EngineBackend::FindByUid(std::string_view uid) {
+  return sql_->FindByUid(uid);
+}
+
 Result<std::vector<Recommendation>> EngineBackend::Summaries(std::span<const int64_t> ids) {
   auto index = Current();
   if (!index.ok()) return index.status();

@@ -34,6 +34,7 @@ class EngineBackend final : public QueryBackend {
   Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
                                       std::span<const analytics::Dimension> fields) override;
   Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;
+  Result<std::optional<int64_t>> FindByUid(std::string_view uid) override;
   // engine::Index::Summaries: no database access.
   Result<std::vector<Recommendation>> Summaries(std::span<const int64_t> ids) override;
   Status ValidateFilters(Filters& filters) override;

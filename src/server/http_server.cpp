@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -50,6 +51,19 @@ const char* ErrorCodeFor(StatusCode code) {
 }
 
 namespace {
+
+// "http://" + the request's Host header, for the absolute links of citations; a Host with
+// characters a host name and port cannot have is ignored (paths only).
+std::string BaseUrl(const httplib::Request& req) {
+  const std::string host = req.get_header_value("Host");
+  if (host.empty() || host.size() > 255) return "";
+  for (char c : host)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+          c == '[' || c == ']'))
+      return "";
+  return "http://" + host;
+}
+
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
@@ -313,8 +327,9 @@ void HttpServer::Impl::Install() {
   using P = const Params&;
   get("/api/v1", [](Api&, Req, P) -> ApiResult<Body> { return Dump(Index()); });
   get("/api/v1/recommendations", [](Api& a, Req, P p) { return a.Recommendations(p); });
-  get(R"(/api/v1/recommendations/([^/]+))",
-      [](Api& a, Req r, P p) { return a.Recommendation(r.matches[1], p); });
+  get(R"(/api/v1/recommendations/([^/]+))", [](Api& a, Req r, P p) {
+    return a.Recommendation(r.matches[1], p, BaseUrl(r));
+  });
   get("/api/v1/aggregations", [](Api& a, Req, P p) { return a.Aggregations(p); });
   get("/api/v1/states", [](Api& a, Req, P p) { return a.States(p); });
   get(R"(/api/v1/states/([^/]+))", [](Api& a, Req r, P p) { return a.State(r.matches[1], p); });
@@ -349,6 +364,19 @@ void HttpServer::Impl::Install() {
           return true;
         });
   });
+
+  // The web app's links to a recommendation by row number (before stable identities) redirect
+  // to its uid's page, permanently: the uid names the same record in every database.
+  http.Get(R"(/recommendations/(\d{1,18}))",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             if (!site || site->empty()) return ServeStatic(req, res);
+             auto uid = api.RecommendationUidOf(req.matches[1].str());
+             if (const auto* e = std::get_if<ApiError>(&uid)) return ServeStatic(req, res);
+             std::string location = "/recommendations/" + std::get<std::string>(uid);
+             if (const size_t q = req.target.find('?'); q != std::string::npos)
+               location += req.target.substr(q);
+             res.set_redirect(location, 301);
+           });
 
   // Last (httplib tries routes in order): every other GET is a file of the web app, or a 404
   // in JSON like the API's.

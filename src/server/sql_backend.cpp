@@ -90,6 +90,12 @@ Result<std::vector<Recommendation>> SqlBackend::Get(std::span<const int64_t> ids
   return (**lease)->GetRecommendations(ids);
 }
 
+Result<std::optional<int64_t>> SqlBackend::FindByUid(std::string_view uid) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return (**lease)->FindRecommendationByUid(uid);
+}
+
 Status SqlBackend::ValidateFilters(Filters& filters) {
   if (filters.themes.empty()) return Status::Ok();
   auto lease = Acquire();

@@ -32,6 +32,7 @@ class SqlBackend final : public QueryBackend {
   Result<analytics::FacetResponse> Facets(const std::string& query, const Filters& filters,
                                           std::span<const analytics::Dimension> fields) override;
   Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;
+  Result<std::optional<int64_t>> FindByUid(std::string_view uid) override;
   Status ValidateFilters(Filters& filters) override;
   Result<std::vector<std::string>> ThemeNames() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,

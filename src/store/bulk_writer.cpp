@@ -142,6 +142,9 @@ Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::
                               "', which the state table does not hold");
   if (rec.duplicate_of)
     OPENUPR_RETURN_IF_ERROR(CheckRecommendationExists(*rec.duplicate_of, line));
+  if (rec.uid.empty())
+    return Status::Internal("bulk writer: the recommendation of line " + std::to_string(line) +
+                            " has no uid");
   const int64_t id = next_id_++;
   rows_.push_back({&rec, &dup_key, source_file_id, id});
   const size_t first_theme = themes_.size();
@@ -164,6 +167,9 @@ Result<int64_t> RecommendationWriter::AddPledge(const Pledge& pledge, const std:
   OPENUPR_RETURN_IF_ERROR(CheckReferences("pledge", pledge.provenance.line, pledge.state,
                                           pledge.session, source_file_id));
   // (A repeated pledge points to a pledge the importer found in this table or wrote itself.)
+  if (pledge.uid.empty())
+    return Status::Internal("bulk writer: the pledge of line " +
+                            std::to_string(pledge.provenance.line) + " has no uid");
   return store_.InsertPledge(pledge, dup_key, orgs, source_file_id);
 }
 
@@ -171,15 +177,15 @@ Status RecommendationWriter::Flush() {
   // Parents first: the child rows' foreign keys are checked at the end of each statement.
   OPENUPR_RETURN_IF_ERROR(InsertBatched(
       "INSERT INTO recommendation(id, sur, session, cycle, text, dup_key, response, "
-      "response_raw, action, sur_orgs, from_orgs, source_file_id, source_line, duplicate_of)",
-      14, kRecommendationBatch, rows_, [](Statement& s, int p, const Row& row) {
+      "response_raw, action, sur_orgs, from_orgs, source_file_id, source_line, duplicate_of, uid)",
+      15, kRecommendationBatch, rows_, [](Statement& s, int p, const Row& row) {
         const Recommendation& r = *row.rec;
         s.Bind(p, row.id).BindStatic(p + 1, r.sur).Bind(p + 2, r.session).Bind(p + 3, r.cycle);
         s.BindStatic(p + 4, r.text).BindStatic(p + 5, *row.dup_key);
         s.BindStatic(p + 6, ResponseCode(r.response)).BindStatic(p + 7, r.response_raw);
         s.Bind(p + 8, r.action).BindStatic(p + 9, r.sur_orgs).BindStatic(p + 10, r.from_orgs);
         s.Bind(p + 11, row.source_file_id).Bind(p + 12, r.provenance.line);
-        s.Bind(p + 13, r.duplicate_of);
+        s.Bind(p + 13, r.duplicate_of).BindStatic(p + 14, r.uid);
       }));
   struct FromLink {
     int64_t id;

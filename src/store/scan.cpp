@@ -70,8 +70,8 @@ Status ScanRecommendations(Store& store, int64_t after_id,
                         after_id);
   if (!sdgs.ok()) return sdgs.status();
   auto main = db.Prepare(
-      "SELECT id, sur, session, cycle, text, response, coalesce(action, 0), sur_orgs, from_orgs "
-      "FROM recommendation WHERE id > ? ORDER BY id");
+      "SELECT id, sur, session, cycle, text, response, coalesce(action, 0), sur_orgs, from_orgs, "
+      "uid FROM recommendation WHERE id > ? ORDER BY id");
   if (!main.ok()) return main.status();
   main->Bind(1, after_id);
 
@@ -92,6 +92,7 @@ Status ScanRecommendations(Store& store, int64_t after_id,
     rec.action = static_cast<int>(s.Int(6));
     rec.sur_orgs = s.Text(7);
     rec.from_orgs = s.Text(8);
+    rec.uid = s.Text(9);
     from_codes.clear();
     from_raw.clear();
     OPENUPR_RETURN_IF_ERROR(from->Collect(rec.id, [&](Statement& c) {

@@ -20,6 +20,7 @@ namespace openupr::store {
 // the callback; copy what must outlive it.
 struct ScannedRecommendation {
   int64_t id = 0;
+  std::string_view uid;  // stable identity (core/identity.h)
   std::string_view sur;  // ISO3
   int session = 0;
   int cycle = 0;

@@ -1,6 +1,9 @@
 #include "store/schema.h"
 
+#include <unordered_map>
+
 #include "core/dup_key.h"
+#include "core/identity.h"
 #include "store/sqlite.h"
 
 namespace openupr::store {
@@ -227,6 +230,42 @@ Status RehashDuplicateKeys(Database& db) {
 // bytes ("xxh3-128:", ingest/importer.h) instead of BLAKE2b-256 ("blake2b:", which this version
 // still recognises). A version that knows only BLAKE2b would take such a file for a new one: the
 // version number makes it refuse the database instead.
+// Version 7: stable identities (core/identity.h). Every recommendation and pledge gets a uid
+// made from its state, session and duplicate key, numbered by occurrence among the rows that
+// share a key (in id order, which is the order they were stored); unique indexes make a uid name
+// one record. New rows get theirs from the importer; no later migration recomputes them.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE recommendation ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+ALTER TABLE pledge ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+)sql";
+
+Status AssignUids(Database& db) {
+  auto assign = [&db](const char* select, const char* update_sql,
+                      std::string (*make)(std::string_view, int, std::string_view, int64_t))
+      -> Status {
+    auto update = db.Prepare(update_sql);
+    if (!update.ok()) return update.status();
+    std::unordered_map<std::string, int64_t> seen;  // occurrences per duplicate key
+    Status st;
+    OPENUPR_RETURN_IF_ERROR(db.ForEachRow(select, [&](Statement& row) {
+      if (!st.ok()) return;
+      const int64_t n = ++seen[row.String(3)];
+      update->Bind(1, make(row.Text(1), static_cast<int>(row.Int(2)), row.Text(3), n))
+          .Bind(2, row.Int(0));
+      st = update->Run();
+    }));
+    return st;
+  };
+  OPENUPR_RETURN_IF_ERROR(assign("SELECT id, sur, session, dup_key FROM recommendation ORDER BY id",
+                                 "UPDATE recommendation SET uid = ? WHERE id = ?",
+                                 RecommendationUid));
+  OPENUPR_RETURN_IF_ERROR(assign("SELECT id, state, session, dup_key FROM pledge ORDER BY id",
+                                 "UPDATE pledge SET uid = ? WHERE id = ?", PledgeUid));
+  return db.Exec(
+      "CREATE UNIQUE INDEX recommendation_uid ON recommendation(uid);"
+      "CREATE UNIQUE INDEX pledge_uid ON pledge(uid);");
+}
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
@@ -238,6 +277,8 @@ constexpr Migration kMigrations[] = {
     {5, "duplicate keys hashed with XXH3-128 instead of BLAKE2b-128 (recomputed)", "",
      /*edits_schema_text=*/false, RehashDuplicateKeys},
     {6, "content hashes of files imported from now on are XXH3-128 (xxh3-128:)", ""},
+    {7, "stable identities: recommendation.uid and pledge.uid (unique)", kSchemaV7,
+     /*edits_schema_text=*/false, AssignUids},
 };
 
 }  // namespace

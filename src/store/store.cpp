@@ -412,12 +412,12 @@ Result<int64_t> Store::InsertPledge(const Pledge& p, const std::string& dup_key,
                                     const std::string& orgs, int64_t source_file_id) {
   auto stmt = Cached(
       "INSERT INTO pledge(state, session, cycle, text, dup_key, action, orgs, source_file_id, "
-      "source_line, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?)");
+      "source_line, duplicate_of, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.status();
   Statement& s = **stmt;
   s.Bind(1, p.state).Bind(2, p.session).Bind(3, p.cycle).Bind(4, p.text).Bind(5, dup_key);
   s.Bind(6, p.action).Bind(7, orgs).Bind(8, source_file_id).Bind(9, p.provenance.line);
-  s.Bind(10, p.duplicate_of);
+  s.Bind(10, p.duplicate_of).Bind(11, p.uid);
   OPENUPR_RETURN_IF_ERROR(s.Run());
   const int64_t id = sqlite3_last_insert_rowid(db_->handle());
   auto theme = Cached("INSERT OR IGNORE INTO pledge_theme(pledge_id, theme_id) VALUES (?,?)");
@@ -464,6 +464,15 @@ Result<Recommendation> Store::GetRecommendation(int64_t id) {
   return std::move(recs->front());
 }
 
+Result<std::optional<int64_t>> Store::FindRecommendationByUid(std::string_view uid) {
+  auto stmt = Cached("SELECT id FROM recommendation WHERE uid = ?");
+  if (!stmt.ok()) return stmt.status();
+  (*stmt)->Bind(1, uid);
+  std::optional<int64_t> id;
+  OPENUPR_RETURN_IF_ERROR((*stmt)->ForEachRow([&](Statement& s) { id = s.Int(0); }));
+  return id;
+}
+
 Result<std::vector<Recommendation>> Store::GetRecommendations(std::span<const int64_t> ids) {
   std::vector<Recommendation> out;
   constexpr size_t kChunk = 2000;
@@ -473,8 +482,9 @@ Result<std::vector<Recommendation>> Store::GetRecommendations(std::span<const in
     std::unordered_map<int64_t, Recommendation> by_id;
     auto main = Cached(
         "SELECT r.id, r.sur, r.session, r.cycle, r.text, r.response, r.response_raw, r.action, "
-        "r.sur_orgs, r.from_orgs, f.path, r.source_line, f.import_id, r.duplicate_of "
-        "FROM recommendation r JOIN source_file f ON f.id = r.source_file_id "
+        "r.sur_orgs, r.from_orgs, f.path, r.source_line, f.import_id, r.duplicate_of, r.uid, "
+        "d.uid FROM recommendation r JOIN source_file f ON f.id = r.source_file_id "
+        "LEFT JOIN recommendation d ON d.id = r.duplicate_of "
         "WHERE r.id IN (SELECT value FROM json_each(?))");
     if (!main.ok()) return main.status();
     Statement& s = **main;
@@ -498,6 +508,8 @@ Result<std::vector<Recommendation>> Store::GetRecommendations(std::span<const in
       r.provenance.line = s.Int(11);
       r.provenance.import_id = s.Int(12);
       if (!s.IsNull(13)) r.duplicate_of = s.Int(13);
+      r.uid = s.String(14);
+      if (!s.IsNull(15)) r.duplicate_of_uid = s.String(15);
       by_id.emplace(r.id, std::move(r));
     }
     s.Reset();

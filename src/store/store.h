@@ -129,6 +129,8 @@ class Store {
   // --- Reads. ---
   // kNotFound if there is no recommendation with this id.
   Result<Recommendation> GetRecommendation(int64_t id);
+  // The id of the recommendation with this uid (core/identity.h); nullopt if none.
+  Result<std::optional<int64_t>> FindRecommendationByUid(std::string_view uid);
   // Loads the given recommendations, in the order of ids; unknown ids are left out.
   Result<std::vector<Recommendation>> GetRecommendations(std::span<const int64_t> ids);
   // Every imported file, in the order of import.

@@ -56,6 +56,7 @@ export interface Counts {
 
 export interface SearchResult {
   id: number;
+  uid?: string; // the record's stable identity (docs/api.md "Identities")
   sur: StateRef;
   from: StateRef[];
   text: string;

@@ -1,15 +1,28 @@
-// Recommendation: the full record and every attribute, then the other recommendations of the
-// same review (same state under review and session). URL: /recommendations/{id}
+// Recommendation: the full record and every attribute, how to cite it, then the other
+// recommendations of the same review (same state under review and session).
+// URL: /recommendations/{uid} (a row number from an older link is replaced by the uid).
 
 import { getJson, type SearchResponse, type StateRef } from '../api';
-import { fmtInt, h } from '../dom';
+import { downloadBlob, fmtInt, h } from '../dom';
 import { lang, t } from '../i18n';
 import type { Route } from '../router';
 import { actionName, badge, empty, errorBox, href, isAbort, pageTitle, regionName, responseName, stateName } from '../ui';
 import { resultItem } from './search';
 
+interface Citation {
+  uid: string;
+  url: string;
+  review: { sur: string; name: string; session: number; cycle: number; start: string | null; end: string | null; year: number | null };
+  documents: { title: string; symbol: string | null; url: string }[];
+  source: { name: string; file: string; line: number };
+  text: string;
+  bibtex: string;
+  csl: Record<string, unknown>;
+}
+
 interface FullRecord {
   id: number;
+  uid: string;
   sur: StateRef;
   from: StateRef[];
   text: string;
@@ -23,12 +36,77 @@ interface FullRecord {
   sur_orgs?: string;
   from_orgs?: string;
   duplicate_of?: number | null;
+  duplicate_of_uid?: string | null;
   source?: { file?: string; line?: number; import_id?: number };
+  citation: Citation;
+}
+
+// "22 October – 5 November 2012" in the interface's language.
+export function sessionDates(start: string | null, end: string | null): string {
+  if (!start || !end) return '';
+  const d = (s: string) => new Date(s + 'T12:00:00Z');
+  const f = new Intl.DateTimeFormat(lang(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return f.formatRange(d(start), d(end));
+}
+
+// A button that copies text to the clipboard and says so (the text stays selectable beside it).
+function copyButton(id: string, label: string, text: () => string): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: 'btn', id }, label);
+  b.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text());
+      b.textContent = t('record.copied');
+    } catch {
+      b.textContent = t('record.copyFailed');
+    }
+    setTimeout(() => (b.textContent = label), 2000);
+  });
+  return b;
+}
+
+function citationSection(rec: FullRecord): HTMLElement {
+  const c = rec.citation;
+  // The link as this browser reached the server (the API names it by the Host it was asked).
+  const url = location.origin + `/recommendations/${rec.uid}`;
+  const today = new Date().toISOString().slice(0, 10);
+  const plain = c.text.split(c.url).join(url) + ` ${t('record.accessed', { date: today })}`;
+  const bibtex = c.bibtex.split(c.url).join(url);
+  const csl = JSON.stringify([{ ...c.csl, URL: url, accessed: { 'date-parts': [today.split('-').map(Number)] } }], null, 2);
+  return h(
+    'section',
+    { class: 'cite', 'aria-labelledby': 'h-cite' },
+    h('h2', { id: 'h-cite' }, t('record.cite')),
+    h('p', null, t('record.uidIs'), ' ', h('code', { id: 'record-uid' }, rec.uid), ' — ', h('a', { href: url, id: 'record-link' }, url)),
+    h('p', { class: 'cite-text', id: 'cite-text' }, plain),
+    h(
+      'p',
+      { class: 'cite-actions' },
+      copyButton('copy-cite', t('record.copyCitation'), () => plain),
+      ' ',
+      copyButton('copy-link', t('record.copyLink'), () => url),
+      ' ',
+      h('button', { type: 'button', class: 'btn', id: 'dl-bibtex', onclick: () => downloadBlob(`${rec.uid}.bib`, new Blob([bibtex], { type: 'application/x-bibtex' })) }, t('record.downloadBibtex')),
+      ' ',
+      h('button', { type: 'button', class: 'btn', id: 'dl-csl', onclick: () => downloadBlob(`${rec.uid}.json`, new Blob([csl], { type: 'application/vnd.citationstyles.csl+json' })) }, t('record.downloadCsl')),
+    ),
+    h('details', null, h('summary', null, 'BibTeX'), h('pre', { id: 'cite-bibtex' }, bibtex)),
+    h('details', null, h('summary', null, 'CSL-JSON'), h('pre', { id: 'cite-csl' }, csl)),
+    h('h3', null, t('record.documents')),
+    h(
+      'ul',
+      { class: 'documents' },
+      ...c.documents.map((d) => h('li', null, h('a', { href: d.url, rel: 'noopener', target: '_blank' }, d.title), d.symbol ? ` (${d.symbol})` : '')),
+    ),
+    h('p', { class: 'muted' }, t('record.documentsNote')),
+  );
 }
 
 export async function render(root: HTMLElement, r: Route): Promise<void> {
   const id = r.params.id;
   const rec = await getJson<FullRecord>(`/api/v1/recommendations/${encodeURIComponent(id)}`, r.signal);
+  // An older link by row number: the address becomes the uid's, which every copy of the
+  // record shares.
+  if (rec.uid && id !== rec.uid) history.replaceState(history.state, '', href(`/recommendations/${rec.uid}`, new URLSearchParams(location.search)));
   const stateLink = (s: StateRef): HTMLElement =>
     s.iso3 ? h('a', { href: href(`/states/${s.iso3}`) }, stateName(s.iso3, s.name)) : h('span', null, s.raw_name || t('label.unknownState'));
   const file = rec.source?.file?.split('/').pop();
@@ -38,20 +116,24 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     [t('dim.response'), h('span', null, badge('response', rec.response, responseName(rec.response)), rec.response_raw ? ` (${rec.response_raw})` : '')],
     [t('dim.action'), `${rec.action ?? '?'} — ${actionName(rec.action)}`],
     [t('dim.theme'), h('span', { class: 'badges' }, ...rec.themes.map((th) => h('a', { class: 'badge badge-theme', href: href('/', { theme: th }) }, th)))],
-    [t('dim.session'), h('a', { href: href('/', { session: String(rec.session) }) }, t('label.sessionN', { n: rec.session }))],
+    [t('dim.session'), h('span', null, h('a', { href: href('/', { session: String(rec.session) }) }, t('label.sessionN', { n: rec.session })), rec.citation?.review.start ? ` (${sessionDates(rec.citation.review.start, rec.citation.review.end)})` : '')],
     [t('dim.cycle'), t('label.cycleN', { n: rec.cycle })],
   ];
   if (rec.sdgs?.length) rows.push([t('record.sdgs'), rec.sdgs.map((s) => (typeof s === 'object' ? s.target ?? s.goal : s)).join(', ')]);
   if (rec.sur_orgs) rows.push([t('record.surOrgs'), rec.sur_orgs]);
   if (rec.from_orgs) rows.push([t('record.fromOrgs'), rec.from_orgs]);
-  if (rec.duplicate_of) rows.push([t('record.duplicateOf'), h('a', { href: href(`/recommendations/${rec.duplicate_of}`) }, `#${rec.duplicate_of}`)]);
+  if (rec.duplicate_of) {
+    const other = rec.duplicate_of_uid || String(rec.duplicate_of);
+    rows.push([t('record.duplicateOf'), h('a', { href: href(`/recommendations/${other}`) }, other)]);
+  }
   if (file) rows.push([t('record.source'), `${file}${rec.source?.line ? `:${rec.source.line}` : ''}`]);
 
   root.append(
-    pageTitle(t('record.title', { id: rec.id })),
+    pageTitle(t('record.title', { id: rec.uid || rec.id })),
     h('blockquote', { class: 'record-text', lang: 'en' }, rec.text),
     h('dl', { class: 'record' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
   );
+  if (rec.citation) root.append(citationSection(rec));
 
   // The same review: same state under review and session.
   const q = new URLSearchParams({ sur: rec.sur.iso3, session: String(rec.session), sort: 'id', per_page: '200' });

@@ -13,7 +13,7 @@ const FACETS = ['response', 'action', 'cycle', 'theme', 'sur', 'from', 'region',
 const SHOWN = 8;
 
 export function resultItem(r: SearchResult, withSnippet = true): HTMLElement {
-  const link = href(`/recommendations/${r.id}`);
+  const link = href(`/recommendations/${r.uid ?? r.id}`);
   return h(
     'li',
     { class: 'result' },

@@ -1,0 +1,48 @@
+// Stable identities of records: what a citation, a link or another installation uses to name
+// one record of the UN human rights record, whatever order the sources were imported in.
+//
+// Every record type has a uid built from the record itself, never from the order of import:
+//
+//   recommendation    LKA-14-5e1c09ab3f2d      state under review, session, key hash
+//   voluntary pledge  LKA-14-vp-5e1c09ab3f2d   pledging state, session, key hash
+//
+// The hash part is the first 12 hex digits of the record's duplicate key (core/dup_key.h, as
+// defined since schema version 5): the state under review, the recommending states, the
+// session and the text reduced to folded words. A record that repeats another one's key in the
+// record (the source lists the same recommendation twice) gets "-2", "-3", ... after the hash,
+// in the order the rows are stored. A uid is computed once, when the record is stored, and
+// kept unchanged by later imports and schema migrations (which never recompute it).
+//
+// The record types to come name themselves the same way, from their source's own keys: a
+// resolution by its UN symbol, a treaty status by treaty and state, a follow-up action by its
+// recommendation's uid and its date (docs/data-model.md "Identities").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/model.h"
+
+namespace openupr {
+
+// How many hex digits of the duplicate key a uid keeps. 48 bits: among the few hundred
+// recommendations of one review (the uid also holds state and session), two different texts
+// share a prefix with a probability of about 1e-10; the store's unique index refuses such an
+// import rather than giving one uid to two records.
+inline constexpr size_t kUidHashDigits = 12;
+
+// "LKA-14-5e1c09ab3f2d" (occurrence 1) or "LKA-14-5e1c09ab3f2d-2" (occurrence 2, ...), from the
+// state under review, the session and the duplicate key (32 hex digits).
+std::string RecommendationUid(std::string_view sur, int session, std::string_view dup_key,
+                              int64_t occurrence = 1);
+// "LKA-14-vp-5e1c09ab3f2d", likewise for a voluntary pledge.
+std::string PledgeUid(std::string_view state, int session, std::string_view dup_key,
+                      int64_t occurrence = 1);
+
+// True if text has the form of a recommendation uid (it may still name no stored record).
+bool IsRecommendationUid(std::string_view text);
+// True if text has the form of a pledge uid.
+bool IsPledgeUid(std::string_view text);
+
+}  // namespace openupr
