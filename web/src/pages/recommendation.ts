@@ -5,7 +5,7 @@ import { getJson, type SearchResponse, type StateRef } from '../api';
 import { fmtInt, h } from '../dom';
 import { lang, t } from '../i18n';
 import type { Route } from '../router';
-import { actionName, badge, empty, errorBox, href, isAbort, pageTitle, regionName, responseName, stateName } from '../ui';
+import { actionName, badge, empty, errorBox, href, isAbort, pageTitle, regionName, responseName, sdgName, stateName } from '../ui';
 import { resultItem } from './search';
 
 interface FullRecord {
@@ -41,7 +41,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     [t('dim.session'), h('a', { href: href('/', { session: String(rec.session) }) }, t('label.sessionN', { n: rec.session }))],
     [t('dim.cycle'), t('label.cycleN', { n: rec.cycle })],
   ];
-  if (rec.sdgs?.length) rows.push([t('record.sdgs'), rec.sdgs.map((s) => (typeof s === 'object' ? s.target ?? s.goal : s)).join(', ')]);
+  if (rec.sdgs?.length) rows.push([t('record.sdgs'), rec.sdgs.map((s) => sdgName((typeof s === 'object' ? s.target ?? s.goal : s) ?? '')).join('; ')]);
   if (rec.sur_orgs) rows.push([t('record.surOrgs'), rec.sur_orgs]);
   if (rec.from_orgs) rows.push([t('record.fromOrgs'), rec.from_orgs]);
   if (rec.duplicate_of) rows.push([t('record.duplicateOf'), h('a', { href: href(`/recommendations/${rec.duplicate_of}`) }, `#${rec.duplicate_of}`)]);
@@ -49,7 +49,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
 
   root.append(
     pageTitle(t('record.title', { id: rec.id })),
-    h('blockquote', { class: 'record-text', lang: 'en' }, rec.text),
+    h('blockquote', { class: 'record-text', lang: 'en', dir: 'ltr' }, rec.text),
     h('dl', { class: 'record' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
   );
 
