@@ -4,7 +4,7 @@
 
 import type { EChartsCoreOption } from 'echarts/core';
 import { downloadBlob, fmtInt, h, toCsv } from './dom';
-import { lang, t } from './i18n';
+import { dir, lang, t } from './i18n';
 
 type Echarts = typeof import('./echarts-lib')['echarts'];
 let lib: Promise<Echarts> | null = null;
@@ -161,15 +161,21 @@ export function barOption(
   series: { name: string; data: number[]; color?: string; stack?: string }[],
   opts: { horizontal?: boolean; percent?: boolean } = {},
 ): EChartsCoreOption {
+  // Right to left (Arabic), the chart is mirrored: categories run from the right, horizontal
+  // bars grow leftwards from an axis on the right, the value axis of vertical bars is on the right.
+  const rtl = dir() === 'rtl';
   const valueAxis = {
     type: 'value',
     axisLabel: opts.percent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : {},
     max: opts.percent ? 1 : undefined,
+    inverse: rtl && !!opts.horizontal,
+    position: rtl && !opts.horizontal ? 'right' : undefined,
   };
   const catAxis = {
     type: 'category',
     data: categories,
-    inverse: !!opts.horizontal,
+    inverse: !!opts.horizontal || rtl,
+    position: rtl && opts.horizontal ? 'right' : undefined,
     axisLabel: { interval: 0, width: opts.horizontal ? 150 : 80, overflow: 'truncate' },
   };
   return {
@@ -180,7 +186,7 @@ export function barOption(
       valueFormatter: opts.percent ? (v: number) => `${(v * 100).toFixed(1)}%` : undefined,
     },
     legend: series.length > 1 ? { top: 0 } : undefined,
-    grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+    grid: { left: rtl ? 16 : 8, right: rtl ? 8 : 16, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
     xAxis: opts.horizontal ? valueAxis : catAxis,
     yAxis: opts.horizontal ? catAxis : valueAxis,
     series: series.map((s) => ({
