@@ -3,8 +3,8 @@
 // their table is kept in the URL (?tables=id1,id2) so the view can be shared.
 
 import type { EChartsCoreOption } from 'echarts/core';
-import { downloadBlob, h, toCsv } from './dom';
-import { t } from './i18n';
+import { downloadBlob, fmtInt, h, toCsv } from './dom';
+import { dir, lang, t } from './i18n';
 
 type Echarts = typeof import('./echarts-lib')['echarts'];
 let lib: Promise<Echarts> | null = null;
@@ -70,7 +70,9 @@ export function mountChart(el: HTMLElement, option: EChartsCoreOption, onClick?:
     void loadEcharts().then((echarts) => {
       if (chart || !el.isConnected) return;
       chart = echarts.init(el, null, { renderer: 'canvas' });
-      chart.setOption({ aria: { enabled: true }, animation: false, ...option });
+      // No ECharts aria: its generated description is English whatever the language; the
+      // element carries the app's own translated summary (chartSummary) instead.
+      chart.setOption({ animation: false, ...option });
       if (onClick) chart.on('click', (p) => onClick(String((p as { name: string }).name), String((p as { seriesName?: string }).seriesName ?? '')));
       el.dataset.ready = '1';
     });
@@ -78,12 +80,35 @@ export function mountChart(el: HTMLElement, option: EChartsCoreOption, onClick?:
   ro.observe(el);
 }
 
+// The text a screen reader reads for a chart, written by the app in the chosen language from the
+// numbers of its table: "Bar chart: <title>. <row>: <column> <value>, ...; ..." (at most
+// SUMMARY_ROWS rows, then how many more the table has).
+const SUMMARY_ROWS = 20;
+export function chartSummary(spec: Pick<ChartSpec, 'title' | 'columns' | 'rows' | 'option'>): string {
+  const series = (spec.option as { series?: { type?: string }[] }).series;
+  const kind = series?.[0]?.type === 'heatmap' ? 'heatmap' : 'bar';
+  const cell = (c: string | number): string => String(c); // as in the table
+  const rows = spec.rows.slice(0, SUMMARY_ROWS).map((r) =>
+    t('chart.summary.row', {
+      label: cell(r[0]),
+      items: r
+        .slice(1)
+        .map((c, i) => t('chart.summary.item', { name: spec.columns[i + 1] ?? '', value: cell(c) }))
+        .join(t('chart.summary.itemSep')),
+    }),
+  );
+  const more = spec.rows.length - SUMMARY_ROWS;
+  return [t(`chart.summary.${kind}`, { title: spec.title }), rows.join(t('chart.summary.rowSep')), more > 0 ? t('chart.summary.more', { n: fmtInt(more, lang()) }) : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
 export function chartCard(spec: ChartSpec): HTMLElement {
   const showTable = tablesInUrl().has(spec.id);
   const chartEl = h('div', {
     class: 'chart',
     role: 'img',
-    'aria-label': spec.title,
+    'aria-label': chartSummary(spec),
     style: `height:${spec.height ?? 320}px`,
     'data-chart': spec.id,
   });
@@ -122,8 +147,13 @@ export function chartCard(spec: ChartSpec): HTMLElement {
 
 // A palette with enough contrast on white, shared by every chart.
 export const COLORS = ['#1f5fa8', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0f766e', '#a16207', '#be185d'];
-export const SUPPORTED = '#15803d';
-export const NOTED = '#b45309';
+// Supported and noted differ without colour too: supported is dark (relative luminance 0.058,
+// 9.8:1 on white), noted light (0.28: 3.1:1 against supported, 3.2:1 on white), and noted bars are
+// hatched with diagonal stripes (the legend shows the same pattern). web/tests/e2e/i18n-a11y.mjs
+// checks these ratios.
+export const SUPPORTED = '#134e2a';
+export const NOTED = '#d97706';
+export const NOTED_DECAL = { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 3], rotation: -Math.PI / 4, color: 'rgba(255, 255, 255, 0.6)' };
 
 // A horizontal or vertical bar chart option from categories and series.
 export function barOption(
@@ -131,15 +161,21 @@ export function barOption(
   series: { name: string; data: number[]; color?: string; stack?: string }[],
   opts: { horizontal?: boolean; percent?: boolean } = {},
 ): EChartsCoreOption {
+  // Right to left (Arabic), the chart is mirrored: categories run from the right, horizontal
+  // bars grow leftwards from an axis on the right, the value axis of vertical bars is on the right.
+  const rtl = dir() === 'rtl';
   const valueAxis = {
     type: 'value',
     axisLabel: opts.percent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : {},
     max: opts.percent ? 1 : undefined,
+    inverse: rtl && !!opts.horizontal,
+    position: rtl && !opts.horizontal ? 'right' : undefined,
   };
   const catAxis = {
     type: 'category',
     data: categories,
-    inverse: !!opts.horizontal,
+    inverse: !!opts.horizontal || rtl,
+    position: rtl && opts.horizontal ? 'right' : undefined,
     axisLabel: { interval: 0, width: opts.horizontal ? 150 : 80, overflow: 'truncate' },
   };
   return {
@@ -150,9 +186,15 @@ export function barOption(
       valueFormatter: opts.percent ? (v: number) => `${(v * 100).toFixed(1)}%` : undefined,
     },
     legend: series.length > 1 ? { top: 0 } : undefined,
-    grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+    grid: { left: rtl ? 16 : 8, right: rtl ? 8 : 16, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
     xAxis: opts.horizontal ? valueAxis : catAxis,
     yAxis: opts.horizontal ? catAxis : valueAxis,
-    series: series.map((s) => ({ type: 'bar', name: s.name, data: s.data, stack: s.stack, itemStyle: s.color ? { color: s.color } : undefined })),
+    series: series.map((s) => ({
+      type: 'bar',
+      name: s.name,
+      data: s.data,
+      stack: s.stack,
+      itemStyle: s.color ? { color: s.color, decal: s.color === NOTED ? NOTED_DECAL : undefined } : undefined,
+    })),
   };
 }

@@ -61,12 +61,14 @@ export function snippetNode(html: string): DocumentFragment {
   return frag;
 }
 
+// Numbers in the language's format with Western digits in every language (as in UN Arabic
+// documents, and as on the charts' axes).
 export function fmtInt(n: number, lang: string): string {
-  return new Intl.NumberFormat(lang).format(n);
+  return new Intl.NumberFormat(lang, { numberingSystem: 'latn' }).format(n);
 }
 
 export function fmtPct(x: number, lang: string): string {
-  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(x);
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1, numberingSystem: 'latn' }).format(x);
 }
 
 // A CSV text (RFC 4180) from rows of cells.

@@ -2,8 +2,8 @@
 // that ECharts is a separate chunk, loaded by the pages that draw charts.
 import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+// No AriaComponent: charts.ts writes each chart's description itself, in the chosen language.
 import {
-  AriaComponent,
   GridComponent,
   LegendComponent,
   TooltipComponent,
@@ -15,7 +15,6 @@ echarts.use([
   BarChart,
   HeatmapChart,
   LineChart,
-  AriaComponent,
   GridComponent,
   LegendComponent,
   TooltipComponent,

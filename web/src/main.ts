@@ -47,10 +47,12 @@ function frame(r: Route): HTMLElement {
     navigate(location.pathname + '?' + q.toString(), { replace: true, keepScroll: true });
   });
   const current = (p: string): boolean => (p === '/' ? r.path === '/' || r.path === '/search' : r.path.startsWith(p));
+  const isSearch = r.path === '/' || r.path === '/search';
   return h(
     'header',
     { class: 'site-header' },
-    h('a', { class: 'skip', href: '#main' }, t('nav.skip')),
+    skipLink('#main', t('nav.skip')),
+    isSearch ? skipLink('#results', t('nav.skipResults')) : null,
     h('a', { class: 'brand', href: href('/') }, 'OpenUPR'),
     h(
       'nav',
@@ -59,6 +61,18 @@ function frame(r: Route): HTMLElement {
     ),
     h('label', { class: 'lang', for: 'lang-select' }, h('span', { class: 'visually-hidden' }, t('nav.language')), select),
   );
+}
+
+// A skip link moves the focus to its target itself (the target has tabindex=-1), so that the
+// next Tab goes on from there; the router does not see the click.
+function skipLink(target: string, text: string): HTMLElement {
+  const a = h('a', { class: 'skip', href: target }, text);
+  a.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    const el = document.getElementById(target.slice(1)) ?? main;
+    el.focus();
+  });
+  return a;
 }
 
 const header = h('div');

@@ -48,11 +48,23 @@ export function stateList(): StateInfo[] {
   return [...stateTable.values()].sort((a, b) => stateName(a.iso3).localeCompare(stateName(b.iso3), lang()));
 }
 
-export function regionName(code: string): string {
-  return t('region.' + code);
+// A regional group's name; "none" is a state outside the five groups (the Holy See, the State of
+// Palestine), a missing or unknown code is "unknown".
+export function regionName(code: string | null | undefined): string {
+  const k = 'region.' + (code || 'unknown');
+  const s = t(k);
+  return s === k ? t('region.unknown') : s;
 }
 export function responseName(code: string): string {
   return t('response.' + code);
+}
+// A Sustainable Development Goal's short name in the chosen language (sdg.1 .. sdg.17, copied
+// from ../shared/data/sdg and checked against it by tests/i18n.test.mjs), e.g. "SDG 16: Peace,
+// justice and strong institutions"; a target ("16.10") is named by its goal.
+export function sdgName(code: string | number): string {
+  const goal = String(code).split('.')[0];
+  const name = t('sdg.' + goal);
+  return name === 'sdg.' + goal ? String(code) : t('label.sdgN', { n: String(code), name });
 }
 export function actionName(code: string | number | null): string {
   return code === null || code === 'unknown' || code === '' ? t('action.unknown') : t('action.' + code);
@@ -77,6 +89,8 @@ export function keyLabel(dim: string, key: string | number): string {
       return t('label.cycleN', { n: k });
     case 'session':
       return t('label.sessionN', { n: k });
+    case 'sdg':
+      return sdgName(k);
     default:
       return k;
   }
@@ -113,3 +127,26 @@ export function isAbort(e: unknown): boolean {
 }
 
 export const DIMENSIONS = ['theme', 'sur', 'from', 'region', 'from-region', 'cycle', 'session', 'response', 'action'];
+
+// The filters of a page in a drawer: at small widths (style.css, max-width 760px) they are folded
+// behind a "Filters" button placed above the results, so the results come first on a phone and
+// for the keyboard; at larger widths the button is hidden and the filters show beside the
+// results. The open state lasts while the page is re-rendered (a filter click keeps it open).
+let drawerOpen = false;
+export function filterDrawer(content: HTMLElement, active: number): HTMLElement {
+  const id = content.id || (content.id = 'filters');
+  const button = h(
+    'button',
+    { type: 'button', class: 'btn filters-toggle', id: 'filters-toggle', 'aria-expanded': String(drawerOpen), 'aria-controls': id },
+    active ? t('search.filtersActive', { n: active }) : t('search.filtersButton'),
+  );
+  const set = (open: boolean): void => {
+    drawerOpen = open;
+    button.setAttribute('aria-expanded', String(open));
+    content.classList.toggle('open', open);
+  };
+  button.addEventListener('click', () => set(!drawerOpen));
+  set(drawerOpen);
+  content.classList.add('drawer');
+  return h('div', { class: 'filter-drawer' }, button, content);
+}

@@ -6,7 +6,7 @@ import { getJson, type SearchResponse, type StateRef } from '../api';
 import { downloadBlob, fmtInt, h } from '../dom';
 import { lang, t } from '../i18n';
 import type { Route } from '../router';
-import { actionName, badge, empty, errorBox, href, isAbort, pageTitle, regionName, responseName, stateName } from '../ui';
+import { actionName, badge, empty, errorBox, href, isAbort, pageTitle, regionName, responseName, sdgName, stateName } from '../ui';
 import { resultItem } from './search';
 
 interface Citation {
@@ -119,7 +119,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     [t('dim.session'), h('span', null, h('a', { href: href('/', { session: String(rec.session) }) }, t('label.sessionN', { n: rec.session })), rec.citation?.review.start ? ` (${sessionDates(rec.citation.review.start, rec.citation.review.end)})` : '')],
     [t('dim.cycle'), t('label.cycleN', { n: rec.cycle })],
   ];
-  if (rec.sdgs?.length) rows.push([t('record.sdgs'), rec.sdgs.map((s) => (typeof s === 'object' ? s.target ?? s.goal : s)).join(', ')]);
+  if (rec.sdgs?.length) rows.push([t('record.sdgs'), rec.sdgs.map((s) => sdgName((typeof s === 'object' ? s.target ?? s.goal : s) ?? '')).join('; ')]);
   if (rec.sur_orgs) rows.push([t('record.surOrgs'), rec.sur_orgs]);
   if (rec.from_orgs) rows.push([t('record.fromOrgs'), rec.from_orgs]);
   if (rec.duplicate_of) {
@@ -130,7 +130,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
 
   root.append(
     pageTitle(t('record.title', { id: rec.uid || rec.id })),
-    h('blockquote', { class: 'record-text', lang: 'en' }, rec.text),
+    h('blockquote', { class: 'record-text', lang: 'en', dir: 'ltr' }, rec.text),
     h('dl', { class: 'record' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
   );
   if (rec.citation) root.append(citationSection(rec));

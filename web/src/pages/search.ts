@@ -7,7 +7,7 @@ import { fmtInt, h, snippetNode } from '../dom';
 import { apiParams, facetAlias, FILTERS, toggle, values } from '../filters';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
-import { actionName, badge, empty, errorBox, href, isAbort, keyLabel, pageTitle, responseName, stateName } from '../ui';
+import { actionName, badge, empty, errorBox, filterDrawer, href, isAbort, keyLabel, pageTitle, responseName, stateName } from '../ui';
 
 const FACETS = ['response', 'action', 'cycle', 'theme', 'sur', 'from', 'region', 'from-region', 'session'];
 const SHOWN = 8;
@@ -24,7 +24,7 @@ export function resultItem(r: SearchResult, withSnippet = true): HTMLElement {
       ' ',
       h('span', { class: 'muted' }, t('search.from'), ' ', r.from.map((f) => stateName(f.iso3, f.name)).join(', ') || t('label.unknownState')),
     ),
-    h('p', { class: 'result-text' }, withSnippet && r.snippet_html ? snippetNode(r.snippet_html) : r.text),
+    h('p', { class: 'result-text', lang: 'en', dir: 'ltr' }, withSnippet && r.snippet_html ? snippetNode(r.snippet_html) : r.text),
     h(
       'div',
       { class: 'badges' },
@@ -212,8 +212,8 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     h(
       'div',
       { class: 'search-layout' },
-      facets,
-      h('section', { class: 'results-col', 'aria-label': t('search.results') }, list, res.total > perPage ? pager(q, page, pages) : null),
+      filterDrawer(facets, chips.length),
+      h('section', { class: 'results-col', id: 'results', tabindex: '-1', 'aria-label': t('search.results') }, list, res.total > perPage ? pager(q, page, pages) : null),
     ),
   );
 }
