@@ -217,7 +217,7 @@ async function run(ctx, base) {
     await page.goto(base + '/?q=torture&sur=FRA', { waitUntil: 'networkidle' });
     const first = page.locator('.result-title').first();
     await first.click();
-    await page.waitForURL(/\/recommendations\/\d+/);
+    await page.waitForURL(/\/recommendations\/[A-Z]{3}-\d{2}-[0-9a-f]{12}/);  // by uid
     await page.locator('blockquote.record-text').waitFor();
     assert((await page.locator('h1').innerText()).includes('Recommendation'), 'title');
     assert((await page.locator('dl.record dt').count()) >= 6, 'attributes');
