@@ -200,7 +200,10 @@ TEST_F(ServerRealData, PagesSplitTheSameOrder) {
 TEST_F(ServerRealData, RecordAndMissingRecord) {
   auto rec = store_->GetRecommendation(1234);
   ASSERT_TRUE(rec.ok());
-  EXPECT_EQ(GetJson("/api/v1/recommendations/1234"), RecommendationToJson(*rec));
+  json expected = RecommendationToJson(*rec);
+  expected["source"]["file"] = "sessions-01-05.csv";  // the file's name, not the server's path
+  EXPECT_EQ(rec->provenance.source_file, UprFile("sessions-01-05.csv"));
+  EXPECT_EQ(GetJson("/api/v1/recommendations/1234"), expected);
   ExpectError("/api/v1/recommendations/999999", 404, "not_found", "id");
   ExpectError("/api/v1/recommendations/abc", 400, "invalid_argument", "id");
   ExpectError("/api/v1/recommendations/1234?x=1", 400, "invalid_argument", "x");
@@ -263,7 +266,7 @@ TEST_F(ServerRealData, ExportStreamsEveryMatch) {
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
   EXPECT_EQ(csv->get_header_value("Content-Disposition"),
-            "attachment; filename=\"openupr-export.csv\"");
+            "attachment; filename=\"openupr-cycle-2-education.csv\"");
   EXPECT_EQ(csv->get_header_value("X-Total-Count"), std::to_string(total));
   EXPECT_EQ(CsvRecords(csv->body), total);
   auto js = Get("/api/v1/export?format=json&q=education&cycle=2");
