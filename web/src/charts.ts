@@ -3,7 +3,7 @@
 // their table is kept in the URL (?tables=id1,id2) so the view can be shared.
 
 import type { EChartsCoreOption } from 'echarts/core';
-import { downloadBlob, h, toCsv } from './dom';
+import { csvBlob, downloadBlob, h } from './dom';
 import { t } from './i18n';
 
 type Echarts = typeof import('./echarts-lib')['echarts'];
@@ -102,7 +102,7 @@ export function chartCard(spec: ChartSpec): HTMLElement {
   });
   const csv = h('button', { type: 'button', class: 'btn', id: `csv-${spec.id}` }, t('chart.downloadCsv'));
   csv.addEventListener('click', () =>
-    downloadBlob(`openupr-${spec.id}.csv`, new Blob([toCsv([spec.columns, ...spec.rows])], { type: 'text/csv' })),
+    downloadBlob(`openupr-${spec.id}.csv`, csvBlob([spec.columns, ...spec.rows])),
   );
   const png = h('button', { type: 'button', class: 'btn', id: `png-${spec.id}` }, t('chart.downloadPng'));
   png.addEventListener('click', () => {
