@@ -217,6 +217,11 @@ export async function run({ check, assert, page, base, noError, tmp, shot }) {
     const src = rows[0].indexOf('source_file');
     for (const r of rows.slice(1)) assert(/^sessions-\d\d-\d\d\.csv$/.test(r[src]), `source_file ${r[src]}`);
     assert(!bytes.includes('/upr-info/'), 'a server path in the export');
+    // A non-ASCII query: the browser takes the RFC 8187 filename* (UTF-8) over the ASCII one.
+    await page.goto(`${base}/?q=${encodeURIComponent('éducation')}&sur=CIV`, { waitUntil: 'networkidle' });
+    await page.locator('#total[data-total]').waitFor();
+    const civName = (await download('#dl-csv', 'civ.csv')).name;
+    assert(civName === 'openupr-CIV-éducation.csv', `file name ${civName}`);
     // UTF-8 names: Côte d'Ivoire's own export.
     const civ = await fetch(`${base}/api/v1/export?sur=CIV`);
     const civBytes = Buffer.from(await civ.arrayBuffer());
