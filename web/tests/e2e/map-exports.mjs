@@ -234,11 +234,18 @@ export async function run({ check, assert, page, base, noError, tmp, shot }) {
     await page.goto(`${base}/states/FRA`, { waitUntil: 'networkidle' });
     await page.locator('.chart[data-ready]').first().waitFor();
     const { name, bytes } = await download('#csv-cycles', 'cycles.csv');
-    assert(name === 'openupr-cycles.csv', `file name ${name}`);
+    assert(name === 'openupr-FRA-cycles.csv', `file name ${name}`);
     const rows = csvOf(bytes, 'chart CSV');
     const shown = await page.locator('section.chart-card', { has: page.locator('#csv-cycles') }).locator('tbody tr').count();
     assert(rows.length - 1 === shown && shown > 0, `${rows.length - 1} CSV rows, ${shown} table rows`);
     const png = await download('#png-cycles', 'cycles.png');
+    assert(png.name === 'openupr-FRA-cycles.png', `file name ${png.name}`);
+    // Explore's pivot: named after the dimensions and filters.
+    await page.goto(`${base}/explore?by=theme,region&cycle=2`, { waitUntil: 'networkidle' });
+    await page.locator('.chart[data-ready]').first().waitFor();
+    const pivot = await download('#csv-pivot', 'pivot.csv');
+    assert(pivot.name === 'openupr-explore-theme-region-cycle-2-pivot.csv', `file name ${pivot.name}`);
+    assert(csvOf(pivot.bytes, 'pivot CSV').length > 10, 'pivot rows');
     assert(png.bytes.subarray(1, 4).toString() === 'PNG' && png.bytes.length > 1000, `PNG ${png.bytes.length} bytes`);
   });
 }
