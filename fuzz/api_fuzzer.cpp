@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "fuzz/fuzz_data.h"
 #include "server/api.h"
 #include "server/engine_backend.h"
@@ -74,6 +75,30 @@ void Check(const char* endpoint, std::string_view input, const ApiResult<Body>& 
   if (!nlohmann::json::accept(std::get<Body>(r))) Fail(endpoint, input, "the answer is not JSON");
 }
 
+// The export's file name comes from the query and the filters: whatever they hold, the ASCII
+// name is "openupr-" then at most kExportNameMaxChars of [A-Za-z0-9-], then the extension; the
+// UTF-8 name is UTF-8 without controls, quotes or separators; the header is one line.
+void CheckFileName(std::string_view input, const openupr::search::ExportFileName& name) {
+  const std::string& a = name.ascii;
+  const size_t dot = a.rfind('.');
+  if (a.rfind("openupr-", 0) != 0 || dot == std::string::npos || dot <= 8 ||
+      dot - 8 > openupr::search::kExportNameMaxChars)
+    Fail("export", input, "file name '" + a + "'");
+  for (size_t i = 0; i < dot; ++i) {
+    const char c = a[i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+      Fail("export", input, "file name '" + a + "' has a character outside [A-Za-z0-9-]");
+  }
+  if (!openupr::IsValidUtf8(name.utf8) || name.utf8.rfind("openupr-", 0) != 0)
+    Fail("export", input, "UTF-8 file name '" + name.utf8 + "'");
+  for (unsigned char c : name.utf8)
+    if (c < 0x20 || c == 0x7F || c == '"' || c == '/' || c == '\\' || c == ' ')
+      Fail("export", input, "UTF-8 file name '" + name.utf8 + "' has a forbidden character");
+  const std::string header = openupr::server::ContentDisposition(name);
+  if (header.find_first_of("\r\n") != std::string::npos)
+    Fail("export", input, "Content-Disposition over more than one line");
+}
+
 void RunAll(Api& api, std::string_view input, std::string_view segment,
             const openupr::server::Params& params) {
   Check("recommendations", input, api.Recommendations(params));
@@ -87,10 +112,11 @@ void RunAll(Api& api, std::string_view input, std::string_view segment,
   if (const auto* e = std::get_if<ApiError>(&plan)) return CheckError("export", input, *e);
   // The export streams every match: only small ones, to keep the executions fast.
   auto& p = std::get<openupr::server::ExportPlan>(plan);
+  CheckFileName(input, p.filename);
   if (p.total > 20) return;
   NullBuffer null;
   std::ostream out(&null);
-  auto written = api.backend().Export(p.request, p.format, out);
+  auto written = api.backend().Export(p.request, p.format, p.options, out);
   if (!written.ok()) Fail("export", input, written.status().ToString());
   if (*written != p.total) Fail("export", input, "wrote a different number of records");
 }

@@ -174,7 +174,10 @@ TEST_F(CliRealData, ExportWritesRfc4180CsvAndJson) {
   ASSERT_EQ(Run("import '" + UprFile("sessions-01-05.csv") + "'").exit_code, 0);
   auto csv = Run("export --format csv --sur AFG");
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("id,sur,sur_name,", 0), 0u);
+  EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFid,sur,sur_name,", 0), 0u);  // UTF-8 byte-order mark first
+  auto no_bom = Run("export --format csv --sur AFG --no-bom");
+  ASSERT_EQ(no_bom.exit_code, 0) << no_bom.err;
+  EXPECT_EQ(no_bom.out, csv.out.substr(3));
   EXPECT_NE(csv.out.find("\r\n"), std::string::npos);
   json j = RunJson("export --format json --sur AFG");
   ASSERT_TRUE(j.is_array());

@@ -203,7 +203,10 @@ TEST_F(ServerRealData, RecordAndMissingRecord) {
   json got = GetJson("/api/v1/recommendations/1234");
   EXPECT_EQ(got["citation"]["uid"], rec->uid);
   got.erase("citation");  // (tests/identity_test.cpp checks it)
-  EXPECT_EQ(got, RecommendationToJson(*rec));
+  json expected = RecommendationToJson(*rec);
+  expected["source"]["file"] = "sessions-01-05.csv";  // the file's name, not the server's path
+  EXPECT_EQ(rec->provenance.source_file, UprFile("sessions-01-05.csv"));
+  EXPECT_EQ(got, expected);
   EXPECT_EQ(GetJson("/api/v1/recommendations/" + rec->uid)["id"], 1234);
   ExpectError("/api/v1/recommendations/999999", 404, "not_found", "id");
   ExpectError("/api/v1/recommendations/abc", 400, "invalid_argument", "id");
@@ -267,7 +270,7 @@ TEST_F(ServerRealData, ExportStreamsEveryMatch) {
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
   EXPECT_EQ(csv->get_header_value("Content-Disposition"),
-            "attachment; filename=\"openupr-export.csv\"");
+            "attachment; filename=\"openupr-cycle-2-education.csv\"");
   EXPECT_EQ(csv->get_header_value("X-Total-Count"), std::to_string(total));
   EXPECT_EQ(CsvRecords(csv->body), total);
   auto js = Get("/api/v1/export?format=json&q=education&cycle=2");

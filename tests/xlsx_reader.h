@@ -41,7 +41,13 @@ inline bool IsNumericExportColumn(const std::string& name) {
 // Checks that the sheet has exactly the CSV's rows and cells: the header, then every record in
 // the same order; text cells equal to the CSV field, number cells to its integer, empty cells to
 // an empty field. Also the bold frozen header row. Returns the number of data rows compared.
-inline size_t ExpectSheetEqualsCsv(const nlohmann::json& sheet, const std::string& csv) {
+inline size_t ExpectSheetEqualsCsv(const nlohmann::json& sheet, const std::string& csv_bytes) {
+  // The CSV export starts with the UTF-8 byte-order mark (search::kUtf8Bom), which is not a
+  // character of the header's first field.
+  EXPECT_EQ(csv_bytes.rfind(search::kUtf8Bom, 0), 0u) << "no byte-order mark";
+  const std::string csv = csv_bytes.rfind(search::kUtf8Bom, 0) == 0
+                              ? csv_bytes.substr(search::kUtf8Bom.size())
+                              : csv_bytes;
   auto records = ingest::ReadCsv(csv, ingest::LineEnds::kMixed, "export.csv");
   EXPECT_TRUE(records.ok()) << records.status().ToString();
   if (!records.ok() || sheet.is_null()) return 0;

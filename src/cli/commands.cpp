@@ -515,7 +515,7 @@ int RunExport(const CommonOptions& common, const ExportArgs& args) {
       if (!file) return Fail(common, Status::Io(args.output + ": cannot open for writing"));
       out = &file;
     }
-    n = search::ExportRecommendations(**store, req, *format, *out);
+    n = search::ExportRecommendations(**store, req, *format, *out, {.bom = !args.no_bom});
     if (!n.ok() && !*out)
       n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
     if (n.ok() && file.is_open()) {

@@ -62,6 +62,7 @@ struct ExportArgs {
   std::string format = "csv";
   std::string query;
   std::string output;  // empty or "-" = stdout
+  bool no_bom = false;  // CSV without the UTF-8 byte-order mark
   FilterOptions filters;
 };
 int RunExport(const CommonOptions& common, const ExportArgs& args);

@@ -136,12 +136,17 @@ int main(int argc, char** argv) {
 
   ExportArgs export_args;
   auto* export_cmd =
-      app.add_subcommand("export", "Export a result set as CSV (RFC 4180, UTF-8), JSON or XLSX");
+      app.add_subcommand("export",
+                         "Export a result set as CSV (RFC 4180, UTF-8 with a byte-order mark), "
+                         "JSON or XLSX");
   export_cmd->add_option("--format", export_args.format, "csv, json or xlsx (xlsx needs -o FILE)")
       ->check(CLI::IsMember({"csv", "json", "xlsx"}))
       ->capture_default_str();
   export_cmd->add_option("-Q,--query", export_args.query, "Only recommendations matching this text");
   export_cmd->add_option("-o,--output", export_args.output, "Output file (default: stdout)");
+  export_cmd->add_flag("--no-bom", export_args.no_bom,
+                       "CSV: leave out the UTF-8 byte-order mark (which Excel needs to read the "
+                       "file as UTF-8)");
   AddFilterOptions(export_cmd, export_args.filters);
 
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");

@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdlib>
@@ -13,6 +16,7 @@
 #include "core/csv_write.h"
 #include "core/json.h"
 #include "core/states.h"
+#include "core/text.h"
 #include "search/xlsx_writer.h"
 
 namespace openupr::search {
@@ -38,6 +42,11 @@ std::string_view ExportContentType(ExportFormat format) {
       return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   }
   return "application/octet-stream";
+}
+
+std::string_view SourceFileName(std::string_view path) {
+  const size_t sep = path.find_last_of("/\\");
+  return sep == std::string_view::npos ? path : path.substr(sep + 1);
 }
 
 Status CheckExportSize(ExportFormat format, int64_t records) {
@@ -93,7 +102,7 @@ std::array<std::string, kColumns> ExportRow(const Recommendation& r) {
           r.text,
           r.sur_orgs,
           r.from_orgs,
-          r.provenance.source_file,
+          std::string(SourceFileName(r.provenance.source_file)),
           std::to_string(r.provenance.line),
           r.duplicate_of ? std::to_string(*r.duplicate_of) : ""};
 }
@@ -195,6 +204,154 @@ class TempFile {
 
 }  // namespace
 
+namespace {
+
+// Builds the two forms of ExportFileNameFor's name, part by part.
+class FileNameBuilder {
+ public:
+  // Appends text as one part (a '-' before it unless first); fold: lower-case it (ISO3 codes are
+  // kept as they are written).
+  void Add(std::string_view text, bool fold = true) {
+    AddAscii(fold ? FoldText(text) : std::string(text));
+    AddUtf8(text, fold);
+  }
+  ExportFileName Take(ExportFormat format) {
+    const std::string ext = format == ExportFormat::kCsv    ? ".csv"
+                            : format == ExportFormat::kJson ? ".json"
+                                                            : ".xlsx";
+    Cut(ascii_, /*utf8=*/false);
+    Cut(utf8_, /*utf8=*/true);
+    if (ascii_.empty()) ascii_ = "export";
+    if (utf8_.empty()) utf8_ = ascii_;
+    return {"openupr-" + ascii_ + ext, "openupr-" + utf8_ + ext};
+  }
+
+ private:
+  static void Separate(std::string& out) {
+    if (!out.empty() && out.back() != '-') out += '-';
+  }
+  static bool AsciiAlnum(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+  void AddAscii(const std::string& text) {
+    Separate(ascii_);
+    for (unsigned char c : text) {
+      if (AsciiAlnum(c)) ascii_ += static_cast<char>(c);
+      else Separate(ascii_);
+    }
+  }
+  // Letters and digits of any script kept (lower-cased when fold), anything else a separator;
+  // bytes that are not UTF-8 are separators too.
+  void AddUtf8(std::string_view text, bool fold) {
+    Separate(utf8_);
+    auto p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+    while (left > 0) {
+      utf8proc_int32_t cp = -1;
+      utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+      if (n <= 0) {
+        n = 1;
+        cp = -1;
+      }
+      p += n;
+      left -= n;
+      if (cp < 0x80 ? (cp >= 0 && AsciiAlnum(static_cast<unsigned char>(cp))) : LetterOrDigit(cp)) {
+        if (fold) cp = utf8proc_tolower(cp);
+        utf8proc_uint8_t enc[4];
+        const utf8proc_ssize_t len = utf8proc_encode_char(cp, enc);
+        utf8_.append(reinterpret_cast<const char*>(enc), static_cast<size_t>(len));
+      } else {
+        Separate(utf8_);
+      }
+    }
+  }
+  static bool LetterOrDigit(utf8proc_int32_t cp) {
+    switch (utf8proc_category(cp)) {
+      case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+      case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+      case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+      case UTF8PROC_CATEGORY_NO:
+        return true;
+      default:
+        return false;
+    }
+  }
+  // Trims the '-' at either end and cuts to kExportNameMaxChars characters, back to the last
+  // '-' within them when there is one (so that no word is cut in half).
+  static void Cut(std::string& s, bool utf8) {
+    while (!s.empty() && s.front() == '-') s.erase(0, 1);
+    size_t chars = 0, end = s.size();
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (utf8 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+      if (chars++ == kExportNameMaxChars) {
+        end = i;
+        break;
+      }
+    }
+    if (end < s.size()) {
+      const bool cut_in_word = s[end] != '-';
+      s.resize(end);
+      if (cut_in_word) {
+        const size_t dash = s.rfind('-');
+        if (dash != std::string::npos && dash > 0) s.resize(dash);
+      }
+    }
+    while (!s.empty() && s.back() == '-') s.pop_back();
+  }
+
+  std::string ascii_, utf8_;
+};
+
+// "10to13" for a run of consecutive sessions, "5" for one.
+std::string SessionRuns(std::vector<int> sessions) {
+  std::sort(sessions.begin(), sessions.end());
+  sessions.erase(std::unique(sessions.begin(), sessions.end()), sessions.end());
+  std::string out;
+  for (size_t i = 0; i < sessions.size();) {
+    size_t j = i;
+    while (j + 1 < sessions.size() && sessions[j + 1] == sessions[j] + 1) ++j;
+    if (!out.empty()) out += '-';
+    out += std::to_string(sessions[i]);
+    if (j > i) out += "to" + std::to_string(sessions[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+template <typename T, typename F>
+void AddList(FileNameBuilder& b, std::string_view prefix, const std::vector<T>& values, F&& text) {
+  if (values.empty()) return;
+  if (!prefix.empty()) b.Add(prefix);
+  for (const T& v : values) b.Add(text(v), /*fold=*/false);
+}
+
+}  // namespace
+
+ExportFileName ExportFileNameFor(const SearchRequest& request, ExportFormat format) {
+  const Filters& f = request.filters;
+  FileNameBuilder b;
+  const auto same = [](const std::string& s) { return s; };
+  const auto number = [](int n) { return std::to_string(n); };
+  const auto region = [](Region r) { return std::string(RegionCode(r)); };
+  AddList(b, "", f.sur, same);
+  AddList(b, "from", f.from, same);
+  AddList(b, "", f.sur_region, region);
+  AddList(b, "from", f.from_region, region);
+  for (const std::string& t : f.themes) b.Add(t);
+  if (!f.sessions.empty()) b.Add("session-" + SessionRuns(f.sessions));
+  AddList(b, "cycle", f.cycles, number);
+  AddList(b, "", f.responses, [](Response r) { return std::string(ResponseCode(r)); });
+  AddList(b, "action", f.actions,
+          [](int a) { return a == 0 ? std::string("unknown") : std::to_string(a); });
+  if (!f.sur_orgs.empty()) b.Add("sur-org");
+  for (const std::string& o : f.sur_orgs) b.Add(o);
+  if (!f.from_orgs.empty()) b.Add("from-org");
+  for (const std::string& o : f.from_orgs) b.Add(o);
+  AddList(b, "sdg", f.sdgs, number);
+  if (!request.query.empty()) b.Add(request.query);
+  return b.Take(format);
+}
+
 Result<int64_t> ExportRecommendationsXlsx(store::Store& store, const SearchRequest& request,
                                           const std::string& path, const std::string& temp_dir) {
   auto ids = MatchingIds(store, request);
@@ -204,7 +361,7 @@ Result<int64_t> ExportRecommendationsXlsx(store::Store& store, const SearchReque
 
 Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& request,
                                       ExportFormat format, std::ostream& out,
-                                      const std::string& temp_dir) {
+                                      const ExportOptions& options, const std::string& temp_dir) {
   auto ids = MatchingIds(store, request);
   if (!ids.ok()) return ids.status();
 
@@ -232,6 +389,7 @@ Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& 
 
   std::string buf;
   if (format == ExportFormat::kCsv) {
+    if (options.bom) buf += kUtf8Bom;
     for (int i = 0; kExportColumns[i]; ++i) {
       if (i) buf += ',';
       buf += kExportColumns[i];
@@ -247,7 +405,9 @@ Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& 
         CsvRow(r, buf);
       } else {
         buf += first ? "\n" : ",\n";
-        buf += RecommendationToJson(r).dump();
+        nlohmann::json j = RecommendationToJson(r);
+        j["source"]["file"] = SourceFileName(r.provenance.source_file);
+        buf += j.dump();
       }
       first = false;
     }

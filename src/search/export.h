@@ -1,7 +1,9 @@
-// Export of a result set (query + filters, no limit) as CSV (RFC 4180, UTF-8, CRLF), as a JSON
-// array of recommendations (core/json.h), or as an Excel workbook (.xlsx, libxlsxwriter, through
-// xlsx_writer.h). The three carry the same records in the same order; CSV and XLSX have the same
-// columns and cells. Columns in docs/formats.md.
+// Export of a result set (query + filters, no limit) as CSV (RFC 4180, UTF-8 with a byte-order
+// mark unless asked not to, CRLF), as a JSON array of recommendations (core/json.h), or as an
+// Excel workbook (.xlsx, libxlsxwriter, through xlsx_writer.h). The three carry the same records
+// in the same order; CSV and XLSX have the same columns and cells. Columns in docs/formats.md.
+// An export names each record's source file by its file name only (SourceFileName), never by
+// the importing machine's path; and ExportFileNameFor names the export after its selection.
 //
 // Thread-safe as far as the Store is: one Store belongs to one thread at a time.
 #pragma once
@@ -32,6 +34,39 @@ Status CheckExportSize(ExportFormat format, int64_t records);
 // The CSV header and XLSX header row, in order, ended by nullptr.
 extern const char* const kExportColumns[];
 
+// The UTF-8 byte-order mark (U+FEFF) a CSV export starts with: without it Excel reads a CSV file
+// in the machine's legacy code page ("CÃ´te d'Ivoire"); LibreOffice and Python's utf-8-sig
+// reader take it as the UTF-8 signature it is.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+struct ExportOptions {
+  bool bom = true;  // CSV only: start with kUtf8Bom (JSON and XLSX never carry one)
+};
+
+// The file name of a source path, its folders left out ("/srv/data/s1.csv" -> "s1.csv"; '/' and
+// '\\' both separate folders, so a path imported on Windows is cut too). What exports and the
+// HTTP API show instead of the importing machine's path (the local CLI's show keeps the path).
+std::string_view SourceFileName(std::string_view path);
+
+// A download's file name made from its selection, e.g. "openupr-LKA-death-penalty-cycle-2.csv"
+// for sur=LKA, theme "Death penalty", cycle 2: "openupr-", then the states under review (ISO3),
+// "from-" and the recommending states, the regions ("from-" for theirs), the themes,
+// "session-" (runs as "10to13"), "cycle-", the responses, "action-", "sur-org-"/"from-org-",
+// "sdg-", and last the query;
+// "openupr-export" when nothing is selected. Text is folded (lower case, accents removed) and
+// every run of other characters than ASCII letters and digits becomes one '-'; the part after
+// "openupr-" is cut at kExportNameMaxChars, on a '-' where there is one.
+//   ascii: that name, only [A-Za-z0-9.-]: safe as is in any file system and in a quoted
+//          Content-Disposition filename.
+//   utf8:  the same but keeping non-ASCII letters and digits as they are (lower-cased, not
+//          folded) ("openupr-côte-d-ivoire.csv"); equal to ascii when the selection is ASCII.
+struct ExportFileName {
+  std::string ascii;
+  std::string utf8;
+};
+inline constexpr size_t kExportNameMaxChars = 80;
+ExportFileName ExportFileNameFor(const SearchRequest& request, ExportFormat format);
+
 // Writes every match of request (its limit and offset are ignored) to out. Returns the number
 // of records written. XLSX is built in a temporary file (in temp_dir, or the system's temporary
 // folder when empty) that is copied to out and removed. Errors: those of the search; kIo when
@@ -39,6 +74,7 @@ extern const char* const kExportColumns[];
 // 1,048,575 rows below the header.
 Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& request,
                                       ExportFormat format, std::ostream& out,
+                                      const ExportOptions& options = {},
                                       const std::string& temp_dir = "");
 
 // Writes every match of request as an .xlsx workbook at path (created or replaced). Text cells

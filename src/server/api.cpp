@@ -421,6 +421,8 @@ ApiResult<Body> Api::Recommendation(const std::string& id_text, const Params& pa
     return ApiError{Status::NotFound("no recommendation with id " + id_text), "id"};
   json j = RecommendationToJson(recs->front());
   j["citation"] = RecommendationCitation(recs->front(), base_url);
+  // A client sees the source's file name and line, not the server's folders.
+  j["source"]["file"] = search::SourceFileName(recs->front().provenance.source_file);
   return Dump(j);
 }
 
@@ -571,15 +573,17 @@ ApiResult<Body> Api::Sessions(const Params& params) {
 }
 
 ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
-  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {"format", "q"}, true));
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {"format", "q", "bom"}, true));
   ExportPlan plan;
   OPENUPR_RETURN_IF_API_ERROR(Selection(backend_, params, plan.request.query,
                                         plan.request.filters));
-  std::string format;
+  std::string format, bom;
   OPENUPR_RETURN_IF_API_ERROR(Choice(params, "format", {"csv", "json", "xlsx"}, format));
+  OPENUPR_RETURN_IF_API_ERROR(Choice(params, "bom", {"true", "false"}, bom));
   plan.format = *search::ParseExportFormat(format);
+  plan.options.bom = bom == "true";
   plan.content_type = search::ExportContentType(plan.format);
-  plan.filename = "openupr-export." + format;
+  plan.filename = search::ExportFileNameFor(plan.request, plan.format);
   // A one-hit search checks the query before the stream starts and gives the size.
   search::SearchRequest probe = plan.request;
   probe.limit = 1;
@@ -591,6 +595,26 @@ ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
   return plan;
 }
 
+std::string ContentDisposition(const search::ExportFileName& name) {
+  std::string v = "attachment; filename=\"" + name.ascii + "\"";
+  if (name.utf8 == name.ascii) return v;
+  // RFC 8187 attr-char stay, every other byte is %XX.
+  static constexpr std::string_view kAttrChar = "!#$&+-.^_`|~";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  v += "; filename*=UTF-8''";
+  for (unsigned char c : name.utf8) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        kAttrChar.find(static_cast<char>(c)) != std::string_view::npos) {
+      v += static_cast<char>(c);
+    } else {
+      v += '%';
+      v += kHex[c >> 4];
+      v += kHex[c & 15];
+    }
+  }
+  return v;
+}
+
 ApiResult<Body> Api::About(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   auto summary = backend_.DatabaseSummary();
@@ -599,7 +623,7 @@ ApiResult<Body> Api::About(const Params& params) {
   std::vector<std::string> formats;
   std::string last_import;
   for (const store::SourceFileRecord& f : summary->sources) {
-    sources.push_back({{"file", f.path},
+    sources.push_back({{"file", search::SourceFileName(f.path)},
                        {"format", f.format},
                        {"encoding", f.encoding},
                        {"line_ends", f.line_ends},

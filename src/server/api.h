@@ -46,10 +46,15 @@ using Body = std::string;
 struct ExportPlan {
   search::SearchRequest request;
   search::ExportFormat format = search::ExportFormat::kCsv;
+  search::ExportOptions options;  // bom=false: a CSV without the byte-order mark
   int64_t total = 0;          // records the export will write
   std::string content_type;   // "text/csv; charset=utf-8", "application/json" or the XLSX type
-  std::string filename;       // for Content-Disposition
+  search::ExportFileName filename;  // from the selection, for Content-Disposition
 };
+
+// The Content-Disposition of a download named name (RFC 6266): attachment; filename="ascii",
+// and filename*=UTF-8''<percent-encoded utf8> (RFC 8187) when the UTF-8 name differs.
+std::string ContentDisposition(const search::ExportFileName& name);
 
 inline constexpr int kDefaultPerPage = 20;
 inline constexpr int kMaxPerPage = 200;

@@ -72,7 +72,8 @@ class QueryBackend {
   // Writes every match of request (limit/offset ignored) to out; returns the records written.
   // out may fail midway (client gone): the export then stops early without an error.
   virtual Result<int64_t> Export(const search::SearchRequest& request,
-                                 search::ExportFormat format, std::ostream& out) = 0;
+                                 search::ExportFormat format,
+                                 const search::ExportOptions& options, std::ostream& out) = 0;
   // What the database holds and where it came from (store::Store::GetSummary).
   virtual Result<store::Summary> DatabaseSummary() = 0;
 };

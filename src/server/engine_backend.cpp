@@ -104,8 +104,9 @@ Status EngineBackend::ValidateFilters(Filters& filters) { return sql_->ValidateF
 Result<std::vector<std::string>> EngineBackend::ThemeNames() { return sql_->ThemeNames(); }
 
 Result<int64_t> EngineBackend::Export(const search::SearchRequest& request,
-                                      search::ExportFormat format, std::ostream& out) {
-  return sql_->Export(request, format, out);
+                                      search::ExportFormat format,
+                                      const search::ExportOptions& options, std::ostream& out) {
+  return sql_->Export(request, format, options, out);
 }
 
 Result<store::Summary> EngineBackend::DatabaseSummary() { return sql_->DatabaseSummary(); }

@@ -344,13 +344,13 @@ void HttpServer::Impl::Install() {
     if (const auto* e = std::get_if<ApiError>(&planned)) return SetError(res, *e);
     auto plan = std::make_shared<ExportPlan>(std::move(std::get<ExportPlan>(planned)));
     res.status = 200;
-    res.set_header("Content-Disposition", "attachment; filename=\"" + plan->filename + "\"");
+    res.set_header("Content-Disposition", ContentDisposition(plan->filename));
     res.set_header("X-Total-Count", std::to_string(plan->total));
     res.set_chunked_content_provider(
         plan->content_type, [this, plan](size_t, httplib::DataSink& sink) {
           SinkBuffer buffer(sink);
           std::ostream out(&buffer);
-          auto written = api.backend().Export(plan->request, plan->format, out);
+          auto written = api.backend().Export(plan->request, plan->format, plan->options, out);
           t_streamed_bytes += buffer.bytes();
           if (!written.ok()) {
             // The status line is gone already: end the stream abnormally and say why.

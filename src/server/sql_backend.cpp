@@ -110,10 +110,11 @@ Result<std::vector<std::string>> SqlBackend::ThemeNames() {
 }
 
 Result<int64_t> SqlBackend::Export(const search::SearchRequest& request,
-                                   search::ExportFormat format, std::ostream& out) {
+                                   search::ExportFormat format,
+                                   const search::ExportOptions& options, std::ostream& out) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
-  return search::ExportRecommendations(***lease, request, format, out);
+  return search::ExportRecommendations(***lease, request, format, out, options);
 }
 
 Result<store::Summary> SqlBackend::DatabaseSummary() {

@@ -36,6 +36,7 @@ class SqlBackend final : public QueryBackend {
   Status ValidateFilters(Filters& filters) override;
   Result<std::vector<std::string>> ThemeNames() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
+                         const search::ExportOptions& options,
                          std::ostream& out) override;
   Result<store::Summary> DatabaseSummary() override;
 

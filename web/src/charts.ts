@@ -3,7 +3,7 @@
 // their table is kept in the URL (?tables=id1,id2) so the view can be shared.
 
 import type { EChartsCoreOption } from 'echarts/core';
-import { downloadBlob, fmtInt, h, toCsv } from './dom';
+import { csvBlob, downloadBlob, fileSlug, fmtInt, h } from './dom';
 import { dir, lang, t } from './i18n';
 
 type Echarts = typeof import('./echarts-lib')['echarts'];
@@ -103,6 +103,21 @@ export function chartSummary(spec: Pick<ChartSpec, 'title' | 'columns' | 'rows' 
     .join(' ');
 }
 
+// A chart download's name from the view it shows: "openupr-", the page's subject and the values
+// of its URL's parameters, then the chart's id ("/states/FRA" -> "openupr-FRA-cycles";
+// "/explore?by=theme,region&cycle=2" -> "openupr-explore-theme-region-cycle-2-pivot"). ISO3 codes
+// keep their case, other text is slugged as fileSlug does.
+function fileStem(id: string): string {
+  const parts = location.pathname.split('/').filter(Boolean);
+  if (parts[0] === 'states') parts.shift();
+  for (const [k, v] of new URLSearchParams(location.search)) {
+    if (['tables', 'lang', 'page', 'per_page', 'sort'].includes(k)) continue;
+    parts.push(/^[\d,-]+$/.test(v) ? `${k}-${v}` : v); // "cycle-2" rather than a bare number
+  }
+  const slug = (p: string): string => (/^[A-Z]{3}$/.test(p) ? p : fileSlug(p));
+  return ['openupr', ...parts.map((p) => p.split(',').map(slug).join('-')), id].filter(Boolean).join('-');
+}
+
 export function chartCard(spec: ChartSpec): HTMLElement {
   const showTable = tablesInUrl().has(spec.id);
   const chartEl = h('div', {
@@ -126,14 +141,12 @@ export function chartCard(spec: ChartSpec): HTMLElement {
     setTableInUrl(spec.id, table);
   });
   const csv = h('button', { type: 'button', class: 'btn', id: `csv-${spec.id}` }, t('chart.downloadCsv'));
-  csv.addEventListener('click', () =>
-    downloadBlob(`openupr-${spec.id}.csv`, new Blob([toCsv([spec.columns, ...spec.rows])], { type: 'text/csv' })),
-  );
+  csv.addEventListener('click', () => downloadBlob(`${fileStem(spec.id)}.csv`, csvBlob([spec.columns, ...spec.rows])));
   const png = h('button', { type: 'button', class: 'btn', id: `png-${spec.id}` }, t('chart.downloadPng'));
   png.addEventListener('click', () => {
     const canvas = chartEl.querySelector('canvas');
     if (!canvas) return;
-    canvas.toBlob((b) => b && downloadBlob(`openupr-${spec.id}.png`, b));
+    canvas.toBlob((b) => b && downloadBlob(`${fileStem(spec.id)}.png`, b));
   });
   setMode(showTable);
   if (spec.rows.length) mountChart(chartEl, spec.option, spec.onClick);

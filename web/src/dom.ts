@@ -85,6 +85,24 @@ export function toCsv(rows: (string | number)[][]): string {
     .join('\r\n') + '\r\n';
 }
 
+// A CSV download: toCsv(rows) after the UTF-8 byte-order mark, without which Excel reads the
+// file in a legacy code page ("CÃ´te d'Ivoire"); the API's exports start with it too.
+export function csvBlob(rows: (string | number)[][]): Blob {
+  return new Blob(['\ufeff' + toCsv(rows)], { type: 'text/csv;charset=utf-8' });
+}
+
+// An ASCII file-name part from free text: "Women's rights" -> "women-s-rights".
+export function fileSlug(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}
+
 export function downloadBlob(name: string, blob: Blob): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);

@@ -5,8 +5,8 @@
 //        [--screenshots docs/screenshots] [--preview]
 //
 // It imports DATA/upr-info/*.csv into a temporary database, starts `openupr serve --port 0`,
-// and checks: search, a facet click changes the total, a recommendation opens, the map opens a
-// state profile, the language switch changes the visible strings, CSV and XLSX downloads match
+// and checks: search, a facet click changes the total, a recommendation opens, the map opens the
+// search for a state, a state profile, the language switch changes the visible strings, CSV and XLSX downloads match
 // (read back with python3-openpyxl), the first page load ships < 300 KB of compressed script,
 // every page renders at 1280 px and 375 px, and an API error is shown as a message. The server
 // is stopped in every case. --preview serves the pages with `vite preview` (proxying /api to
@@ -226,7 +226,7 @@ async function run(ctx, base) {
     await shot(page, 'recommendation');
   });
 
-  await check('the map opens a state profile on click', async () => {
+  await check('the map opens the search for a state on click; a state profile has charts', async () => {
     await page.goto(base + '/map', { waitUntil: 'networkidle' });
     const fra = page.locator('path.country[data-iso3="BRA"]');
     await fra.waitFor();
@@ -237,7 +237,8 @@ async function run(ctx, base) {
     await noError(page);
     await shot(page, 'map');
     await fra.click();
-    await page.waitForURL(/\/states\/BRA/);
+    await page.waitForURL(/\/search\?sur=BRA/);
+    await page.goto(base + '/states/BRA', { waitUntil: 'networkidle' });
     // (The page renders after its data arrives: wait for the profile's own title.)
     await page.locator('h1', { hasText: 'Brazil' }).waitFor({ timeout: 10000 });
     await page.locator('.chart[data-ready]').first().waitFor();

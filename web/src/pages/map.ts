@@ -1,10 +1,13 @@
 // World map: a choropleth of a measure per state (recommendations received, made, or the
-// supported share of those received), filtered by theme and cycle; hover shows the value, a
-// click (or Enter) opens the state profile. URL: /map?measure=received|made|share&theme=..&cycle=..
+// supported share of those received), filtered by theme and cycle. States too small for the
+// 1:110m shapes are drawn as markers, so every state can be reached. Hover or focus shows the
+// value; a click (or Enter) opens the search for that state with the map's filters. A legend
+// with the class boundaries, a ranked list of the top states, the numbers as a table and as a
+// CSV download. URL: /map?measure=received|made|share&theme=..&cycle=..
 
 import { getJson, type AggResponse } from '../api';
 import { dataTable } from '../charts';
-import { fmtInt, fmtPct, h } from '../dom';
+import { csvBlob, downloadBlob, fileSlug, fmtInt, fmtPct, h } from '../dom';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { errorBox, href, pageTitle, states, stateName } from '../ui';
@@ -14,6 +17,7 @@ type Measure = (typeof MEASURES)[number];
 // A sequential blue scale (light to dark) with a dark end that keeps contrast with the labels.
 const PALETTE = ['#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
 const NO_DATA = '#e5e7eb';
+const RANKED = 10;
 
 let themeList: Promise<string[]> | null = null;
 export function themes(): Promise<string[]> {
@@ -28,12 +32,48 @@ export function cycles(): Promise<number[]> {
   return cycleList;
 }
 
+// A class of the legend: the values v with lo <= v < next class's lo (the last one up to hi).
+export interface MapClass {
+  lo: number;
+  hi: number;
+  color: string;
+}
+
+// Quantile classes (about as many states in each) of the values, at most PALETTE.length of
+// them; boundaries are whole numbers for counts and whole percents for shares, so that the
+// legend's numbers are exactly the rule that colours the map.
+export function mapClasses(values: number[], share: boolean): MapClass[] {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return [];
+  const round = share ? (x: number): number => Math.floor(x * 100) / 100 : Math.floor;
+  const k = Math.min(PALETTE.length, new Set(v.map(round)).size);
+  const lows = [round(v[0])];
+  for (let i = 1; i < k; i++) {
+    const q = round(v[Math.floor((i * v.length) / k)]);
+    if (q > lows[lows.length - 1]) lows.push(q);
+  }
+  const max = v[v.length - 1];
+  return lows.map((lo, i) => ({
+    lo,
+    hi: i + 1 < lows.length ? (share ? lows[i + 1] : lows[i + 1] - 1) : max,
+    // Spread over the whole palette when there are fewer classes than colours.
+    color: PALETTE[lows.length === 1 ? PALETTE.length - 1 : Math.round((i * (PALETTE.length - 1)) / (lows.length - 1))],
+  }));
+}
+
+export function classOf(classes: MapClass[], v: number): MapClass | undefined {
+  let found: MapClass | undefined;
+  for (const c of classes) if (v >= c.lo) found = c;
+  return found;
+}
+
 export async function render(root: HTMLElement, r: Route): Promise<void> {
   const q = r.query;
   const measure: Measure = (MEASURES as readonly string[]).includes(q.get('measure') ?? '') ? (q.get('measure') as Measure) : 'received';
   const theme = q.get('theme') ?? '';
   const cycle = q.get('cycle') ?? '';
   const L = lang();
+  const share = measure === 'share';
 
   const filter = new URLSearchParams({ by: measure === 'made' ? 'from' : 'sur', limit: '0' });
   if (theme) filter.set('theme', theme);
@@ -71,24 +111,31 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     ),
   );
 
-  // Values by ISO3, then by M49 code for the shapes.
+  // Values by ISO3 (states of the reference table only), then by M49 code for the shapes.
   const value = new Map<string, { v: number; count: number }>();
   for (const row of agg.rows) {
     const iso = String(row.keys[agg.by[0]]);
-    value.set(iso, { v: measure === 'share' ? row.supported_share : row.count, count: row.count });
+    if (table.has(iso) && row.count > 0) value.set(iso, { v: share ? row.supported_share : row.count, count: row.count });
   }
   const byM49 = new Map<number, string>();
   for (const s of table.values()) if (s.m49) byM49.set(parseInt(s.m49, 10), s.iso3);
   if (byM49.size === 0) root.append(errorBox(new Error(t('map.noM49'))));
 
-  const vals = [...value.values()].map((x) => x.v);
-  const max = measure === 'share' ? 1 : Math.max(1, ...vals);
-  const min = measure === 'share' ? Math.min(...vals.filter((x) => !Number.isNaN(x)), 1) : 0;
-  const color = (v: number): string => {
-    const f = max > min ? (v - min) / (max - min) : 1;
-    return PALETTE[Math.min(PALETTE.length - 1, Math.max(0, Math.floor(f * PALETTE.length)))];
+  const classes = mapClasses([...value.values()].map((x) => x.v), share);
+  const fmt = (v: number): string => (share ? fmtPct(v, L) : fmtInt(v, L));
+  const label = (iso: string): string => {
+    const val = value.get(iso);
+    return `${stateName(iso)}: ${val ? fmt(val.v) : t('map.noData')}${share && val ? ` (${fmtInt(val.count, L)})` : ''}`;
   };
-  const fmt = (v: number): string => (measure === 'share' ? fmtPct(v, L) : fmtInt(v, L));
+  // Where a state leads: the search for its recommendations (received, or made for 'made') with
+  // the map's theme and cycle.
+  const searchHref = (iso: string): string => {
+    const p = new URLSearchParams();
+    p.set(measure === 'made' ? 'from' : 'sur', iso);
+    if (theme) p.set('theme', theme);
+    if (cycle) p.set('cycle', cycle);
+    return href('/search', p);
+  };
 
   const NS = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(NS, 'svg');
@@ -98,70 +145,118 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   svg.setAttribute('aria-label', `${t('map.title')}: ${t('map.measure.' + measure)}`);
   const tip = h('div', { class: 'map-tip', role: 'status', 'aria-live': 'polite', hidden: true });
   const wrap = h('div', { class: 'map-wrap' });
+  // A shape or marker of a state: coloured by its class, focusable, opening the search.
+  const bind = (el: SVGElement, iso: string | undefined): void => {
+    const val = iso ? value.get(iso) : undefined;
+    const cls = val ? classOf(classes, val.v) : undefined;
+    el.setAttribute('fill', cls ? cls.color : NO_DATA);
+    if (!iso) return;
+    const text = label(iso);
+    el.setAttribute('data-iso3', iso);
+    if (val) el.setAttribute('data-value', String(val.v));
+    el.setAttribute('tabindex', '0');
+    el.setAttribute('role', 'link');
+    el.setAttribute('aria-label', text);
+    const title = document.createElementNS(NS, 'title');
+    title.textContent = text;
+    el.appendChild(title);
+    const show = (ev?: MouseEvent): void => {
+      tip.textContent = text;
+      tip.hidden = false;
+      if (ev) {
+        const b = wrap.getBoundingClientRect();
+        tip.style.left = `${Math.min(ev.clientX - b.left + 12, b.width - 180)}px`;
+        tip.style.top = `${ev.clientY - b.top + 12}px`;
+      } else {
+        tip.style.left = '8px';
+        tip.style.top = '8px';
+      }
+    };
+    el.addEventListener('mousemove', (ev) => show(ev as MouseEvent));
+    el.addEventListener('focus', () => show());
+    el.addEventListener('mouseleave', () => (tip.hidden = true));
+    el.addEventListener('blur', () => (tip.hidden = true));
+    const open = (): void => navigate(searchHref(iso));
+    el.addEventListener('click', open);
+    el.addEventListener('keydown', (ev) => {
+      if ((ev as KeyboardEvent).key === 'Enter') open();
+    });
+  };
+  const shaped = new Set<string>();
   for (const c of mapLib.countries()) {
     const iso = byM49.get(c.m49);
     const path = document.createElementNS(NS, 'path');
     path.setAttribute('d', c.d);
-    const val = iso ? value.get(iso) : undefined;
-    path.setAttribute('fill', val && (measure !== 'share' || val.count > 0) ? color(val.v) : NO_DATA);
     path.setAttribute('class', 'country');
-    if (iso) {
-      const label = `${stateName(iso)}: ${val ? fmt(val.v) : t('map.noData')}${measure === 'share' && val ? ` (${fmtInt(val.count, L)})` : ''}`;
-      path.setAttribute('data-iso3', iso);
-      path.setAttribute('tabindex', '0');
-      path.setAttribute('role', 'link');
-      path.setAttribute('aria-label', label);
-      const title = document.createElementNS(NS, 'title');
-      title.textContent = label;
-      path.appendChild(title);
-      const show = (ev?: MouseEvent): void => {
-        tip.textContent = label;
-        tip.hidden = false;
-        if (ev) {
-          const b = wrap.getBoundingClientRect();
-          tip.style.left = `${Math.min(ev.clientX - b.left + 12, b.width - 180)}px`;
-          tip.style.top = `${ev.clientY - b.top + 12}px`;
-        } else {
-          tip.style.left = '8px';
-          tip.style.top = '8px';
-        }
-      };
-      path.addEventListener('mousemove', (ev) => show(ev as MouseEvent));
-      path.addEventListener('focus', () => show());
-      path.addEventListener('mouseleave', () => (tip.hidden = true));
-      path.addEventListener('blur', () => (tip.hidden = true));
-      const open = (): void => navigate(href(`/states/${iso}`));
-      path.addEventListener('click', open);
-      path.addEventListener('keydown', (ev) => {
-        if ((ev as KeyboardEvent).key === 'Enter') open();
-      });
-    }
+    bind(path, iso);
+    if (iso) shaped.add(iso);
     svg.appendChild(path);
+  }
+  // Every other state of the table as a marker where it lies; drawn last, so on top.
+  for (const s of table.values()) {
+    if (shaped.has(s.iso3)) continue;
+    const at = mapLib.markerAt(s.iso3);
+    if (!at) continue;
+    const dot = document.createElementNS(NS, 'circle');
+    dot.setAttribute('cx', at[0].toFixed(1));
+    dot.setAttribute('cy', at[1].toFixed(1));
+    dot.setAttribute('r', '4');
+    dot.setAttribute('class', 'country marker');
+    bind(dot, s.iso3);
+    svg.appendChild(dot);
   }
   wrap.append(svg as unknown as HTMLElement, tip);
 
+  // The legend: each class's boundaries (inclusive for counts; for shares from lo up to the
+  // next class's lo).
+  const range = (c: MapClass): string =>
+    c.lo === c.hi ? fmt(c.lo) : `${fmt(c.lo)}–${fmt(c.hi)}`;
   const legend = h(
-    'div',
-    { class: 'legend', 'aria-hidden': 'true' },
-    h('span', null, fmt(min)),
-    ...PALETTE.map((c) => h('span', { class: 'swatch', style: `background:${c}` })),
-    h('span', null, fmt(max)),
-    h('span', { class: 'swatch', style: `background:${NO_DATA};margin-inline-start:1em` }),
-    h('span', null, t('map.noData')),
+    'ul',
+    { class: 'legend', id: 'map-legend', 'aria-label': t('map.legend') },
+    ...classes.map((c) =>
+      h('li', { 'data-lo': c.lo, 'data-hi': c.hi, 'data-color': c.color }, h('span', { class: 'swatch', style: `background:${c.color}` }), h('span', null, range(c))),
+    ),
+    h('li', { 'data-color': NO_DATA }, h('span', { class: 'swatch', style: `background:${NO_DATA}` }), h('span', null, t('map.noData'))),
   );
-  root.append(h('p', { class: 'muted' }, t('map.hint')), wrap, legend);
 
-  // The same numbers as a table, every state with a value.
-  const rows = [...value.entries()]
-    .filter(([iso]) => table.has(iso))
-    .sort((a, b) => b[1].v - a[1].v)
-    .map(([iso, x]) => [stateName(iso), measure === 'share' ? fmtPct(x.v, L) : x.v, x.count] as (string | number)[]);
+  // The top states by the measure (for the share, among states with at least the median count,
+  // so that a state with two recommendations both supported does not lead), linking as the map.
+  const counts = [...value.values()].map((x) => x.count).sort((a, b) => a - b);
+  const minCount = share && counts.length ? counts[Math.floor(counts.length / 2)] : 0;
+  const ranked = [...value.entries()]
+    .filter(([, x]) => x.count >= minCount)
+    .sort((a, b) => b[1].v - a[1].v || b[1].count - a[1].count || a[0].localeCompare(b[0]))
+    .slice(0, RANKED);
+  const ranking = h(
+    'section',
+    { class: 'card map-ranking', 'aria-labelledby': 'h-map-ranking' },
+    h('h2', { id: 'h-map-ranking' }, t('map.ranking', { n: RANKED })),
+    share ? h('p', { class: 'muted' }, t('map.rankingShareNote', { n: fmtInt(minCount, L) })) : null,
+    ranked.length
+      ? h('ol', { id: 'map-ranking' }, ...ranked.map(([iso, x]) => h('li', null, h('a', { href: searchHref(iso), 'data-iso3': iso }, stateName(iso)), ' ', h('span', { class: 'num' }, fmt(x.v)))))
+      : h('p', { class: 'empty' }, t('status.empty')),
+  );
+  root.append(h('p', { class: 'muted' }, t('map.hint')), h('div', { class: 'map-layout' }, h('div', null, wrap, legend), ranking));
+
+  // The same numbers as a table (each column once) and as a CSV file.
+  const sorted = [...value.entries()].sort((a, b) => b[1].v - a[1].v || a[0].localeCompare(b[0]));
+  const columns = share ? [t('dim.sur'), t('map.measure.share'), t('map.measure.received')] : [t(measure === 'made' ? 'dim.from' : 'dim.sur'), t('map.measure.' + measure)];
+  const rows = sorted.map(([iso, x]) => (share ? [stateName(iso), fmtPct(x.v, L), x.count] : [stateName(iso), x.v]) as (string | number)[]);
+  const csvName = ['openupr-map', measure, theme && fileSlug(theme), cycle && `cycle-${cycle}`].filter(Boolean).join('-') + '.csv';
+  const csvButton = h('button', { type: 'button', class: 'btn', id: 'map-csv' }, t('chart.downloadCsv'));
+  csvButton.addEventListener('click', () => {
+    const head = share ? ['iso3', 'state', 'supported_share', 'received'] : ['iso3', 'state', measure];
+    const body = sorted.map(([iso, x]) => (share ? [iso, stateName(iso), Number(x.v.toFixed(4)), x.count] : [iso, stateName(iso), x.v]));
+    downloadBlob(csvName, csvBlob([head, ...body]));
+  });
   root.append(
     h(
       'details',
       { class: 'card' },
       h('summary', null, t('chart.table')),
-      dataTable([t('dim.sur'), t('map.measure.' + measure), t('label.count')], rows, t('map.title')),
+      dataTable(columns, rows, t('map.title')),
     ),
+    h('div', { class: 'toolbar' }, csvButton),
   );
 }
