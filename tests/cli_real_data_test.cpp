@@ -174,7 +174,8 @@ TEST_F(CliRealData, ExportWritesRfc4180CsvAndJson) {
   ASSERT_EQ(Run("import '" + UprFile("sessions-01-05.csv") + "'").exit_code, 0);
   auto csv = Run("export --format csv --sur AFG");
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFid,sur,sur_name,", 0), 0u);  // UTF-8 byte-order mark first
+  EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFid,uid,sur,sur_name,", 0), 0u);  // UTF-8 byte-order mark first
+  EXPECT_NE(csv.out.find(",duplicate_of,link\r\n"), std::string::npos);
   auto no_bom = Run("export --format csv --sur AFG --no-bom");
   ASSERT_EQ(no_bom.exit_code, 0) << no_bom.err;
   EXPECT_EQ(no_bom.out, csv.out.substr(3));
@@ -183,6 +184,15 @@ TEST_F(CliRealData, ExportWritesRfc4180CsvAndJson) {
   ASSERT_TRUE(j.is_array());
   json st = RunJson("stats --sur AFG");
   EXPECT_EQ(static_cast<int64_t>(j.size()), st["total"]["count"].get<int64_t>());
+  // Each record links to its page by uid (issue 14), in the CSV too.
+  for (const json& r : j) {
+    EXPECT_EQ(r["link"], "http://127.0.0.1:8080/recommendations/" + r["uid"].get<std::string>());
+    EXPECT_NE(csv.out.find("," + r["link"].get<std::string>() + "\r\n"), std::string::npos);
+  }
+  json published = RunJson("export --format json --sur AFG --base-url https://upr.example.org/");
+  ASSERT_FALSE(published.empty());
+  EXPECT_EQ(published[0]["link"],
+            "https://upr.example.org/recommendations/" + published[0]["uid"].get<std::string>());
   // Rows of the CSV (quoted fields may contain line breaks only as \r\n inside quotes: none here).
   size_t lines = 0;
   for (size_t p = 0; (p = csv.out.find("\r\n", p)) != std::string::npos; p += 2) ++lines;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/citation.h"
 #include "core/text.h"
 #include "ingest/csv_reader.h"
 #include "live_server.h"
@@ -111,12 +112,12 @@ TEST(ContentDisposition, HasAQuotedAsciiNameAndAnRfc8187NameForNonAscii) {
             "filename*=UTF-8''openupr-c%C3%B4te-d-ivoire.csv");
 }
 
-TEST(SourceFileName, DropsTheFolders) {
-  EXPECT_EQ(search::SourceFileName("/srv/data/upr-info/sessions-01-05.csv"), "sessions-01-05.csv");
-  EXPECT_EQ(search::SourceFileName("relative/s.csv"), "s.csv");
-  EXPECT_EQ(search::SourceFileName("C:\\Users\\me\\s.csv"), "s.csv");
-  EXPECT_EQ(search::SourceFileName("s.csv"), "s.csv");
-  EXPECT_EQ(search::SourceFileName("/srv/data/"), "");
+TEST(FileNameOf, DropsTheFolders) {
+  EXPECT_EQ(FileNameOf("/srv/data/upr-info/sessions-01-05.csv"), "sessions-01-05.csv");
+  EXPECT_EQ(FileNameOf("relative/s.csv"), "s.csv");
+  EXPECT_EQ(FileNameOf("C:\\Users\\me\\s.csv"), "s.csv");
+  EXPECT_EQ(FileNameOf("s.csv"), "s.csv");
+  EXPECT_EQ(FileNameOf("/srv/data/"), "");
 }
 
 // The fields of a CSV export (kUtf8Bom already removed), header first.

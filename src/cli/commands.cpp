@@ -113,6 +113,12 @@ json FileReportJson(const ingest::FileReport& f) {
   return j;
 }
 
+// "https://upr.example.org/" -> "https://upr.example.org": links add "/recommendations/...".
+std::string WithoutTrailingSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 }  // namespace
 
 Status FilterOptions::Build(Filters& filters) const {
@@ -429,9 +435,7 @@ int RunShow(const CommonOptions& common, const ShowArgs& args) {
   }
   auto rec = (*store)->GetRecommendation(id);
   if (!rec.ok()) return Fail(common, rec.status());
-  std::string base_url = args.base_url;
-  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-  const nlohmann::json citation = RecommendationCitation(*rec, base_url);
+  const nlohmann::json citation = RecommendationCitation(*rec, WithoutTrailingSlash(args.base_url));
   if (args.cite == "text") {
     std::cout << citation["text"].get<std::string>() << '\n';
     return kExitOk;
@@ -498,13 +502,14 @@ int RunExport(const CommonOptions& common, const ExportArgs& args) {
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
   if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
+  const std::string base_url = WithoutTrailingSlash(args.base_url);
   Result<int64_t> n = int64_t{0};
   const std::string output_name = to_stdout ? "standard output" : args.output;
   // The exporters report that a write failed; which file and why (errno as the failed write
   // left it: ENOSPC on a full disk) are known here.
   errno = 0;
   if (*format == search::ExportFormat::kXlsx) {
-    n = search::ExportRecommendationsXlsx(**store, req, args.output);
+    n = search::ExportRecommendationsXlsx(**store, req, args.output, {.base_url = base_url});
     if (!n.ok() && n.status().code() == StatusCode::kIo && errno == ENOSPC)
       n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
   } else {
@@ -515,7 +520,8 @@ int RunExport(const CommonOptions& common, const ExportArgs& args) {
       if (!file) return Fail(common, Status::Io(args.output + ": cannot open for writing"));
       out = &file;
     }
-    n = search::ExportRecommendations(**store, req, *format, *out, {.bom = !args.no_bom});
+    n = search::ExportRecommendations(**store, req, *format, *out,
+                                      {.bom = !args.no_bom, .base_url = base_url});
     if (!n.ok() && !*out)
       n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
     if (n.ok() && file.is_open()) {

@@ -63,6 +63,7 @@ struct ExportArgs {
   std::string query;
   std::string output;  // empty or "-" = stdout
   bool no_bom = false;  // CSV without the UTF-8 byte-order mark
+  std::string base_url;  // start of each record's link (--base-url, $OPENUPR_PUBLIC_URL)
   FilterOptions filters;
 };
 int RunExport(const CommonOptions& common, const ExportArgs& args);

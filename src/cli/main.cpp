@@ -117,9 +117,15 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   AddFilterOptions(search_cmd, search_args.filters);
 
+  // Where the web app is published: the start of the links in citations and exports.
+  std::string public_url = "http://127.0.0.1:8080";
+  if (const char* url = std::getenv("OPENUPR_PUBLIC_URL"); url && *url) public_url = url;
+  constexpr const char* kBaseUrlHelp =
+      "Where the web app is published: the start of each record's link "
+      "(default: $OPENUPR_PUBLIC_URL, else http://127.0.0.1:8080)";
+
   ShowArgs show_args;
-  if (const char* url = std::getenv("OPENUPR_PUBLIC_URL")) show_args.base_url = url;
-  if (show_args.base_url.empty()) show_args.base_url = "http://127.0.0.1:8080";
+  show_args.base_url = public_url;
   auto* show_cmd = app.add_subcommand(
       "show", "Show one recommendation with every attribute and how to cite it");
   show_cmd
@@ -128,13 +134,10 @@ int main(int argc, char** argv) {
       ->required();
   show_cmd->add_option("--cite", show_args.cite, "Print only the citation: text, bibtex or csl")
       ->check(CLI::IsMember({"text", "bibtex", "csl"}));
-  show_cmd
-      ->add_option("--base-url", show_args.base_url,
-                   "Where the web app is published, for the citation's link "
-                   "(default: $OPENUPR_PUBLIC_URL, else http://127.0.0.1:8080)")
-      ->capture_default_str();
+  show_cmd->add_option("--base-url", show_args.base_url, kBaseUrlHelp)->capture_default_str();
 
   ExportArgs export_args;
+  export_args.base_url = public_url;
   auto* export_cmd =
       app.add_subcommand("export",
                          "Export a result set as CSV (RFC 4180, UTF-8 with a byte-order mark), "
@@ -147,6 +150,7 @@ int main(int argc, char** argv) {
   export_cmd->add_flag("--no-bom", export_args.no_bom,
                        "CSV: leave out the UTF-8 byte-order mark (which Excel needs to read the "
                        "file as UTF-8)");
+  export_cmd->add_option("--base-url", export_args.base_url, kBaseUrlHelp)->capture_default_str();
   AddFilterOptions(export_cmd, export_args.filters);
 
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");

@@ -22,7 +22,9 @@ std::string RecommendationUrl(std::string_view base_url, const Recommendation& r
 // directory: a citation never shows where a server keeps its files.
 nlohmann::json RecommendationCitation(const Recommendation& rec, std::string_view base_url);
 
-// The file name of a path ("upr-info/sessions-01-05.csv" -> "sessions-01-05.csv").
+// The file name of a source path, its folders left out ("/srv/data/s1.csv" -> "s1.csv"; '/' and
+// '\\' both separate folders, so a path imported on Windows is cut too). What exports, citations
+// and the HTTP API show instead of the importing machine's path (the local CLI's show keeps it).
 std::string_view FileNameOf(std::string_view path);
 
 }  // namespace openupr

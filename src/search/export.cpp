@@ -13,6 +13,7 @@
 #include <fstream>
 #include <vector>
 
+#include "core/citation.h"
 #include "core/csv_write.h"
 #include "core/json.h"
 #include "core/states.h"
@@ -22,10 +23,10 @@
 namespace openupr::search {
 
 const char* const kExportColumns[] = {
-    "id",          "sur",         "sur_name",   "sur_region", "from",        "from_name",
+    "id",          "uid",         "sur",         "sur_name",   "sur_region", "from",        "from_name",
     "from_region", "session",     "cycle",      "response",   "response_raw", "action",
     "themes",      "sdgs",        "text",       "sur_orgs",   "from_orgs",   "source_file",
-    "source_line", "duplicate_of", nullptr};
+    "source_line", "duplicate_of", "link",      nullptr};
 
 std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "csv") return ExportFormat::kCsv;
@@ -44,11 +45,6 @@ std::string_view ExportContentType(ExportFormat format) {
   return "application/octet-stream";
 }
 
-std::string_view SourceFileName(std::string_view path) {
-  const size_t sep = path.find_last_of("/\\");
-  return sep == std::string_view::npos ? path : path.substr(sep + 1);
-}
-
 Status CheckExportSize(ExportFormat format, int64_t records) {
   if (format != ExportFormat::kXlsx || records < kXlsxMaxRows) return Status::Ok();
   const std::string limit = std::to_string(kXlsxMaxRows - 1);
@@ -60,14 +56,14 @@ Status CheckExportSize(ExportFormat format, int64_t records) {
 
 namespace {
 
-constexpr size_t kColumns = 20;
+constexpr size_t kColumns = 22;
 // Columns written as numbers in XLSX (their CSV fields are decimal integers or empty).
 constexpr std::array<bool, kColumns> kNumericColumn = {
-    true,  false, false, false, false, false, false, true,  true, false,
-    false, true,  false, false, false, false, false, false, true, true};
+    true,  false, false, false, false, false, false, false, true, true,  false,
+    false, true,  false, false, false, false, false, false, true, true, false};
 // Widths of the XLSX columns, in characters; the text column is the wide one.
-constexpr std::array<double, kColumns> kXlsxWidths = {8,  6, 24, 14, 10, 24, 14, 8,  6,  10,
-                                                      12, 7, 30, 8,  80, 14, 14, 30, 10, 12};
+constexpr std::array<double, kColumns> kXlsxWidths = {8,  22, 6, 24, 14, 10, 24, 14, 8,  6,  10,
+                                                      12, 7,  30, 8, 80, 14, 14, 30, 10, 12, 50};
 
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
@@ -76,7 +72,7 @@ std::string Join(const std::vector<std::string>& v) {
 }
 
 // One exported row, as the CSV fields (docs/formats.md); XLSX writes the same values.
-std::array<std::string, kColumns> ExportRow(const Recommendation& r) {
+std::array<std::string, kColumns> ExportRow(const Recommendation& r, std::string_view base_url) {
   const StateInfo* sur = FindStateByIso3(r.sur);
   std::vector<std::string> from, from_name, from_region;
   for (const auto& f : r.from) {
@@ -86,6 +82,7 @@ std::array<std::string, kColumns> ExportRow(const Recommendation& r) {
     from_region.push_back(s ? std::string(RegionCode(s->region)) : "");
   }
   return {std::to_string(r.id),
+          r.uid,
           r.sur,
           sur ? sur->un_name : "",
           sur ? std::string(RegionCode(sur->region)) : "",
@@ -102,14 +99,15 @@ std::array<std::string, kColumns> ExportRow(const Recommendation& r) {
           r.text,
           r.sur_orgs,
           r.from_orgs,
-          std::string(SourceFileName(r.provenance.source_file)),
+          std::string(FileNameOf(r.provenance.source_file)),
           std::to_string(r.provenance.line),
-          r.duplicate_of ? std::to_string(*r.duplicate_of) : ""};
+          r.duplicate_of ? std::to_string(*r.duplicate_of) : "",
+          RecommendationUrl(base_url, r)};
 }
 
-void CsvRow(const Recommendation& r, std::string& line) {
+void CsvRow(const Recommendation& r, std::string_view base_url, std::string& line) {
   bool first = true;
-  for (const std::string& f : ExportRow(r)) {
+  for (const std::string& f : ExportRow(r, base_url)) {
     if (!first) line += ',';
     first = false;
     AppendCsvField(line, f);
@@ -145,7 +143,8 @@ Status ForEachRecord(store::Store& store, const std::vector<int64_t>& ids, F&& o
 }
 
 Result<int64_t> WriteXlsx(store::Store& store, const std::vector<int64_t>& ids,
-                          const std::string& path, const std::string& temp_dir) {
+                          const std::string& path, std::string_view base_url,
+                          const std::string& temp_dir) {
   OPENUPR_RETURN_IF_ERROR(CheckExportSize(ExportFormat::kXlsx, static_cast<int64_t>(ids.size())));
   std::vector<std::string_view> header;
   for (int i = 0; kExportColumns[i]; ++i) header.emplace_back(kExportColumns[i]);
@@ -156,7 +155,7 @@ Result<int64_t> WriteXlsx(store::Store& store, const std::vector<int64_t>& ids,
   std::array<XlsxCell, kColumns> cells;
   OPENUPR_RETURN_IF_ERROR(ForEachRecord(store, ids, [&](const std::vector<Recommendation>& recs) {
     for (const Recommendation& r : recs) {
-      const auto fields = ExportRow(r);
+      const auto fields = ExportRow(r, base_url);
       for (size_t c = 0; c < kColumns; ++c) {
         const std::string& f = fields[c];
         int64_t n = 0;
@@ -353,10 +352,11 @@ ExportFileName ExportFileNameFor(const SearchRequest& request, ExportFormat form
 }
 
 Result<int64_t> ExportRecommendationsXlsx(store::Store& store, const SearchRequest& request,
-                                          const std::string& path, const std::string& temp_dir) {
+                                          const std::string& path, const ExportOptions& options,
+                                          const std::string& temp_dir) {
   auto ids = MatchingIds(store, request);
   if (!ids.ok()) return ids.status();
-  return WriteXlsx(store, *ids, path, temp_dir);
+  return WriteXlsx(store, *ids, path, options.base_url, temp_dir);
 }
 
 Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& request,
@@ -371,7 +371,7 @@ Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& 
         CheckExportSize(ExportFormat::kXlsx, static_cast<int64_t>(ids->size())));
     auto file = TempFile::Create(temp_dir, ".xlsx");
     if (!file.ok()) return file.status();
-    auto written = WriteXlsx(store, *ids, (*file)->path(), temp_dir);
+    auto written = WriteXlsx(store, *ids, (*file)->path(), options.base_url, temp_dir);
     if (!written.ok()) return written.status();
     std::ifstream in((*file)->path(), std::ios::binary);
     if (!in) return Status::Io((*file)->path() + ": cannot read the workbook back");
@@ -402,11 +402,12 @@ Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& 
   OPENUPR_RETURN_IF_ERROR(ForEachRecord(store, *ids, [&](const std::vector<Recommendation>& recs) {
     for (const Recommendation& r : recs) {
       if (format == ExportFormat::kCsv) {
-        CsvRow(r, buf);
+        CsvRow(r, options.base_url, buf);
       } else {
         buf += first ? "\n" : ",\n";
         nlohmann::json j = RecommendationToJson(r);
-        j["source"]["file"] = SourceFileName(r.provenance.source_file);
+        j["source"]["file"] = FileNameOf(r.provenance.source_file);
+        j["link"] = RecommendationUrl(options.base_url, r);
         buf += j.dump();
       }
       first = false;

@@ -2,7 +2,7 @@
 // mark unless asked not to, CRLF), as a JSON array of recommendations (core/json.h), or as an
 // Excel workbook (.xlsx, libxlsxwriter, through xlsx_writer.h). The three carry the same records
 // in the same order; CSV and XLSX have the same columns and cells. Columns in docs/formats.md.
-// An export names each record's source file by its file name only (SourceFileName), never by
+// An export names each record's source file by its file name only (core/citation.h FileNameOf), never by
 // the importing machine's path; and ExportFileNameFor names the export after its selection.
 //
 // Thread-safe as far as the Store is: one Store belongs to one thread at a time.
@@ -41,12 +41,11 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 struct ExportOptions {
   bool bom = true;  // CSV only: start with kUtf8Bom (JSON and XLSX never carry one)
+  // The start of each record's link (the `link` column and field): base_url +
+  // "/recommendations/" + uid, e.g. "http://127.0.0.1:8080"; empty gives the path alone.
+  std::string base_url;
 };
 
-// The file name of a source path, its folders left out ("/srv/data/s1.csv" -> "s1.csv"; '/' and
-// '\\' both separate folders, so a path imported on Windows is cut too). What exports and the
-// HTTP API show instead of the importing machine's path (the local CLI's show keeps the path).
-std::string_view SourceFileName(std::string_view path);
 
 // A download's file name made from its selection, e.g. "openupr-LKA-death-penalty-cycle-2.csv"
 // for sur=LKA, theme "Death penalty", cycle 2: "openupr-", then the states under review (ISO3),
@@ -82,6 +81,7 @@ Result<int64_t> ExportRecommendations(store::Store& store, const SearchRequest& 
 // as ExportRecommendations; on error the file at path may be missing or partial.
 Result<int64_t> ExportRecommendationsXlsx(store::Store& store, const SearchRequest& request,
                                           const std::string& path,
+                                          const ExportOptions& options = {},
                                           const std::string& temp_dir = "");
 
 }  // namespace openupr::search

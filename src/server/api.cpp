@@ -422,7 +422,7 @@ ApiResult<Body> Api::Recommendation(const std::string& id_text, const Params& pa
   json j = RecommendationToJson(recs->front());
   j["citation"] = RecommendationCitation(recs->front(), base_url);
   // A client sees the source's file name and line, not the server's folders.
-  j["source"]["file"] = search::SourceFileName(recs->front().provenance.source_file);
+  j["source"]["file"] = FileNameOf(recs->front().provenance.source_file);
   return Dump(j);
 }
 
@@ -623,7 +623,7 @@ ApiResult<Body> Api::About(const Params& params) {
   std::vector<std::string> formats;
   std::string last_import;
   for (const store::SourceFileRecord& f : summary->sources) {
-    sources.push_back({{"file", search::SourceFileName(f.path)},
+    sources.push_back({{"file", FileNameOf(f.path)},
                        {"format", f.format},
                        {"encoding", f.encoding},
                        {"line_ends", f.line_ends},

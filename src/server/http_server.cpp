@@ -343,6 +343,7 @@ void HttpServer::Impl::Install() {
     auto planned = api.PlanExport(std::get<Params>(params));
     if (const auto* e = std::get_if<ApiError>(&planned)) return SetError(res, *e);
     auto plan = std::make_shared<ExportPlan>(std::move(std::get<ExportPlan>(planned)));
+    plan->options.base_url = BaseUrl(req);  // each record's link, as this client reached us
     res.status = 200;
     res.set_header("Content-Disposition", ContentDisposition(plan->filename));
     res.set_header("X-Total-Count", std::to_string(plan->total));
