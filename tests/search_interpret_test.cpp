@@ -38,9 +38,9 @@ std::string ErrorOf(const std::string& text) {
 }
 
 TEST(InterpretQuery, KeepsTheQueryLanguageAsItWas) {
-  for (const std::string q : {"torture detention", "\"death penalty\" NOT moratorium",
-                              "discrimin*", "(women OR girls) education", "a NOT (b NOT c)",
-                              "NOT women", "ill-treatment"}) {
+  for (const std::string q :
+       {"torture detention", "\"death penalty\" NOT moratorium", "discrimin*",
+        "(women OR girls) education", "a NOT (b NOT c)", "NOT women", "ill-treatment"}) {
     const Interpretation in = Interpret(q);
     EXPECT_EQ(in.query, q);
     EXPECT_EQ(in.box, q);
@@ -160,8 +160,9 @@ TEST(InterpretQuery, RefusesBadFieldTerms) {
 }
 
 TEST(Vocabulary, ClosestIsTheMostFrequentWordAtTheLeastDistance) {
-  const std::vector<std::string> texts = {"Torture torture tortured", "torn tortoise", "the torture",
-                                          "Prevent torture and ill-treatment", "posture"};
+  const std::vector<std::string> texts = {"Torture torture tortured", "torn tortoise",
+                                          "the torture", "Prevent torture and ill-treatment",
+                                          "posture"};
   auto v = Vocabulary::FromTexts(texts);
   EXPECT_EQ(v->Count("torture"), 4);
   EXPECT_EQ(v->Closest("tortue"), "torture");
@@ -181,7 +182,8 @@ class SuggestTest : public ::testing::Test {
     auto s = store::Store::Open(dir_->File("db"));
     ASSERT_TRUE(s.ok());
     store_ = s.value().release();
-    const std::string csv = std::string(testing::kHeader) +
+    const std::string csv =
+        std::string(testing::kHeader) +
         "\nSri Lanka,Asia,,Investigate all cases of enforced disappearances,France,WEOG,EU,"
         "Accepted,4,Enforced disappearances,12"
         "\nSri Lanka,Asia,,Ratify the Convention on enforced disappearances,Argentina,GRULAC,,"
@@ -223,7 +225,9 @@ class SuggestTest : public ::testing::Test {
     SuggestContext ctx;
     ctx.themes = *themes_;
     ctx.vocabulary = vocabulary_->get();
-    ctx.count = [](const std::string& q, const Filters& f) -> Result<int64_t> { return Count(q, f); };
+    ctx.count = [](const std::string& q, const Filters& f) -> Result<int64_t> {
+      return Count(q, f);
+    };
     EXPECT_TRUE(Suggest(in, filters, ctx).ok());
     return in;
   }

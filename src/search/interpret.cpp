@@ -83,7 +83,8 @@ std::vector<Tok> Lex(std::string_view s, std::vector<QueryRepair>* repairs) {
   };
   while (i < s.size()) {
     const char c = s[i];
-    if (c == '\0') Note(repairs, i + 1, "ignored a NUL character at position " + std::to_string(i + 1));
+    if (c == '\0')
+      Note(repairs, i + 1, "ignored a NUL character at position " + std::to_string(i + 1));
     if (IsSpace(c)) {
       ++i;
       continue;
@@ -97,8 +98,9 @@ std::vector<Tok> Lex(std::string_view s, std::vector<QueryRepair>* repairs) {
     if (c == '"') {
       std::string inner = quoted(i);
       if (!HasTerms(inner)) {
-        Note(repairs, pos, "ignored the phrase at position " + std::to_string(pos) +
-                               ": it has no letters or digits");
+        Note(repairs, pos,
+             "ignored the phrase at position " + std::to_string(pos) +
+                 ": it has no letters or digits");
         continue;
       }
       out.push_back({Kind::kPhrase, std::move(inner), "", false, pos});
@@ -109,8 +111,10 @@ std::vector<Tok> Lex(std::string_view s, std::vector<QueryRepair>* repairs) {
     std::string word(s.substr(i, end - i));
     i = end;
     if (word == "AND" || word == "OR" || word == "NOT") {
-      out.push_back({word == "AND" ? Kind::kAnd : word == "OR" ? Kind::kOr : Kind::kNot, word, "",
-                     false, pos});
+      out.push_back({word == "AND"  ? Kind::kAnd
+                     : word == "OR" ? Kind::kOr
+                                    : Kind::kNot,
+                     word, "", false, pos});
       continue;
     }
     if (const size_t colon = word.find(':');
@@ -129,8 +133,9 @@ std::vector<Tok> Lex(std::string_view s, std::vector<QueryRepair>* repairs) {
         }
       }
       if (f.text.empty()) {
-        Note(repairs, pos, "ignored '" + word + "' at position " + std::to_string(pos) +
-                               ": no value after the ':'");
+        Note(repairs, pos,
+             "ignored '" + word + "' at position " + std::to_string(pos) +
+                 ": no value after the ':'");
         continue;
       }
       out.push_back(std::move(f));
@@ -171,8 +176,9 @@ Result<Repaired> Repair(std::vector<Tok> tokens, std::vector<QueryRepair>* repai
   bool after_field = false;   // the last token was a field term
   auto pop_dangling = [&](const std::string& why) {
     while (!out.empty() && IsOperator(out.back().kind)) {
-      Note(repairs, out.back().pos, "removed the " + out.back().text + " at position " +
-                                        std::to_string(out.back().pos) + ": " + why);
+      Note(repairs, out.back().pos,
+           "removed the " + out.back().text + " at position " + std::to_string(out.back().pos) +
+               ": " + why);
       out.pop_back();
     }
   };
@@ -194,8 +200,9 @@ Result<Repaired> Repair(std::vector<Tok> tokens, std::vector<QueryRepair>* repai
           break;  // "sur:LKA AND torture": the filter is applied, the AND has nothing to do
         }
         if (out.empty() || out.back().kind == Kind::kOpen || IsOperator(out.back().kind)) {
-          Note(repairs, t.pos, "removed the " + t.text + " at position " +
-                                   std::to_string(t.pos) + ": nothing before it to join");
+          Note(repairs, t.pos,
+               "removed the " + t.text + " at position " + std::to_string(t.pos) +
+                   ": nothing before it to join");
           break;
         }
         out.push_back(std::move(t));
@@ -215,14 +222,14 @@ Result<Repaired> Repair(std::vector<Tok> tokens, std::vector<QueryRepair>* repai
         break;
       case Kind::kClose:
         if (opens.empty()) {
-          Note(repairs, t.pos, "removed the ')' at position " + std::to_string(t.pos) +
-                                   ": no '(' before it");
+          Note(repairs, t.pos,
+               "removed the ')' at position " + std::to_string(t.pos) + ": no '(' before it");
           break;
         }
         pop_dangling("nothing after it before ')'");
         if (out.back().kind == Kind::kOpen) {
-          Note(repairs, out.back().pos, "removed the empty '()' at position " +
-                                            std::to_string(out.back().pos));
+          Note(repairs, out.back().pos,
+               "removed the empty '()' at position " + std::to_string(out.back().pos));
           out.pop_back();
         } else {
           out.push_back(std::move(t));
@@ -231,14 +238,17 @@ Result<Repaired> Repair(std::vector<Tok> tokens, std::vector<QueryRepair>* repai
         break;
       case Kind::kField:
         if (!opens.empty())
-          return FieldError(t, "a field term cannot stand inside parentheses; expected it "
-                               "outside them (filters apply to the whole search)");
+          return FieldError(t,
+                            "a field term cannot stand inside parentheses; expected it "
+                            "outside them (filters apply to the whole search)");
         if (!out.empty() && out.back().kind == Kind::kNot)
-          return FieldError(t, "a field term cannot be excluded with NOT; expected it without "
-                               "NOT (or remove the filter)");
+          return FieldError(t,
+                            "a field term cannot be excluded with NOT; expected it without "
+                            "NOT (or remove the filter)");
         if (!out.empty() && out.back().kind == Kind::kOr)
-          return FieldError(t, "a filter cannot be an alternative; expected words or a phrase "
-                               "on both sides of OR");
+          return FieldError(t,
+                            "a filter cannot be an alternative; expected words or a phrase "
+                            "on both sides of OR");
         if (!out.empty() && out.back().kind == Kind::kAnd) out.pop_back();
         r.fields.push_back({std::move(t), out.size()});
         after_field = true;
@@ -295,9 +305,7 @@ std::string Render(const std::vector<Tok>& out, const std::vector<FieldAt>* fiel
   return s;
 }
 
-std::string Shorten(const std::string& s) {
-  return s.size() <= 120 ? s : s.substr(0, 117) + "...";
-}
+std::string Shorten(const std::string& s) { return s.size() <= 120 ? s : s.substr(0, 117) + "..."; }
 
 // Applies one field term to filters; fills applied. "from:weog" is a from-region.
 Status ApplyField(Tok& f, Filters& filters, BoxFilter& applied) {
@@ -399,8 +407,9 @@ Result<Interpretation> InterpretQuery(std::string_view text, Filters& filters) {
   }
   in.query = Render(repaired->out, nullptr);
   in.box = Render(repaired->out, &repaired->fields);
-  std::stable_sort(repairs.begin(), repairs.end(),
-                   [](const QueryRepair& a, const QueryRepair& b) { return a.position < b.position; });
+  std::stable_sort(repairs.begin(), repairs.end(), [](const QueryRepair& a, const QueryRepair& b) {
+    return a.position < b.position;
+  });
   if (repairs.size() > kMaxRepairsListed) {
     const size_t more = repairs.size() - kMaxRepairsListed;
     const size_t at = repairs[kMaxRepairsListed].position;
@@ -485,7 +494,9 @@ std::optional<Region> RegionOfWords(const std::string& joined, size_t words) {
 }
 
 bool AlreadyFiltered(const Filters& f, const BoxFilter& b) {
-  auto has = [](const auto& v, const auto& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+  auto has = [](const auto& v, const auto& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
   if (b.field == "sur") return has(f.sur, b.value);
   if (b.field == "from") return has(f.from, b.value);
   if (b.field == "region") return has(f.sur_region, *ParseRegion(b.value));
@@ -526,7 +537,8 @@ Status Suggest(Interpretation& in, const Filters& filters, const SuggestContext&
             found.push_back({field, st->iso3, st->un_name, joined});
         } else if (auto r = len <= 5 ? RegionOfWords(joined, len) : std::nullopt) {
           for (const char* field : {"region", "from-region"})
-            found.push_back({field, std::string(RegionCode(*r)), std::string(RegionName(*r)), joined});
+            found.push_back(
+                {field, std::string(RegionCode(*r)), std::string(RegionName(*r)), joined});
         } else {
           const std::string key = StemKey(joined);
           for (const auto& [theme_key, name] : theme_keys)

@@ -53,8 +53,8 @@ struct BoxFilter {
 
 struct FilterSuggestion {
   BoxFilter filter;
-  std::string box;     // the box text once the filter is applied (its words taken out)
-  int64_t total = 0;   // records found with the filter and the rest of the box: always > 0
+  std::string box;    // the box text once the filter is applied (its words taken out)
+  int64_t total = 0;  // records found with the filter and the rest of the box: always > 0
 };
 
 struct Correction {
@@ -70,9 +70,9 @@ struct SpellingSuggestion {
 };
 
 struct Interpretation {
-  std::string input;     // as typed
-  std::string box;       // repaired, field:value terms kept: the text to show in the box again
-  std::string query;     // the full-text query searched: repaired, field:value terms taken out
+  std::string input;  // as typed
+  std::string box;    // repaired, field:value terms kept: the text to show in the box again
+  std::string query;  // the full-text query searched: repaired, field:value terms taken out
   std::vector<QueryRepair> repairs;
   std::vector<BoxFilter> applied;  // field:value terms, in the order typed
   std::vector<FilterSuggestion> suggestions;
@@ -117,7 +117,7 @@ using CountFunction =
     std::function<Result<int64_t>(const std::string& query, const Filters& filters)>;
 
 struct SuggestContext {
-  std::span<const std::string> themes;  // the theme names of the data
+  std::span<const std::string> themes;     // the theme names of the data
   const Vocabulary* vocabulary = nullptr;  // null: no "did you mean"
   CountFunction count;                     // required
 };
