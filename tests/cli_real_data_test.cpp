@@ -252,7 +252,27 @@ TEST_F(CliRealData, UsageErrorsAndHelp) {
   auto bad = Run("search torture --sur Atlantis");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--sur 'Atlantis'"), std::string::npos) << bad.err;
-  EXPECT_EQ(Run("search '\"unclosed'").exit_code, 2);
+  // The query is read as the web app's search box reads it (issue 14): repaired, said so.
+  auto repaired = Run("search '\"death penalty' --limit 1");
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.err;
+  EXPECT_NE(repaired.err.find("query repaired: closed the quote opened at position 1"),
+            std::string::npos) << repaired.err;
+  EXPECT_EQ(Run("search 'torture OR NOT x'").exit_code, 2);
+  // Field terms are filters; names are offered as options; misspellings get the record's word.
+  json by_field = RunJson("search 'sur:LKA torture' --limit 100");
+  json by_option = RunJson("search torture --sur LKA --limit 100");
+  EXPECT_GT(by_option["total"].get<int64_t>(), 0);
+  EXPECT_EQ(by_field["total"], by_option["total"]);
+  EXPECT_EQ(by_field["results"], by_option["results"]);
+  auto named = Run("search 'Sri Lanka torture' --limit 1");
+  EXPECT_EQ(named.exit_code, 0);
+  EXPECT_NE(named.err.find("suggestion: --sur LKA (Sri Lanka) with the query 'torture': " +
+                           std::to_string(by_option["total"].get<int64_t>()) + " match"),
+            std::string::npos) << named.err;
+  auto typo = Run("search tortue");
+  EXPECT_EQ(typo.exit_code, 0);
+  EXPECT_NE(typo.out.find("0 matches"), std::string::npos) << typo.out;
+  EXPECT_NE(typo.err.find("did you mean 'torture'?"), std::string::npos) << typo.err;
   EXPECT_EQ(Run("stats --by planet").exit_code, 2);
   // Filters take one value each: the query may follow them; errors honour --json.
   EXPECT_EQ(Run("search --sur FRA torture").exit_code, 0);

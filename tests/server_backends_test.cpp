@@ -138,8 +138,8 @@ TEST_F(ServerBackends, AggregationsAndProfilesAreIdenticalOnBothBackends) {
 }
 
 TEST_F(ServerBackends, BadQueriesAreTheSameErrorOnBothBackends) {
-  for (const std::string target : {"/api/v1/recommendations?q=%22open&facets=theme",
-                                   "/api/v1/recommendations?q=a+OR&facets=sur",
+  for (const std::string target : {"/api/v1/recommendations?q=a+OR+NOT+b&facets=theme",
+                                   "/api/v1/recommendations?q=sur:Narnia&facets=sur",
                                    "/api/v1/recommendations?facets=planet"}) {
     SCOPED_TRACE(target);
     const auto [sql_status, want] = sql_server_->GetJson(target);
@@ -148,6 +148,63 @@ TEST_F(ServerBackends, BadQueriesAreTheSameErrorOnBothBackends) {
     EXPECT_EQ(engine_status, 400);
     EXPECT_EQ(got, want);
   }
+}
+
+// Issue 14: the search box's text is interpreted alike on both backends: names offered as
+// filters with the count they lead to, field terms applied, repairs, "did you mean".
+TEST_F(ServerBackends, SearchBoxIsInterpretedAlikeOnBothBackendsIssue14) {
+  auto both = [](const std::string& target) {
+    SCOPED_TRACE(target);
+    const auto [sql_status, want] = sql_server_->GetJson(target);
+    const auto [engine_status, got] = engine_server_->GetJson(target);
+    EXPECT_EQ(sql_status, 200) << want;
+    EXPECT_EQ(engine_status, 200) << got;
+    EXPECT_EQ(got["total"], want["total"]);
+    EXPECT_EQ(got["interpretation"], want["interpretation"]);
+    return got;
+  };
+  const std::string search = "/api/v1/recommendations?facets=theme&q=";
+  json sri = both(search + "Sri+Lanka+enforced+disappearances");
+  const json& in = sri["interpretation"];
+  EXPECT_EQ(in["query"], "Sri Lanka enforced disappearances");
+  json offered;
+  for (const json& s : in["suggestions"])
+    if (s["field"] == "sur" && s["value"] == "LKA") offered = s;
+  ASSERT_FALSE(offered.is_null()) << in.dump();
+  EXPECT_EQ(offered["label"], "Sri Lanka");
+  EXPECT_EQ(offered["q"], "enforced disappearances");
+  // Applying it: Sri Lanka's recommendations on enforced disappearances, as many as offered.
+  json applied = both(search + "enforced+disappearances&sur=LKA");
+  EXPECT_GT(applied["total"].get<int64_t>(), 10);
+  EXPECT_EQ(applied["total"], offered["total"]);
+  for (const json& r : applied["results"]) EXPECT_EQ(r["sur"]["iso3"], "LKA");
+  bool theme = false;
+  for (const json& s : applied["interpretation"]["suggestions"])
+    theme = theme || (s["field"] == "theme" && s["value"] == "Enforced disappearances");
+  EXPECT_TRUE(theme) << applied["interpretation"].dump();
+
+  // The same in the box's own syntax.
+  json field = both(search + "sur:LKA+enforced+disappearances");
+  EXPECT_EQ(field["total"], applied["total"]);
+  EXPECT_EQ(field["interpretation"]["applied"][0]["value"], "LKA");
+  EXPECT_EQ(field["interpretation"]["query"], "enforced disappearances");
+
+  // A misspelling: the record's word, with what it finds.
+  json typo = both(search + "tortue");
+  EXPECT_EQ(typo["total"], 0);
+  ASSERT_EQ(typo["interpretation"]["did_you_mean"].size(), 1u) << typo["interpretation"].dump();
+  EXPECT_EQ(typo["interpretation"]["did_you_mean"][0]["q"], "torture");
+  EXPECT_EQ(typo["interpretation"]["did_you_mean"][0]["total"], both(search + "torture")["total"]);
+
+  // A repair, and the facets are there.
+  json repaired = both(search + "%22death+penalty");
+  EXPECT_EQ(repaired["total"], both(search + "%22death+penalty%22")["total"]);
+  EXPECT_EQ(repaired["interpretation"]["repairs"].size(), 1u);
+  EXPECT_FALSE(repaired["facets"]["theme"].empty());
+  // Exports and aggregations read the box alike.
+  const auto [status, agg] = engine_server_->GetJson("/api/v1/aggregations?q=sur:LKA+%22enforced+disappearances");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(agg["total"]["count"], both(search + "%22enforced+disappearances%22&sur=LKA")["total"]);
 }
 
 }  // namespace

@@ -170,14 +170,12 @@ TEST_F(Malformed, BadParametersGetJsonErrors) {
       {search + "q=%00", 400, "invalid_argument", "q"},
       {search + "%FF=1", 400, "invalid_argument", ""},
       {search + "sur=%E2%82", 400, "invalid_argument", "sur"},
-      // Unbalanced quotes and parentheses, dangling operators.
-      {search + "q=%22open", 400, "invalid_argument", "q"},
-      {search + "q=(torture", 400, "invalid_argument", "q"},
-      {search + "q=torture)", 400, "invalid_argument", "q"},
-      {search + "q=((((((((((a", 400, "invalid_argument", "q"},
-      {search + "q=a+OR", 400, "invalid_argument", "q"},
-      {search + "q=NOT", 400, "invalid_argument", "q"},
-      {search + "q=*", 400, "invalid_argument", "q"},
+      // What the search box cannot repair (unbalanced quotes, parentheses and dangling
+      // operators are repaired: see QueryRepairsAreReported), and bad field terms.
+      {search + "q=a+OR+NOT+b", 400, "invalid_argument", "q"},
+      {search + "q=torture+cycle:9", 400, "invalid_argument", "q"},
+      {search + "q=(sur:FRA+torture)", 400, "invalid_argument", "q"},
+      {search + "q=theme:nonsense", 400, "invalid_argument", "theme"},
       // Huge, negative and non-numeric numbers.
       {search + "page=99999999999999999999999", 400, "invalid_argument", "page"},
       {search + "page=1000001", 400, "invalid_argument", "page"},
@@ -242,6 +240,33 @@ TEST_F(Malformed, BadParametersGetJsonErrors) {
     EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
     ExpectJsonError(c.target, res->status, res->body, c.code, c.parameter);
     ExpectAlive(c.target);
+  }
+}
+
+// Issue 14: an unbalanced quote or a dangling operator was a 400 ("Something went wrong" in the
+// web app); the search box's query is repaired and the repair reported with its position.
+TEST_F(Malformed, QueryRepairsAreReported) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"q=%22open", "closed the quote opened at position 1"},
+      {"q=(torture", "closed the '(' opened at position 1"},
+      {"q=torture)", "removed the ')' at position 8"},
+      {"q=((((((((((a", "closed the '(' opened at position 10"},
+      {"q=a+OR", "removed the OR at position 3"},
+      {"q=NOT", "removed the NOT at position 1"},
+      {"q=*", "ignored '*' at position 1"},
+  };
+  for (const auto& [query, message] : cases) {
+    const std::string target = "/api/v1/recommendations?facets=cycle&" + query;
+    SCOPED_TRACE(target);
+    auto res = Get(target);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const auto body = nlohmann::json::parse(res->body);
+    EXPECT_FALSE(body["facets"]["cycle"].empty());
+    bool said = false;
+    for (const auto& r : body["interpretation"]["repairs"])
+      said = said || r["message"].get<std::string>().find(message) != std::string::npos;
+    EXPECT_TRUE(said) << body["interpretation"].dump();
   }
 }
 
@@ -327,8 +352,9 @@ TEST_F(Malformed, GarbageOnTheWireGetsJsonErrors) {
       {"overlong URL", "GET " + long_target + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"},
       {"raw invalid UTF-8 in q", "GET /api/v1/recommendations?q=\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",
        400, "invalid_argument"},
-      {"raw quote in q", "GET /api/v1/recommendations?q=\"open HTTP/1.1\r\nHost: x\r\n\r\n", 400,
-       "invalid_argument"},
+      // (An unclosed quote is repaired now, issue 14: this query cannot be.)
+      {"raw quote in q", "GET /api/v1/recommendations?q=\"a\"+OR+NOT+b HTTP/1.1\r\nHost: x\r\n\r\n",
+       400, "invalid_argument"},
       {"body on GET", "GET /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
        413, "payload_too_large"},
       {"chunked body on GET",

@@ -218,7 +218,8 @@ TEST_F(ServerRealData, BadParametersAre400NamingTheParameter) {
   ExpectError("/api/v1/recommendations?sur=Atlantis", 400, "invalid_argument", "sur");
   ExpectError("/api/v1/recommendations?session=99", 400, "invalid_argument", "session");
   ExpectError("/api/v1/recommendations?theme=nonsense", 400, "invalid_argument", "theme");
-  ExpectError("/api/v1/recommendations?q=%22unclosed", 400, "invalid_argument", "q");
+  ExpectError("/api/v1/recommendations?q=torture+OR+NOT+x", 400, "invalid_argument", "q");
+  ExpectError("/api/v1/recommendations?q=cycle:9", 400, "invalid_argument", "q");
   ExpectError("/api/v1/recommendations?q=a&q=b", 400, "invalid_argument", "q");
   ExpectError("/api/v1/recommendations?per_page=201", 400, "invalid_argument", "per_page");
   ExpectError("/api/v1/recommendations?page=0", 400, "invalid_argument", "page");

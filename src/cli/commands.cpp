@@ -19,6 +19,7 @@
 #include "core/states.h"
 #include "ingest/importer.h"
 #include "search/export.h"
+#include "search/interpret.h"
 #include "search/sql_search.h"
 #include "server/http_server.h"
 #include "server/engine_backend.h"
@@ -60,6 +61,61 @@ int Fail(const CommonOptions& common, const Status& status) {
 
 Result<std::unique_ptr<store::Store>> OpenExisting(const CommonOptions& common) {
   return store::Store::Open(common.db, store::OpenMode::kExisting);
+}
+
+// The query as the web app's search box reads it (search/interpret.h): repaired, its field terms
+// (sur:LKA) added to filters; what was repaired or applied is said on stderr.
+Result<search::Interpretation> ReadQuery(const std::string& text, Filters& filters,
+                                         std::string& query) {
+  query.clear();
+  if (text.empty()) return search::Interpretation{};
+  auto in = search::InterpretQuery(text, filters);
+  if (!in.ok()) return in.status();
+  query = in->query;
+  for (const auto& r : in->repairs) std::cerr << "openupr: query repaired: " << r.message << '\n';
+  for (const auto& a : in->applied)
+    std::cerr << "openupr: filter from the query: --" << a.field << " " << a.value << " ("
+              << a.label << ")\n";
+  if (!in->repairs.empty()) std::cerr << "openupr: searched: " << in->query << '\n';
+  return in;
+}
+
+// Shell quoting of one argument for the suggestions printed.
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Names recognised in the query, offered as options, and "did you mean" (when nothing was
+// found), on stderr.
+Status PrintSuggestions(store::Store& store, search::Interpretation& in, const Filters& filters,
+                        int64_t total) {
+  auto themes = store.ThemeNames();
+  if (!themes.ok()) return themes.status();
+  std::shared_ptr<const search::Vocabulary> vocabulary;
+  if (total == 0) {  // building it reads every text: only when it may help
+    auto built = search::Vocabulary::FromStore(store);
+    if (!built.ok()) return built.status();
+    vocabulary = std::move(built).value();
+  }
+  search::SuggestContext context;
+  context.themes = *themes;
+  context.vocabulary = vocabulary.get();
+  context.count = [&store](const std::string& query, const Filters& f) -> Result<int64_t> {
+    auto found = search::SqlSearch(store, {query, f, 1, 0, false});
+    if (!found.ok()) return found.status();
+    return found->total;
+  };
+  OPENUPR_RETURN_IF_ERROR(search::Suggest(in, filters, context));
+  for (const auto& s : in.suggestions)
+    std::cerr << "openupr: suggestion: --" << s.filter.field << " " << s.filter.value << " ("
+              << s.filter.label << ") with the query " << ShellQuote(s.box) << ": " << s.total
+              << " match" << (s.total == 1 ? "" : "es") << '\n';
+  for (const auto& d : in.did_you_mean)
+    std::cerr << "openupr: did you mean " << ShellQuote(d.box) << "? (" << d.total
+              << " matches)\n";
+  return Status::Ok();
 }
 
 std::string StateLabel(const std::string& iso3) {
@@ -286,7 +342,8 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
     req.by.push_back(*d);
   }
   if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
-  req.query = args.query;
+  if (auto in = ReadQuery(args.query, req.filters, req.query); !in.ok())
+    return Fail(common, in.status());
   req.sort_by_key = args.sort == "key";
   req.limit = args.limit;
   auto store = OpenExisting(common);
@@ -358,15 +415,19 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
 
 int RunSearch(const CommonOptions& common, const SearchArgs& args) {
   search::SearchRequest req;
-  req.query = args.query;
   req.limit = args.limit;
   req.offset = args.offset;
   if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
+  auto in = ReadQuery(args.query, req.filters, req.query);
+  if (!in.ok()) return Fail(common, in.status());
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
   if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
   auto found = search::SqlSearch(**store, req);
   if (!found.ok()) return Fail(common, found.status());
+  if (!in->input.empty())
+    if (Status st = PrintSuggestions(**store, *in, req.filters, found->total); !st.ok())
+      return Fail(common, st);
   std::vector<int64_t> ids;
   for (const auto& h : found->hits) ids.push_back(h.id);
   auto recs = (*store)->GetRecommendations(ids);
@@ -497,8 +558,9 @@ int RunExport(const CommonOptions& common, const ExportArgs& args) {
                             "--format xlsx writes a file: give it with -o FILE (e.g. -o "
                             "export.xlsx)"));
   search::SearchRequest req;
-  req.query = args.query;
   if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
+  if (auto in = ReadQuery(args.query, req.filters, req.query); !in.ok())
+    return Fail(common, in.status());
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
   if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);

@@ -133,17 +133,25 @@ Check Dimensions(const Params& params, const std::string& name, size_t max,
   return std::nullopt;
 }
 
-// q (at most once) and every filter parameter, checked with the data (theme names).
+// q (at most once) and every filter parameter, checked with the data (theme names). q is read
+// as the search box (search/interpret.h): repaired, and its field:value terms added to filters;
+// interpretation (when not null) receives what was made of it.
 Check Selection(QueryBackend& backend, const Params& params, std::string& query,
-                Filters& filters) {
+                Filters& filters, search::Interpretation* interpretation = nullptr) {
   std::optional<std::string> q;
   OPENUPR_RETURN_IF_API_ERROR(Single(params, "q", q));
-  query = q.value_or("");
   for (const char* field : kFilterFields) {
     auto [b, e] = params.equal_range(field);
     for (auto it = b; it != e; ++it)
       if (Status st = AddFilterValue(filters, field, it->second); !st.ok())
         return FromStatus(std::move(st), field);
+  }
+  query.clear();
+  if (q && !q->empty()) {
+    auto interpreted = search::InterpretQuery(*q, filters);
+    if (!interpreted.ok()) return FromStatus(interpreted.status(), "q");
+    query = interpreted->query;
+    if (interpretation) *interpretation = std::move(interpreted).value();
   }
   if (Status st = backend.ValidateFilters(filters); !st.ok()) {
     std::string parameter = st.code() == StatusCode::kInvalidArgument ? "theme" : "";
@@ -308,6 +316,71 @@ bool DecodeComponent(std::string_view in, std::string& out) {
   return true;
 }
 
+// The filter suggestions and "did you mean" of a search box, counted on the backend.
+Status Suggestions(QueryBackend& backend, search::Interpretation& interpretation,
+                   const Filters& filters) {
+  auto themes = backend.ThemeNames();
+  if (!themes.ok()) return themes.status();
+  auto vocabulary = backend.Vocabulary();
+  if (!vocabulary.ok()) return vocabulary.status();
+  search::SuggestContext context;
+  context.themes = *themes;
+  context.vocabulary = vocabulary->get();
+  context.count = [&backend](const std::string& query, const Filters& f) -> Result<int64_t> {
+    search::SearchRequest probe;
+    probe.query = query;
+    probe.filters = f;
+    probe.limit = 1;
+    probe.snippets = false;
+    auto found = backend.Search(probe);
+    if (!found.ok()) return found.status();
+    return found->total;
+  };
+  return search::Suggest(interpretation, filters, context);
+}
+
+void WriteBoxFilter(JsonWriter& w, const search::BoxFilter& f) {
+  w.Key("field").String(f.field).Key("value").String(f.value);
+  w.Key("label").String(f.label).Key("text").String(f.text);
+}
+
+// {"input", "box", "query", "repairs": [{position, message}], "applied": [{field, value, label,
+// text}], "suggestions": [{field, value, label, text, q, total}], "did_you_mean": [{q, query,
+// total, corrections: [{word, suggestion}]}]}
+void WriteInterpretation(JsonWriter& w, const search::Interpretation& in) {
+  w.BeginObject();
+  w.Key("input").String(in.input).Key("box").String(in.box).Key("query").String(in.query);
+  w.Key("repairs").BeginArray();
+  for (const auto& r : in.repairs)
+    w.BeginObject().Key("position").Int(static_cast<int64_t>(r.position)).Key("message").String(r.message).EndObject();
+  w.EndArray();
+  w.Key("applied").BeginArray();
+  for (const auto& a : in.applied) {
+    w.BeginObject();
+    WriteBoxFilter(w, a);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("suggestions").BeginArray();
+  for (const auto& s : in.suggestions) {
+    w.BeginObject();
+    WriteBoxFilter(w, s.filter);
+    w.Key("q").String(s.box).Key("total").Int(s.total);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("did_you_mean").BeginArray();
+  for (const auto& d : in.did_you_mean) {
+    w.BeginObject().Key("q").String(d.box).Key("query").String(d.query).Key("total").Int(d.total);
+    w.Key("corrections").BeginArray();
+    for (const auto& c : d.corrections)
+      w.BeginObject().Key("word").String(c.word).Key("suggestion").String(c.suggestion).EndObject();
+    w.EndArray().EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 }  // namespace
 
 std::variant<Params, ApiError> ParseQueryString(std::string_view query) {
@@ -353,7 +426,9 @@ ApiResult<Body> Api::Recommendations(const Params& params) {
   OPENUPR_RETURN_IF_API_ERROR(
       CheckNames(params, {"q", "facets", "sort", "page", "per_page"}, true));
   search::SearchRequest req;
-  OPENUPR_RETURN_IF_API_ERROR(Selection(backend_, params, req.query, req.filters));
+  search::Interpretation interpretation;
+  OPENUPR_RETURN_IF_API_ERROR(
+      Selection(backend_, params, req.query, req.filters, &interpretation));
   std::string sort;
   OPENUPR_RETURN_IF_API_ERROR(Choice(params, "sort", {"relevance", "id"}, sort));
   int64_t page = 1, per_page = kDefaultPerPage;
@@ -384,6 +459,10 @@ ApiResult<Body> Api::Recommendations(const Params& params) {
   if (!recs.ok()) return BackendError(recs.status(), "");
   std::unordered_map<int64_t, const openupr::Recommendation*> by_id;
   for (const auto& r : *recs) by_id[r.id] = &r;
+  if (!interpretation.input.empty()) {
+    auto suggested = Suggestions(backend_, interpretation, req.filters);
+    if (!suggested.ok()) return BackendError(suggested, "");
+  }
 
   JsonWriter w;
   w.BeginObject();
@@ -405,6 +484,10 @@ ApiResult<Body> Api::Recommendations(const Params& params) {
     w.EndArray();
   }
   w.EndObject();
+  if (!interpretation.input.empty()) {
+    w.Key("interpretation");
+    WriteInterpretation(w, interpretation);
+  }
   w.EndObject();
   return w.Take();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "search/export.h"
+#include "search/interpret.h"
 #include "search/sql_search.h"
 #include "store/store.h"
 
@@ -69,6 +71,9 @@ class QueryBackend {
   virtual Status ValidateFilters(Filters& filters) = 0;
   // Theme names, sorted.
   virtual Result<std::vector<std::string>> ThemeNames() = 0;
+  // The words of the recommendation texts (search::Vocabulary, for "did you mean"), kept up to
+  // date with the records; shared, immutable.
+  virtual Result<std::shared_ptr<const search::Vocabulary>> Vocabulary() = 0;
   // Writes every match of request (limit/offset ignored) to out; returns the records written.
   // out may fail midway (client gone): the export then stops early without an error.
   virtual Result<int64_t> Export(const search::SearchRequest& request,

@@ -103,6 +103,10 @@ Status EngineBackend::ValidateFilters(Filters& filters) { return sql_->ValidateF
 
 Result<std::vector<std::string>> EngineBackend::ThemeNames() { return sql_->ThemeNames(); }
 
+Result<std::shared_ptr<const search::Vocabulary>> EngineBackend::Vocabulary() {
+  return sql_->Vocabulary();
+}
+
 Result<int64_t> EngineBackend::Export(const search::SearchRequest& request,
                                       search::ExportFormat format,
                                       const search::ExportOptions& options, std::ostream& out) {

@@ -39,6 +39,8 @@ class EngineBackend final : public QueryBackend {
   Result<std::vector<Recommendation>> Summaries(std::span<const int64_t> ids) override;
   Status ValidateFilters(Filters& filters) override;
   Result<std::vector<std::string>> ThemeNames() override;
+  // The SQL backend's (the same texts).
+  Result<std::shared_ptr<const search::Vocabulary>> Vocabulary() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
                          const search::ExportOptions& options,
                          std::ostream& out) override;

@@ -109,6 +109,21 @@ Result<std::vector<std::string>> SqlBackend::ThemeNames() {
   return (**lease)->ThemeNames();
 }
 
+Result<std::shared_ptr<const search::Vocabulary>> SqlBackend::Vocabulary() {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  // Records are only appended (imports): a new highest id is a new vocabulary.
+  auto max_id = (**lease)->db().QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
+  if (!max_id.ok()) return max_id.status();
+  std::lock_guard hold(vocabulary_mu_);
+  if (vocabulary_ && *max_id == vocabulary_max_id_) return vocabulary_;
+  auto built = search::Vocabulary::FromStore(***lease);
+  if (!built.ok()) return built.status();
+  vocabulary_ = std::move(built).value();
+  vocabulary_max_id_ = *max_id;
+  return vocabulary_;
+}
+
 Result<int64_t> SqlBackend::Export(const search::SearchRequest& request,
                                    search::ExportFormat format,
                                    const search::ExportOptions& options, std::ostream& out) {

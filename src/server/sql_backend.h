@@ -35,6 +35,9 @@ class SqlBackend final : public QueryBackend {
   Result<std::optional<int64_t>> FindByUid(std::string_view uid) override;
   Status ValidateFilters(Filters& filters) override;
   Result<std::vector<std::string>> ThemeNames() override;
+  // Built from the texts on first use; built again when records were added since (a new
+  // highest id).
+  Result<std::shared_ptr<const search::Vocabulary>> Vocabulary() override;
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
                          const search::ExportOptions& options,
                          std::ostream& out) override;
@@ -67,6 +70,9 @@ class SqlBackend final : public QueryBackend {
   std::condition_variable idle_cv_;
   std::vector<std::unique_ptr<store::Store>> idle_;  // guarded by mu_
   int open_ = 0;                                     // guarded by mu_
+  std::mutex vocabulary_mu_;  // guards the two below; held while one is built
+  std::shared_ptr<const search::Vocabulary> vocabulary_;
+  int64_t vocabulary_max_id_ = -1;  // the highest record id when vocabulary_ was built
 };
 
 }  // namespace openupr::server

@@ -74,6 +74,25 @@ export interface FacetRow {
   count: number;
 }
 
+// A filter read from the search box (applied: a field:value term; suggested: a recognised name).
+export interface BoxFilter {
+  field: string;
+  value: string;
+  label: string;
+  text: string;
+}
+
+// What the API made of the search box's text (docs/api.md, "The search box").
+export interface Interpretation {
+  input: string;
+  box: string;
+  query: string;
+  repairs: { position: number; message: string }[];
+  applied: BoxFilter[];
+  suggestions: (BoxFilter & { q: string; total: number })[];
+  did_you_mean: { q: string; query: string; total: number; corrections: { word: string; suggestion: string }[] }[];
+}
+
 export interface SearchResponse {
   total: number;
   page: number;
@@ -81,6 +100,7 @@ export interface SearchResponse {
   sort: string;
   results: SearchResult[];
   facets?: Record<string, FacetRow[]>;
+  interpretation?: Interpretation;
 }
 
 export type Key = string | number;

@@ -327,7 +327,8 @@ async function run(ctx, base) {
     await page.goto(base + '/recommendations/999999999', { waitUntil: 'networkidle' });
     await page.locator('.error[role=alert]').waitFor();
     assert((await page.locator('.error').innerText()).includes('not_found'), 'error code');
-    await page.goto(base + '/?q=' + encodeURIComponent('"unclosed'), { waitUntil: 'networkidle' });
+    // (An unclosed quote is repaired now: web/tests/e2e/query.mjs. This one cannot be.)
+    await page.goto(base + '/?q=' + encodeURIComponent('torture OR NOT detention'), { waitUntil: 'networkidle' });
     await page.locator('.error[role=alert]').waitFor();
     assert((await page.locator('#q').count()) === 1, 'the search box stays');
   });

@@ -1,10 +1,12 @@
 // Search: query box with syntax help, facets with counts that filter on click, highlighted
-// results with badges, sort, paging, and CSV/XLSX downloads of the same query.
+// results with badges, sort, paging, and CSV/XLSX downloads of the same query. What the API made
+// of the box (repairs, field:value filters, names offered as filters, "did you mean") is shown
+// under it; a zero-results message says what was searched and what to try.
 // URL: /?q=...&<filters>&sort=relevance|id&page=N&per_page=N
 
-import { getJson, type FacetRow, type SearchResponse, type SearchResult } from '../api';
+import { ApiError, getJson, type BoxFilter, type FacetRow, type Interpretation, type SearchResponse, type SearchResult } from '../api';
 import { fmtInt, h, snippetNode } from '../dom';
-import { apiParams, facetAlias, FILTERS, toggle, values } from '../filters';
+import { apiParams, facetAlias, FILTERS, setValues, toggle, values } from '../filters';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { actionName, badge, empty, errorBox, filterDrawer, href, isAbort, keyLabel, pageTitle, responseName, stateName } from '../ui';
@@ -92,6 +94,93 @@ function pager(q: URLSearchParams, page: number, pages: number): HTMLElement {
   );
 }
 
+// A filter from the box in the interface's language: "State under review: Sri Lanka".
+function boxFilterLabel(f: BoxFilter): string {
+  const shown = f.field === 'theme' ? [f.value] : f.value.split(',');
+  return `${t('dim.' + f.field)}: ${shown.map((v) => keyLabel(f.field, v)).join(', ')}`;
+}
+
+// The page's URL with the box text replaced (and a filter added).
+function withBox(q: URLSearchParams, box: string, field?: string, value?: string): string {
+  const n = new URLSearchParams(q);
+  n.delete('page');
+  if (box) n.set('q', box);
+  else n.delete('q');
+  if (field && value && !values(n, field).includes(value)) setValues(n, field, [...values(n, field), value]);
+  return href('/', n);
+}
+
+// Under the box: the repairs made, the filters taken from it, the names it holds offered as
+// filters ("State under review: Sri Lanka — apply?") and "did you mean".
+function interpretationPanel(q: URLSearchParams, it: Interpretation): HTMLElement | null {
+  const parts: HTMLElement[] = [];
+  if (it.repairs.length)
+    parts.push(
+      h(
+        'div',
+        { id: 'query-repairs', class: 'query-note' },
+        h('strong', null, t('search.repaired')),
+        h('ul', null, ...it.repairs.map((x) => h('li', null, x.message))),
+        h('p', null, t('search.searched'), ' ', h('code', { id: 'query-searched' }, it.query || '—')),
+      ),
+    );
+  if (it.applied.length)
+    parts.push(h('p', { id: 'query-applied', class: 'query-note' }, t('search.fromBox'), ' ', ...it.applied.map((a) => h('span', { class: 'chip chip-static' }, boxFilterLabel(a)))));
+  if (it.suggestions.length)
+    parts.push(
+      h(
+        'ul',
+        { id: 'query-suggestions', class: 'query-note' },
+        ...it.suggestions.map((x) =>
+          h(
+            'li',
+            null,
+            h('a', { href: withBox(q, x.q, x.field, x.value), class: 'suggestion', 'data-field': x.field, 'data-value': x.value }, t('search.applyFilter', { filter: boxFilterLabel(x) })),
+            ' ',
+            h('span', { class: 'muted' }, `(${t('search.total', { n: fmtInt(x.total, lang()) })})`),
+          ),
+        ),
+      ),
+    );
+  const d = it.did_you_mean[0];
+  if (d)
+    parts.push(
+      h(
+        'p',
+        { id: 'did-you-mean', class: 'query-note' },
+        t('search.didYouMean'),
+        ' ',
+        h('a', { href: withBox(q, d.q), id: 'did-you-mean-link' }, d.q),
+        ' ',
+        h('span', { class: 'muted' }, `(${t('search.total', { n: fmtInt(d.total, lang()) })})`),
+      ),
+    );
+  return parts.length ? h('section', { class: 'interpretation', 'aria-label': t('search.interpretation') }, ...parts) : null;
+}
+
+// Nothing found: what was searched, with which filters, and what to try.
+function noResults(it: Interpretation | undefined, filtered: boolean): HTMLElement {
+  if (!it?.query) return empty(t('search.noResults'));
+  return h(
+    'div',
+    { class: 'empty', id: 'no-results' },
+    h('p', null, t(filtered ? 'search.noResultsForFiltered' : 'search.noResultsFor', { query: it.query })),
+    h(
+      'p',
+      null,
+      t('search.tryTitle'),
+      h(
+        'ul',
+        null,
+        it.suggestions.length || it.did_you_mean.length ? h('li', null, t('search.trySuggestions')) : null,
+        h('li', null, t('search.tryFewer')),
+        h('li', null, t('search.tryPrefix')),
+        filtered ? h('li', null, t('search.tryFilters')) : null,
+      ),
+    ),
+  );
+}
+
 export async function render(root: HTMLElement, r: Route): Promise<void> {
   const q = r.query;
   const text = q.get('q') ?? '';
@@ -143,7 +232,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       h(
         'ul',
         null,
-        ...['words', 'phrase', 'prefix', 'and', 'or', 'not', 'group'].map((k) =>
+        ...['words', 'phrase', 'prefix', 'and', 'or', 'not', 'group', 'field'].map((k) =>
           h('li', null, h('code', null, t(`syntax.${k}.ex`)), ' — ', t(`syntax.${k}.text`)),
         ),
       ),
@@ -164,15 +253,31 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     root.append(h('ul', { class: 'chips', 'aria-label': t('search.activeFilters') }, ...chips, h('li', null, h('a', { href: href('/', clearQ), class: 'chip chip-clear' }, t('search.clearFilters')))));
   }
 
-  const params = apiParams(q, { facets: FACETS.join(','), sort, page: String(page), per_page: String(perPage) });
+  const extra = { facets: FACETS.join(','), sort, page: String(page), per_page: String(perPage) };
   let res: SearchResponse;
   try {
-    res = await getJson<SearchResponse>('/api/v1/recommendations?' + params.toString(), r.signal);
+    res = await getJson<SearchResponse>('/api/v1/recommendations?' + apiParams(q, extra).toString(), r.signal);
   } catch (e) {
     if (isAbort(e)) throw e;
-    root.append(errorBox(e));
-    return;
+    if (!(e instanceof ApiError && e.status === 400 && e.parameter === 'q')) {
+      root.append(errorBox(e));
+      return;
+    }
+    // A text the box cannot read: said where, and the filters still shown with their facets.
+    root.append(h('div', { class: 'error query-error', role: 'alert', id: 'query-error' }, h('strong', null, t('search.queryError')), ' ', e.message, ' ', t('search.queryErrorShowing')));
+    const noText = new URLSearchParams(q);
+    noText.delete('q');
+    try {
+      res = await getJson<SearchResponse>('/api/v1/recommendations?' + apiParams(noText, extra).toString(), r.signal);
+    } catch (e2) {
+      if (isAbort(e2)) throw e2;
+      root.append(errorBox(e2));
+      return;
+    }
   }
+  const it = res.interpretation;
+  const panel = it ? interpretationPanel(q, it) : null;
+  if (panel) root.append(panel);
 
   const pages = Math.max(1, Math.ceil(res.total / perPage));
   const exportQ = apiParams(q);
@@ -207,7 +312,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   );
   const list = res.results.length
     ? h('ol', { class: 'results', start: (page - 1) * perPage + 1 }, ...res.results.map((x) => resultItem(x)))
-    : empty(t('search.noResults'));
+    : noResults(it, chips.length > 0 || (it?.applied.length ?? 0) > 0);
   root.append(
     h(
       'div',
