@@ -258,5 +258,33 @@ TEST_F(FacetClicks, UnknownRecommendingStateIsAFilterValue) {
   }
 }
 
+// Compare's theme filter: a state profile with theme= counts only those themes, on both sides.
+TEST_F(FacetClicks, StateProfileTakesAThemeFilter) {
+  for (const LiveServer* server : {engine_server_, sql_server_}) {
+    const auto [status, usa] =
+        server->GetJson("/api/v1/states/USA?theme=Death+penalty&theme=Detention");
+    ASSERT_EQ(status, 200) << usa;
+    const int64_t received = usa["received"]["total"]["count"].get<int64_t>();
+    EXPECT_GT(received, 0);
+    EXPECT_EQ(received, Total(*server, {{"sur", "USA"}, {"theme", "Death penalty,Detention"}}));
+    EXPECT_EQ(usa["made"]["total"]["count"].get<int64_t>(),
+              Total(*server, {{"from", "USA"}, {"theme", "Death penalty"}, {"theme", "Detention"}}));
+    EXPECT_EQ(usa["received"]["total"]["supported"].get<int64_t>(),
+              Total(*server, {{"sur", "USA"}, {"theme", "Death penalty,Detention"},
+                              {"response", "supported"}}));
+    // Without it, everything the state received.
+    const auto [all_status, all] = server->GetJson("/api/v1/states/USA");
+    ASSERT_EQ(all_status, 200);
+    EXPECT_EQ(all["received"]["total"]["count"].get<int64_t>(), Total(*server, {{"sur", "USA"}}));
+    // A theme the data does not know, or another filter, is a 400 naming the parameter.
+    const auto [bad, error] = server->GetJson("/api/v1/states/USA?theme=Astrology");
+    EXPECT_EQ(bad, 400);
+    EXPECT_EQ(error["error"]["parameter"], "theme");
+    const auto [other, other_error] = server->GetJson("/api/v1/states/USA?cycle=1");
+    EXPECT_EQ(other, 400);
+    EXPECT_EQ(other_error["error"]["parameter"], "cycle");
+  }
+}
+
 }  // namespace
 }  // namespace openupr::server
