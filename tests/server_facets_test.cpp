@@ -138,8 +138,8 @@ class FacetClicks : public ::testing::Test {
       const std::vector<std::string> chosen = Chosen(sel, field);
       // Every chosen value stays listed, with the others.
       for (const std::string& c : chosen) {
-        const bool listed = std::any_of(values.begin(), values.end(),
-                                        [&](const json& v) { return v["key"] == c; });
+        const bool listed =
+            std::any_of(values.begin(), values.end(), [&](const json& v) { return v["key"] == c; });
         EXPECT_TRUE(listed) << facet << " " << c << " chosen but not listed";
       }
       for (const auto& v : values) {
@@ -155,8 +155,8 @@ class FacetClicks : public ::testing::Test {
           // The value as the field's only choice: its count.
           EXPECT_EQ(Total(server, With(Without(sel, field), field, key)), count);
           // The click adds it to the choices, or removes a chosen one.
-          const int64_t after =
-              on ? Total(server, WithoutValue(sel, field, key)) : Total(server, With(sel, field, key));
+          const int64_t after = on ? Total(server, WithoutValue(sel, field, key))
+                                   : Total(server, With(sel, field, key));
           const bool only = on && chosen.size() == 1;
           if (only) {
             // Removing the only choice: the whole selection without that filter.
@@ -195,10 +195,15 @@ LiveServer* FacetClicks::engine_server_ = nullptr;
 const std::vector<Selection> kSelections = {
     {},
     {{"q", "torture"}},
-    {{"q", "\"death penalty\""}, {"theme", "Death penalty"}, {"theme", "International instruments"}},
+    {{"q", "\"death penalty\""},
+     {"theme", "Death penalty"},
+     {"theme", "International instruments"}},
     {{"sur", "FRA"}, {"sur", "DEU"}, {"response", "noted"}},
-    {{"q", "children"}, {"from-region", "weog"}, {"from-region", "none"},
-     {"theme", "Rights of the Child"}, {"cycle", "2"}},
+    {{"q", "children"},
+     {"from-region", "weog"},
+     {"from-region", "none"},
+     {"theme", "Rights of the Child"},
+     {"cycle", "2"}},
     {{"from", "unknown"}, {"from", "FRA"}},
 };
 
@@ -228,7 +233,8 @@ TEST_F(FacetClicks, ChosenThemesKeepTheOtherThemesWithTheirOwnCounts) {
   for (const LiveServer* server : {engine_server_, sql_server_}) {
     const auto [status, page] = server->GetJson(Target(sel, "facets=theme"));
     ASSERT_EQ(status, 200);
-    const auto [all_status, unfiltered] = server->GetJson(Target({{"q", "torture"}}, "facets=theme"));
+    const auto [all_status, unfiltered] =
+        server->GetJson(Target({{"q", "torture"}}, "facets=theme"));
     ASSERT_EQ(all_status, 200);
     // The theme facet of the selection is the theme facet of the text query alone.
     EXPECT_EQ(page["facets"]["theme"], unfiltered["facets"]["theme"]);
@@ -267,11 +273,13 @@ TEST_F(FacetClicks, StateProfileTakesAThemeFilter) {
     const int64_t received = usa["received"]["total"]["count"].get<int64_t>();
     EXPECT_GT(received, 0);
     EXPECT_EQ(received, Total(*server, {{"sur", "USA"}, {"theme", "Death penalty,Detention"}}));
-    EXPECT_EQ(usa["made"]["total"]["count"].get<int64_t>(),
-              Total(*server, {{"from", "USA"}, {"theme", "Death penalty"}, {"theme", "Detention"}}));
-    EXPECT_EQ(usa["received"]["total"]["supported"].get<int64_t>(),
-              Total(*server, {{"sur", "USA"}, {"theme", "Death penalty,Detention"},
-                              {"response", "supported"}}));
+    EXPECT_EQ(
+        usa["made"]["total"]["count"].get<int64_t>(),
+        Total(*server, {{"from", "USA"}, {"theme", "Death penalty"}, {"theme", "Detention"}}));
+    EXPECT_EQ(
+        usa["received"]["total"]["supported"].get<int64_t>(),
+        Total(*server,
+              {{"sur", "USA"}, {"theme", "Death penalty,Detention"}, {"response", "supported"}}));
     // Without it, everything the state received.
     const auto [all_status, all] = server->GetJson("/api/v1/states/USA");
     ASSERT_EQ(all_status, 200);

@@ -185,9 +185,15 @@ Filters WithoutFilterOn(const Filters& filters, Dimension field) {
   Filters f = filters;
   switch (field) {
     case Dimension::kSur: f.sur.clear(); break;
-    case Dimension::kFrom: f.from.clear(), f.from_unknown = false; break;
+    case Dimension::kFrom:
+      f.from.clear();
+      f.from_unknown = false;
+      break;
     case Dimension::kSurRegion: f.sur_region.clear(); break;
-    case Dimension::kFromRegion: f.from_region.clear(), f.from_region_unknown = false; break;
+    case Dimension::kFromRegion:
+      f.from_region.clear();
+      f.from_region_unknown = false;
+      break;
     case Dimension::kSession: f.sessions.clear(); break;
     case Dimension::kCycle: f.cycles.clear(); break;
     case Dimension::kResponse: f.responses.clear(); break;

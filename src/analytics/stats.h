@@ -78,8 +78,8 @@ enum class FacetScope {
   kDisjunctive,
 };
 
-// The filter a field is facetted by ("sur" for kSur, "themes" for kTheme, ...): whether filters
-// set it, and filters without it.
+// The filter on the field a facet counts (Filters::sur for kSur, ::themes for kTheme, ...):
+// whether filters set it, and filters without it.
 bool HasFilterOn(const Filters& filters, Dimension field);
 Filters WithoutFilterOn(const Filters& filters, Dimension field);
 

@@ -107,9 +107,10 @@ class Index {
   // Counts per value of each field over the records matching query and filters (scope: with
   // or without each field's own filter, as analytics::ComputeFacets). top_n <= 0: every value.
   // kInvalidArgument for a bad query.
-  Result<FacetResponse> Facets(std::string_view query, const Filters& filters,
-                               std::span<const analytics::Dimension> fields, int64_t top_n,
-                               analytics::FacetScope scope = analytics::FacetScope::kSelection) const;
+  Result<FacetResponse> Facets(
+      std::string_view query, const Filters& filters,
+      std::span<const analytics::Dimension> fields, int64_t top_n,
+      analytics::FacetScope scope = analytics::FacetScope::kSelection) const;
 
   // Search(request) and Facets(request.query, request.filters, fields, top_n, scope) in one
   // call: the text query is evaluated once. kInvalidArgument for a bad query.
