@@ -27,9 +27,10 @@ class Backend {
   virtual ~Backend() = default;
   virtual Result<search::SearchResponse> Search(const search::SearchRequest& req) = 0;
   virtual Result<analytics::StatsResult> Stats(const analytics::StatsRequest& req) = 0;
-  virtual Result<engine::FacetResponse> Facets(const std::string& query, const Filters& filters,
-                                               std::span<const analytics::Dimension> fields,
-                                               int64_t top_n) = 0;
+  virtual Result<engine::FacetResponse> Facets(
+      const std::string& query, const Filters& filters,
+      std::span<const analytics::Dimension> fields, int64_t top_n,
+      analytics::FacetScope scope = analytics::FacetScope::kSelection) = 0;
   virtual Result<engine::DyadResponse> Dyads(const std::string& query, const Filters& filters,
                                              int64_t top_n) = 0;
 };
@@ -43,10 +44,12 @@ class SqlBackend : public Backend {
   Result<analytics::StatsResult> Stats(const analytics::StatsRequest& req) override {
     return analytics::ComputeStats(store_, req);
   }
-  // A facet is a one-dimensional count.
+  // A facet is a one-dimensional count; disjunctive facets are analytics::ComputeFacets'.
   Result<engine::FacetResponse> Facets(const std::string& query, const Filters& filters,
                                        std::span<const analytics::Dimension> fields,
-                                       int64_t top_n) override {
+                                       int64_t top_n, analytics::FacetScope scope) override {
+    if (scope == analytics::FacetScope::kDisjunctive)
+      return analytics::ComputeFacets(store_, query, filters, fields, top_n, scope);
     engine::FacetResponse resp;
     for (analytics::Dimension field : fields) {
       auto counts = analytics::ComputeStats(store_, {{field}, filters, query, false, top_n});
@@ -96,8 +99,8 @@ class EngineBackend : public Backend {
   }
   Result<engine::FacetResponse> Facets(const std::string& query, const Filters& filters,
                                        std::span<const analytics::Dimension> fields,
-                                       int64_t top_n) override {
-    return index_.Facets(query, filters, fields, top_n);
+                                       int64_t top_n, analytics::FacetScope scope) override {
+    return index_.Facets(query, filters, fields, top_n, scope);
   }
   Result<engine::DyadResponse> Dyads(const std::string& query, const Filters& filters,
                                      int64_t top_n) override {

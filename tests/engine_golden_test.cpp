@@ -79,7 +79,11 @@ class Golden : public ::testing::Test {
     }
     if (kind == "facets") {
       const auto fields = Dimensions(c["fields"]);
-      auto r = backend.Facets(query, *filters, fields, c.value("top", int64_t{10}));
+      const std::string scope = c.value("scope", "selection");
+      EXPECT_TRUE(scope == "selection" || scope == "disjunctive") << scope;
+      auto r = backend.Facets(query, *filters, fields, c.value("top", int64_t{10}),
+                              scope == "disjunctive" ? analytics::FacetScope::kDisjunctive
+                                                     : analytics::FacetScope::kSelection);
       return r.ok() ? FacetsJson(*r) : ErrorJson(r.status());
     }
     if (kind == "stats") {

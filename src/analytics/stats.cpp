@@ -166,28 +166,72 @@ Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
   return result;
 }
 
+bool HasFilterOn(const Filters& f, Dimension field) {
+  switch (field) {
+    case Dimension::kSur: return !f.sur.empty();
+    case Dimension::kFrom: return !f.from.empty() || f.from_unknown;
+    case Dimension::kSurRegion: return !f.sur_region.empty();
+    case Dimension::kFromRegion: return !f.from_region.empty() || f.from_region_unknown;
+    case Dimension::kSession: return !f.sessions.empty();
+    case Dimension::kCycle: return !f.cycles.empty();
+    case Dimension::kResponse: return !f.responses.empty();
+    case Dimension::kAction: return !f.actions.empty();
+    case Dimension::kTheme: return !f.themes.empty();
+  }
+  return false;
+}
+
+Filters WithoutFilterOn(const Filters& filters, Dimension field) {
+  Filters f = filters;
+  switch (field) {
+    case Dimension::kSur: f.sur.clear(); break;
+    case Dimension::kFrom:
+      f.from.clear();
+      f.from_unknown = false;
+      break;
+    case Dimension::kSurRegion: f.sur_region.clear(); break;
+    case Dimension::kFromRegion:
+      f.from_region.clear();
+      f.from_region_unknown = false;
+      break;
+    case Dimension::kSession: f.sessions.clear(); break;
+    case Dimension::kCycle: f.cycles.clear(); break;
+    case Dimension::kResponse: f.responses.clear(); break;
+    case Dimension::kAction: f.actions.clear(); break;
+    case Dimension::kTheme: f.themes.clear(); break;
+  }
+  return f;
+}
+
 Result<FacetResponse> ComputeFacets(store::Store& store, const std::string& query,
                                     const Filters& filters, std::span<const Dimension> fields,
-                                    int64_t top_n) {
+                                    int64_t top_n, FacetScope scope) {
   FacetResponse resp;
   StatsRequest req;
-  req.filters = filters;
   req.query = query;
   req.limit = top_n;
-  if (fields.empty()) {  // the total alone
-    auto counts = ComputeStats(store, req);
-    if (!counts.ok()) return counts.status();
-    resp.total = counts->total.count;
-  }
+  bool total_known = false;
   for (Dimension field : fields) {
+    const bool relaxed = scope == FacetScope::kDisjunctive && HasFilterOn(filters, field);
+    req.filters = relaxed ? WithoutFilterOn(filters, field) : filters;
     req.by = {field};
     auto counts = ComputeStats(store, req);
     if (!counts.ok()) return counts.status();
-    resp.total = counts->total.count;
+    if (!relaxed) {
+      resp.total = counts->total.count;
+      total_known = true;
+    }
     Facet facet;
     facet.field = field;
     for (const StatsRow& row : counts->rows) facet.values.push_back({row.keys[0], row.count});
     resp.facets.push_back(std::move(facet));
+  }
+  if (!total_known) {  // no field counted over the whole selection: the total alone
+    req.filters = filters;
+    req.by.clear();
+    auto counts = ComputeStats(store, req);
+    if (!counts.ok()) return counts.status();
+    resp.total = counts->total.count;
   }
   return resp;
 }

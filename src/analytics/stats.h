@@ -67,10 +67,27 @@ struct FacetResponse {
   std::vector<Facet> facets;  // one per requested field, in request order
 };
 
+// Which records a facet counts.
+enum class FacetScope {
+  // Every field over the whole selection (the query and every filter).
+  kSelection,
+  // Each field over the query and every filter but the filter on that field itself, as faceted
+  // search counts them: the values of a field stay listed while some are chosen, and a value's
+  // count is the total its field gives with that value as its only choice. A field without a
+  // filter is counted as with kSelection.
+  kDisjunctive,
+};
+
+// The filter on the field a facet counts (Filters::sur for kSur, ::themes for kTheme, ...):
+// whether filters set it, and filters without it.
+bool HasFilterOn(const Filters& filters, Dimension field);
+Filters WithoutFilterOn(const Filters& filters, Dimension field);
+
 // Facets as one-dimension ComputeStats, one per field (the reference for the in-memory engine's
-// one-pass facets). top_n <= 0: every value. Errors as ComputeStats.
+// one-pass facets). top_n <= 0: every value. total is always that of the whole selection.
+// Errors as ComputeStats.
 Result<FacetResponse> ComputeFacets(store::Store& store, const std::string& query,
                                     const Filters& filters, std::span<const Dimension> fields,
-                                    int64_t top_n);
+                                    int64_t top_n, FacetScope scope = FacetScope::kSelection);
 
 }  // namespace openupr::analytics

@@ -19,14 +19,32 @@ Status Bad(std::string_view field, std::string_view value, const std::string& ex
 
 Status AddOne(Filters& f, std::string_view field, std::string_view v) {
   if (field == "sur" || field == "from") {
+    if (field == "from" && FoldText(v) == "unknown") {
+      f.from_unknown = true;
+      return Status::Ok();
+    }
     const StateInfo* s = FindState(v);
-    if (!s) return Bad(field, v, "an ISO 3166 alpha-3 code or a state name (e.g. FRA or France)");
+    if (!s)
+      return Bad(field, v,
+                 field == "from" ? "an ISO 3166 alpha-3 code, a state name (e.g. FRA or France) "
+                                   "or unknown"
+                                 : "an ISO 3166 alpha-3 code or a state name (e.g. FRA or France)");
     (field == "sur" ? f.sur : f.from).push_back(s->iso3);
     return Status::Ok();
   }
   if (field == "region" || field == "from-region") {
+    if (field == "from-region" && FoldText(v) == "unknown") {
+      f.from_region_unknown = true;
+      return Status::Ok();
+    }
     auto r = ParseRegion(v);
-    if (!r) return Bad(field, v, "a UN regional group: african, asia-pacific, eastern-european, grulac or weog");
+    if (!r)
+      return Bad(field, v,
+                 field == "from-region"
+                     ? "a UN regional group: african, asia-pacific, eastern-european, grulac, "
+                       "weog, none (observers) or unknown"
+                     : "a UN regional group: african, asia-pacific, eastern-european, grulac or "
+                       "weog");
     (field == "region" ? f.sur_region : f.from_region).push_back(*r);
     return Status::Ok();
   }
@@ -92,7 +110,8 @@ Status AddOne(Filters& f, std::string_view field, std::string_view v) {
 bool Filters::empty() const {
   return sur.empty() && from.empty() && sur_region.empty() && from_region.empty() &&
          sessions.empty() && cycles.empty() && responses.empty() && actions.empty() &&
-         themes.empty() && sur_orgs.empty() && from_orgs.empty() && sdgs.empty();
+         themes.empty() && sur_orgs.empty() && from_orgs.empty() && sdgs.empty() &&
+         !from_unknown && !from_region_unknown;
 }
 
 std::string OrgKey(std::string_view org) {

@@ -29,6 +29,11 @@ struct Filters {
   std::vector<std::string> sur_orgs;
   std::vector<std::string> from_orgs;
   std::vector<int> sdgs;  // SDG goals 1..17 (recommendation_sdg.goal)
+  // The value "unknown" of "from" and "from-region", as the facets name it: a record with a
+  // recommending state the source does not name (or none at all); for "from-region" also one
+  // whose recommending state has no known region. An alternative of its field like any value.
+  bool from_unknown = false;
+  bool from_region_unknown = false;
 
   bool empty() const;
 };
@@ -45,8 +50,8 @@ inline constexpr const char* kFilterFields[] = {"sur",     "from",     "region",
 // lists alike, by every backend.
 std::string OrgKey(std::string_view org);
 
-// Adds one user-supplied value to a field. States by ISO3 or any known name; sessions also as
-// ranges "10-13"; comma-separated lists are split (theme and organisation lists always).
+// Adds one user-supplied value to a field. States by ISO3 or any known name ("unknown" for
+// "from"), regions by code ("unknown" for "from-region"); sessions also as ranges "10-13"; comma-separated lists are split (theme and organisation lists always).
 // kInvalidArgument names the field and value.
 Status AddFilterValue(Filters& filters, std::string_view field, std::string_view value);
 

@@ -110,6 +110,7 @@ struct Data {
   std::vector<Roaring> by_sdg;  // by goal 0..17 (0 unused)
   std::vector<Roaring> by_sur_region;   // by region slot (kRegionSlots)
   std::vector<Roaring> by_from_region;  // by region slot of a known recommending state
+  Roaring from_unknown;  // records with kUnknownState among their recommending states
 
   // --- Orders of keys (ranks of codes when keys are sorted as ComputeStats sorts them). ---
   std::vector<uint32_t> sur_rank;    // by state code: ISO3 order

@@ -23,6 +23,7 @@ class Union {
   void Add(const std::vector<Roaring>& bitmaps, size_t code) {
     if (code < bitmaps.size()) parts_.push_back(&bitmaps[code]);
   }
+  void Add(const Roaring* bitmap) { parts_.push_back(bitmap); }
   Roaring Get() const {
     if (parts_.empty()) return Roaring();
     return Roaring::fastunion(parts_.size(), const_cast<const Roaring**>(parts_.data()));
@@ -76,13 +77,22 @@ Roaring FilterDocs(const Data& data, const Filters& f, bool* all) {
     for (const std::string& s : f.sur) u.Add(data.by_sur, StateCode(data, s));
     require(u);
   }
-  if (!f.from.empty()) {
+  if (!f.from.empty() || f.from_unknown) {
     Union u;
     for (const std::string& s : f.from) u.Add(data.by_from, StateCode(data, s));
+    if (f.from_unknown) u.Add(&data.from_unknown);
     require(u);
   }
   if (!f.sur_region.empty()) require(by_region(f.sur_region, data.by_sur_region));
-  if (!f.from_region.empty()) require(by_region(f.from_region, data.by_from_region));
+  if (!f.from_region.empty() || f.from_region_unknown) {
+    Union u = by_region(f.from_region, data.by_from_region);
+    // "unknown" as the facets count it: no known recommending state, or one without a region.
+    if (f.from_region_unknown) {
+      u.Add(data.by_from_region, kNoRegion);
+      u.Add(&data.from_unknown);
+    }
+    require(u);
+  }
   if (!f.sessions.empty()) require(by_number(f.sessions, data.by_session));
   if (!f.cycles.empty()) require(by_number(f.cycles, data.by_cycle));
   if (!f.responses.empty()) require(by_number(f.responses, data.by_response));

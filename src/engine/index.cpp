@@ -32,23 +32,52 @@ struct Selection {
   std::unique_ptr<internal::DocSet> docs;
 };
 
+// The records that pass the filters among those the text query matches (match may be null).
+Roaring Combine(const Data& data, const TextMatch* match, const Filters& filters) {
+  bool all = false;
+  Roaring filtered = internal::FilterDocs(data, filters, &all);
+  if (match) return all ? match->matches() : match->matches() & filtered;
+  if (!all) return filtered;
+  Roaring docs;
+  docs.addRange(0, data.size());
+  return docs;
+}
+
 Result<Selection> Select(const Data& data, std::string_view query, const Filters& filters) {
   auto parsed = search::ParseQuery(query);
   if (!parsed.ok()) return parsed.status();
   Selection sel;
-  bool all = false;
-  Roaring filtered = internal::FilterDocs(data, filters, &all);
-  Roaring docs;
-  if (parsed->root) {
-    sel.match = std::make_unique<TextMatch>(data, std::move(parsed).value());
-    docs = all ? sel.match->matches() : sel.match->matches() & filtered;
-  } else if (all) {
-    docs.addRange(0, data.size());
-  } else {
-    docs = std::move(filtered);
-  }
-  sel.docs = std::make_unique<internal::DocSet>(std::move(docs));
+  if (parsed->root) sel.match = std::make_unique<TextMatch>(data, std::move(parsed).value());
+  sel.docs = std::make_unique<internal::DocSet>(Combine(data, sel.match.get(), filters));
   return sel;
+}
+
+// The facets of fields over a selection (analytics::FacetScope). With kDisjunctive, a field
+// with a filter of its own is counted over the selection made without that filter; the other
+// fields are counted together over the selection.
+std::vector<Facet> CountScoped(const Data& data, const Selection& sel, const Filters& filters,
+                               std::span<const analytics::Dimension> fields, int64_t top_n,
+                               analytics::FacetScope scope, internal::Memo* memo) {
+  if (scope == analytics::FacetScope::kSelection)
+    return internal::CountFacets(data, *sel.docs, fields, top_n, memo);
+  std::vector<Facet> out(fields.size());
+  std::vector<analytics::Dimension> plain;
+  std::vector<size_t> plain_at;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!analytics::HasFilterOn(filters, fields[i])) {
+      plain.push_back(fields[i]);
+      plain_at.push_back(i);
+      continue;
+    }
+    const internal::DocSet relaxed(
+        Combine(data, sel.match.get(), analytics::WithoutFilterOn(filters, fields[i])));
+    out[i] = std::move(internal::CountFacets(data, relaxed, fields.subspan(i, 1), top_n, memo)[0]);
+  }
+  if (!plain.empty()) {
+    std::vector<Facet> got = internal::CountFacets(data, *sel.docs, plain, top_n, memo);
+    for (size_t j = 0; j < plain.size(); ++j) out[plain_at[j]] = std::move(got[j]);
+  }
+  return out;
 }
 
 // The page of hits req asks for, over a selection.
@@ -148,26 +177,26 @@ Result<search::SearchResponse> Index::Search(const search::SearchRequest& req) c
 
 Result<FacetResponse> Index::Facets(std::string_view query, const Filters& filters,
                                     std::span<const analytics::Dimension> fields,
-                                    int64_t top_n) const {
+                                    int64_t top_n, analytics::FacetScope scope) const {
   return Guarded("facets", [&]() -> Result<FacetResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
     FacetResponse resp;
     resp.total = static_cast<int64_t>(sel->docs->size());
-    resp.facets = internal::CountFacets(*data_, *sel->docs, fields, top_n, memo_.get());
+    resp.facets = CountScoped(*data_, *sel, filters, fields, top_n, scope, memo_.get());
     return resp;
   });
 }
 
 Result<FacetedSearch> Index::SearchFaceted(const search::SearchRequest& req,
                                            std::span<const analytics::Dimension> fields,
-                                           int64_t top_n) const {
+                                           int64_t top_n, analytics::FacetScope scope) const {
   return Guarded("search", [&]() -> Result<FacetedSearch> {
     auto sel = Select(*data_, req.query, req.filters);
     if (!sel.ok()) return sel.status();
     FacetedSearch out;
     out.search = Page(*data_, *sel, req);
-    out.facets = internal::CountFacets(*data_, *sel->docs, fields, top_n, memo_.get());
+    out.facets = CountScoped(*data_, *sel, req.filters, fields, top_n, scope, memo_.get());
     return out;
   });
 }

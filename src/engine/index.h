@@ -104,16 +104,19 @@ class Index {
   // kInvalidArgument for a bad query.
   Result<search::SearchResponse> Search(const search::SearchRequest& request) const;
 
-  // Counts per value of each field over the records matching query and filters.
-  // top_n <= 0: every value. kInvalidArgument for a bad query.
-  Result<FacetResponse> Facets(std::string_view query, const Filters& filters,
-                               std::span<const analytics::Dimension> fields, int64_t top_n) const;
+  // Counts per value of each field over the records matching query and filters (scope: with
+  // or without each field's own filter, as analytics::ComputeFacets). top_n <= 0: every value.
+  // kInvalidArgument for a bad query.
+  Result<FacetResponse> Facets(
+      std::string_view query, const Filters& filters,
+      std::span<const analytics::Dimension> fields, int64_t top_n,
+      analytics::FacetScope scope = analytics::FacetScope::kSelection) const;
 
-  // Search(request) and Facets(request.query, request.filters, fields, top_n) in one call: the
-  // query and filters are evaluated once. kInvalidArgument for a bad query.
-  Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
-                                      std::span<const analytics::Dimension> fields,
-                                      int64_t top_n) const;
+  // Search(request) and Facets(request.query, request.filters, fields, top_n, scope) in one
+  // call: the text query is evaluated once. kInvalidArgument for a bad query.
+  Result<FacetedSearch> SearchFaceted(
+      const search::SearchRequest& request, std::span<const analytics::Dimension> fields,
+      int64_t top_n, analytics::FacetScope scope = analytics::FacetScope::kSelection) const;
 
   // What a search result shows of these records, as Store::GetRecommendations gives it: id,
   // sur, from (ISO3 and the source's name, by position), text, session, cycle, response, action

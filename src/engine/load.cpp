@@ -228,6 +228,7 @@ Status Load(store::Store& store, Data& data) {
           data.from.push_back(code);
           if (code == kUnknownState) {
             regions |= 1u << kNoRegion;
+            data.from_unknown.add(d);
             continue;
           }
           At(data.by_from, code).add(d);
@@ -385,6 +386,8 @@ Status Load(store::Store& store, Data& data) {
                   &data.by_response, &data.by_action, &data.by_theme, &data.by_sur_org,
                   &data.by_from_org, &data.by_sdg, &data.by_sur_region, &data.by_from_region})
     Optimize(*v);
+  data.from_unknown.runOptimize();
+  data.from_unknown.shrinkToFit();
   RankKeys(data);
   return Status::Ok();
 }
@@ -413,6 +416,7 @@ MemoryUsage ComputeMemory(const Data& d) {
                         &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg,
                         &d.by_sur_region, &d.by_from_region})
     m.columns += Capacity(*v);
+  m.columns += BitmapBytes(d.from_unknown);
   return m;
 }
 

@@ -590,7 +590,15 @@ ApiResult<Body> Api::States(const Params& params) {
 }
 
 ApiResult<Body> Api::State(const std::string& iso3, const Params& params) {
-  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {"theme"}, false));
+  // theme= narrows both sides to recommendations with one of these themes (Compare's filter).
+  Filters themes;
+  auto [theme_begin, theme_end] = params.equal_range("theme");
+  for (auto it = theme_begin; it != theme_end; ++it)
+    if (Status st = AddFilterValue(themes, "theme", it->second); !st.ok())
+      return FromStatus(std::move(st), "theme");
+  if (Status st = backend_.ValidateFilters(themes); !st.ok())
+    return FromStatus(std::move(st), st.code() == StatusCode::kInvalidArgument ? "theme" : "");
   std::string upper = iso3;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const StateInfo* state = upper.size() == 3 ? FindStateByIso3(upper) : nullptr;
@@ -614,6 +622,7 @@ ApiResult<Body> Api::State(const std::string& iso3, const Params& params) {
     bool total_written = false;
     for (const auto& [name, dim] : parts) {
       analytics::StatsRequest req;
+      req.filters.themes = themes.themes;
       (as_sur ? req.filters.sur : req.filters.from).push_back(state->iso3);
       req.by = {dim};
       req.sort_by_key = dim == analytics::Dimension::kCycle;

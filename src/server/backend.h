@@ -38,8 +38,10 @@ class QueryBackend {
   virtual Result<search::SearchResponse> Search(const search::SearchRequest& request) = 0;
   // Counts grouped by up to three dimensions.
   virtual Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) = 0;
-  // Counts per value of each field (every value, by count descending then key) over the
-  // records matching query and filters: exactly a 1-dimension Stats per field.
+  // Counts per value of each field (every value, by count descending then key) as faceted
+  // search counts them (analytics::FacetScope::kDisjunctive): each field over the records
+  // matching the query and every filter but the one on that field itself, which is exactly a
+  // 1-dimension Stats per field with that filter left out. total: the whole selection.
   virtual Result<analytics::FacetResponse> Facets(const std::string& query,
                                                   const Filters& filters,
                                                   std::span<const analytics::Dimension> fields) = 0;

@@ -67,14 +67,14 @@ Result<analytics::FacetResponse> EngineBackend::Facets(
     std::span<const analytics::Dimension> fields) {
   auto index = Current();
   if (!index.ok()) return index.status();
-  return (*index)->Facets(query, filters, fields, 0);
+  return (*index)->Facets(query, filters, fields, 0, analytics::FacetScope::kDisjunctive);
 }
 
 Result<FacetedSearch> EngineBackend::SearchFaceted(const search::SearchRequest& request,
                                                    std::span<const analytics::Dimension> fields) {
   auto index = Current();
   if (!index.ok()) return index.status();
-  auto got = (*index)->SearchFaceted(request, fields, 0);
+  auto got = (*index)->SearchFaceted(request, fields, 0, analytics::FacetScope::kDisjunctive);
   if (!got.ok()) return got.status();
   FacetedSearch out;
   out.search = std::move(got->search);

@@ -27,10 +27,11 @@ class EngineBackend final : public QueryBackend {
 
   Result<search::SearchResponse> Search(const search::SearchRequest& request) override;
   Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) override;
-  // engine::Index::Facets: every field counted in one pass over the selection.
+  // engine::Index::Facets (FacetScope::kDisjunctive): the fields without a filter of their own
+  // counted in one pass over the selection, each other one over its own.
   Result<analytics::FacetResponse> Facets(const std::string& query, const Filters& filters,
                                           std::span<const analytics::Dimension> fields) override;
-  // engine::Index::SearchFaceted: the query and filters evaluated once for both.
+  // engine::Index::SearchFaceted: the text query evaluated once for the page and the facets.
   Result<FacetedSearch> SearchFaceted(const search::SearchRequest& request,
                                       std::span<const analytics::Dimension> fields) override;
   Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;

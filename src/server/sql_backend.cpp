@@ -81,7 +81,8 @@ Result<analytics::FacetResponse> SqlBackend::Facets(const std::string& query,
                                                    std::span<const analytics::Dimension> fields) {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();
-  return analytics::ComputeFacets(***lease, query, filters, fields, 0);
+  return analytics::ComputeFacets(***lease, query, filters, fields, 0,
+                                 analytics::FacetScope::kDisjunctive);
 }
 
 Result<std::vector<Recommendation>> SqlBackend::Get(std::span<const int64_t> ids) {

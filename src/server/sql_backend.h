@@ -28,7 +28,7 @@ class SqlBackend final : public QueryBackend {
 
   Result<search::SearchResponse> Search(const search::SearchRequest& request) override;
   Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) override;
-  // One ComputeStats per field (analytics::ComputeFacets).
+  // One ComputeStats per field (analytics::ComputeFacets, FacetScope::kDisjunctive).
   Result<analytics::FacetResponse> Facets(const std::string& query, const Filters& filters,
                                           std::span<const analytics::Dimension> fields) override;
   Result<std::vector<Recommendation>> Get(std::span<const int64_t> ids) override;

@@ -33,18 +33,48 @@ SqlCondition FilterCondition(const Filters& f) {
   auto num = [](int v) { return static_cast<int64_t>(v); };
   auto region = [](Region r) { return std::string(RegionCode(r)); };
   if (!f.sur.empty()) parts.push_back("r.sur IN " + InList(f.sur, c, str));
-  if (!f.from.empty())
-    parts.push_back(
-        "EXISTS (SELECT 1 FROM recommending_state fs WHERE fs.recommendation_id = r.id AND "
-        "fs.state IN " + InList(f.from, c, str) + ")");
+  // "unknown" (Filters::from_unknown): as the facets' LEFT JOIN counts it, a recommending state
+  // the source does not name, or none at all.
+  const std::string no_from =
+      "NOT EXISTS (SELECT 1 FROM recommending_state fs WHERE fs.recommendation_id = r.id)";
+  auto any_of = [](std::vector<std::string> alternatives) {
+    if (alternatives.size() == 1) return alternatives[0];
+    std::string s = "(";
+    for (size_t i = 0; i < alternatives.size(); ++i) s += (i ? " OR " : "") + alternatives[i];
+    return s + ")";
+  };
+  if (!f.from.empty() || f.from_unknown) {
+    std::vector<std::string> alt;
+    if (!f.from.empty())
+      alt.push_back(
+          "EXISTS (SELECT 1 FROM recommending_state fs WHERE fs.recommendation_id = r.id AND "
+          "fs.state IN " + InList(f.from, c, str) + ")");
+    if (f.from_unknown) {
+      alt.push_back(
+          "EXISTS (SELECT 1 FROM recommending_state fs WHERE fs.recommendation_id = r.id AND "
+          "fs.state IS NULL)");
+      alt.push_back(no_from);
+    }
+    parts.push_back(any_of(std::move(alt)));
+  }
   if (!f.sur_region.empty())
     parts.push_back("r.sur IN (SELECT iso3 FROM state WHERE region IN " +
                     InList(f.sur_region, c, region) + ")");
-  if (!f.from_region.empty())
-    parts.push_back(
-        "EXISTS (SELECT 1 FROM recommending_state fs JOIN state s ON s.iso3 = fs.state "
-        "WHERE fs.recommendation_id = r.id AND s.region IN " +
-        InList(f.from_region, c, region) + ")");
+  if (!f.from_region.empty() || f.from_region_unknown) {
+    std::vector<std::string> alt;
+    if (!f.from_region.empty())
+      alt.push_back(
+          "EXISTS (SELECT 1 FROM recommending_state fs JOIN state s ON s.iso3 = fs.state "
+          "WHERE fs.recommendation_id = r.id AND s.region IN " +
+          InList(f.from_region, c, region) + ")");
+    if (f.from_region_unknown) {
+      alt.push_back(
+          "EXISTS (SELECT 1 FROM recommending_state fs LEFT JOIN state s ON s.iso3 = fs.state "
+          "WHERE fs.recommendation_id = r.id AND s.region IS NULL)");
+      alt.push_back(no_from);
+    }
+    parts.push_back(any_of(std::move(alt)));
+  }
   if (!f.sessions.empty()) parts.push_back("r.session IN " + InList(f.sessions, c, num));
   if (!f.cycles.empty()) parts.push_back("r.cycle IN " + InList(f.cycles, c, num));
   if (!f.responses.empty())

@@ -76,11 +76,11 @@ export function keyLabel(dim: string, key: string | number): string {
   switch (dim) {
     case 'sur':
     case 'from':
-      return stateName(k);
+      return k === 'unknown' ? t('label.unknownState') : stateName(k);
     case 'region':
     case 'from-region':
     case 'sur-region':
-      return regionName(k);
+      return regionName(k === 'none' ? 'observer' : k);
     case 'response':
       return responseName(k);
     case 'action':

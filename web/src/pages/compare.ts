@@ -1,12 +1,16 @@
 // Compare: two to four states side by side (totals, received and made per cycle, supported share
-// by the themes they receive most). URL: /compare?states=FRA,DEU,BRA
+// by the themes they receive most, each share with its counts), optionally only on some themes.
+// URL: /compare?states=FRA,DEU,BRA&theme=..&theme=..
 
 import { getJson, type StateProfile } from '../api';
 import { barOption, chartCard } from '../charts';
 import { fmtInt, fmtPct, h } from '../dom';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
+import { filterChips } from '../facets';
+import { values } from '../filters';
 import { empty, href, pageTitle, regionName, stateList, stateName } from '../ui';
+import { themes } from './map';
 
 const MAX = 4;
 
@@ -22,7 +26,22 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     navigate(href('/compare', n), { keepScroll: true });
   };
 
+  // The theme filter: values are alternatives (theme= repeated), shown as removable chips.
+  const chosenThemes = values(r.query, 'theme');
+  const themeNames = await themes();
   root.append(pageTitle(t('compare.title')), h('p', { class: 'muted' }, t('compare.intro')));
+  const themeSel = h(
+    'select',
+    { id: 'compare-theme' },
+    h('option', { value: '' }, chosenThemes.length ? t('compare.addTheme') : t('filter.allThemes')),
+    ...themeNames.filter((th) => !chosenThemes.includes(th)).map((th) => h('option', { value: th }, th)),
+  );
+  themeSel.addEventListener('change', () => {
+    if (!themeSel.value) return;
+    const n = new URLSearchParams(r.query);
+    n.append('theme', themeSel.value);
+    navigate(href('/compare', n), { keepScroll: true });
+  });
   const picker = h('select', { id: 'compare-add', disabled: codes.length >= MAX }, h('option', { value: '' }, t('compare.choose')), ...all.filter((s) => !codes.includes(s.iso3)).map((s) => h('option', { value: s.iso3 }, stateName(s.iso3))));
   picker.addEventListener('change', () => picker.value && go([...codes, picker.value]));
   root.append(
@@ -30,6 +49,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       'div',
       { class: 'controls' },
       h('label', { for: 'compare-add' }, t('compare.add'), ' ', picker),
+      h('label', { for: 'compare-theme' }, t('dim.theme'), ' ', themeSel),
       h('ul', { class: 'chips', 'aria-label': t('compare.selected') }, ...codes.map((c) => {
         const b = h('button', { type: 'button', class: 'chip', id: `remove-${c}`, 'aria-label': t('compare.remove', { state: stateName(c) }) }, stateName(c), h('span', { 'aria-hidden': 'true' }, ' ×'));
         b.addEventListener('click', () => go(codes.filter((x) => x !== c)));
@@ -37,13 +57,20 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       })),
     ),
   );
+  const themeChips = filterChips(r.query, '/compare');
+  if (themeChips) root.append(themeChips);
   if (codes.length < 2) {
     root.append(empty(t('compare.needTwo')));
     if (!codes.length) return;
   }
 
-  const profiles = await Promise.all(codes.map((c) => getJson<StateProfile>(`/api/v1/states/${c}`, r.signal)));
+  const themeQ = new URLSearchParams(chosenThemes.map((th) => ['theme', th]));
+  const profiles = await Promise.all(codes.map((c) => getJson<StateProfile>(`/api/v1/states/${c}${chosenThemes.length ? '?' + themeQ.toString() : ''}`, r.signal)));
   const names = profiles.map((p) => stateName(p.iso3, p.name));
+
+  // A share with the counts it is made of: "62% (310 of 500)".
+  const shareWithCounts = (c: { count: number; supported: number; supported_share: number } | undefined): string =>
+    c?.count ? t('compare.shareOf', { share: fmtPct(c.supported_share, L), n: fmtInt(c.supported, L), total: fmtInt(c.count, L) }) : '—';
 
   // Side-by-side summary table.
   const line = (label: string, f: (p: StateProfile) => Node | string): HTMLElement => h('tr', null, h('th', { scope: 'row' }, label), ...profiles.map((p) => h('td', null, f(p))));
@@ -60,9 +87,9 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
           null,
           line(t('dim.region'), (p) => regionName(p.region)),
           line(t('state.received'), (p) => fmtInt(p.received.total.count, L)),
-          line(t('state.supportedShare'), (p) => (p.received.total.count ? fmtPct(p.received.total.supported_share, L) : '—')),
+          line(t('state.supportedShare'), (p) => shareWithCounts(p.received.total)),
           line(t('state.made'), (p) => fmtInt(p.made.total.count, L)),
-          line(t('state.madeSupportedShare'), (p) => (p.made.total.count ? fmtPct(p.made.total.supported_share, L) : '—')),
+          line(t('state.madeSupportedShare'), (p) => shareWithCounts(p.made.total)),
           line(t('compare.topTheme'), (p) => [...p.received.by_theme].sort((a, b) => b.count - a.count)[0]?.theme ?? '—'),
         ),
       ),
@@ -77,8 +104,12 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   // Themes most received across the states, with each state's supported share.
   const themeTotals = new Map<string, number>();
   for (const p of profiles) for (const x of p.received.by_theme) themeTotals.set(x.theme, (themeTotals.get(x.theme) ?? 0) + x.count);
-  const topThemes = [...themeTotals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map((e) => e[0]);
-  const share = (p: StateProfile, th: string): number => p.received.by_theme.find((x) => x.theme === th)?.supported_share ?? 0;
+  // With a theme filter, the chosen themes (a record's other themes are not what was asked).
+  const topThemes = chosenThemes.length
+    ? chosenThemes.filter((th) => themeTotals.has(th))
+    : [...themeTotals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map((e) => e[0]);
+  const themeRow = (p: StateProfile, th: string) => p.received.by_theme.find((x) => x.theme === th);
+  const share = (p: StateProfile, th: string): number => themeRow(p, th)?.supported_share ?? 0;
 
   const rowsR = perCycle('received');
   const rowsM = perCycle('made');
@@ -104,7 +135,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
         id: 'theme-share',
         title: t('compare.shareByTheme'),
         columns: [t('dim.theme'), ...names],
-        rows: topThemes.map((th) => [th, ...profiles.map((p) => fmtPct(share(p, th), L))]),
+        rows: topThemes.map((th) => [th, ...profiles.map((p) => shareWithCounts(themeRow(p, th)))]),
         option: barOption(topThemes, names.map((n, i) => ({ name: n, data: topThemes.map((th) => share(profiles[i], th)) })), { horizontal: true, percent: true }),
         height: 60 + topThemes.length * 14 * profiles.length,
       }),

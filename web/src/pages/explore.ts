@@ -1,14 +1,23 @@
 // Explore: a pivot of one to three dimensions from /api/v1/aggregations, as a heatmap or a bar
-// chart plus the table. URL: /explore?by=theme,region&chart=heatmap|bar&measure=count|share&q=..&<filters>
+// chart plus the table, over a selection: the text query and every filter of Search (several
+// values per filter), each active one shown as a removable chip.
+// URL: /explore?by=theme,region&chart=heatmap|bar&measure=count|share&q=..&<filters>
 
 import { getJson, type AggResponse } from '../api';
 import { barOption, chartCard, COLORS } from '../charts';
-import { fmtPct, h } from '../dom';
+import { fmtInt, fmtPct, h } from '../dom';
+import { filterChips } from '../facets';
 import { apiParams, FILTERS, values } from '../filters';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
-import { DIMENSIONS, href, keyLabel, pageTitle } from '../ui';
+import { DIMENSIONS, href, keyLabel, pageTitle, stateList } from '../ui';
 import { cycles, themes } from './map';
+
+let sessionList: Promise<number[]> | null = null;
+function sessions(): Promise<number[]> {
+  sessionList ??= getJson<{ sessions: { session: number }[] }>('/api/v1/sessions').then((s) => s.sessions.map((x) => x.session));
+  return sessionList;
+}
 
 export async function render(root: HTMLElement, r: Route): Promise<void> {
   const q = r.query;
@@ -20,10 +29,11 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   const L = lang();
 
   const params = apiParams(q, { by: by.join(','), limit: '0' });
-  const [agg, themeNames, cycleNums] = await Promise.all([
+  const [agg, themeNames, cycleNums, sessionNums] = await Promise.all([
     getJson<AggResponse>('/api/v1/aggregations?' + params.toString(), r.signal),
     themes(),
     cycles(),
+    sessions(),
   ]);
   root.append(pageTitle(t('explore.title')), h('p', { class: 'muted' }, t('explore.intro')));
 
@@ -54,17 +64,46 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     });
     return h('label', { for: `${name}-${val}`, class: 'radio' }, input, ' ', label);
   };
-  const filterSel = (f: string, opts: [string, string][], all: string): HTMLElement => {
-    const cur = values(q, f)[0] ?? '';
-    const s = h('select', { id: `explore-${f}` }, h('option', { value: '' }, all), ...opts.map(([v, l]) => h('option', { value: v, selected: v === cur }, l)));
+  // The filters: a text box, and for each filter a list that adds one more value (values of
+  // one filter are alternatives, as in Search); the active ones are the chips below.
+  const regions = ['african', 'asia-pacific', 'eastern-european', 'grulac', 'weog'];
+  const options: Record<(typeof FILTERS)[number], string[]> = {
+    theme: themeNames,
+    sur: stateList().map((s) => s.iso3),
+    from: [...stateList().map((s) => s.iso3), 'unknown'],
+    region: regions,
+    'from-region': [...regions, 'none', 'unknown'],
+    cycle: cycleNums.map(String),
+    session: sessionNums.map(String),
+    response: ['supported', 'noted', 'other'],
+    action: ['1', '2', '3', '4', '5', 'unknown'],
+  };
+  const addSel = (f: (typeof FILTERS)[number]): HTMLElement => {
+    const cur = new Set(values(q, f));
+    const s = h(
+      'select',
+      { id: `explore-add-${f}`, 'data-filter': f },
+      h('option', { value: '' }, t('explore.addValue')),
+      ...options[f].filter((v) => !cur.has(v)).map((v) => h('option', { value: v }, keyLabel(f, v))),
+    );
     s.addEventListener('change', () => {
+      if (!s.value) return;
       const n = new URLSearchParams(q);
-      if (s.value) n.set(f, s.value);
-      else n.delete(f);
+      if (f === 'theme') n.append(f, s.value);
+      else n.set(f, [...values(q, f), s.value].join(','));
       go(n);
     });
-    return h('label', { for: `explore-${f}` }, t('dim.' + f), ' ', s);
+    return h('label', { for: `explore-add-${f}` }, t('dim.' + f), ' ', s);
   };
+  const qInput = h('input', { type: 'search', id: 'explore-q', value: q.get('q') ?? '', placeholder: t('search.placeholder'), autocomplete: 'off' });
+  const qForm = h('form', { class: 'explore-q', role: 'search' }, h('label', { for: 'explore-q' }, t('search.label'), ' ', qInput), h('button', { type: 'submit', class: 'btn', id: 'explore-q-go' }, t('explore.apply')));
+  qForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const n = new URLSearchParams(q);
+    if (qInput.value.trim()) n.set('q', qInput.value.trim());
+    else n.delete('q');
+    go(n);
+  });
   root.append(
     h(
       'div',
@@ -74,13 +113,27 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       by.length >= 2 ? h('label', { for: 'dim-2' }, t('explore.dim3'), ' ', dimSel(2)) : null,
       h('fieldset', null, h('legend', null, t('explore.chart')), radio('chart', 'heatmap', chart, t('explore.heatmap'), by.length < 2), radio('chart', 'bar', chart, t('explore.bar'))),
       h('fieldset', null, h('legend', null, t('explore.measure')), radio('measure', 'count', measure, t('label.count')), radio('measure', 'share', measure, t('state.supportedShare'))),
-      filterSel('theme', themeNames.map((x) => [x, x]), t('filter.allThemes')),
-      filterSel('cycle', cycleNums.map((c) => [String(c), t('label.cycleN', { n: c })]), t('filter.allCycles')),
+    ),
+    h(
+      'details',
+      { class: 'explore-filters', id: 'explore-filters', open: true },
+      h('summary', null, t('explore.filters')),
+      h('div', { class: 'controls' }, qForm, ...FILTERS.map(addSel)),
     ),
   );
-  const active = FILTERS.filter((f) => f !== 'theme' && f !== 'cycle' && values(q, f).length);
-  if (active.length || q.get('q'))
-    root.append(h('p', { class: 'muted' }, t('explore.filtered'), ' ', [q.get('q') ? `"${q.get('q')}"` : '', ...active.map((f) => `${t('dim.' + f)}: ${values(q, f).map((v) => keyLabel(f, v)).join(', ')}`)].filter(Boolean).join(' · ')));
+  const chips = filterChips(q, '/explore');
+  if (chips) root.append(chips);
+  const searchQ = new URLSearchParams();
+  for (const [k, v] of q) if (k === 'q' || (FILTERS as readonly string[]).includes(k)) searchQ.append(k, v);
+  root.append(
+    h(
+      'p',
+      { class: 'result-bar' },
+      h('span', { id: 'explore-total', role: 'status', 'data-total': agg.total.count }, t('search.total', { n: fmtInt(agg.total.count, L) })),
+      ' ',
+      h('a', { href: href('/', searchQ), id: 'explore-search' }, t('explore.openSearch')),
+    ),
+  );
 
   // Rows keyed by the dimensions the API answered (it names the region of the state under review
   // "sur-region").

@@ -4,15 +4,15 @@
 // under it; a zero-results message says what was searched and what to try.
 // URL: /?q=...&<filters>&sort=relevance|id&page=N&per_page=N
 
-import { ApiError, getJson, type BoxFilter, type FacetRow, type Interpretation, type SearchResponse, type SearchResult } from '../api';
+import { ApiError, getJson, type BoxFilter, type Interpretation, type SearchResponse, type SearchResult } from '../api';
 import { fmtInt, h, snippetNode } from '../dom';
-import { apiParams, facetAlias, FILTERS, setValues, toggle, values } from '../filters';
+import { exploreHref, facetPanel, filterChips } from '../facets';
+import { apiParams, facetAlias, FILTERS, setValues, values } from '../filters';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { actionName, badge, empty, errorBox, filterDrawer, href, isAbort, keyLabel, pageTitle, responseName, stateName } from '../ui';
 
 const FACETS = ['response', 'action', 'cycle', 'theme', 'sur', 'from', 'region', 'from-region', 'session'];
-const SHOWN = 8;
 
 export function resultItem(r: SearchResult, withSnippet = true): HTMLElement {
   const link = href(`/recommendations/${r.uid ?? r.id}`);
@@ -36,45 +36,6 @@ export function resultItem(r: SearchResult, withSnippet = true): HTMLElement {
       ...r.themes.map((th) => h('a', { class: 'badge badge-theme', href: href('/', { theme: th }) }, th)),
       h('a', { href: link, class: 'badge badge-id', 'aria-label': t('search.openRecord', { id: r.id }) }, `#${r.id}`),
     ),
-  );
-}
-
-function facetPanel(dim: string, rows: FacetRow[], q: URLSearchParams): HTMLElement {
-  const selected = new Set(values(q, dim));
-  const item = (row: FacetRow, i: number): HTMLElement => {
-    const next = toggle(q, dim, row.key);
-    next.delete('page');
-    const on = selected.has(row.key);
-    return h(
-      'li',
-      null,
-      h(
-        'a',
-        {
-          href: href('/', next),
-          class: on ? 'facet on' : 'facet',
-          id: `facet-${dim}-${i}`,
-          'aria-pressed': String(on),
-          'data-facet': dim,
-          'data-key': row.key,
-        },
-        h('span', { class: 'facet-label' }, keyLabel(dim, row.key)),
-        h('span', { class: 'count' }, fmtInt(row.count, lang())),
-      ),
-    );
-  };
-  // Selected values first, so that a chosen value beyond the first few stays visible.
-  const sorted = [...rows.filter((r) => selected.has(r.key)), ...rows.filter((r) => !selected.has(r.key))];
-  const head = sorted.slice(0, SHOWN);
-  const rest = sorted.slice(SHOWN);
-  return h(
-    'section',
-    { class: 'facet-panel', 'aria-labelledby': `fh-${dim}` },
-    h('h3', { id: `fh-${dim}` }, t('dim.' + dim)),
-    rows.length ? h('ul', null, ...head.map(item)) : h('p', { class: 'muted' }, t('status.empty')),
-    rest.length
-      ? h('details', null, h('summary', null, t('search.moreValues', { n: rest.length })), h('ul', null, ...rest.map((r, i) => item(r, i + SHOWN))))
-      : null,
   );
 }
 
@@ -239,19 +200,10 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     ),
   );
 
-  // Active filters as removable chips.
-  const chips = FILTERS.flatMap((f) =>
-    values(q, f).map((v) => {
-      const n = toggle(q, f, v);
-      n.delete('page');
-      return h('li', null, h('a', { href: href('/', n), class: 'chip', 'aria-label': t('search.removeFilter', { filter: `${t('dim.' + f)}: ${keyLabel(f, v)}` }) }, `${t('dim.' + f)}: ${keyLabel(f, v)}`, h('span', { 'aria-hidden': 'true' }, ' ×')));
-    }),
-  );
-  if (chips.length) {
-    const clearQ = new URLSearchParams();
-    if (text) clearQ.set('q', text);
-    root.append(h('ul', { class: 'chips', 'aria-label': t('search.activeFilters') }, ...chips, h('li', null, h('a', { href: href('/', clearQ), class: 'chip chip-clear' }, t('search.clearFilters')))));
-  }
+  // Every active filter, the text included, as a removable chip.
+  const chips = filterChips(q, '/');
+  if (chips) root.append(chips);
+  const activeFilters = FILTERS.reduce((n, f) => n + values(q, f).length, 0);
 
   const extra = { facets: FACETS.join(','), sort, page: String(page), per_page: String(perPage) };
   let res: SearchResponse;
@@ -289,6 +241,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       h('p', { id: 'total', role: 'status', 'data-total': res.total }, t('search.total', { n: fmtInt(res.total, lang()) })),
       h('label', { for: 'sort' }, t('search.sort'), ' ', sortSel),
       h('label', { for: 'per-page' }, t('search.perPage'), ' ', perSel),
+      h('a', { href: exploreHref(q), id: 'breakdown', class: 'btn' }, t('search.breakDown')),
       h(
         'span',
         { class: 'downloads' },
@@ -312,12 +265,12 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   );
   const list = res.results.length
     ? h('ol', { class: 'results', start: (page - 1) * perPage + 1 }, ...res.results.map((x) => resultItem(x)))
-    : noResults(it, chips.length > 0 || (it?.applied.length ?? 0) > 0);
+    : noResults(it, activeFilters > 0 || (it?.applied.length ?? 0) > 0);
   root.append(
     h(
       'div',
       { class: 'search-layout' },
-      filterDrawer(facets, chips.length),
+      filterDrawer(facets, activeFilters),
       h('section', { class: 'results-col', id: 'results', tabindex: '-1', 'aria-label': t('search.results') }, list, res.total > perPage ? pager(q, page, pages) : null),
     ),
   );
