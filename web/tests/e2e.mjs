@@ -367,7 +367,10 @@ async function run(ctx, base) {
   for (const f of suites) {
     const mod = await import(pathToFileURL(join(suiteDir, f)).href);
     console.log(`# suite ${f}`);
+    // Each suite starts as a new visitor would: 1280 px, English, nothing remembered.
     await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(base + '/about?lang=en');
+    await page.evaluate(() => localStorage.clear());
     await mod.run({ check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir });
   }
 

@@ -176,6 +176,8 @@ export async function run({ check, assert, page, base, shot, noError }) {
       await facet.click();
       await page.waitForURL(/response=noted/);
       await page.locator('.chip').first().waitFor();
+      // (The chips come before the results; the drawer with the results, once they are in.)
+      await page.locator('#filters-toggle', { hasText: '1' }).waitFor();
       assert((await page.locator('#filters-toggle').getAttribute('aria-expanded')) === 'true', 'stays open after a filter click');
       assert((await page.locator('#filters-toggle').innerText()).includes('1'), 'the button counts the active filters');
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
