@@ -4,6 +4,7 @@
 
 #include "core/sessions.h"
 #include "core/states.h"
+#include "core/text.h"
 
 namespace openupr {
 namespace {
@@ -69,21 +70,6 @@ std::string OrdinalCycle(int cycle) {
   }
 }
 
-std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -127,7 +113,7 @@ nlohmann::json RecommendationCitation(const Recommendation& rec, std::string_vie
   const std::string report = "Report of the Working Group on the Universal Periodic Review: " +
                              sur_name;
   auto library = [](const std::string& query) {
-    return "https://digitallibrary.un.org/search?ln=en&p=" + UrlEncode(query);
+    return "https://digitallibrary.un.org/search?ln=en&p=" + PercentEncode(query);
   };
   json documents = json::array();
   const std::string year = dates ? " " + std::to_string(dates->year) : "";

@@ -31,6 +31,10 @@ std::string DecodeHtmlEntities(std::string_view text, int* count = nullptr);
 // past U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// Percent-encodes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~), as a
+// URL's query value or an RFC 8187 header parameter (filename*=UTF-8''...) may carry it.
+std::string PercentEncode(std::string_view bytes);
+
 // Trims and collapses runs of ASCII whitespace (including CR/LF/TAB) into one space.
 std::string CollapseWhitespace(std::string_view text);
 // The same in place: text is left as it is (no copy) when it needs no change.

@@ -34,15 +34,6 @@ struct Repaired {
   std::vector<FieldAt> fields;
 };
 
-bool HasTerms(std::string_view text) {
-  thread_local Tokenizer tokenizer(/*stem=*/false);
-  bool found = false;
-  tokenizer.Tokenize(text, [&found](std::string_view, size_t, size_t) {
-    found = true;
-    return false;
-  });
-  return found;
-}
 
 bool IsSpace(char c) { return c == '\0' || std::isspace(static_cast<unsigned char>(c)); }
 bool EndsWord(char c) { return IsSpace(c) || c == '(' || c == ')' || c == '"'; }
@@ -97,7 +88,7 @@ std::vector<Tok> Lex(std::string_view s, std::vector<QueryRepair>* repairs) {
     }
     if (c == '"') {
       std::string inner = quoted(i);
-      if (!HasTerms(inner)) {
+      if (!HasSearchableTerms(inner)) {
         Note(repairs, pos,
              "ignored the phrase at position " + std::to_string(pos) +
                  ": it has no letters or digits");
@@ -146,7 +137,7 @@ std::vector<Tok> Lex(std::string_view s, std::vector<QueryRepair>* repairs) {
       word.pop_back();
       prefix = true;
     }
-    if (!HasTerms(word)) {
+    if (!HasSearchableTerms(word)) {
       Note(repairs, pos,
            "ignored '" + std::string(s.substr(pos - 1, end - pos + 1)) + "' at position " +
                std::to_string(pos) +

@@ -8,8 +8,6 @@
 namespace openupr::search {
 namespace {
 
-bool HasTerms(const std::string& text);
-
 struct Token {
   enum class Kind { kWord, kPhrase, kAnd, kOr, kNot, kOpen, kClose, kEnd };
   Kind kind;
@@ -175,7 +173,7 @@ class Parser {
       return inner;
     }
     if (tok.kind == Token::Kind::kWord || tok.kind == Token::Kind::kPhrase) {
-      if (!HasTerms(tok.text))
+      if (!HasSearchableTerms(tok.text))
         return Error("'" + tok.text + "' has no letters or digits",
                      "a word to search for (punctuation is not indexed)");
       auto n = std::make_unique<QueryNode>();
@@ -208,16 +206,6 @@ class Parser {
   int depth_ = 0;  // parentheses open around the current token
 };
 
-// True if text holds at least one searchable term (letters or digits).
-bool HasTerms(const std::string& text) {
-  thread_local Tokenizer tokenizer(/*stem=*/false);
-  bool found = false;
-  tokenizer.Tokenize(text, [&found](std::string_view, size_t, size_t) {
-    found = true;
-    return false;
-  });
-  return found;
-}
 
 std::string Quote(const std::string& s) {
   std::string out = "\"";
@@ -284,6 +272,16 @@ std::string ToFts5(const QueryNode& node) {
     }
   }
   return "";
+}
+
+bool HasSearchableTerms(std::string_view text) {
+  thread_local Tokenizer tokenizer(/*stem=*/false);
+  bool found = false;
+  tokenizer.Tokenize(text, [&found](std::string_view, size_t, size_t) {
+    found = true;
+    return false;
+  });
+  return found;
 }
 
 }  // namespace openupr::search

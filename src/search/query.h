@@ -44,4 +44,8 @@ Result<ParsedQuery> ParseQuery(std::string_view text);
 // FTS5 passes them to the tokenizer as they are.
 std::string ToFts5(const QueryNode& node);
 
+// True if text holds at least one searchable term (a run of letters or digits, as the
+// tokenizer of core/text.h reads them). Thread-safe.
+bool HasSearchableTerms(std::string_view text);
+
 }  // namespace openupr::search

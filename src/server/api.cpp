@@ -690,20 +690,9 @@ ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
 std::string ContentDisposition(const search::ExportFileName& name) {
   std::string v = "attachment; filename=\"" + name.ascii + "\"";
   if (name.utf8 == name.ascii) return v;
-  // RFC 8187 attr-char stay, every other byte is %XX.
-  static constexpr std::string_view kAttrChar = "!#$&+-.^_`|~";
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  v += "; filename*=UTF-8''";
-  for (unsigned char c : name.utf8) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        kAttrChar.find(static_cast<char>(c)) != std::string_view::npos) {
-      v += static_cast<char>(c);
-    } else {
-      v += '%';
-      v += kHex[c >> 4];
-      v += kHex[c & 15];
-    }
-  }
+  // RFC 8187: the name's UTF-8 bytes, percent-encoded but for the unreserved characters (a
+  // subset of its attr-char).
+  v += "; filename*=UTF-8''" + PercentEncode(name.utf8);
   return v;
 }
 
