@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "live_server.h"
 #include "server/engine_backend.h"
 #include "server/sql_backend.h"
@@ -38,24 +39,10 @@ using testing::TempDir;
 // A selection as the web app's URLs hold it: parameters in order (filters may repeat).
 using Selection = std::vector<std::pair<std::string, std::string>>;
 
-std::string Encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string Target(const Selection& sel, const std::string& extra) {
   std::string t = "/api/v1/recommendations?";
-  for (const auto& [k, v] : sel) t += Encode(k) + "=" + Encode(v) + "&";
+  for (const auto& [k, v] : sel) t += PercentEncode(k) + "=" + PercentEncode(v) + "&";
   return t + extra;
 }
 
