@@ -19,6 +19,7 @@
 #include "core/states.h"
 #include "ingest/importer.h"
 #include "search/export.h"
+#include "search/pledge_search.h"
 #include "search/sql_search.h"
 #include "server/http_server.h"
 #include "server/engine_backend.h"
@@ -350,7 +351,67 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
   return kExitOk;
 }
 
+namespace {
+
+// search --pledges: the same shape as the recommendations' search, pledge objects in JSON
+// (core/json.h PledgeToJson, as GET /api/v1/pledges).
+int RunPledgeSearch(const CommonOptions& common, const SearchArgs& args) {
+  search::PledgeRequest req;
+  req.query = args.query;
+  req.limit = args.limit;
+  req.offset = args.offset;
+  if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
+  auto found = search::SearchPledges(**store, req);
+  if (!found.ok()) return Fail(common, found.status());
+  if (common.json) {
+    json results = json::array();
+    for (const search::PledgeHit& h : found->hits) {
+      json j = PledgeToJson(h.pledge);
+      j["score"] = h.score;
+      j["snippet"] = search::RenderSnippet(h.snippet, "", "");
+      j["snippet_html"] = search::RenderSnippetHtml(h.snippet);
+      results.push_back(std::move(j));
+    }
+    std::cout << json{{"query", req.query},
+                      {"total", found->total},
+                      {"offset", req.offset},
+                      {"limit", req.limit},
+                      {"results", results}}
+                     .dump(2)
+              << '\n';
+    return kExitOk;
+  }
+  const bool tty = StdoutIsTerminal();
+  const std::string mark_on = tty ? "\033[1;33m" : "[";
+  const std::string mark_off = tty ? "\033[0m" : "]";
+  std::cout << found->total << " voluntary pledge" << (found->total == 1 ? "" : "s");
+  if (!req.query.empty()) std::cout << " for " << req.query;
+  if (!found->hits.empty())
+    std::cout << " (showing " << req.offset + 1 << "-" << req.offset + found->hits.size() << ")";
+  std::cout << "\n";
+  for (const search::PledgeHit& h : found->hits) {
+    const Pledge& p = h.pledge;
+    std::cout << "\n" << p.uid << "  by " << p.state << "  session " << p.session;
+    if (const SessionDates* d = FindSessionDates(p.session)) std::cout << " (" << d->year << ")";
+    std::cout << ", cycle " << p.cycle << "  action " << (p.action ? std::to_string(*p.action) : "?")
+              << '\n';
+    std::cout << "  " << search::RenderSnippet(h.snippet, mark_on, mark_off) << '\n';
+    if (!p.themes.empty()) {
+      std::string t;
+      for (const auto& x : p.themes) t += (t.empty() ? "" : "; ") + x;
+      std::cout << "  themes: " << t << '\n';
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 int RunSearch(const CommonOptions& common, const SearchArgs& args) {
+  if (args.pledges) return RunPledgeSearch(common, args);
   search::SearchRequest req;
   req.query = args.query;
   req.limit = args.limit;

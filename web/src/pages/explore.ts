@@ -7,6 +7,7 @@ import { fmtPct, h } from '../dom';
 import { apiParams, FILTERS, values } from '../filters';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
+import { coverageNote } from '../coverage';
 import { DIMENSIONS, href, keyLabel, pageTitle } from '../ui';
 import { cycles, themes } from './map';
 
@@ -26,6 +27,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     cycles(),
   ]);
   root.append(pageTitle(t('explore.title')), h('p', { class: 'muted' }, t('explore.intro')));
+  root.append(coverageNote() ?? '');
 
   const go = (n: URLSearchParams): void => navigate(href('/explore', n), { keepScroll: true });
   const dimSel = (i: number): HTMLSelectElement => {
