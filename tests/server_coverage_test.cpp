@@ -163,7 +163,8 @@ TEST_F(RecordCoverage, AboutSaysWhatTheRecordHolds) {
   EXPECT_EQ(c["cycles"][0]["whole"], true);
   EXPECT_EQ(c["cycles"][1]["whole"], false);
   EXPECT_EQ(c["cycles"][1]["last_session"], 26);
-  EXPECT_EQ(c["session_dates"].size(), 17u);
+  EXPECT_EQ(c["session_dates"].size(), 19u);  // the pledges' sessions 18 and 19 too
+  EXPECT_EQ(c["session_dates"][18]["year"], 2014);
   EXPECT_EQ(c["session_dates"][13]["session"], 14);
   EXPECT_EQ(c["session_dates"][13]["year"], 2012);
   EXPECT_EQ(c["session_dates"][13]["dates"], "22 October – 5 November 2012");

@@ -314,8 +314,14 @@ json CoverageJson(const Coverage& c, const std::vector<store::SourceFileRecord>&
                       {"last_session", cy.last_session},
                       {"sessions", cy.sessions},
                       {"whole", cy.whole()}});
+  std::vector<int> pledge_sessions;
+  for (const auto& [session, count] : pledges.sessions) pledge_sessions.push_back(session);
+  const Coverage pc = ComputeCoverage(pledge_sessions);
+  // The dates of every session the record has anything of: recommendations or pledges.
+  std::vector<int> all = c.sessions;
+  all.insert(all.end(), pc.sessions.begin(), pc.sessions.end());
   json dates = json::array();
-  for (int session : c.sessions)
+  for (int session : ComputeCoverage(std::move(all)).sessions)
     if (const SessionDates* d = FindSessionDates(session))
       dates.push_back({{"session", session}, {"cycle", d->cycle}, {"start", d->start},
                        {"end", d->end}, {"year", d->year}, {"dates", FormatSessionDates(*d)}});
@@ -331,9 +337,6 @@ json CoverageJson(const Coverage& c, const std::vector<store::SourceFileRecord>&
     }
     (*it)["files"].push_back(std::string(FileNameOf(f.path)));
   }
-  std::vector<int> pledge_sessions;
-  for (const auto& [session, count] : pledges.sessions) pledge_sessions.push_back(session);
-  const Coverage pc = ComputeCoverage(pledge_sessions);
   return {{"sessions", c.sessions},
           {"session_ranges", SessionRanges(c.sessions)},
           {"first_year", c.first_year ? json(c.first_year) : json(nullptr)},

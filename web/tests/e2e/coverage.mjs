@@ -70,12 +70,12 @@ export async function run({ check, assert, page, base, shot, noError }) {
       assert((await note.innerText()).includes('1–17 (2008–2013)'), `${path}: ${await note.innerText()}`);
     }
     await page.goto(`${base}/?q=torture&lang=en`, { waitUntil: 'networkidle' });
-    const label = await page.locator('a[data-facet="session"][data-key="14"] .facet-label').innerText();
+    const label = await page.locator('a[data-facet="session"][data-key="14"] .facet-label').textContent();
     assert(label === 'Session 14 · 2012', `session facet: "${label}"`);
     const badge = await page.locator('ol.results .badge-session').first().innerText();
     assert(/^Session \d+ · 20(0[89]|1[0-3]) · Cycle [12]$/.test(badge), `result badge: "${badge}"`);
     await page.goto(`${base}/?q=torture&lang=es`, { waitUntil: 'networkidle' });
-    const es = await page.locator('a[data-facet="session"][data-key="14"] .facet-label').innerText();
+    const es = await page.locator('a[data-facet="session"][data-key="14"] .facet-label').textContent();
     assert(es === 'Sesión 14 · 2012', `Spanish session facet: "${es}"`);
   });
 
@@ -83,7 +83,7 @@ export async function run({ check, assert, page, base, shot, noError }) {
     await page.goto(`${base}/about?lang=fr`, { waitUntil: 'networkidle' });
     await page.locator('#coverage').waitFor();
     await noError(page);
-    assert((await page.locator('#coverage li').count()) === cov.sessions.length, 'one line per session');
+    assert((await page.locator('#coverage li').count()) === cov.session_dates.length, 'one line per session');
     const s14 = await page.locator('#coverage li[data-session="14"]').innerText();
     assert(s14.includes('Session 14 · 2012') && /octobre/.test(s14) && /novembre 2012/.test(s14), `session 14: "${s14}"`);
     assert((await page.locator('#coverage .coverage-note').innerText()).includes('cycle 2 en partie'), 'French note');
@@ -116,6 +116,9 @@ export async function run({ check, assert, page, base, shot, noError }) {
     assert(Number(await page.locator('#pledge-total').getAttribute('data-total')) === found.total, 'total as the API');
     assert((await page.locator('ol.results li.pledge mark').count()) > 0, 'highlighted words');
     assert((await page.locator('#coverage-note').innerText()).includes('1–19'), 'pledge coverage');
+    // The pledges' own sessions (18, 19: no recommendation there) carry their year too.
+    const s19 = await page.locator('a[data-facet="session"][data-key="19"] .facet-label').textContent();
+    assert(s19 === 'Session 19 · 2014', `session 19: "${s19}"`);
     await shot(page, 'pledges');
     const first = found.results[0];
     await page.locator(`li.pledge[data-uid="${first.uid}"] a.badge-id`).click();
