@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "core/citation.h"
+#include "core/coverage.h"
 #include "core/identity.h"
 #include "core/json.h"
 #include "core/sessions.h"
@@ -598,6 +599,21 @@ int RunInfo(const CommonOptions& common) {
   auto files = (*store)->ListSourceFiles();
   if (!files.ok()) return Fail(common, files.status());
   const store::Counts& c = *counts;
+  // What the record holds: the sessions of its recommendations, and of its pledges.
+  analytics::StatsRequest by_session;
+  by_session.by = {analytics::Dimension::kSession};
+  auto stats = analytics::ComputeStats(**store, by_session);
+  if (!stats.ok()) return Fail(common, stats.status());
+  std::vector<int> sessions;
+  for (const auto& r : stats->rows) sessions.push_back(std::stoi(r.keys[0]));
+  const Coverage coverage = ComputeCoverage(std::move(sessions));
+  search::PledgeRequest every_pledge;
+  every_pledge.limit = 1;
+  auto pledges = search::SearchPledges(**store, every_pledge);
+  if (!pledges.ok()) return Fail(common, pledges.status());
+  std::vector<int> pledge_sessions;
+  for (const auto& [session, count] : pledges->sessions) pledge_sessions.push_back(session);
+  const std::string pledge_ranges = SessionRanges(pledge_sessions);
   if (common.json) {
     json fj = json::array();
     for (const auto& f : *files)
@@ -613,6 +629,8 @@ int RunInfo(const CommonOptions& common) {
                       {"noted", c.noted},
                       {"other", c.other},
                       {"pledges", c.pledges},
+                      {"coverage", CoverageStatement(coverage)},
+                      {"pledge_sessions", pledge_ranges},
                       {"states_under_review", c.states_under_review},
                       {"recommending_states", c.recommending_states},
                       {"imports", c.imports},
@@ -627,7 +645,9 @@ int RunInfo(const CommonOptions& common) {
             << c.noted << " noted, " << c.other << " other)\n"
             << "States:            " << c.states_under_review << " reviewed, "
             << c.recommending_states << " recommending\n"
-            << "Voluntary pledges: " << c.pledges << "\n"
+            << "Coverage:          " << CoverageStatement(coverage) << "\n"
+            << "Voluntary pledges: " << c.pledges
+            << (pledge_ranges.empty() ? "" : " (sessions " + pledge_ranges + ")") << "\n"
             << "Imports:           " << c.imports << " (" << files->size() << " files)\n";
   for (const auto& f : *files)
     std::cout << "  #" << f.import_id << " " << f.path << ": " << f.rows << " rows, " << f.added
