@@ -132,3 +132,31 @@ export function cycleCount(row: { count: number; in_record?: boolean } | undefin
   if (!row || row.in_record === false) return null;
   return row.count;
 }
+
+// When a search asks for sessions the record lacks, or for a cycle it holds only in part, says
+// so: an empty or small result there means "not in this record", not "none". null otherwise.
+export function gapNote(q: URLSearchParams): HTMLElement | null {
+  const c = current;
+  if (!c || !c.sessions.length) return null;
+  const held = new Set(c.sessions);
+  const asked: number[] = [];
+  for (const v of q.getAll('session').flatMap((x) => x.split(','))) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(v);
+    if (!m) continue;
+    const a = Number(m[1]);
+    const b = m[2] ? Number(m[2]) : a;
+    for (let s = Math.min(a, b); s <= Math.max(a, b) && s <= 54; s++) asked.push(s);
+  }
+  const missing = [...new Set(asked.filter((s) => !held.has(s)))].sort((a, b) => a - b);
+  const parts: string[] = [];
+  if (missing.length) parts.push(t('coverage.gapSessions', { sessions: ranges(missing) }));
+  for (const v of q.getAll('cycle').flatMap((x) => x.split(','))) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) continue;
+    const cy = c.cycles.find((x) => x.cycle === n);
+    if (!cy) parts.push(t('coverage.gapCycleNone', { n }));
+    else if (!cy.whole) parts.push(t('coverage.gapCycle', { n, held: ranges(cy.sessions), all: `${cy.first_session}–${cy.last_session}` }));
+  }
+  if (!parts.length) return null;
+  return h('p', { class: 'coverage-gap', id: 'coverage-gap', role: 'note' }, parts.join(' '));
+}

@@ -3,7 +3,7 @@
 // URL: /?q=...&<filters>&sort=relevance|id&page=N&per_page=N
 
 import { getJson, type FacetRow, type SearchResponse, type SearchResult } from '../api';
-import { coverageNote, sessionLabel } from '../coverage';
+import { coverageNote, gapNote, sessionLabel } from '../coverage';
 import { fmtInt, h, snippetNode } from '../dom';
 import { apiParams, facetAlias, FILTERS, toggle, values } from '../filters';
 import { lang, t } from '../i18n';
@@ -196,7 +196,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       ),
     ),
   );
-  root.append(coverageNote() ?? '');
+  root.append(coverageNote() ?? '', gapNote(q) ?? '');
 
   const facets = h(
     'aside',

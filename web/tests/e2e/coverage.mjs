@@ -79,6 +79,22 @@ export async function run({ check, assert, page, base, shot, noError }) {
     assert(es === 'Sesión 14 · 2012', `Spanish session facet: "${es}"`);
   });
 
+  await check('coverage: a search for a review the record lacks says so, not just "no results"', async () => {
+    await page.goto(`${base}/?sur=USA&cycle=2&lang=en`, { waitUntil: 'networkidle' });
+    await page.locator('#total').waitFor();
+    await noError(page);
+    assert((await page.locator('#total').getAttribute('data-total')) === '0', 'no recommendation to the USA in cycle 2 here');
+    const gap = await page.locator('#coverage-gap').innerText();
+    assert(gap.includes('Cycle 2 is in this record only in part (sessions 13–17 of 13–26)'), `gap note: "${gap}"`);
+    await page.goto(`${base}/?session=20-22&lang=en`, { waitUntil: 'networkidle' });
+    await page.locator('#total').waitFor();
+    assert((await page.locator('#coverage-gap').innerText()).includes('Sessions 20–22 are not in this record'), 'missing sessions named');
+    // A cycle the record holds whole needs no such note.
+    await page.goto(`${base}/?sur=USA&cycle=1&lang=en`, { waitUntil: 'networkidle' });
+    await page.locator('#total').waitFor();
+    assert((await page.locator('#coverage-gap').count()) === 0, 'no gap note for cycle 1');
+  });
+
   await check('coverage: About lists what the record holds, each session with its dates in the language', async () => {
     await page.goto(`${base}/about?lang=fr`, { waitUntil: 'networkidle' });
     await page.locator('#coverage').waitFor();
