@@ -82,7 +82,9 @@ class Api {
   // cycle, theme), a page of them with their count per session.
   ApiResult<Body> Pledges(const Params& params);
   // GET /api/v1/pledges/{uid}: one pledge (core/json.h PledgeToJson).
-  ApiResult<Body> PledgeByUid(const std::string& uid, const Params& params);
+  // With a "citation" (core/citation.h PledgeCitation) whose links start with base_url.
+  ApiResult<Body> PledgeByUid(const std::string& uid, const Params& params,
+                              std::string_view base_url = "");
   // GET /api/v1/export: the checked request; the caller streams it with backend().Export.
   ApiResult<ExportPlan> PlanExport(const Params& params);
   // GET /api/v1/about

@@ -337,7 +337,7 @@ void HttpServer::Impl::Install() {
   get("/api/v1/sessions", [](Api& a, Req, P p) { return a.Sessions(p); });
   get("/api/v1/pledges", [](Api& a, Req, P p) { return a.Pledges(p); });
   get(R"(/api/v1/pledges/([^/]+))",
-      [](Api& a, Req r, P p) { return a.PledgeByUid(r.matches[1], p); });
+      [](Api& a, Req r, P p) { return a.PledgeByUid(r.matches[1], p, BaseUrl(r)); });
   get("/api/v1/about", [](Api& a, Req, P p) { return a.About(p); });
   get("/api/v1/openapi.json", [](Api& a, Req, P p) { return a.OpenApi(p); });
 

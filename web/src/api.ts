@@ -151,6 +151,7 @@ export interface Pledge {
   source: { file: string; line: number };
   snippet_html?: string;
   score?: number;
+  citation?: { text: string; url: string; bibtex: string };
 }
 export interface PledgeResponse {
   total: number;

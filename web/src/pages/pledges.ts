@@ -168,6 +168,7 @@ async function renderOne(root: HTMLElement, r: Route): Promise<void> {
       h('dt', null, t('pledges.uid')),
       h('dd', null, h('code', null, p.uid)),
     ),
+    p.citation ? h('section', { class: 'card', 'aria-labelledby': 'h-pledge-cite' }, h('h2', { id: 'h-pledge-cite' }, t('record.cite')), h('p', { class: 'cite', id: 'pledge-cite', lang: 'en', dir: 'ltr' }, p.citation.text)) : '',
     p.state ? h('p', null, h('a', { href: href('/pledges', { state: p.state.iso3 }) }, t('pledges.allOfState', { state: name }))) : '',
   );
 }

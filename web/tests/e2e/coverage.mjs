@@ -145,5 +145,8 @@ export async function run({ check, assert, page, base, shot, noError }) {
     const facts = await page.locator('#pledge-facts').innerText();
     assert(facts.includes(first.uid) && facts.includes(`${first.source.file}:${first.source.line}`), facts);
     assert(!facts.includes('/upr-info/'), `a server path: ${facts}`);
+    const cite = await page.locator('#pledge-cite').innerText();
+    for (const part of ['Voluntary pledge by ', 'Universal Periodic Review, Working Group session', `${first.source.file}, line ${first.source.line}`, first.uid, `${base}/pledges/${first.uid}`])
+      assert(cite.includes(part), `citation lacks "${part}": ${cite}`);
   });
 }
