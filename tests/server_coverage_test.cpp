@@ -13,8 +13,8 @@
 
 #include "core/coverage.h"
 #include "ingest/importer.h"
-#include "search/pledge_search.h"
 #include "live_server.h"
+#include "search/pledge_search.h"
 #include "server/engine_backend.h"
 #include "server/sql_backend.h"
 #include "test_util.h"
@@ -27,7 +27,8 @@ using testing::TempDir;
 using Running = testing::LiveServer;
 
 TEST(Coverage, CyclesWholeOrInPartAndTheYears) {
-  const Coverage c = ComputeCoverage({17, 3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 3, 60});
+  const Coverage c =
+      ComputeCoverage({17, 3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 3, 60});
   ASSERT_EQ(c.sessions.size(), 17u);  // the repeat and the unknown session 60 left out
   EXPECT_EQ(c.first_year, 2008);
   EXPECT_EQ(c.last_year, 2013);
@@ -36,10 +37,10 @@ TEST(Coverage, CyclesWholeOrInPartAndTheYears) {
   EXPECT_FALSE(c.cycles[1].whole());
   EXPECT_EQ(c.cycles[1].first_session, 13);
   EXPECT_EQ(c.cycles[1].last_session, 26);
-  EXPECT_TRUE(c.ReviewInRecord(1, 0));    // cycle 1 is whole: none there is none at all
-  EXPECT_FALSE(c.ReviewInRecord(2, 0));   // may lie in sessions 18-26
+  EXPECT_TRUE(c.ReviewInRecord(1, 0));   // cycle 1 is whole: none there is none at all
+  EXPECT_FALSE(c.ReviewInRecord(2, 0));  // may lie in sessions 18-26
   EXPECT_TRUE(c.ReviewInRecord(2, 12));
-  EXPECT_FALSE(c.ReviewInRecord(3, 0));   // not touched at all
+  EXPECT_FALSE(c.ReviewInRecord(3, 0));  // not touched at all
   EXPECT_EQ(CoverageStatement(c),
             "UPR sessions 1–17 (2008–2013): cycle 1 whole (sessions 1–12), cycle 2 in part "
             "(sessions 13–17 of 13–26)");
@@ -56,8 +57,9 @@ TEST(PledgeSearch, FindsPledgesImportedAfterItsIndexWasBuilt) {
   store::Store& st = **s;
   auto r = ingest::ImportFiles(
       st,
-      {dir.Write("a.csv", std::string(testing::kHeader) +
-                              "\nChad,,,Pledges to end torture,Chad,,,Voluntary Pledge,,Torture,6")},
+      {dir.Write("a.csv",
+                 std::string(testing::kHeader) +
+                     "\nChad,,,Pledges to end torture,Chad,,,Voluntary Pledge,,Torture,6")},
       {});
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   search::PledgeRequest req;
@@ -109,8 +111,8 @@ class RecordCoverage : public ::testing::Test {
     dir_ = new TempDir();
     const std::string db = dir_->File("upr.db");
     ASSERT_TRUE(testing::ImportRealFiles(
-        db, {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv",
-             "sessions-14-17.csv", "voluntary-pledges.csv"}));
+        db, {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv", "sessions-14-17.csv",
+             "voluntary-pledges.csv"}));
     auto sql = SqlBackend::Open(db, 2);
     ASSERT_TRUE(sql.ok()) << sql.status().ToString();
     sql_ = sql.value().release();
@@ -274,7 +276,8 @@ TEST_F(RecordCoverage, PledgesAreSearchedFilteredAndNamedByUid) {
         "OpenUPR record " + uid, "/pledges/" + uid})
     EXPECT_NE(cite.find(part), std::string::npos) << part << "\n" << cite;
   EXPECT_EQ(cite.find("/upr-info/"), std::string::npos) << cite;
-  EXPECT_EQ(one["citation"]["bibtex"].get<std::string>().rfind("@misc{openupr:" + uid + ",", 0), 0u);
+  EXPECT_EQ(one["citation"]["bibtex"].get<std::string>().rfind("@misc{openupr:" + uid + ",", 0),
+            0u);
   EXPECT_EQ(one["citation"]["csl"]["issued"]["date-parts"][0][0], 2012);
 
   // Errors name the parameter at fault.

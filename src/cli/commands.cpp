@@ -397,8 +397,8 @@ int RunPledgeSearch(const CommonOptions& common, const SearchArgs& args) {
     const Pledge& p = h.pledge;
     std::cout << "\n" << p.uid << "  by " << p.state << "  session " << p.session;
     if (const SessionDates* d = FindSessionDates(p.session)) std::cout << " (" << d->year << ")";
-    std::cout << ", cycle " << p.cycle << "  action " << (p.action ? std::to_string(*p.action) : "?")
-              << '\n';
+    std::cout << ", cycle " << p.cycle << "  action "
+              << (p.action ? std::to_string(*p.action) : "?") << '\n';
     std::cout << "  " << search::RenderSnippet(h.snippet, mark_on, mark_off) << '\n';
     if (!p.themes.empty()) {
       std::string t;

@@ -69,6 +69,14 @@ std::string OrdinalCycle(int cycle) {
   }
 }
 
+// CSL-JSON's "issued": the session's first day, {"date-parts": [[2012, 10, 22]]}.
+nlohmann::json CslIssued(const SessionDates& dates) {
+  const std::string_view s = dates.start;
+  auto number = [s](size_t at, size_t n) { return std::atoi(std::string(s.substr(at, n)).c_str()); };
+  return {{"date-parts", nlohmann::json::array({nlohmann::json::array(
+                             {number(0, 4), number(5, 2), number(8, 2)})})}};
+}
+
 std::string UrlEncode(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -118,7 +126,8 @@ nlohmann::json PledgeCitation(const Pledge& p, std::string_view base_url) {
     review["year"] = dates->year;
     when += " (" + FormatSessionDates(*dates) + ")";
   }
-  const std::string title = "Voluntary pledge by " + name + ": “" + Shortened(p.text, 120) + "”";
+  const std::string title =
+      "Voluntary pledge by " + name + ": “" + Shortened(p.text, 120) + "”";
   std::string text = "Voluntary pledge by " + name + ", Universal Periodic Review, " + when + ", " +
                      OrdinalCycle(p.cycle) + ": “" + p.text + "” Source: " +
                      std::string(kSourceName) + ", " + file + ", line " + line +
@@ -139,13 +148,7 @@ nlohmann::json PledgeCitation(const Pledge& p, std::string_view base_url) {
               {"archive", kSourceName},
               {"archive_location", file + ", line " + line},
               {"URL", url}};
-  if (dates) {
-    const std::string_view s = dates->start;
-    csl["issued"] = {{"date-parts",
-                      json::array({json::array({std::atoi(std::string(s.substr(0, 4)).c_str()),
-                                                std::atoi(std::string(s.substr(5, 2)).c_str()),
-                                                std::atoi(std::string(s.substr(8, 2)).c_str())})})}};
-  }
+  if (dates) csl["issued"] = CslIssued(*dates);
   return {{"uid", p.uid},
           {"url", url},
           {"review", std::move(review)},
@@ -232,13 +235,7 @@ nlohmann::json RecommendationCitation(const Recommendation& rec, std::string_vie
               {"archive_location", file + ", line " + std::to_string(rec.provenance.line)},
               {"note", "Response: " + response},
               {"URL", url}};
-  if (dates) {
-    const std::string_view s = dates->start;
-    csl["issued"] = {{"date-parts",
-                      json::array({json::array({std::atoi(std::string(s.substr(0, 4)).c_str()),
-                                                std::atoi(std::string(s.substr(5, 2)).c_str()),
-                                                std::atoi(std::string(s.substr(8, 2)).c_str())})})}};
-  }
+  if (dates) csl["issued"] = CslIssued(*dates);
 
   return {{"uid", rec.uid},
           {"url", url},

@@ -44,8 +44,8 @@ Coverage ComputeCoverage(std::vector<int> sessions) {
 
 std::string CoverageStatement(const Coverage& c) {
   if (c.sessions.empty()) return "no UPR session";
-  std::string out = (c.sessions.size() == 1 ? "UPR session " : "UPR sessions ") +
-                    SessionRanges(c.sessions);
+  std::string out =
+      (c.sessions.size() == 1 ? "UPR session " : "UPR sessions ") + SessionRanges(c.sessions);
   if (c.first_year) {
     out += " (" + std::to_string(c.first_year);
     if (c.last_year != c.first_year) out += "–" + std::to_string(c.last_year);

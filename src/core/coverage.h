@@ -20,9 +20,9 @@ struct CycleCoverage {
 };
 
 struct Coverage {
-  std::vector<int> sessions;  // sessions with at least one record, ascending, distinct
-  int first_year = 0;         // year of the first session held (0: none held)
-  int last_year = 0;          // year of the last session held
+  std::vector<int> sessions;          // sessions with at least one record, ascending, distinct
+  int first_year = 0;                 // year of the first session held (0: none held)
+  int last_year = 0;                  // year of the last session held
   std::vector<CycleCoverage> cycles;  // every cycle with at least one session held, ascending
 
   // True when the record holds every session of cycle: a state with no recommendation in it

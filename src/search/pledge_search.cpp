@@ -88,8 +88,9 @@ Result<Condition> PledgeCondition(const Filters& f) {
   c.In("p.session", f.sessions);
   c.In("p.cycle", f.cycles);
   if (!f.themes.empty()) {
-    c.sql += " AND p.id IN (SELECT pt.pledge_id FROM pledge_theme pt JOIN theme t ON "
-             "t.id = pt.theme_id WHERE t.name IN (";
+    c.sql +=
+        " AND p.id IN (SELECT pt.pledge_id FROM pledge_theme pt JOIN theme t ON "
+        "t.id = pt.theme_id WHERE t.name IN (";
     for (size_t i = 0; i < f.themes.size(); ++i) {
       c.sql += i ? ",?" : "?";
       c.binds.emplace_back(f.themes[i]);
@@ -130,7 +131,8 @@ Status AddThemes(store::Database& db, std::vector<Pledge*> pledges) {
   }
   return db.ForEachRow(
       "SELECT pt.pledge_id, t.name FROM pledge_theme pt JOIN theme t ON t.id = pt.theme_id "
-      "WHERE pt.pledge_id IN (" + ids + ") ORDER BY pt.pledge_id, t.name",
+      "WHERE pt.pledge_id IN (" +
+          ids + ") ORDER BY pt.pledge_id, t.name",
       [&](store::Statement& s) { by_id[s.Int(0)]->themes.push_back(s.String(1)); });
 }
 
@@ -155,13 +157,15 @@ Result<PledgeSearchResponse> SearchPledges(store::Store& store, const PledgeRequ
     match = ToFts5(*parsed->root);
     select = "SELECT p.id, 0.0, p.text, p.session" + from +
              " WHERE p.id NOT IN (SELECT rowid FROM temp.pledge_fts WHERE pledge_fts MATCH ?) "
-             "AND " + cond->sql + " ORDER BY p.state, p.session, p.id";
+             "AND " +
+             cond->sql + " ORDER BY p.state, p.session, p.id";
   } else {
     match = ToFts5(*parsed->root);
-    select = "SELECT p.id, -bm25(pledge_fts), snippet(pledge_fts, 0, char(2), char(3), '…', 32), "
-             "p.session FROM temp.pledge_fts JOIN pledge p ON p.id = pledge_fts.rowid "
-             "JOIN source_file f ON f.id = p.source_file_id WHERE pledge_fts MATCH ? AND " +
-             cond->sql + " ORDER BY bm25(pledge_fts), p.id";
+    select =
+        "SELECT p.id, -bm25(pledge_fts), snippet(pledge_fts, 0, char(2), char(3), '…', 32), "
+        "p.session FROM temp.pledge_fts JOIN pledge p ON p.id = pledge_fts.rowid "
+        "JOIN source_file f ON f.id = p.source_file_id WHERE pledge_fts MATCH ? AND " +
+        cond->sql + " ORDER BY bm25(pledge_fts), p.id";
   }
   auto stmt = db.Prepare(select);
   if (!stmt.ok()) return stmt.status();
@@ -176,8 +180,8 @@ Result<PledgeSearchResponse> SearchPledges(store::Store& store, const PledgeRequ
     auto row = stmt->Step();
     if (!row.ok()) {
       if (!match.empty() && row.status().code() == StatusCode::kInternal)
-        return Status::InvalidArgument("query '" + req.query + "' cannot be searched: " +
-                                       row.status().message());
+        return Status::InvalidArgument("query '" + req.query +
+                                       "' cannot be searched: " + row.status().message());
       return row.status();
     }
     if (!*row) break;
@@ -195,12 +199,12 @@ Result<PledgeSearchResponse> SearchPledges(store::Store& store, const PledgeRequ
   std::string ids;
   for (const PledgeHit& h : page) ids += (ids.empty() ? "" : ",") + std::to_string(h.pledge.id);
   std::unordered_map<int64_t, Pledge> by_id;
-  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
-      std::string("SELECT ") + kPledgeColumns + from + " WHERE p.id IN (" + ids + ")",
-      [&](store::Statement& s) {
-        Pledge p = ReadPledge(s);
-        by_id.emplace(p.id, std::move(p));
-      }));
+  OPENUPR_RETURN_IF_ERROR(
+      db.ForEachRow(std::string("SELECT ") + kPledgeColumns + from + " WHERE p.id IN (" + ids + ")",
+                    [&](store::Statement& s) {
+                      Pledge p = ReadPledge(s);
+                      by_id.emplace(p.id, std::move(p));
+                    }));
   for (PledgeHit& h : page) {
     auto it = by_id.find(h.pledge.id);
     if (it == by_id.end()) continue;

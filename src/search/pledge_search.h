@@ -24,8 +24,8 @@
 namespace openupr::search {
 
 struct PledgeRequest {
-  std::string query;  // the query language of query.h; empty = every pledge
-  Filters filters;    // only sur (the pledging state), sessions, cycles and themes apply
+  std::string query;   // the query language of query.h; empty = every pledge
+  Filters filters;     // only sur (the pledging state), sessions, cycles and themes apply
   int64_t limit = 20;  // <= 0: no limit
   int64_t offset = 0;
 };
@@ -37,7 +37,7 @@ struct PledgeHit {
 };
 
 struct PledgeSearchResponse {
-  int64_t total = 0;  // every match, before limit/offset
+  int64_t total = 0;            // every match, before limit/offset
   std::vector<PledgeHit> hits;  // by relevance then id, or by state, session and id without a query
   std::vector<std::pair<int, int64_t>> sessions;  // matches per session, ascending
 };

@@ -717,7 +717,8 @@ ApiResult<Body> Api::PledgeByUid(const std::string& uid, const Params& params,
                                  std::string_view base_url) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   if (!IsPledgeUid(uid))
-    return Invalid("uid", "uid '" + uid + "': expected a pledge uid such as LKA-14-vp-5e1c09ab3f2d");
+    return Invalid("uid",
+                   "uid '" + uid + "': expected a pledge uid such as LKA-14-vp-5e1c09ab3f2d");
   auto found = backend_.FindPledge(uid);
   if (!found.ok()) return BackendError(found.status(), "");
   if (!*found) return ApiError{Status::NotFound("no pledge with uid " + uid), "uid"};
