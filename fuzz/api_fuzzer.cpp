@@ -107,6 +107,8 @@ void RunAll(Api& api, std::string_view input, std::string_view segment,
   Check("states", input, api.States(params));
   Check("states/{iso3}", input, api.State(std::string(segment), params));
   Check("sessions", input, api.Sessions(params));
+  Check("pledges", input, api.Pledges(params));
+  Check("pledges/{uid}", input, api.PledgeByUid(std::string(segment), params));
   Check("about", input, api.About(params));
   auto plan = api.PlanExport(params);
   if (const auto* e = std::get_if<ApiError>(&plan)) return CheckError("export", input, *e);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 #include "ingest/importer.h"
 #include "store/store.h"
@@ -39,13 +40,16 @@ const std::string& RealDatabase() {
       std::fprintf(stderr, "fuzz: %s\n", store.status().ToString().c_str());
       std::abort();
     }
-    // Every 20th row (about 400 records of many states, sessions and themes): each execution
-    // runs queries over all of them, and fewer records make more executions.
+    // Every 20th row (about 400 records of many states, sessions and themes; about 50 of the
+    // voluntary pledges): each execution runs queries over all of them, and fewer records make
+    // more executions.
     const std::string sample = dir.path + "/sample.csv";
-    {
-      std::ifstream in(csv, std::ios::binary);
+    const std::string pledges = dir.path + "/pledges.csv";
+    for (const auto& [from, to] : {std::pair{csv, sample},
+                                   std::pair{data + "/upr-info/voluntary-pledges.csv", pledges}}) {
+      std::ifstream in(from, std::ios::binary);
       const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      std::ofstream out(sample, std::ios::binary);
+      std::ofstream out(to, std::ios::binary);
       bool quoted = false;
       size_t start = 0, row = 0;
       for (size_t i = 0; i < bytes.size(); ++i) {
@@ -56,7 +60,7 @@ const std::string& RealDatabase() {
       }
       if (!in || !out) std::abort();
     }
-    const auto report = ingest::ImportFiles(**store, {sample}, ingest::ImportOptions{});
+    const auto report = ingest::ImportFiles(**store, {sample, pledges}, ingest::ImportOptions{});
     if (!report.status.ok() || report.added == 0) {
       std::fprintf(stderr, "fuzz: cannot import %s: %s\n", csv.c_str(),
                    report.status.ToString().c_str());

@@ -71,6 +71,10 @@ TEST_F(CliRealData, ImportsTheExactRowCountsAndReportsRepeats) {
   EXPECT_EQ(info["supported"], 24378);
   EXPECT_EQ(info["noted"], 8704);
   EXPECT_EQ(info["pledges"], 947);
+  EXPECT_EQ(info["coverage"],
+            "UPR sessions 1–17 (2008–2013): cycle 1 whole (sessions 1–12), cycle 2 in part "
+            "(sessions 13–17 of 13–26)");
+  EXPECT_EQ(info["pledge_sessions"], "1–19");
   {
     // The import writes with SQLite's foreign key checks off (the bulk writer checks them):
     // every reference must still hold, and the file must be sound.

@@ -13,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "core/citation.h"
+#include "core/coverage.h"
 #include "core/identity.h"
 #include "core/json.h"
 #include "core/sessions.h"
@@ -20,6 +21,7 @@
 #include "ingest/importer.h"
 #include "search/export.h"
 #include "search/interpret.h"
+#include "search/pledge_search.h"
 #include "search/sql_search.h"
 #include "server/http_server.h"
 #include "server/engine_backend.h"
@@ -413,7 +415,67 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
   return kExitOk;
 }
 
+namespace {
+
+// search --pledges: the same shape as the recommendations' search, pledge objects in JSON
+// (core/json.h PledgeToJson, as GET /api/v1/pledges).
+int RunPledgeSearch(const CommonOptions& common, const SearchArgs& args) {
+  search::PledgeRequest req;
+  req.query = args.query;
+  req.limit = args.limit;
+  req.offset = args.offset;
+  if (Status st = args.filters.Build(req.filters); !st.ok()) return Fail(common, st);
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  if (Status st = search::ValidateFilters(**store, req.filters); !st.ok()) return Fail(common, st);
+  auto found = search::SearchPledges(**store, req);
+  if (!found.ok()) return Fail(common, found.status());
+  if (common.json) {
+    json results = json::array();
+    for (const search::PledgeHit& h : found->hits) {
+      json j = PledgeToJson(h.pledge);
+      j["score"] = h.score;
+      j["snippet"] = search::RenderSnippet(h.snippet, "", "");
+      j["snippet_html"] = search::RenderSnippetHtml(h.snippet);
+      results.push_back(std::move(j));
+    }
+    std::cout << json{{"query", req.query},
+                      {"total", found->total},
+                      {"offset", req.offset},
+                      {"limit", req.limit},
+                      {"results", results}}
+                     .dump(2)
+              << '\n';
+    return kExitOk;
+  }
+  const bool tty = StdoutIsTerminal();
+  const std::string mark_on = tty ? "\033[1;33m" : "[";
+  const std::string mark_off = tty ? "\033[0m" : "]";
+  std::cout << found->total << " voluntary pledge" << (found->total == 1 ? "" : "s");
+  if (!req.query.empty()) std::cout << " for " << req.query;
+  if (!found->hits.empty())
+    std::cout << " (showing " << req.offset + 1 << "-" << req.offset + found->hits.size() << ")";
+  std::cout << "\n";
+  for (const search::PledgeHit& h : found->hits) {
+    const Pledge& p = h.pledge;
+    std::cout << "\n" << p.uid << "  by " << p.state << "  session " << p.session;
+    if (const SessionDates* d = FindSessionDates(p.session)) std::cout << " (" << d->year << ")";
+    std::cout << ", cycle " << p.cycle << "  action "
+              << (p.action ? std::to_string(*p.action) : "?") << '\n';
+    std::cout << "  " << search::RenderSnippet(h.snippet, mark_on, mark_off) << '\n';
+    if (!p.themes.empty()) {
+      std::string t;
+      for (const auto& x : p.themes) t += (t.empty() ? "" : "; ") + x;
+      std::cout << "  themes: " << t << '\n';
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
 int RunSearch(const CommonOptions& common, const SearchArgs& args) {
+  if (args.pledges) return RunPledgeSearch(common, args);
   search::SearchRequest req;
   req.limit = args.limit;
   req.offset = args.offset;
@@ -605,6 +667,21 @@ int RunInfo(const CommonOptions& common) {
   auto files = (*store)->ListSourceFiles();
   if (!files.ok()) return Fail(common, files.status());
   const store::Counts& c = *counts;
+  // What the record holds: the sessions of its recommendations, and of its pledges.
+  analytics::StatsRequest by_session;
+  by_session.by = {analytics::Dimension::kSession};
+  auto stats = analytics::ComputeStats(**store, by_session);
+  if (!stats.ok()) return Fail(common, stats.status());
+  std::vector<int> sessions;
+  for (const auto& r : stats->rows) sessions.push_back(std::stoi(r.keys[0]));
+  const Coverage coverage = ComputeCoverage(std::move(sessions));
+  search::PledgeRequest every_pledge;
+  every_pledge.limit = 1;
+  auto pledges = search::SearchPledges(**store, every_pledge);
+  if (!pledges.ok()) return Fail(common, pledges.status());
+  std::vector<int> pledge_sessions;
+  for (const auto& [session, count] : pledges->sessions) pledge_sessions.push_back(session);
+  const std::string pledge_ranges = SessionRanges(pledge_sessions);
   if (common.json) {
     json fj = json::array();
     for (const auto& f : *files)
@@ -620,6 +697,8 @@ int RunInfo(const CommonOptions& common) {
                       {"noted", c.noted},
                       {"other", c.other},
                       {"pledges", c.pledges},
+                      {"coverage", CoverageStatement(coverage)},
+                      {"pledge_sessions", pledge_ranges},
                       {"states_under_review", c.states_under_review},
                       {"recommending_states", c.recommending_states},
                       {"imports", c.imports},
@@ -634,7 +713,9 @@ int RunInfo(const CommonOptions& common) {
             << c.noted << " noted, " << c.other << " other)\n"
             << "States:            " << c.states_under_review << " reviewed, "
             << c.recommending_states << " recommending\n"
-            << "Voluntary pledges: " << c.pledges << "\n"
+            << "Coverage:          " << CoverageStatement(coverage) << "\n"
+            << "Voluntary pledges: " << c.pledges
+            << (pledge_ranges.empty() ? "" : " (sessions " + pledge_ranges + ")") << "\n"
             << "Imports:           " << c.imports << " (" << files->size() << " files)\n";
   for (const auto& f : *files)
     std::cout << "  #" << f.import_id << " " << f.path << ": " << f.rows << " rows, " << f.added

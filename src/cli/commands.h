@@ -48,6 +48,9 @@ struct SearchArgs {
   FilterOptions filters;
   int64_t limit = 10;
   int64_t offset = 0;
+  // Search the voluntary pledges instead (search/pledge_search.h): filters --sur (the pledging
+  // state), --session, --cycle, --theme.
+  bool pledges = false;
 };
 int RunSearch(const CommonOptions& common, const SearchArgs& args);
 

@@ -116,6 +116,9 @@ int main(int argc, char** argv) {
   search_cmd->add_option("--offset", search_args.offset, "Skip this many results")
       ->check(CLI::NonNegativeNumber);
   AddFilterOptions(search_cmd, search_args.filters);
+  search_cmd->add_flag("--pledges", search_args.pledges,
+                       "Search the voluntary pledges instead (filters: --sur, the pledging "
+                       "state; --session, --cycle, --theme)");
 
   // Where the web app is published: the start of the links in citations and exports.
   std::string public_url = "http://127.0.0.1:8080";

@@ -5,8 +5,6 @@
 
 namespace openupr {
 
-namespace {
-
 // The data source behind each input format of ingest/ (docs/formats.md). Kept here, beside the
 // version, so that the API and the CLI cite it the same way.
 std::string SourceName(const std::string& format) {
@@ -14,8 +12,6 @@ std::string SourceName(const std::string& format) {
     return "UPR Info, Database of UPR Recommendations and Voluntary Pledges (export)";
   return format;
 }
-
-}  // namespace
 
 std::string Citation(std::span<const std::string> source_formats, std::string_view imported_at) {
   std::string text =

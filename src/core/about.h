@@ -17,4 +17,8 @@ std::string_view Version();
 // imported (YYYY-MM-DD, the first 10 characters of an ISO 8601 time; nothing when empty).
 std::string Citation(std::span<const std::string> source_formats, std::string_view imported_at);
 
+// The data source behind an input format ("upr-info": "UPR Info, Database of UPR Recommendations
+// and Voluntary Pledges (export)"; an unknown format is named as it is).
+std::string SourceName(const std::string& format);
+
 }  // namespace openupr

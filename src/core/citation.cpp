@@ -70,6 +70,13 @@ std::string OrdinalCycle(int cycle) {
   }
 }
 
+// CSL-JSON's "issued": the session's first day, {"date-parts": [[2012, 10, 22]]}.
+nlohmann::json CslIssued(const SessionDates& dates) {
+  const std::string_view s = dates.start;
+  auto number = [s](size_t at, size_t n) { return std::atoi(std::string(s.substr(at, n)).c_str()); };
+  return {{"date-parts", nlohmann::json::array({nlohmann::json::array(
+                             {number(0, 4), number(5, 2), number(8, 2)})})}};
+}
 
 }  // namespace
 
@@ -83,6 +90,57 @@ std::string RecommendationUrl(std::string_view base_url, const Recommendation& r
   url += "/recommendations/";
   url += rec.uid;
   return url;
+}
+
+nlohmann::json PledgeCitation(const Pledge& p, std::string_view base_url) {
+  using nlohmann::json;
+  const StateInfo* state = FindStateByIso3(p.state);
+  const std::string name = state ? state->un_name : p.state;
+  const SessionDates* dates = FindSessionDates(p.session);
+  const std::string url = std::string(base_url) + "/pledges/" + p.uid;
+  const std::string file(FileNameOf(p.provenance.source_file));
+  const std::string line = std::to_string(p.provenance.line);
+  json review = {{"sur", p.state},   {"name", name},     {"session", p.session},
+                 {"cycle", p.cycle}, {"start", nullptr}, {"end", nullptr},
+                 {"dates", nullptr}, {"year", nullptr}};
+  std::string when = "Working Group session " + std::to_string(p.session);
+  if (dates) {
+    review["start"] = dates->start;
+    review["end"] = dates->end;
+    review["dates"] = FormatSessionDates(*dates);
+    review["year"] = dates->year;
+    when += " (" + FormatSessionDates(*dates) + ")";
+  }
+  const std::string title =
+      "Voluntary pledge by " + name + ": “" + Shortened(p.text, 120) + "”";
+  std::string text = "Voluntary pledge by " + name + ", Universal Periodic Review, " + when + ", " +
+                     OrdinalCycle(p.cycle) + ": “" + p.text + "” Source: " +
+                     std::string(kSourceName) + ", " + file + ", line " + line +
+                     ". OpenUPR record " + p.uid + ", " + url + ".";
+  std::string bibtex = "@misc{openupr:" + p.uid + ",\n";
+  bibtex += "  author       = {" + BibEscape(name) + "},\n";
+  bibtex += "  title        = {" + BibEscape(title) + "},\n";
+  if (dates) bibtex += "  year         = {" + std::to_string(dates->year) + "},\n";
+  bibtex += "  howpublished = {Universal Periodic Review, " + BibEscape(when) + "},\n";
+  bibtex += "  note         = {Source: " + BibEscape(std::string(kSourceName)) + ", " +
+            BibEscape(file) + ", line " + line + ". OpenUPR record " + BibEscape(p.uid) + "},\n";
+  bibtex += "  url          = {" + url + "}\n}\n";
+  json csl = {{"id", p.uid},
+              {"type", "document"},
+              {"title", title},
+              {"author", json::array({{{"literal", name}}})},
+              {"event-title", "Universal Periodic Review, " + when},
+              {"archive", kSourceName},
+              {"archive_location", file + ", line " + line},
+              {"URL", url}};
+  if (dates) csl["issued"] = CslIssued(*dates);
+  return {{"uid", p.uid},
+          {"url", url},
+          {"review", std::move(review)},
+          {"source", {{"name", kSourceName}, {"file", file}, {"line", p.provenance.line}}},
+          {"text", std::move(text)},
+          {"bibtex", std::move(bibtex)},
+          {"csl", std::move(csl)}};
 }
 
 nlohmann::json RecommendationCitation(const Recommendation& rec, std::string_view base_url) {
@@ -162,13 +220,7 @@ nlohmann::json RecommendationCitation(const Recommendation& rec, std::string_vie
               {"archive_location", file + ", line " + std::to_string(rec.provenance.line)},
               {"note", "Response: " + response},
               {"URL", url}};
-  if (dates) {
-    const std::string_view s = dates->start;
-    csl["issued"] = {{"date-parts",
-                      json::array({json::array({std::atoi(std::string(s.substr(0, 4)).c_str()),
-                                                std::atoi(std::string(s.substr(5, 2)).c_str()),
-                                                std::atoi(std::string(s.substr(8, 2)).c_str())})})}};
-  }
+  if (dates) csl["issued"] = CslIssued(*dates);
 
   return {{"uid", rec.uid},
           {"url", url},

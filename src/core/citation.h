@@ -22,6 +22,11 @@ std::string RecommendationUrl(std::string_view base_url, const Recommendation& r
 // directory: a citation never shows where a server keeps its files.
 nlohmann::json RecommendationCitation(const Recommendation& rec, std::string_view base_url);
 
+// How to cite a voluntary pledge, in the same shape without "documents": {"uid", "url" (base_url
+// + "/pledges/" + uid), "review": {"sur", "name", "session", "cycle", "start", "end", "dates",
+// "year"}, "source": {"name", "file", "line"}, "text", "bibtex", "csl"}.
+nlohmann::json PledgeCitation(const Pledge& pledge, std::string_view base_url);
+
 // The file name of a source path, its folders left out ("/srv/data/s1.csv" -> "s1.csv"; '/' and
 // '\\' both separate folders, so a path imported on Windows is cut too). What exports, citations
 // and the HTTP API show instead of the importing machine's path (the local CLI's show keeps it).

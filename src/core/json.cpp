@@ -1,5 +1,7 @@
 #include "core/json.h"
 
+#include "core/citation.h"
+#include "core/sessions.h"
 #include "core/states.h"
 
 namespace openupr {
@@ -42,6 +44,29 @@ nlohmann::json RecommendationToJson(const Recommendation& rec) {
       {"duplicate_of_uid",
        rec.duplicate_of_uid.empty() ? nlohmann::json(nullptr) : nlohmann::json(rec.duplicate_of_uid)},
   };
+}
+
+nlohmann::json PledgeToJson(const Pledge& p) {
+  nlohmann::json j = {
+      {"id", p.id},
+      {"uid", p.uid},
+      {"state", StateToJson(p.state)},
+      {"session", p.session},
+      {"cycle", p.cycle},
+      {"year", nullptr},
+      {"dates", nullptr},
+      {"text", p.text},
+      {"action", p.action ? nlohmann::json(*p.action) : nlohmann::json(nullptr)},
+      {"themes", p.themes},
+      {"source",
+       {{"file", std::string(FileNameOf(p.provenance.source_file))},
+        {"line", p.provenance.line}}},
+  };
+  if (const SessionDates* d = FindSessionDates(p.session)) {
+    j["year"] = d->year;
+    j["dates"] = FormatSessionDates(*d);
+  }
+  return j;
 }
 
 }  // namespace openupr

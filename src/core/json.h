@@ -11,6 +11,10 @@ namespace openupr {
 //  "session", "cycle", "response", "response_raw", "action", "themes", "sdgs", "sur_orgs",
 //  "from_orgs", "source": {"file","line","import_id"}, "duplicate_of", "duplicate_of_uid"}
 nlohmann::json RecommendationToJson(const Recommendation& rec);
+// {"id", "uid", "state": {"iso3","name","region"}, "session", "cycle", "year", "dates", "text",
+//  "action", "themes", "source": {"file", "line"}}: the source file without its directory (a
+// record never shows where a server keeps its files); year and dates of the session when known.
+nlohmann::json PledgeToJson(const Pledge& pledge);
 // {"iso3","name","region"} or null for an unknown state.
 nlohmann::json StateToJson(const std::string& iso3);
 

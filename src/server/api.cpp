@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
 
 #include "core/about.h"
 #include "core/citation.h"
+#include "core/coverage.h"
 #include "core/identity.h"
 #include "core/sessions.h"
 #include "core/json.h"
@@ -279,6 +282,83 @@ void WriteHit(JsonWriter& w, const openupr::Recommendation& rec, const search::S
   w.Key("session").Int(rec.session);
   w.Key("cycle").Int(rec.cycle);
   w.EndObject();
+}
+
+// A state's rows by cycle, one for every cycle the record touches (a cycle without any of the
+// state's recommendations too, with zero counts): "in_record" says whether the state's review of
+// that cycle is in the record, false when it has none there and the record lacks sessions of
+// the cycle (the review may lie in one: "not in this record", never 0); "cycle_whole" whether
+// the record holds every session of the cycle.
+void WriteCycleBreakdown(JsonWriter& w, const analytics::StatsResult& s, const Coverage& coverage) {
+  std::map<int, const analytics::StatsRow*> by_cycle;
+  for (const auto& r : s.rows) by_cycle[std::stoi(r.keys[0])] = &r;
+  std::vector<int> cycles;
+  for (const CycleCoverage& c : coverage.cycles) cycles.push_back(c.cycle);
+  for (const auto& [cycle, row] : by_cycle)
+    if (!coverage.Touches(cycle)) cycles.push_back(cycle);  // only if the record moved under us
+  std::sort(cycles.begin(), cycles.end());
+  w.BeginArray();
+  for (int cycle : cycles) {
+    auto it = by_cycle.find(cycle);
+    const analytics::StatsRow none;
+    const analytics::StatsRow& r = it == by_cycle.end() ? none : *it->second;
+    w.BeginObject();
+    WriteCounts(w, r);
+    w.Key("cycle").Int(cycle);
+    w.Key("in_record").Bool(coverage.ReviewInRecord(cycle, r.count));
+    w.Key("cycle_whole").Bool(coverage.HoldsWholeCycle(cycle));
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+// The "coverage" object of GET /api/v1/about (docs/api.md).
+json CoverageJson(const Coverage& c, const std::vector<store::SourceFileRecord>& files,
+                  const search::PledgeSearchResponse& pledges) {
+  json cycles = json::array();
+  for (const CycleCoverage& cy : c.cycles)
+    cycles.push_back({{"cycle", cy.cycle},
+                      {"first_session", cy.first_session},
+                      {"last_session", cy.last_session},
+                      {"sessions", cy.sessions},
+                      {"whole", cy.whole()}});
+  std::vector<int> pledge_sessions;
+  for (const auto& [session, count] : pledges.sessions) pledge_sessions.push_back(session);
+  const Coverage pc = ComputeCoverage(pledge_sessions);
+  // The dates of every session the record has anything of: recommendations or pledges.
+  std::vector<int> all = c.sessions;
+  all.insert(all.end(), pc.sessions.begin(), pc.sessions.end());
+  json dates = json::array();
+  for (int session : ComputeCoverage(std::move(all)).sessions)
+    if (const SessionDates* d = FindSessionDates(session))
+      dates.push_back({{"session", session}, {"cycle", d->cycle}, {"start", d->start},
+                       {"end", d->end}, {"year", d->year}, {"dates", FormatSessionDates(*d)}});
+  // Sources by data source, each with its files' names (never the paths they were imported from).
+  json sources = json::array();
+  for (const store::SourceFileRecord& f : files) {
+    const std::string name = SourceName(f.format);
+    auto it = std::find_if(sources.begin(), sources.end(),
+                           [&](const json& j) { return j["name"] == name; });
+    if (it == sources.end()) {
+      sources.push_back({{"name", name}, {"format", f.format}, {"files", json::array()}});
+      it = sources.end() - 1;
+    }
+    (*it)["files"].push_back(std::string(FileNameOf(f.path)));
+  }
+  return {{"sessions", c.sessions},
+          {"session_ranges", SessionRanges(c.sessions)},
+          {"first_year", c.first_year ? json(c.first_year) : json(nullptr)},
+          {"last_year", c.last_year ? json(c.last_year) : json(nullptr)},
+          {"cycles", std::move(cycles)},
+          {"session_dates", std::move(dates)},
+          {"sources", std::move(sources)},
+          {"statement", CoverageStatement(c)},
+          {"pledges",
+           {{"count", pledges.total},
+            {"sessions", pc.sessions},
+            {"session_ranges", SessionRanges(pc.sessions)},
+            {"first_year", pc.first_year ? json(pc.first_year) : json(nullptr)},
+            {"last_year", pc.last_year ? json(pc.last_year) : json(nullptr)}}}};
 }
 
 // {"en": ..., "fr": ..., "es": ..., "ar": ..., "zh": ..., "ru": ...}: the languages the reference
@@ -605,6 +685,8 @@ ApiResult<Body> Api::State(const std::string& iso3, const Params& params) {
   if (!state)
     return ApiError{Status::NotFound("no state with ISO 3166 alpha-3 code '" + iso3 + "'"),
                     "iso3"};
+  auto coverage = RecordCoverage();
+  if (std::holds_alternative<ApiError>(coverage)) return std::get<ApiError>(coverage);
   JsonWriter w;
   w.BeginObject();
   w.Key("iso3").String(state->iso3).Key("m49").String(state->m49);
@@ -636,7 +718,11 @@ ApiResult<Body> Api::State(const std::string& iso3, const Params& params) {
         total_written = true;
       }
       w.Key(name);
-      WriteBreakdown(w, *stats);
+      if (dim == analytics::Dimension::kCycle) {
+        WriteCycleBreakdown(w, *stats, std::get<Coverage>(coverage));
+      } else {
+        WriteBreakdown(w, *stats);
+      }
     }
     w.EndObject();
   }
@@ -662,6 +748,77 @@ ApiResult<Body> Api::Sessions(const Params& params) {
     sessions.push_back(std::move(j));
   }
   return Dump(json{{"total", Counts(stats->total)}, {"sessions", sessions}});
+}
+
+std::variant<Coverage, ApiError> Api::RecordCoverage() {
+  analytics::StatsRequest req;
+  req.by = {analytics::Dimension::kSession};
+  auto stats = backend_.Stats(req);
+  if (!stats.ok()) return BackendError(stats.status(), "");
+  std::vector<int> sessions;
+  for (const auto& r : stats->rows) sessions.push_back(std::stoi(r.keys[0]));
+  return ComputeCoverage(std::move(sessions));
+}
+
+ApiResult<Body> Api::Pledges(const Params& params) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(
+      params, {"q", "state", "session", "cycle", "theme", "page", "per_page"}, false));
+  search::PledgeRequest req;
+  std::optional<std::string> q;
+  OPENUPR_RETURN_IF_API_ERROR(Single(params, "q", q));
+  req.query = q.value_or("");
+  // The pledging state is the state under review: the filters' "sur".
+  for (const auto& [param, field] : {std::pair{"state", "sur"}, std::pair{"session", "session"},
+                                     std::pair{"cycle", "cycle"}, std::pair{"theme", "theme"}}) {
+    auto [b, e] = params.equal_range(param);
+    for (auto it = b; it != e; ++it)
+      if (Status st = AddFilterValue(req.filters, field, it->second); !st.ok()) {
+        std::string message = st.message();
+        if (message.rfind("--", 0) == 0) message = message.substr(2);
+        if (message.rfind(field, 0) == 0) message = param + message.substr(std::strlen(field));
+        return Invalid(param, message);
+      }
+  }
+  if (Status st = backend_.ValidateFilters(req.filters); !st.ok()) {
+    std::string parameter = st.code() == StatusCode::kInvalidArgument ? "theme" : "";
+    return FromStatus(std::move(st), std::move(parameter));
+  }
+  int64_t page = 1, per_page = kDefaultPerPage;
+  OPENUPR_RETURN_IF_API_ERROR(Integer(params, "page", 1, 1'000'000, page));
+  OPENUPR_RETURN_IF_API_ERROR(Integer(params, "per_page", 1, kMaxPerPage, per_page));
+  req.limit = per_page;
+  req.offset = (page - 1) * per_page;
+  auto found = backend_.SearchPledges(req);
+  if (!found.ok()) return BackendError(found.status(), req.query);
+  json results = json::array();
+  for (const search::PledgeHit& h : found->hits) {
+    json j = PledgeToJson(h.pledge);
+    j["snippet_html"] = search::RenderSnippetHtml(h.snippet);
+    j["score"] = h.score;
+    results.push_back(std::move(j));
+  }
+  json sessions = json::array();
+  for (const auto& [session, count] : found->sessions)
+    sessions.push_back({{"key", std::to_string(session)}, {"count", count}});
+  return Dump(json{{"total", found->total},
+                   {"page", page},
+                   {"per_page", per_page},
+                   {"results", std::move(results)},
+                   {"facets", {{"session", std::move(sessions)}}}});
+}
+
+ApiResult<Body> Api::PledgeByUid(const std::string& uid, const Params& params,
+                                 std::string_view base_url) {
+  OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
+  if (!IsPledgeUid(uid))
+    return Invalid("uid",
+                   "uid '" + uid + "': expected a pledge uid such as LKA-14-vp-5e1c09ab3f2d");
+  auto found = backend_.FindPledge(uid);
+  if (!found.ok()) return BackendError(found.status(), "");
+  if (!*found) return ApiError{Status::NotFound("no pledge with uid " + uid), "uid"};
+  json j = PledgeToJson(**found);
+  j["citation"] = PledgeCitation(**found, base_url);
+  return Dump(j);
 }
 
 ApiResult<ExportPlan> Api::PlanExport(const Params& params) {
@@ -720,6 +877,12 @@ ApiResult<Body> Api::About(const Params& params) {
     formats.push_back(f.format);
     last_import = std::max(last_import, f.imported_at);  // ISO 8601 UTC: text order is time order
   }
+  auto coverage = RecordCoverage();
+  if (std::holds_alternative<ApiError>(coverage)) return std::get<ApiError>(coverage);
+  search::PledgeRequest every_pledge;
+  every_pledge.limit = 1;
+  auto pledges = backend_.SearchPledges(every_pledge);
+  if (!pledges.ok()) return BackendError(pledges.status(), "");
   const store::Counts& c = summary->counts;
   return Dump(json{{"version", Version()},
               {"schema_version", summary->schema_version},
@@ -730,6 +893,7 @@ ApiResult<Body> Api::About(const Params& params) {
                 {"sessions", summary->sessions},
                 {"cycles", summary->cycles}}},
               {"sources", std::move(sources)},
+              {"coverage", CoverageJson(std::get<Coverage>(coverage), summary->sources, *pledges)},
               {"citation", Citation(formats, last_import)}});
 }
 

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/coverage.h"
 #include "server/backend.h"
 
 namespace openupr::server {
@@ -82,6 +83,13 @@ class Api {
   ApiResult<Body> State(const std::string& iso3, const Params& params);
   // GET /api/v1/sessions
   ApiResult<Body> Sessions(const Params& params);
+  // GET /api/v1/pledges: the voluntary pledges, searched (q) and filtered (state, session,
+  // cycle, theme), a page of them with their count per session.
+  ApiResult<Body> Pledges(const Params& params);
+  // GET /api/v1/pledges/{uid}: one pledge (core/json.h PledgeToJson).
+  // With a "citation" (core/citation.h PledgeCitation) whose links start with base_url.
+  ApiResult<Body> PledgeByUid(const std::string& uid, const Params& params,
+                              std::string_view base_url = "");
   // GET /api/v1/export: the checked request; the caller streams it with backend().Export.
   ApiResult<ExportPlan> PlanExport(const Params& params);
   // GET /api/v1/about
@@ -93,6 +101,8 @@ class Api {
 
  private:
   std::variant<int64_t, ApiError> ResolveRecommendation(std::string_view id_text);
+  // What the record holds (core/coverage.h): the sessions of its recommendations.
+  std::variant<Coverage, ApiError> RecordCoverage();
 
   QueryBackend& backend_;
 };

@@ -16,6 +16,7 @@
 #include "core/status.h"
 #include "search/export.h"
 #include "search/interpret.h"
+#include "search/pledge_search.h"
 #include "search/sql_search.h"
 #include "store/store.h"
 
@@ -83,6 +84,11 @@ class QueryBackend {
                                  const search::ExportOptions& options, std::ostream& out) = 0;
   // What the database holds and where it came from (store::Store::GetSummary).
   virtual Result<store::Summary> DatabaseSummary() = 0;
+  // The voluntary pledges matching request (search/pledge_search.h SearchPledges).
+  virtual Result<search::PledgeSearchResponse> SearchPledges(
+      const search::PledgeRequest& request) = 0;
+  // The pledge with this uid; nullopt if none.
+  virtual Result<std::optional<Pledge>> FindPledge(std::string_view uid) = 0;
 };
 
 }  // namespace openupr::server

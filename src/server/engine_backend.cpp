@@ -115,4 +115,14 @@ Result<int64_t> EngineBackend::Export(const search::SearchRequest& request,
 
 Result<store::Summary> EngineBackend::DatabaseSummary() { return sql_->DatabaseSummary(); }
 
+// Pledges come from the database: 947 rows need no index of the engine's own.
+Result<search::PledgeSearchResponse> EngineBackend::SearchPledges(
+    const search::PledgeRequest& request) {
+  return sql_->SearchPledges(request);
+}
+
+Result<std::optional<Pledge>> EngineBackend::FindPledge(std::string_view uid) {
+  return sql_->FindPledge(uid);
+}
+
 }  // namespace openupr::server

@@ -46,6 +46,8 @@ class EngineBackend final : public QueryBackend {
                          const search::ExportOptions& options,
                          std::ostream& out) override;
   Result<store::Summary> DatabaseSummary() override;
+  Result<search::PledgeSearchResponse> SearchPledges(const search::PledgeRequest& request) override;
+  Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
 
   // The index queries run on now (after bringing it up to date).
   Result<std::shared_ptr<const engine::Index>> Current();

@@ -204,7 +204,8 @@ json Index() {
           {"openapi", "/api/v1/openapi.json"},
           {"endpoints",
            {"/api/v1/recommendations", "/api/v1/recommendations/{id}", "/api/v1/aggregations",
-            "/api/v1/states", "/api/v1/states/{iso3}", "/api/v1/sessions", "/api/v1/export",
+            "/api/v1/states", "/api/v1/states/{iso3}", "/api/v1/sessions", "/api/v1/pledges",
+            "/api/v1/pledges/{uid}", "/api/v1/export",
             "/api/v1/about", "/api/v1/openapi.json"}}};
 }
 
@@ -334,6 +335,9 @@ void HttpServer::Impl::Install() {
   get("/api/v1/states", [](Api& a, Req, P p) { return a.States(p); });
   get(R"(/api/v1/states/([^/]+))", [](Api& a, Req r, P p) { return a.State(r.matches[1], p); });
   get("/api/v1/sessions", [](Api& a, Req, P p) { return a.Sessions(p); });
+  get("/api/v1/pledges", [](Api& a, Req, P p) { return a.Pledges(p); });
+  get(R"(/api/v1/pledges/([^/]+))",
+      [](Api& a, Req r, P p) { return a.PledgeByUid(r.matches[1], p, BaseUrl(r)); });
   get("/api/v1/about", [](Api& a, Req, P p) { return a.About(p); });
   get("/api/v1/openapi.json", [](Api& a, Req, P p) { return a.OpenApi(p); });
 

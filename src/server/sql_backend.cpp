@@ -139,4 +139,17 @@ Result<store::Summary> SqlBackend::DatabaseSummary() {
   return (**lease)->GetSummary();
 }
 
+Result<search::PledgeSearchResponse> SqlBackend::SearchPledges(
+    const search::PledgeRequest& request) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return search::SearchPledges(***lease, request);
+}
+
+Result<std::optional<Pledge>> SqlBackend::FindPledge(std::string_view uid) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return search::FindPledge(***lease, uid);
+}
+
 }  // namespace openupr::server

@@ -42,6 +42,8 @@ class SqlBackend final : public QueryBackend {
                          const search::ExportOptions& options,
                          std::ostream& out) override;
   Result<store::Summary> DatabaseSummary() override;
+  Result<search::PledgeSearchResponse> SearchPledges(const search::PledgeRequest& request) override;
+  Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.

@@ -126,7 +126,8 @@ export interface StateInfo {
 
 export interface ProfileSide {
   total: Counts;
-  by_cycle: (Counts & { cycle: number })[];
+  // in_record false: the state's review of that cycle may lie in a session the record lacks.
+  by_cycle: (Counts & { cycle: number; in_record?: boolean; cycle_whole?: boolean })[];
   by_response: (Counts & { response: string })[];
   by_theme: (Counts & { theme: string })[];
   top_recommending_states?: (Counts & { from: string; name: string })[];
@@ -153,4 +154,29 @@ export function qs(params: Record<string, string | number | undefined | null>): 
   }
   const s = u.toString();
   return s ? '?' + s : '';
+}
+
+// A voluntary pledge (GET /api/v1/pledges, /api/v1/pledges/{uid}).
+export interface Pledge {
+  id: number;
+  uid: string;
+  state: StateRef | null;
+  session: number;
+  cycle: number;
+  year: number | null;
+  dates: string | null;
+  text: string;
+  action: number | null;
+  themes: string[];
+  source: { file: string; line: number };
+  snippet_html?: string;
+  score?: number;
+  citation?: { text: string; url: string; bibtex: string };
+}
+export interface PledgeResponse {
+  total: number;
+  page: number;
+  per_page: number;
+  results: Pledge[];
+  facets: { session: FacetRow[] };
 }

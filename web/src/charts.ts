@@ -171,7 +171,7 @@ export const NOTED_DECAL = { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3,
 // A horizontal or vertical bar chart option from categories and series.
 export function barOption(
   categories: string[],
-  series: { name: string; data: number[]; color?: string; stack?: string }[],
+  series: { name: string; data: (number | null)[]; color?: string; stack?: string }[],
   opts: { horizontal?: boolean; percent?: boolean } = {},
 ): EChartsCoreOption {
   // Right to left (Arabic), the chart is mirrored: categories run from the right, horizontal

@@ -2,6 +2,7 @@
 // loop that shows loading, errors and the page, never a blank screen.
 
 import './style.css';
+import { loadCoverage } from './coverage';
 import { clear, h } from './dom';
 import { isLanguage, lang, languages, rememberedLang, setLang, t } from './i18n';
 import { navigate, route, setNotFound, start, type Renderer, type Route } from './router';
@@ -19,6 +20,8 @@ route('/states/:iso3', lazy(() => import('./pages/state')));
 route('/map', lazy(() => import('./pages/map')));
 route('/explore', lazy(() => import('./pages/explore')));
 route('/compare', lazy(() => import('./pages/compare')));
+route('/pledges', lazy(() => import('./pages/pledges')));
+route('/pledges/:uid', lazy(() => import('./pages/pledges')));
 route('/about', lazy(() => import('./pages/about')));
 setNotFound((root) => {
   root.append(pageTitle(t('notfound.title')), h('p', null, t('notfound.text')), h('p', null, h('a', { href: href('/') }, t('nav.search'))));
@@ -29,6 +32,7 @@ const NAV: [string, string][] = [
   ['/map', 'nav.map'],
   ['/explore', 'nav.explore'],
   ['/compare', 'nav.compare'],
+  ['/pledges', 'nav.pledges'],
   ['/about', 'nav.about'],
 ];
 
@@ -110,7 +114,7 @@ start(async (r, render) => {
     if (!r.signal.aborted) main.prepend(loading());
   }, first ? 0 : 150);
   try {
-    await loadStates();
+    await Promise.all([loadStates(), loadCoverage()]);
     const page = h('div', { class: 'page' });
     await render(page, r);
     if (r.signal.aborted) return;

@@ -2,6 +2,7 @@
 // loading/error/empty states, badges and labels of codes.
 
 import { ApiError, getJson, type StateInfo } from './api';
+import { sessionLabel } from './coverage';
 import { h, type Child } from './dom';
 import { defaultLang, lang, t } from './i18n';
 
@@ -88,7 +89,7 @@ export function keyLabel(dim: string, key: string | number): string {
     case 'cycle':
       return t('label.cycleN', { n: k });
     case 'session':
-      return t('label.sessionN', { n: k });
+      return sessionLabel(k);
     case 'sdg':
       return sdgName(k);
     default:

@@ -5,7 +5,9 @@ import { ApiError, getJson } from '../api';
 import { fmtInt, h } from '../dom';
 import { lang, t } from '../i18n';
 import type { Route } from '../router';
+import { coverage, coverageNote, sessionLabel } from '../coverage';
 import { errorBox, isAbort, pageTitle } from '../ui';
+import { sessionDates } from './recommendation';
 
 interface Source {
   file: string;
@@ -45,6 +47,19 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       h('dl', { class: 'kv', id: 'counts' },
         ...COUNTS.flatMap((k) => [h('dt', null, t(`about.count.${k}`)), h('dd', null, num(about.counts[k]))]))),
   );
+  // What the record holds: the coverage note (without its link to this page) and each session's
+  // dates in the interface's language.
+  const note = coverageNote({ pledges: true });
+  note?.querySelector('a')?.remove();
+  const cov = coverage();
+  if (note && cov)
+    root.append(
+      h('section', { class: 'card', 'aria-labelledby': 'h-coverage', id: 'coverage' },
+        h('h2', { id: 'h-coverage' }, t('coverage.more')),
+        note,
+        h('ul', { class: 'session-dates' },
+          ...cov.session_dates.map((d) => h('li', { 'data-session': d.session }, sessionLabel(d.session), ': ', sessionDates(d.start, d.end))))),
+    );
   const cols: [string, (s: Source) => Node | string][] = [
     ['file', (s) => h('span', { title: s.file }, s.file.slice(s.file.lastIndexOf('/') + 1))],
     ['rows', (s) => num(s.rows)],

@@ -9,6 +9,7 @@ import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { filterChips } from '../facets';
 import { values } from '../filters';
+import { coverageNote, cycleCount } from '../coverage';
 import { empty, href, pageTitle, regionName, stateList, stateName } from '../ui';
 import { themes } from './map';
 
@@ -42,6 +43,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     n.append('theme', themeSel.value);
     navigate(href('/compare', n), { keepScroll: true });
   });
+  root.append(coverageNote() ?? '');
   const picker = h('select', { id: 'compare-add', disabled: codes.length >= MAX }, h('option', { value: '' }, t('compare.choose')), ...all.filter((s) => !codes.includes(s.iso3)).map((s) => h('option', { value: s.iso3 }, stateName(s.iso3))));
   picker.addEventListener('change', () => picker.value && go([...codes, picker.value]));
   root.append(
@@ -98,8 +100,12 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
 
   const cycles = [...new Set(profiles.flatMap((p) => [...p.received.by_cycle, ...p.made.by_cycle].map((c) => c.cycle)))].sort((a, b) => a - b);
   const cycleLabels = cycles.map((c) => t('label.cycleN', { n: c }));
+  // A review the record may lack (in_record false, docs/api.md) is "not in this record", not 0:
+  // in the table, and as a gap in the chart.
+  const counts = (side: 'received' | 'made'): (number | null)[][] =>
+    cycles.map((c) => profiles.map((p) => cycleCount(p[side].by_cycle.find((x) => x.cycle === c) ?? { count: 0 })));
   const perCycle = (side: 'received' | 'made'): (string | number)[][] =>
-    cycles.map((c, i) => [cycleLabels[i], ...profiles.map((p) => p[side].by_cycle.find((x) => x.cycle === c)?.count ?? 0)]);
+    counts(side).map((row, i) => [cycleLabels[i], ...row.map((n) => n ?? t('coverage.notInRecord'))]);
 
   // Themes most received across the states, with each state's supported share.
   const themeTotals = new Map<string, number>();
@@ -122,14 +128,14 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
         title: t('compare.receivedPerCycle'),
         columns: [t('dim.cycle'), ...names],
         rows: rowsR,
-        option: barOption(cycleLabels, names.map((n, i) => ({ name: n, data: rowsR.map((row) => row[i + 1] as number) }))),
+        option: barOption(cycleLabels, names.map((n, i) => ({ name: n, data: counts('received').map((row) => row[i]) }))),
       }),
       chartCard({
         id: 'made-cycles',
         title: t('compare.madePerCycle'),
         columns: [t('dim.cycle'), ...names],
         rows: rowsM,
-        option: barOption(cycleLabels, names.map((n, i) => ({ name: n, data: rowsM.map((row) => row[i + 1] as number) }))),
+        option: barOption(cycleLabels, names.map((n, i) => ({ name: n, data: counts('made').map((row) => row[i]) }))),
       }),
       chartCard({
         id: 'theme-share',

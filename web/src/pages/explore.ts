@@ -10,6 +10,7 @@ import { filterChips } from '../facets';
 import { apiParams, FILTERS, values } from '../filters';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
+import { coverageNote } from '../coverage';
 import { DIMENSIONS, href, keyLabel, pageTitle, stateList } from '../ui';
 import { cycles, themes } from './map';
 
@@ -36,6 +37,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     sessions(),
   ]);
   root.append(pageTitle(t('explore.title')), h('p', { class: 'muted' }, t('explore.intro')));
+  root.append(coverageNote() ?? '');
 
   const go = (n: URLSearchParams): void => navigate(href('/explore', n), { keepScroll: true });
   const dimSel = (i: number): HTMLSelectElement => {

@@ -10,6 +10,7 @@ import { dataTable } from '../charts';
 import { csvBlob, downloadBlob, fileSlug, fmtInt, fmtPct, h } from '../dom';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
+import { coverageNote } from '../coverage';
 import { errorBox, href, pageTitle, states, stateName } from '../ui';
 
 const MEASURES = ['received', 'made', 'share'] as const;
@@ -87,6 +88,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   ]);
 
   root.append(pageTitle(t('map.title')));
+  root.append(coverageNote() ?? '');
 
   // Controls: each change is a new URL.
   const set = (k: string, v: string): void => {

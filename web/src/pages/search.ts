@@ -5,6 +5,7 @@
 // URL: /?q=...&<filters>&sort=relevance|id&page=N&per_page=N
 
 import { ApiError, getJson, type BoxFilter, type Interpretation, type SearchResponse, type SearchResult } from '../api';
+import { coverageNote, gapNote, sessionLabel } from '../coverage';
 import { fmtInt, h, snippetNode } from '../dom';
 import { exploreHref, facetPanel, filterChips } from '../facets';
 import { apiParams, facetAlias, FILTERS, setValues, values } from '../filters';
@@ -32,7 +33,7 @@ export function resultItem(r: SearchResult, withSnippet = true): HTMLElement {
       { class: 'badges' },
       badge('response', r.response, responseName(r.response)),
       badge('action', String(r.action ?? 'unknown'), `${t('label.action')} ${r.action ?? '?'}: ${actionName(r.action)}`),
-      h('span', { class: 'badge badge-session' }, t('label.sessionN', { n: r.session }), ' · ', t('label.cycleN', { n: r.cycle })),
+      h('span', { class: 'badge badge-session' }, sessionLabel(r.session), ' · ', t('label.cycleN', { n: r.cycle })),
       ...r.themes.map((th) => h('a', { class: 'badge badge-theme', href: href('/', { theme: th }) }, th)),
       h('a', { href: link, class: 'badge badge-id', 'aria-label': t('search.openRecord', { id: r.id }) }, `#${r.id}`),
     ),
@@ -253,6 +254,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       ),
     ),
   );
+  root.append(coverageNote() ?? '', gapNote(q) ?? '');
 
   const facets = h(
     'aside',

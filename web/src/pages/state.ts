@@ -7,7 +7,9 @@ import { barOption, chartCard, NOTED, SUPPORTED } from '../charts';
 import { fmtInt, fmtPct, h } from '../dom';
 import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
+import { coverageNote, cycleCount } from '../coverage';
 import { href, pageTitle, regionName, stateName } from '../ui';
+import { pledgeSection } from './pledges';
 
 const REGIONS = ['african', 'asia-pacific', 'eastern-european', 'grulac', 'weog'];
 
@@ -35,11 +37,15 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       stat(t('state.madeSupportedShare'), made.total.count ? fmtPct(made.total.supported_share, L) : '—'),
     ),
     h('p', null, h('a', { href: href('/compare', { states: p.iso3 }) }, t('state.compareWith')), ' · ', h('a', { href: href('/map') }, t('nav.map'))),
+    coverageNote({ pledges: true }) ?? '',
   );
 
   // Per cycle: received and made side by side.
   const cycles = [...new Set([...rec.by_cycle.map((c) => c.cycle), ...made.by_cycle.map((c) => c.cycle)])].sort((a, b) => a - b);
-  const cnt = (rows: { cycle: number; count: number }[], c: number): number => rows.find((x) => x.cycle === c)?.count ?? 0;
+  // null: the review of that cycle may lie in a session the record lacks (in_record false):
+  // "not in this record" in the table, a gap in the chart, never 0.
+  const cnt = (rows: { cycle: number; count: number; in_record?: boolean }[], c: number): number | null => cycleCount(rows.find((x) => x.cycle === c) ?? { count: 0 });
+  const cell = (n: number | null): string | number => n ?? t('coverage.notInRecord');
   const cycleLabels = cycles.map((c) => t('label.cycleN', { n: c }));
   const grid = h('div', { class: 'cards' });
   grid.append(
@@ -47,7 +53,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       id: 'cycles',
       title: t('state.perCycle'),
       columns: [t('dim.cycle'), t('state.received'), t('state.made')],
-      rows: cycles.map((c, i) => [cycleLabels[i], cnt(rec.by_cycle, c), cnt(made.by_cycle, c)]),
+      rows: cycles.map((c, i) => [cycleLabels[i], cell(cnt(rec.by_cycle, c)), cell(cnt(made.by_cycle, c))]),
       option: barOption(cycleLabels, [
         { name: t('state.received'), data: cycles.map((c) => cnt(rec.by_cycle, c)) },
         { name: t('state.made'), data: cycles.map((c) => cnt(made.by_cycle, c)) },
@@ -123,6 +129,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     }),
   );
   root.append(grid);
+  root.append(pledgeSection(p.iso3, r.signal));
 }
 
 function stat(label: string, value: string, link?: string, id?: string): HTMLElement {
