@@ -35,7 +35,7 @@ export function resultItem(r: SearchResult, withSnippet = true): HTMLElement {
       badge('action', String(r.action ?? 'unknown'), `${t('label.action')} ${r.action ?? '?'}: ${actionName(r.action)}`),
       h('span', { class: 'badge badge-session' }, sessionLabel(r.session), ' · ', t('label.cycleN', { n: r.cycle })),
       ...r.themes.map((th) => h('a', { class: 'badge badge-theme', href: href('/', { theme: th }) }, th)),
-      h('a', { href: link, class: 'badge badge-id', 'aria-label': t('search.openRecord', { id: r.id }) }, `#${r.id}`),
+      h('a', { href: link, class: 'badge badge-id', 'aria-label': t('search.openRecord', { id: r.uid ?? r.id }) }, r.uid ?? `#${r.id}`),
     ),
   );
 }
