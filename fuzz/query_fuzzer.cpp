@@ -50,7 +50,11 @@ openupr::store::Database* Fts() {
 // Records of the FTS5 table matching a parsed query (filters are not in the table: ignored).
 openupr::Result<int64_t> Count(const std::string& query, const openupr::Filters&) {
   auto parsed = openupr::search::ParseQuery(query);
-  if (!parsed.ok()) std::abort();  // the interpreter only counts queries that parse
+  if (!parsed.ok()) {  // the interpreter only counts queries that parse
+    std::fprintf(stderr, "counted a query that does not parse: %s\n  %s\n", query.c_str(),
+                 parsed.status().ToString().c_str());
+    std::abort();
+  }
   if (!parsed->root) return int64_t{4};
   auto stmt = Fts()->Prepare(parsed->negated_only()
                                  ? "SELECT 4 - count(*) FROM t WHERE t MATCH ?"

@@ -291,6 +291,8 @@ TEST_F(SuggestTest, AliasesCodesAndOtherLanguagesAreRecognised) {
 }
 
 TEST_F(SuggestTest, NoNameSuggestionWhereTakingWordsOutWouldChangeTheQuery) {
+  // Found by the query fuzz target: without "UK", "NOT torture detention" is no query.
+  EXPECT_EQ(Find(Suggested("UK NOT torture detention"), "sur", "GBR"), nullptr);
   EXPECT_TRUE(Suggested("torture OR Chile").suggestions.empty());
   EXPECT_TRUE(Suggested("torture NOT Chile").suggestions.empty());
   EXPECT_FALSE(Suggested("torture Chile").suggestions.empty());

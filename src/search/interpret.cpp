@@ -551,6 +551,9 @@ Status Suggest(Interpretation& in, const Filters& filters, const SuggestContext&
       auto rest_text = Repair(std::move(rest), nullptr);
       if (!rest_text.ok()) return rest_text.status();
       const std::string query = Render(rest_text->out, nullptr);
+      // What is left must still read as a query ("UK NOT torture detention" without "UK" is
+      // "NOT torture detention", which the language refuses): if not, the name is not offered.
+      const bool rest_parses = ParseQuery(query).ok();
       std::string rest_box_text = query;
       for (const FieldAt& f : box->fields) rest_box_text += " " + TokenText(f.tok);
       for (BoxFilter& b : found) {
@@ -558,7 +561,8 @@ Status Suggest(Interpretation& in, const Filters& filters, const SuggestContext&
             in.suggestions.begin(), in.suggestions.end(), [&](const FilterSuggestion& x) {
               return x.filter.field == b.field && x.filter.value == b.value;
             });
-        if (offered || AlreadyFiltered(filters, b) || in.suggestions.size() >= kMaxSuggestions)
+        if (!rest_parses || offered || AlreadyFiltered(filters, b) ||
+            in.suggestions.size() >= kMaxSuggestions)
           continue;
         Filters with = filters;
         if (!AddFilterValue(with, b.field, b.value).ok()) continue;
