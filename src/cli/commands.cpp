@@ -171,6 +171,26 @@ json FileReportJson(const ingest::FileReport& f) {
   return j;
 }
 
+// A search result's JSON: the record's object with its score and snippet (plain and HTML).
+json WithHitFields(json j, double score, const std::string& snippet) {
+  j["score"] = score;
+  j["snippet"] = search::RenderSnippet(snippet, "", "");
+  j["snippet_html"] = search::RenderSnippetHtml(snippet);
+  return j;
+}
+
+// A page of search results as `search --json` prints it (recommendations and pledges alike).
+void PrintHitsJson(const std::string& query, int64_t total, int64_t offset, int64_t limit,
+                   json results) {
+  std::cout << json{{"query", query},
+                    {"total", total},
+                    {"offset", offset},
+                    {"limit", limit},
+                    {"results", std::move(results)}}
+                   .dump(2)
+            << '\n';
+}
+
 // "https://upr.example.org/" -> "https://upr.example.org": links add "/recommendations/...".
 std::string WithoutTrailingSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
@@ -432,20 +452,9 @@ int RunPledgeSearch(const CommonOptions& common, const SearchArgs& args) {
   if (!found.ok()) return Fail(common, found.status());
   if (common.json) {
     json results = json::array();
-    for (const search::PledgeHit& h : found->hits) {
-      json j = PledgeToJson(h.pledge);
-      j["score"] = h.score;
-      j["snippet"] = search::RenderSnippet(h.snippet, "", "");
-      j["snippet_html"] = search::RenderSnippetHtml(h.snippet);
-      results.push_back(std::move(j));
-    }
-    std::cout << json{{"query", req.query},
-                      {"total", found->total},
-                      {"offset", req.offset},
-                      {"limit", req.limit},
-                      {"results", results}}
-                     .dump(2)
-              << '\n';
+    for (const search::PledgeHit& h : found->hits)
+      results.push_back(WithHitFields(PledgeToJson(h.pledge), h.score, h.snippet));
+    PrintHitsJson(req.query, found->total, req.offset, req.limit, std::move(results));
     return kExitOk;
   }
   const bool tty = StdoutIsTerminal();
@@ -497,20 +506,10 @@ int RunSearch(const CommonOptions& common, const SearchArgs& args) {
 
   if (common.json) {
     json results = json::array();
-    for (size_t i = 0; i < recs->size(); ++i) {
-      json j = RecommendationToJson((*recs)[i]);
-      j["score"] = found->hits[i].score;
-      j["snippet"] = search::RenderSnippet(found->hits[i].snippet, "", "");
-      j["snippet_html"] = search::RenderSnippetHtml(found->hits[i].snippet);
-      results.push_back(std::move(j));
-    }
-    std::cout << json{{"query", req.query},
-                      {"total", found->total},
-                      {"offset", req.offset},
-                      {"limit", req.limit},
-                      {"results", results}}
-                     .dump(2)
-              << '\n';
+    for (size_t i = 0; i < recs->size(); ++i)
+      results.push_back(WithHitFields(RecommendationToJson((*recs)[i]), found->hits[i].score,
+                                      found->hits[i].snippet));
+    PrintHitsJson(req.query, found->total, req.offset, req.limit, std::move(results));
     return kExitOk;
   }
   const bool tty = StdoutIsTerminal();

@@ -78,6 +78,30 @@ nlohmann::json CslIssued(const SessionDates& dates) {
                              {number(0, 4), number(5, 2), number(8, 2)})})}};
 }
 
+// The review a record belongs to, as the citations' "review" object, and its words for the
+// citation texts: "Working Group session 14 (22 October – 5 November 2012)".
+struct Review {
+  nlohmann::json json;
+  std::string when;
+};
+Review ReviewOf(std::string_view state, const std::string& name, int session, int cycle,
+                const SessionDates* dates) {
+  Review r;
+  r.json = {{"sur", std::string(state)}, {"name", name},     {"session", session},
+            {"cycle", cycle}, {"start", nullptr}, {"end", nullptr},
+            {"dates", nullptr}, {"year", nullptr}};
+  r.when = "Working Group session " + std::to_string(session);
+  if (dates) {
+    const std::string formatted = FormatSessionDates(*dates);
+    r.json["start"] = dates->start;
+    r.json["end"] = dates->end;
+    r.json["dates"] = formatted;
+    r.json["year"] = dates->year;
+    r.when += " (" + formatted + ")";
+  }
+  return r;
+}
+
 }  // namespace
 
 std::string_view FileNameOf(std::string_view path) {
@@ -100,17 +124,7 @@ nlohmann::json PledgeCitation(const Pledge& p, std::string_view base_url) {
   const std::string url = std::string(base_url) + "/pledges/" + p.uid;
   const std::string file(FileNameOf(p.provenance.source_file));
   const std::string line = std::to_string(p.provenance.line);
-  json review = {{"sur", p.state},   {"name", name},     {"session", p.session},
-                 {"cycle", p.cycle}, {"start", nullptr}, {"end", nullptr},
-                 {"dates", nullptr}, {"year", nullptr}};
-  std::string when = "Working Group session " + std::to_string(p.session);
-  if (dates) {
-    review["start"] = dates->start;
-    review["end"] = dates->end;
-    review["dates"] = FormatSessionDates(*dates);
-    review["year"] = dates->year;
-    when += " (" + FormatSessionDates(*dates) + ")";
-  }
+  auto [review, when] = ReviewOf(p.state, name, p.session, p.cycle, dates);
   const std::string title =
       "Voluntary pledge by " + name + ": “" + Shortened(p.text, 120) + "”";
   std::string text = "Voluntary pledge by " + name + ", Universal Periodic Review, " + when + ", " +
@@ -153,17 +167,7 @@ nlohmann::json RecommendationCitation(const Recommendation& rec, std::string_vie
   const std::string by = Recommenders(rec);
   const std::string response(ResponseCode(rec.response));
 
-  json review = {{"sur", rec.sur},     {"name", sur_name},  {"session", rec.session},
-                 {"cycle", rec.cycle}, {"start", nullptr},  {"end", nullptr},
-                 {"dates", nullptr},   {"year", nullptr}};
-  std::string when = "Working Group session " + std::to_string(rec.session);
-  if (dates) {
-    review["start"] = dates->start;
-    review["end"] = dates->end;
-    review["dates"] = FormatSessionDates(*dates);
-    review["year"] = dates->year;
-    when += " (" + FormatSessionDates(*dates) + ")";
-  }
+  auto [review, when] = ReviewOf(rec.sur, sur_name, rec.session, rec.cycle, dates);
 
   // The review's documents. Their symbols (A/HRC/..) are not in the source: the titles are the
   // UN's, and the links search the UN Digital Library for them and open OHCHR's page of the
