@@ -193,6 +193,12 @@ TEST_F(CliRealData, ExportWritesRfc4180CsvAndJson) {
     EXPECT_EQ(r["link"], "http://127.0.0.1:8080/recommendations/" + r["uid"].get<std::string>());
     EXPECT_NE(csv.out.find("," + r["link"].get<std::string>() + "\r\n"), std::string::npos);
   }
+  // The text search names each result by its uid, which `show` takes.
+  const std::string uid = j[0]["uid"];
+  const auto text = Run("search --sur AFG --limit 200");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("\n" + uid + "  to AFG from "), std::string::npos) << text.out;
+  EXPECT_EQ(Run("show " + uid).exit_code, 0);
   json published = RunJson("export --format json --sur AFG --base-url https://upr.example.org/");
   ASSERT_FALSE(published.empty());
   EXPECT_EQ(published[0]["link"],

@@ -525,7 +525,7 @@ int RunSearch(const CommonOptions& common, const SearchArgs& args) {
     std::string from;
     for (const auto& f : r.from)
       from += (from.empty() ? "" : ", ") + (f.iso3.empty() ? f.raw_name : f.iso3);
-    std::cout << "\n#" << r.id << "  to " << r.sur << " from " << from << "  session "
+    std::cout << "\n" << r.uid << "  to " << r.sur << " from " << from << "  session "
               << r.session << " (cycle " << r.cycle << ")  " << ResponseCode(r.response)
               << "  action " << (r.action ? std::to_string(*r.action) : "?") << '\n';
     std::cout << "  " << search::RenderSnippet(found->hits[i].snippet, mark_on, mark_off) << '\n';
