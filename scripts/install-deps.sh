@@ -23,6 +23,7 @@ PACKAGES=(
   chromium              # the web app's end-to-end tests (headless, driven by playwright-core)
   python3-openpyxl      # the end-to-end tests read the XLSX export back with it
   libbenchmark-dev      # benchmarks
+  libeigen3-dev         # linear algebra: ideal points, the leniency regression (analytics)
   libzip-dev libexpat1-dev  # reading XLSX (.xlsx is a zip of XML parts)
   clang libclang-rt-14-dev  # the fuzz targets: libFuzzer, AddressSanitizer, UBSan (scripts/fuzz.sh)
   wrk                   # HTTP load: scripts/bench-http.sh and the soak (scripts/soak.sh)
