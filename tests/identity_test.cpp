@@ -8,12 +8,16 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/citation.h"
+#include "core/former_states.h"
 #include "core/identity.h"
+#include "core/record_type.h"
+#include "core/states.h"
 #include "core/model.h"
 #include "core/sessions.h"
 #include "ingest/importer.h"
@@ -108,6 +112,48 @@ TEST(Identity, UidsHaveOneFormPerRecordType) {
     EXPECT_FALSE(IsRecommendationUid(bad)) << bad;
   EXPECT_TRUE(IsPledgeUid("LKA-14-vp-5e1c09ab3f2d"));
   EXPECT_FALSE(IsPledgeUid("LKA-14-5e1c09ab3f2d"));
+  EXPECT_EQ(ResolutionUid(27576), "ohchr-27576");
+  EXPECT_EQ(ResolutionRecordId("ohchr-27576"), 27576);
+  EXPECT_EQ(VoteUid(27576, "FRA"), "ohchr-27576/FRA");
+  for (const char* bad : {"ohchr-", "ohchr-0", "ohchr-027576", "ohchr-27576x", "OHCHR-27576", "27576"})
+    EXPECT_FALSE(IsResolutionUid(bad)) << bad;
+  EXPECT_TRUE(IsVoteUid("ohchr-27576/FRA"));
+  EXPECT_FALSE(IsVoteUid("ohchr-27576/fra"));
+  // Each uid names one kind of record (core/record_type.h).
+  const std::pair<const char*, RecordKind> kinds[] = {
+      {"LKA-14-5e1c09ab3f2d", RecordKind::kRecommendation},
+      {"LKA-14-vp-5e1c09ab3f2d", RecordKind::kPledge},
+      {"ohchr-27576", RecordKind::kResolution},
+      {"ohchr-27576/FRA", RecordKind::kVote}};
+  for (const auto& [uid, kind] : kinds) {
+    const RecordType* t = RecordTypeOfUid(uid);
+    ASSERT_NE(t, nullptr) << uid;
+    EXPECT_EQ(t->kind, kind) << uid;
+    EXPECT_TRUE(RecordTypeOf(kind).is_uid(RecordTypeOf(kind).uid_example)) << uid;
+    EXPECT_EQ(FindRecordType(t->plural), t);
+  }
+  EXPECT_EQ(RecordTypeOfUid("27576"), nullptr);
+}
+
+TEST(Identity, EveryStateOfTheVotingRecordsIsAStateOrAFormerState) {
+  std::istringstream in(testing::ReadAll(testing::DataDir() + "/hrc-votes/votes_long.csv"));
+  std::set<std::string> codes, former;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    // record_id,symbol,iso3,vote: the symbol may hold no comma, the code is the third field.
+    const size_t b = line.find(',', line.find(',') + 1) + 1;
+    codes.insert(line.substr(b, line.find(',', b) - b));
+  }
+  for (const std::string& c : codes) {
+    if (FindStateByIso3(c)) continue;
+    EXPECT_NE(FindFormerState(c), nullptr) << c;
+    former.insert(c);
+  }
+  EXPECT_EQ(former.size(), FormerStates().size());  // every former state is used
+  for (const FormerStateInfo& f : FormerStates())
+    for (std::string_view s : {std::string_view(f.successor).substr(0, 3)})
+      EXPECT_NE(FindStateByIso3(s), nullptr) << f.iso3;
 }
 
 TEST(Sessions, EverySessionHasDatesInItsCycleAndInOrder) {

@@ -8,7 +8,11 @@
 #include <set>
 #include <string>
 
+#include "core/identity.h"
 #include "ingest/hrc_votes.h"
+#include "ingest/importer.h"
+#include "store/store.h"
+#include "store/votes.h"
 #include "test_util.h"
 
 namespace openupr::ingest {
@@ -161,6 +165,142 @@ TEST(HrcVotes, ResolutionsCheckDatesCountsAndRepeats) {
   EXPECT_EQ(d[0].official_yes, 2);
   EXPECT_EQ(d[0].counted_yes, 1);
   EXPECT_EQ(d[0].counted_no, 1);
+}
+
+// --- The importer and the store (the second record type). ---
+
+struct VoteStore {
+  testing::TempDir dir;
+  std::unique_ptr<store::Store> store;
+  VoteStore() {
+    auto s = store::Store::Open(dir.File("votes.db"));
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    store = std::move(s).value();
+  }
+  ImportReport Import(const std::vector<std::string>& files) {
+    return ImportFiles(*store, files, {});
+  }
+  store::VoteRecordCounts Counts() {
+    auto c = store::CountVoteRecords(*store);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : store::VoteRecordCounts{};
+  }
+};
+
+TEST(HrcVoteImport, TheRealFilesAreStoredWithTheIndependentCountsIssue15) {
+  VoteStore db;
+  // Votes first: the importer stores the resolutions they name before them.
+  ImportReport r = db.Import({VotesFile("votes_long.csv"), VotesFile("resolutions.csv")});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  const nlohmann::json expected = IndependentCounts();
+  ASSERT_TRUE(expected.is_object()) << "python3 gave no counts";
+  const store::VoteRecordCounts c = db.Counts();
+  EXPECT_EQ(c.resolutions, expected["resolutions"].get<int64_t>());
+  EXPECT_EQ(c.recorded, expected["recorded"].get<int64_t>());
+  EXPECT_EQ(c.council, expected["council"].get<int64_t>());
+  EXPECT_EQ(c.roll_calls, expected["roll_calls"].get<int64_t>());
+  EXPECT_EQ(c.votes, expected["votes"].get<int64_t>());
+  EXPECT_EQ(c.not_reconciling, expected["discrepancies"].get<int64_t>());
+  EXPECT_EQ(r.files[0].format, "hrc-votes");
+  EXPECT_EQ(r.files[0].rows, expected["rows"].get<int64_t>());
+  EXPECT_EQ(r.files[0].added, expected["votes"].get<int64_t>());
+  EXPECT_EQ(r.files[0].warnings.size(), 2u);  // the two rows listed twice with the same vote
+  EXPECT_EQ(r.files[1].added, expected["resolutions"].get<int64_t>());
+
+  // The flagged roll calls are those the parser's own reconciliation finds.
+  auto listed = store::ListDiscrepancies(*db.store);
+  ASSERT_TRUE(listed.ok());
+  const std::string res_bytes = testing::ReadAll(VotesFile("resolutions.csv"));
+  const std::string vote_bytes = testing::ReadAll(VotesFile("votes_long.csv"));
+  const auto found = FindDiscrepancies(ParseResolutions(res_bytes, "r").rows,
+                                       ParseVotes(vote_bytes, "v").rows);
+  ASSERT_EQ(listed->size(), found.size());
+  for (size_t i = 0; i < found.size(); ++i) {
+    EXPECT_EQ((*listed)[i].record_id, found[i].record_id);
+    EXPECT_EQ((*listed)[i].counted_yes, found[i].counted_yes);
+    EXPECT_EQ((*listed)[i].yes.value_or(0), found[i].official_yes);
+    EXPECT_EQ((*listed)[i].reconciles, std::optional<bool>(false));
+  }
+
+  // A resolution by its uid, with its votes.
+  auto res = store::GetResolution(*db.store, 27576);
+  ASSERT_TRUE(res.ok() && res->has_value());
+  EXPECT_EQ((*res)->uid, ResolutionUid(27576));
+  EXPECT_EQ((*res)->symbol, "A/HRC/RES/39/15");
+  EXPECT_EQ((*res)->session, 39);
+  EXPECT_EQ((*res)->source_file, "resolutions.csv");
+  auto votes = store::VotesOn(*db.store, 27576);
+  ASSERT_TRUE(votes.ok());
+  EXPECT_EQ(static_cast<int>(votes->size()), (*res)->counted_votes);
+
+  // The same bytes again: nothing to do.
+  ImportReport again = db.Import({VotesFile("resolutions.csv"), VotesFile("votes_long.csv")});
+  ASSERT_TRUE(again.status.ok());
+  EXPECT_EQ(again.import_id, 0);
+  EXPECT_EQ(db.Counts().votes, c.votes);
+}
+
+TEST(HrcVoteImport, ANewerExportUpdatesChangedRowsAndKeepsTheRestIssue15) {
+  VoteStore db;
+  const std::string header =
+      "record_id,symbol,title,statement,date,year,body,collection,vote_type,meeting,"
+      "meeting_type,agenda_item_no,agenda_item_title,agenda_symbol,agenda_subject,"
+      "main_sponsors,draft,yes,no,abstain,nonvoting,total,n_rollcall,url_resolution,url_draft,"
+      "record_url\n";
+  auto row = [](int id, const std::string& title, int yes) {
+    return std::to_string(id) + ",A/HRC/RES/39/" + std::to_string(id % 100) + "," + title +
+           ",,2018-09-28,2018,Human Rights Council,Voting Collection,RECORDED,,,4.,,,,,," +
+           std::to_string(yes) + ",1,0,,3,3,,,\n";
+  };
+  const std::string v1 = db.dir.Write("res1.csv", header + row(101, "Old title", 2) + row(102, "B", 1));
+  const std::string votes = db.dir.Write(
+      "votes.csv", "record_id,symbol,iso3,vote\n101,x,FRA,yes\n101,x,CUB,yes\n101,x,SUN,no\n"
+                   "102,x,FRA,yes\n102,x,CHN,no\n");
+  ImportReport r = db.Import({v1, votes});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(db.Counts().not_reconciling, 0);
+  const std::string v2 = db.dir.Write("res2.csv", header + row(101, "New title", 2) + row(102, "B", 1) +
+                                                  row(103, "C", 0));
+  r = db.Import({v2});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.files[0].added, 1);
+  EXPECT_EQ(r.files[0].updated, 1);
+  EXPECT_EQ(r.files[0].already_present, 1);
+  auto res = store::GetResolution(*db.store, 101);
+  ASSERT_TRUE(res.ok() && res->has_value());
+  EXPECT_EQ((*res)->title, "New title");
+  EXPECT_EQ((*res)->counted_votes, 3);  // its votes are kept
+  EXPECT_EQ(db.Counts().resolutions, 3);
+}
+
+TEST(HrcVoteImport, ABadVotesFileIsRefusedWithItsLineAndTheStoreIsUnchangedIssue15) {
+  VoteStore db;
+  ImportReport r = db.Import({VotesFile("resolutions.csv")});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  const store::VoteRecordCounts before = db.Counts();
+  // A bad code on line 3, a state no table knows on line 4, a resolution nobody imported on 5.
+  const std::string bad = db.dir.Write(
+      "votes.csv", "record_id,symbol,iso3,vote\n27576,x,FRA,yes\n27576,x,CHN,maybe\n");
+  r = db.Import({bad});
+  EXPECT_EQ(r.status.code(), StatusCode::kBadInput);
+  ASSERT_FALSE(r.files[0].errors.empty());
+  EXPECT_EQ(r.files[0].errors[0].line, 3);
+  EXPECT_EQ(r.files[0].errors[0].column, "vote");
+  const std::string unknown = db.dir.Write(
+      "votes2.csv", "record_id,symbol,iso3,vote\n27576,x,FRA,yes\n27576,x,XXX,no\n1,x,FRA,yes\n");
+  r = db.Import({unknown});
+  EXPECT_EQ(r.status.code(), StatusCode::kBadInput);
+  ASSERT_EQ(r.files[0].errors.size(), 2u);
+  EXPECT_EQ(r.files[0].errors[0].line, 3);
+  EXPECT_NE(r.files[0].errors[0].message.find("'XXX'"), std::string::npos);
+  EXPECT_EQ(r.files[0].errors[1].line, 4);
+  EXPECT_EQ(r.files[0].errors[1].column, "record_id");
+  const store::VoteRecordCounts after = db.Counts();
+  EXPECT_EQ(after.votes, before.votes);
+  EXPECT_EQ(after.roll_calls, before.roll_calls);
+  auto files = db.store->ListSourceFiles();
+  ASSERT_TRUE(files.ok());
+  EXPECT_EQ(files->size(), 1u);  // neither bad file was recorded
 }
 
 }  // namespace

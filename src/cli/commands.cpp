@@ -149,6 +149,7 @@ json FileReportJson(const ingest::FileReport& f) {
   j["pledges"] = f.pledges;
   j["added"] = f.added;
   j["already_present"] = f.already_present;
+  j["updated"] = f.updated;
   j["skipped"] = f.skipped;
   j["entities_decoded"] = f.entities_decoded;
   json repeats = json::array();
@@ -288,10 +289,12 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
                 << (f.encoding_forced ? " (forced)" : " (detected)") << ", "
                 << ingest::LineEndsName(f.line_ends)
                 << (f.line_ends_forced ? " line ends (forced)" : " line ends (detected)") << ": "
-                << f.rows << " rows, " << f.recommendations << " recommendations, " << f.pledges
-                << " pledges";
+                << f.rows << " rows";
+      if (f.format == ingest::kUprInfoFormat)
+        std::cout << ", " << f.recommendations << " recommendations, " << f.pledges << " pledges";
       if (report.status.ok()) {
         std::cout << "; " << f.added << " added";
+        if (f.updated) std::cout << ", " << f.updated << " updated (changed in the source)";
         if (f.already_present) std::cout << ", " << f.already_present << " already present";
         if (!f.repeats.empty()) std::cout << ", " << f.repeats.size() << " repeats";
         if (f.skipped) std::cout << ", " << f.skipped << " skipped (unknown state)";

@@ -64,4 +64,37 @@ std::string PledgeUid(std::string_view state, int session, std::string_view dup_
 bool IsRecommendationUid(std::string_view text) { return HasUidForm(text, ""); }
 bool IsPledgeUid(std::string_view text) { return HasUidForm(text, "vp-"); }
 
+namespace {
+constexpr std::string_view kResolutionUidPrefix = "ohchr-";
+}  // namespace
+
+std::string ResolutionUid(int64_t record_id) {
+  return std::string(kResolutionUidPrefix) + std::to_string(record_id);
+}
+
+int64_t ResolutionRecordId(std::string_view text) {
+  if (!text.starts_with(kResolutionUidPrefix)) return 0;
+  text.remove_prefix(kResolutionUidPrefix.size());
+  if (text.empty() || text.size() > 15 || text[0] == '0') return 0;
+  int64_t id = 0;
+  for (char c : text) {
+    if (!IsDigit(c)) return 0;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+bool IsResolutionUid(std::string_view text) { return ResolutionRecordId(text) > 0; }
+
+std::string VoteUid(int64_t record_id, std::string_view state) {
+  return ResolutionUid(record_id) + "/" + std::string(state);
+}
+
+bool IsVoteUid(std::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos || !IsResolutionUid(text.substr(0, slash))) return false;
+  const std::string_view state = text.substr(slash + 1);
+  return state.size() == 3 && IsUpper(state[0]) && IsUpper(state[1]) && IsUpper(state[2]);
+}
+
 }  // namespace openupr

@@ -5,6 +5,8 @@
 //
 //   recommendation    LKA-14-5e1c09ab3f2d      state under review, session, key hash
 //   voluntary pledge  LKA-14-vp-5e1c09ab3f2d   pledging state, session, key hash
+//   resolution        ohchr-27576              the OHCHR Search Library's record number
+//   vote              ohchr-27576/FRA          its resolution's uid, the voting state
 //
 // The hash part is the first 12 hex digits of the record's duplicate key (core/dup_key.h, as
 // defined since schema version 5): the state under review, the recommending states, the
@@ -13,9 +15,13 @@
 // in the order the rows are stored. A uid is computed once, when the record is stored, and
 // kept unchanged by later imports and schema migrations (which never recompute it).
 //
+// A resolution is named by the record number the OHCHR Search Library gives it
+// (searchlibrary.ohchr.org/record/27576), not by its UN symbol: the catalogue has symbols that
+// name several records (E/CN.4/RES(II) for 30 of the Commission's early decisions).
+//
 // The record types to come name themselves the same way, from their source's own keys: a
-// resolution by its UN symbol, a treaty status by treaty and state, a follow-up action by its
-// recommendation's uid and its date (docs/data-model.md "Identities").
+// treaty status by treaty and state, a follow-up action by its recommendation's uid and its
+// date (docs/data-model.md "Identities"). core/record_type.h lists the kinds.
 #pragma once
 
 #include <cstdint>
@@ -44,5 +50,14 @@ std::string PledgeUid(std::string_view state, int session, std::string_view dup_
 bool IsRecommendationUid(std::string_view text);
 // True if text has the form of a pledge uid.
 bool IsPledgeUid(std::string_view text);
+
+// "ohchr-27576": a resolution, by the OHCHR Search Library's record number (> 0).
+std::string ResolutionUid(int64_t record_id);
+bool IsResolutionUid(std::string_view text);
+// The record number of a resolution uid; 0 if text is not one.
+int64_t ResolutionRecordId(std::string_view text);
+// "ohchr-27576/FRA": one state's vote on a resolution.
+std::string VoteUid(int64_t record_id, std::string_view state);
+bool IsVoteUid(std::string_view text);
 
 }  // namespace openupr

@@ -109,23 +109,6 @@ const char* const kResolutionColumns[] = {
 
 const char* const kVoteColumns[] = {"record_id", "symbol", "iso3", "vote", nullptr};
 
-std::string_view VoteCode(Vote v) {
-  switch (v) {
-    case Vote::kYes: return "yes";
-    case Vote::kNo: return "no";
-    case Vote::kAbstain: return "abstain";
-    case Vote::kNonVoting: return "non-voting";
-    case Vote::kBlank: return "blank";
-  }
-  return "blank";
-}
-
-std::optional<Vote> ParseVoteCode(std::string_view code) {
-  for (Vote v : {Vote::kYes, Vote::kNo, Vote::kAbstain, Vote::kNonVoting, Vote::kBlank})
-    if (code == VoteCode(v)) return v;
-  return std::nullopt;
-}
-
 ParsedRows<Resolution> ParseResolutions(std::string_view utf8, const std::string& file) {
   ParsedRows<Resolution> out;
   std::unordered_map<int64_t, int64_t> line_of;  // record_id -> first line

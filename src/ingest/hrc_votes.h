@@ -11,40 +11,18 @@
 #include <string_view>
 #include <vector>
 
+#include "core/resolution.h"
 #include "ingest/upr_info.h"
 
 namespace openupr::ingest {
 
-// What a state did on one roll call. "blank": listed in the record without a code.
-enum class Vote { kYes, kNo, kAbstain, kNonVoting, kBlank };
-std::string_view VoteCode(Vote v);  // "yes", "no", "abstain", "non-voting", "blank"
-std::optional<Vote> ParseVoteCode(std::string_view code);
-
-struct Resolution {
-  int64_t line = 0;       // where its row starts in resolutions.csv
-  int64_t record_id = 0;  // OHCHR Search Library record: the row's identity in the source
-  std::string symbol;     // "A/HRC/RES/16/9"; several records may share a generic symbol
-  std::string title, statement;
-  std::string date;  // ISO 8601 "2011-03-24"
-  int year = 0;
-  std::string body;  // "Human Rights Council" or "Commission on Human Rights"
-  std::string vote_type;  // as the source writes it: "RECORDED", "ADOPTED WITHOUT VOTE", ...
-  std::string meeting, meeting_type, agenda_item_no, agenda_item_title, agenda_symbol,
-      agenda_subject, main_sponsors, draft;
-  // The official totals; nullopt where the source has none (adopted without a vote, ...).
-  std::optional<int> yes, no, abstain, non_voting, total;
-  int n_rollcall = 0;  // the country votes the source lists for it
-  std::string url_resolution, url_draft, record_url;
-  bool recorded() const { return vote_type.rfind("RECORDED", 0) == 0; }
-};
-
-struct CountryVote {
-  int64_t line = 0;
-  int64_t record_id = 0;
-  std::string symbol;
-  std::string state;  // the source's ISO3 (also the codes of former states: SUN, YUG, ...)
-  Vote vote = Vote::kBlank;
-};
+// The record types (core/resolution.h), as this reader fills them: line, record_id and the
+// source's fields; uid, session and the counts are the importer's and the store's.
+using openupr::CountryVote;
+using openupr::ParseVoteCode;
+using openupr::Resolution;
+using openupr::Vote;
+using openupr::VoteCode;
 
 template <typename T>
 struct ParsedRows {

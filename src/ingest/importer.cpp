@@ -27,6 +27,9 @@
 #include "core/hash.h"
 #include "core/identity.h"
 #include "ingest/file_bytes.h"
+#include "ingest/hrc_votes.h"
+#include "ingest/source_format.h"
+#include "ingest/vote_import.h"
 #include "store/bulk_writer.h"
 
 // jemalloc's control interface when the program is linked with jemalloc (the openupr binary),
@@ -222,6 +225,17 @@ void UseAllocatorArena(std::optional<unsigned> arena) {
 // The writer is an import's critical path: parser threads leave the CPU to it when both could
 // run (a higher nice value for this thread only; Linux gives each thread its own), and take what
 // it leaves.
+// Writes what the import did with a file into its source_file row.
+Status UpdateFileCounts(store::Store& store, const FileReport& fr, int64_t sf_id) {
+  auto upd = store.db().Prepare(
+      "UPDATE source_file SET rows = ?, added = ?, repeats = ?, already_present = ?, "
+      "skipped = ? WHERE id = ?");
+  if (!upd.ok()) return upd.status();
+  upd->Bind(1, fr.rows).Bind(2, fr.added).Bind(3, static_cast<int64_t>(fr.repeats.size()));
+  upd->Bind(4, fr.already_present).Bind(5, fr.skipped).Bind(6, sf_id);
+  return upd->Run();
+}
+
 void YieldToTheWriter() {
   const auto tid = static_cast<id_t>(::gettid());
   errno = 0;
@@ -259,8 +273,9 @@ void ParseInto(FileSlot& slot, std::string_view bytes, const ImportOptions& opti
 }  // namespace
 
 Status ValidateImportOptions(const ImportOptions& options) {
-  if (options.format != "auto" && options.format != kUprInfoFormat)
-    return Status::InvalidArgument("--format '" + options.format + "': expected auto or upr-info");
+  if (options.format != "auto" && !FindSourceFormat(options.format))
+    return Status::InvalidArgument("--format '" + options.format + "': expected " +
+                                   SourceFormatNames());
   return Status::Ok();
 }
 
@@ -287,14 +302,38 @@ ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
     fail(0, has_header.status().message());
     return {};
   }
-  if (options.format == "auto" && (!*has_header || !IsUprInfoHeader(header))) {
+  const SourceFormat* format = nullptr;
+  if (*has_header)
+    format = options.format == "auto" ? DetectSourceFormat(header)
+                                      : FindSourceFormat(options.format);
+  // A format given by name is not checked here: its parser says which columns are missing.
+  if (!format || !*has_header) {
     std::string names;
     if (*has_header)
       for (const auto& f : header.fields) names += (names.empty() ? "" : ",") + f;
-    fail(1, "unrecognised format: the header '" + names.substr(0, 200) +
-                "' is not that of a UPR Info export (To,To-Rgrp,To-Org,Text,From,"
-                "From-Rgrp,From-Org,Response,Action,Issue,Session)");
+    std::string expected;
+    for (const SourceFormat& f : SourceFormats()) {
+      expected += (expected.empty() ? "" : "; or ") + std::string(f.description) + " (" +
+                  std::string(f.header) + ")";
+    }
+    fail(1, "unrecognised format: the header '" + names.substr(0, 200) + "' is not that of " +
+                expected);
     return {};
+  }
+  if (format->kind != RecordKind::kRecommendation) {
+    // OHCHR's voting records: small files, read whole (their parser has its own CSV pass).
+    fr.format = std::string(format->name);
+    ParsedFile rest;
+    auto take = [&](auto parsed, auto& rows) {
+      // Rows read: those kept and those a warning counts once (a state listed twice).
+      fr.rows = static_cast<int64_t>(parsed.rows.size() + parsed.warnings.size());
+      fr.errors = std::move(parsed.errors);
+      fr.warnings = std::move(parsed.warnings);
+      rows = std::move(parsed.rows);
+    };
+    if (format->kind == RecordKind::kResolution) take(ParseResolutions(*text, fr.path), rest.resolutions);
+    else take(ParseVotes(*text, fr.path), rest.votes);
+    return rest;
   }
   fr.format = kUprInfoFormat;
   // The report counts what goes to the sink.
@@ -488,6 +527,9 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
   };
 
   std::unordered_map<std::string, std::string> hash_in_command;
+  // Files of OHCHR's voting records, stored after the loop: resolutions before the votes that
+  // name them, whatever order the command gave.
+  std::vector<VoteFile> vote_files;
   std::vector<uint64_t> hashes;  // a batch's key hashes (reused)
   bool fatal = false;
   Status write_error;
@@ -655,6 +697,10 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
     if (fatal || !write_error.ok()) continue;  // keep going: every file's errors are reported
 
     Status st = source_file();
+    if (st.ok() && fr.format != kUprInfoFormat) {
+      vote_files.push_back({&fr, &slot.rest, sf_id});
+      continue;
+    }
     for (size_t i = 0; st.ok() && i < slot.rest.pledges.size(); ++i) {
       Pledge& p = slot.rest.pledges[i];
       KeyState& ks = pledge_keys[slot.pledge_keys[i]];
@@ -672,19 +718,25 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
     }
     slot.rest.pledges = {};
     slot.rest.pledge_orgs = {};
-    if (st.ok()) {
-      auto upd = store.db().Prepare(
-          "UPDATE source_file SET rows = ?, added = ?, repeats = ?, already_present = ?, "
-          "skipped = ? WHERE id = ?");
-      if (!upd.ok()) {
-        st = upd.status();
-      } else {
-        upd->Bind(1, fr.rows).Bind(2, fr.added).Bind(3, static_cast<int64_t>(fr.repeats.size()));
-        upd->Bind(4, fr.already_present).Bind(5, fr.skipped).Bind(6, sf_id);
-        st = upd->Run();
+    if (st.ok()) st = UpdateFileCounts(store, fr, sf_id);
+    if (!st.ok()) write_error = st;
+  }
+  if (!vote_files.empty() && !fatal && write_error.ok()) {
+    std::stable_partition(vote_files.begin(), vote_files.end(),
+                          [](const VoteFile& f) { return !f.parsed->resolutions.empty(); });
+    auto failed = StoreVoteRecords(store, vote_files);
+    if (!failed.ok()) {
+      write_error = failed.status();
+    } else if (*failed) {
+      fatal = true;
+    } else {
+      for (const VoteFile& f : vote_files) {
+        if (Status st = UpdateFileCounts(store, *f.report, f.source_file_id); !st.ok()) {
+          write_error = st;
+          break;
+        }
       }
     }
-    if (!st.ok()) write_error = st;
   }
   for (auto& t : parsers) t.join();  // (they stop when the files run out)
   for (auto& slot : slots) report.files.push_back(std::move(slot.report));
@@ -692,7 +744,7 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
     size_t n = 0;
     for (const auto& f : report.files) n += f.errors.size();
     for (auto& f : report.files) {  // nothing of this command is kept
-      f.added = f.already_present = 0;
+      f.added = f.already_present = f.updated = 0;
       f.repeats.clear();
     }
     return finish(Status::BadInput(std::to_string(n) +

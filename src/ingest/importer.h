@@ -60,6 +60,9 @@ struct FileReport {
   int64_t pledges = 0;
   int64_t added = 0;            // rows stored (recommendations + pledges)
   int64_t already_present = 0;  // rows the database already had
+  // Rows that replaced a stored row of the same source identity whose fields had changed (a
+  // newer export of records with their own ids: resolutions, votes).
+  int64_t updated = 0;
   int64_t skipped = 0;          // rows left out: unknown state, on request
   int64_t entities_decoded = 0;
   // Set when these exact bytes were imported before: nothing was read or stored.

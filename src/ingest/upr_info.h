@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "core/resolution.h"
 #include "ingest/csv_reader.h"
 
 namespace openupr::ingest {
@@ -38,6 +39,9 @@ struct ParsedFile {
   std::vector<Recommendation> recommendations;
   std::vector<Pledge> pledges;
   std::vector<std::string> pledge_orgs;  // parallel to pledges
+  // The records of the other formats (ingest/source_format.h): OHCHR's voting records.
+  std::vector<Resolution> resolutions;
+  std::vector<CountryVote> votes;
   std::vector<ImportIssue> errors;       // any error makes the whole import fail
   std::vector<ImportIssue> warnings;
   std::vector<UnknownName> unknown_states;

@@ -266,6 +266,73 @@ Status AssignUids(Database& db) {
       "CREATE UNIQUE INDEX pledge_uid ON pledge(uid);");
 }
 
+// Version 8: the second kind of record, the Council's and the Commission's resolutions with
+// their roll calls (core/record_type.h; ingest/hrc_votes.h reads them). A resolution is named by
+// its OHCHR Search Library record (uid "ohchr-27576"); a new export of the same record updates
+// its row in place (row_hash tells whether anything changed). Its counted_* columns are the
+// stored country votes, recounted by every import of votes; reconciles says whether they equal
+// the official totals (NULL for a resolution without a roll call). A vote's state is a state of
+// the state table or a former state (former_state, reference data like state).
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE former_state (
+  iso3      TEXT PRIMARY KEY,
+  name      TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  successor TEXT NOT NULL,
+  until     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE resolution (
+  id                INTEGER PRIMARY KEY,
+  uid               TEXT NOT NULL UNIQUE,
+  record_id         INTEGER NOT NULL UNIQUE,
+  symbol            TEXT NOT NULL,
+  title             TEXT NOT NULL,
+  statement         TEXT NOT NULL,
+  date              TEXT NOT NULL,
+  year              INTEGER NOT NULL,
+  body              TEXT NOT NULL CHECK (body IN ('hrc', 'chr')),
+  session           INTEGER,
+  vote_type         TEXT NOT NULL,
+  recorded          INTEGER NOT NULL,
+  meeting           TEXT NOT NULL,
+  meeting_type      TEXT NOT NULL,
+  agenda_item       TEXT NOT NULL,
+  agenda_item_title TEXT NOT NULL,
+  agenda_symbol     TEXT NOT NULL,
+  agenda_subject    TEXT NOT NULL,
+  main_sponsors     TEXT NOT NULL,
+  draft             TEXT NOT NULL,
+  yes               INTEGER,
+  no                INTEGER,
+  abstain           INTEGER,
+  non_voting        INTEGER,
+  total             INTEGER,
+  n_rollcall        INTEGER NOT NULL,
+  counted_yes       INTEGER NOT NULL DEFAULT 0,
+  counted_no        INTEGER NOT NULL DEFAULT 0,
+  counted_abstain   INTEGER NOT NULL DEFAULT 0,
+  counted_votes     INTEGER NOT NULL DEFAULT 0,
+  reconciles        INTEGER,
+  url_resolution    TEXT NOT NULL,
+  url_draft         TEXT NOT NULL,
+  record_url        TEXT NOT NULL,
+  row_hash          TEXT NOT NULL,
+  source_file_id    INTEGER NOT NULL REFERENCES source_file(id),
+  source_line       INTEGER NOT NULL
+);
+CREATE INDEX resolution_symbol ON resolution(symbol);
+
+CREATE TABLE vote (
+  resolution_id  INTEGER NOT NULL REFERENCES resolution(id),
+  state          TEXT NOT NULL,
+  vote           TEXT NOT NULL CHECK (vote IN ('yes', 'no', 'abstain', 'non-voting', 'blank')),
+  source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+  source_line    INTEGER NOT NULL,
+  PRIMARY KEY (resolution_id, state)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
@@ -279,6 +346,8 @@ constexpr Migration kMigrations[] = {
     {6, "content hashes of files imported from now on are XXH3-128 (xxh3-128:)", ""},
     {7, "stable identities: recommendation.uid and pledge.uid (unique)", kSchemaV7,
      /*edits_schema_text=*/false, AssignUids},
+    {8, "resolutions of the Council and the Commission, their roll calls, former states",
+     kSchemaV8},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <system_error>
 
 
+#include "core/former_states.h"
 #include "core/states.h"
 #include "store/fts_tokenizer.h"
 
@@ -160,6 +161,9 @@ std::string Store::ReferenceDigest() {
            (s.un_member ? "1" : "0") + "\n";
   }
   for (int s = kFirstSession; s <= kLastKnownSession; ++s) all += std::to_string(CycleOfSession(s));
+  for (const FormerStateInfo& f : FormerStates())
+    all += std::string(f.iso3) + f.name + std::string(RegionCode(f.region)) + f.successor +
+           std::to_string(f.until) + "\n";
   return std::to_string(std::hash<std::string>{}(all));
 }
 
@@ -179,6 +183,17 @@ Status Store::WriteReferenceData() {
   for (int s = kFirstSession; s <= kLastKnownSession; ++s) {
     ses->Bind(1, s).Bind(2, CycleOfSession(s));
     OPENUPR_RETURN_IF_ERROR(ses->Run());
+  }
+  // (A file at an older version, as migration tests make them, has no former_state table.)
+  auto former = db_->Prepare(
+      schema_version_ >= 8 ? "INSERT OR REPLACE INTO former_state(iso3, name, region, "
+                             "successor, until) VALUES (?,?,?,?,?)"
+                           : "SELECT ?, ?, ?, ?, ?");
+  if (!former.ok()) return former.status();
+  for (const FormerStateInfo& f : FormerStates()) {
+    former->Bind(1, f.iso3).Bind(2, f.name).Bind(3, std::string(RegionCode(f.region)));
+    former->Bind(4, f.successor).Bind(5, f.until);
+    OPENUPR_RETURN_IF_ERROR(former->Run());
   }
   auto meta = db_->Prepare(
       "INSERT INTO meta(key, value) VALUES ('reference_digest', ?) "
