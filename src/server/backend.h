@@ -14,6 +14,7 @@
 #include "core/filters.h"
 #include "core/model.h"
 #include "core/status.h"
+#include "engine/votes.h"
 #include "search/export.h"
 #include "search/interpret.h"
 #include "search/pledge_search.h"
@@ -89,6 +90,9 @@ class QueryBackend {
       const search::PledgeRequest& request) = 0;
   // The pledge with this uid; nullopt if none.
   virtual Result<std::optional<Pledge>> FindPledge(std::string_view uid) = 0;
+  // The Council's record (resolutions, roll calls) in memory, as of the database's latest
+  // commit; shared, immutable (engine/votes.h).
+  virtual Result<std::shared_ptr<const engine::VoteIndex>> Votes() = 0;
 };
 
 }  // namespace openupr::server

@@ -125,4 +125,6 @@ Result<std::optional<Pledge>> EngineBackend::FindPledge(std::string_view uid) {
   return sql_->FindPledge(uid);
 }
 
+Result<std::shared_ptr<const engine::VoteIndex>> EngineBackend::Votes() { return sql_->Votes(); }
+
 }  // namespace openupr::server

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api.h"
+#include "server/votes_api.h"
 
 namespace openupr::server {
 
@@ -205,7 +206,10 @@ json Index() {
           {"endpoints",
            {"/api/v1/recommendations", "/api/v1/recommendations/{id}", "/api/v1/aggregations",
             "/api/v1/states", "/api/v1/states/{iso3}", "/api/v1/sessions", "/api/v1/pledges",
-            "/api/v1/pledges/{uid}", "/api/v1/export",
+            "/api/v1/pledges/{uid}", "/api/v1/export", "/api/v1/resolutions",
+            "/api/v1/resolutions/{uid}", "/api/v1/votes/agreement", "/api/v1/votes/matrix",
+            "/api/v1/votes/cohesion", "/api/v1/votes/map", "/api/v1/votes/groups",
+            "/api/v1/votes/record", "/api/v1/votes/discrepancies",
             "/api/v1/about", "/api/v1/openapi.json"}}};
 }
 
@@ -339,6 +343,25 @@ void HttpServer::Impl::Install() {
   get(R"(/api/v1/pledges/([^/]+))",
       [](Api& a, Req r, P p) { return a.PledgeByUid(r.matches[1], p, BaseUrl(r)); });
   get("/api/v1/about", [](Api& a, Req, P p) { return a.About(p); });
+  // The Council's record (votes_api.h), from the backend's VoteIndex.
+  auto votes = [&get](const char* pattern, auto fn) {
+    get(pattern, [fn](Api& a, Req r, P p) -> ApiResult<Body> {
+      auto index = a.backend().Votes();
+      if (!index.ok()) return ApiError{index.status(), ""};
+      return fn(**index, r, p);
+    });
+  };
+  using VI = const engine::VoteIndex&;
+  votes("/api/v1/resolutions", [](VI ix, Req, P p) { return ResolutionsJson(ix, p); });
+  votes(R"(/api/v1/resolutions/([^/]+))",
+        [](VI ix, Req r, P p) { return ResolutionJson(ix, r.matches[1], p); });
+  votes("/api/v1/votes/discrepancies", [](VI ix, Req, P p) { return DiscrepanciesJson(ix, p); });
+  votes("/api/v1/votes/agreement", [](VI ix, Req, P p) { return AgreementJson(ix, p); });
+  votes("/api/v1/votes/matrix", [](VI ix, Req, P p) { return AgreementMatrixJson(ix, p); });
+  votes("/api/v1/votes/cohesion", [](VI ix, Req, P p) { return CohesionJson(ix, p); });
+  votes("/api/v1/votes/map", [](VI ix, Req, P p) { return VotingMapJson(ix, p); });
+  votes("/api/v1/votes/groups", [](VI ix, Req, P p) { return GroupsJson(ix, p); });
+  votes("/api/v1/votes/record", [](VI ix, Req, P p) { return VotingRecordJson(ix, p); });
   get("/api/v1/openapi.json", [](Api& a, Req, P p) { return a.OpenApi(p); });
 
   http.Get("/api/v1/export", [this](const httplib::Request& req, httplib::Response& res) {

@@ -152,4 +152,6 @@ Result<std::optional<Pledge>> SqlBackend::FindPledge(std::string_view uid) {
   return search::FindPledge(***lease, uid);
 }
 
+Result<std::shared_ptr<const engine::VoteIndex>> SqlBackend::Votes() { return votes_.Get(); }
+
 }  // namespace openupr::server

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/backend.h"
+#include "server/vote_source.h"
 #include "store/store.h"
 
 namespace openupr::server {
@@ -44,6 +45,7 @@ class SqlBackend final : public QueryBackend {
   Result<store::Summary> DatabaseSummary() override;
   Result<search::PledgeSearchResponse> SearchPledges(const search::PledgeRequest& request) override;
   Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
+  Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.
@@ -68,6 +70,7 @@ class SqlBackend final : public QueryBackend {
 
   const std::string path_;
   const int max_connections_;
+  VoteSource votes_{path_};
   std::mutex mu_;
   std::condition_variable idle_cv_;
   std::vector<std::unique_ptr<store::Store>> idle_;  // guarded by mu_

@@ -1,0 +1,102 @@
+#include "server/params.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/filters.h"
+
+namespace openupr::server {
+
+ApiError Invalid(std::string parameter, std::string message) {
+  return {Status::InvalidArgument(std::move(message)), std::move(parameter)};
+}
+
+// The core modules phrase filter errors for the CLI ("--cycle 'x': ..."); the API names the
+// parameter without the dashes.
+ApiError FromStatus(Status st, std::string parameter) {
+  if (st.message().rfind("--", 0) == 0 && st.code() == StatusCode::kInvalidArgument)
+    st = Status::InvalidArgument(st.message().substr(2));
+  return {std::move(st), std::move(parameter)};
+}
+
+namespace {
+bool IsFilterField(std::string_view name) {
+  return std::find(std::begin(kFilterFields), std::end(kFilterFields), name) !=
+         std::end(kFilterFields);
+}
+
+}  // namespace
+
+// Rejects any parameter not in allowed (nor a filter field when filters is true).
+Check CheckNames(const Params& params, std::initializer_list<std::string_view> allowed,
+                 bool filters) {
+  for (const auto& [name, value] : params) {
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    if (filters && IsFilterField(name)) continue;
+    std::string expected;
+    for (std::string_view a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+    if (filters)
+      for (const char* f : kFilterFields) expected += (expected.empty() ? "" : ", ") + std::string(f);
+    return Invalid(name, "unknown parameter '" + name + "'; expected " +
+                             (expected.empty() ? "none" : expected));
+  }
+  return std::nullopt;
+}
+
+// The value of a parameter given at most once; nullopt when absent.
+Check Single(const Params& params, const std::string& name, std::optional<std::string>& out) {
+  auto [b, e] = params.equal_range(name);
+  if (b == e) return std::nullopt;
+  if (std::next(b) != e) return Invalid(name, name + ": given more than once");
+  out = b->second;
+  return std::nullopt;
+}
+
+Check Integer(const Params& params, const std::string& name, int64_t min, int64_t max,
+              int64_t& out) {
+  std::optional<std::string> v;
+  OPENUPR_RETURN_IF_API_ERROR(Single(params, name, v));
+  if (!v) return std::nullopt;
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size() || n < min || n > max)
+    return Invalid(name, name + " '" + *v + "': expected an integer " + std::to_string(min) +
+                             "-" + std::to_string(max));
+  out = n;
+  return std::nullopt;
+}
+
+// One of choices (the first is the default).
+Check Choice(const Params& params, const std::string& name,
+             std::initializer_list<std::string_view> choices, std::string& out) {
+  std::optional<std::string> v;
+  OPENUPR_RETURN_IF_API_ERROR(Single(params, name, v));
+  out = std::string(*choices.begin());
+  if (!v) return std::nullopt;
+  if (std::find(choices.begin(), choices.end(), *v) == choices.end()) {
+    std::string expected;
+    for (std::string_view c : choices) expected += (expected.empty() ? "" : " or ") + std::string(c);
+    return Invalid(name, name + " '" + *v + "': expected " + expected);
+  }
+  out = *v;
+  return std::nullopt;
+}
+
+// A list parameter: repeatable and comma-separated ("by=theme,cycle" or "by=theme&by=cycle").
+std::vector<std::string> List(const Params& params, const std::string& name) {
+  std::vector<std::string> out;
+  auto [b, e] = params.equal_range(name);
+  for (auto it = b; it != e; ++it) {
+    std::string_view v = it->second;
+    while (!v.empty()) {
+      const size_t comma = v.find(',');
+      std::string_view item = v.substr(0, comma);
+      if (!item.empty()) out.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      v.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+}  // namespace openupr::server

@@ -1,0 +1,40 @@
+// Reading an API request's query parameters, shared by the endpoints of every record type
+// (api.cpp, votes_api.cpp): each check names the parameter and what was expected. Thread-safe.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/api.h"
+
+namespace openupr::server {
+
+using Check = std::optional<ApiError>;  // an error, or nothing when all is well
+
+#define OPENUPR_RETURN_IF_API_ERROR(expr) \
+  do {                                    \
+    if (Check _e = (expr)) return *_e;    \
+  } while (0)
+
+ApiError Invalid(std::string parameter, std::string message);
+// The core modules phrase filter errors for the CLI ("--cycle 'x': ..."); the API names the
+// parameter without the dashes.
+ApiError FromStatus(Status st, std::string parameter);
+// Rejects any parameter not in allowed (nor a filter field of core/filters.h when filters).
+Check CheckNames(const Params& params, std::initializer_list<std::string_view> allowed,
+                 bool filters);
+// The value of a parameter given at most once; nullopt when absent.
+Check Single(const Params& params, const std::string& name, std::optional<std::string>& out);
+// An integer in [min, max]; out unchanged when absent.
+Check Integer(const Params& params, const std::string& name, int64_t min, int64_t max,
+              int64_t& out);
+// One of choices (the first is the default).
+Check Choice(const Params& params, const std::string& name,
+             std::initializer_list<std::string_view> choices, std::string& out);
+// A list parameter: repeatable and comma-separated ("by=theme,cycle" or "by=theme&by=cycle").
+std::vector<std::string> List(const Params& params, const std::string& name);
+
+}  // namespace openupr::server
