@@ -43,14 +43,10 @@ int ExitCodeFor(const Status& status) {
   return kExitInternal;
 }
 
-namespace {
-
-using nlohmann::json;
-
 // Prints the error (as JSON on stdout with --json, as text on stderr) and returns its exit code.
 int Fail(const CommonOptions& common, const Status& status) {
   if (common.json) {
-    std::cout << json{{"error", {{"code", StatusCodeName(status.code())},
+    std::cout << nlohmann::json{{"error", {{"code", StatusCodeName(status.code())},
                                  {"exit_code", ExitCodeFor(status)},
                                  {"message", status.message()}}}}
                      .dump(2)
@@ -64,6 +60,10 @@ int Fail(const CommonOptions& common, const Status& status) {
 Result<std::unique_ptr<store::Store>> OpenExisting(const CommonOptions& common) {
   return store::Store::Open(common.db, store::OpenMode::kExisting);
 }
+
+namespace {
+
+using nlohmann::json;
 
 // The query as the web app's search box reads it (search/interpret.h): repaired, its field terms
 // (sur:LKA) added to filters; what was repaired or applied is said on stderr.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/filters.h"
+#include "store/store.h"
 #include "server/static_files.h"
 
 namespace openupr::cli {
@@ -24,6 +25,11 @@ struct FilterOptions {
   // Fills filters; kInvalidArgument names the option and value.
   Status Build(Filters& filters) const;
 };
+
+// Shared by the subcommands' files: prints the error (JSON on stdout with --json, text on
+// stderr) and returns its exit code; opens the existing database of --db.
+int Fail(const CommonOptions& common, const Status& status);
+Result<std::unique_ptr<store::Store>> OpenExisting(const CommonOptions& common);
 
 struct ImportArgs {
   std::vector<std::string> files;

@@ -10,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/votes_commands.h"
+#include "core/identity.h"
 #include "core/about.h"
 #include "server/static_files.h"
 
@@ -40,6 +42,23 @@ void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
       "(spaces and case ignored)");
   add("--from-org", f.from_org, "Organisation of a recommending state");
   add("--sdg", f.sdg, "Sustainable Development Goal 1-17");
+}
+
+void AddResolutionOptions(CLI::App* cmd, openupr::cli::ResolutionOptions& s) {
+  const char* group = "Which resolutions (and roll calls)";
+  cmd->add_option("-Q,--query", s.query, "Words of the titles (the search query language)")
+      ->group(group);
+  cmd->add_option("--body", s.body, "hrc (Human Rights Council) or chr (Commission on Human Rights)")
+      ->group(group);
+  cmd->add_option("--year", s.year, "A year or a range, e.g. 2006-2010")->group(group);
+  cmd->add_option("--session", s.session, "The Council's session or range, e.g. 30-35")
+      ->group(group);
+  cmd->add_option("--agenda-item", s.agenda_item, "Agenda item, e.g. 4 (repeatable)")
+      ->group(group);
+  cmd->add_option("--outcome", s.outcome,
+                  "adopted-by-vote, rejected-by-vote, adopted-without-vote, non-recorded, "
+                  "withdrawn, not-considered (repeatable)")
+      ->group(group);
 }
 
 }  // namespace
@@ -133,7 +152,8 @@ int main(int argc, char** argv) {
       "show", "Show one recommendation with every attribute and how to cite it");
   show_cmd
       ->add_option("id", show_args.id,
-                   "The record's uid (LKA-14-5e1c09ab3f2d) or this database's row number")
+                   "The record's uid (LKA-14-5e1c09ab3f2d; a resolution: ohchr-27576) or this "
+                   "database's row number")
       ->required();
   show_cmd->add_option("--cite", show_args.cite, "Print only the citation: text, bibtex or csl")
       ->check(CLI::IsMember({"text", "bibtex", "csl"}));
@@ -155,6 +175,62 @@ int main(int argc, char** argv) {
                        "file as UTF-8)");
   export_cmd->add_option("--base-url", export_args.base_url, kBaseUrlHelp)->capture_default_str();
   AddFilterOptions(export_cmd, export_args.filters);
+
+  ResolutionsArgs resolutions_args;
+  auto* resolutions_cmd = app.add_subcommand(
+      "resolutions",
+      "Search the resolutions of the Human Rights Council and the Commission (newest first)");
+  resolutions_cmd->add_option("query", resolutions_args.selection.query,
+                              "Words of the titles (the search query language)");
+  AddResolutionOptions(resolutions_cmd, resolutions_args.selection);
+  resolutions_cmd->add_flag("--roll-calls", resolutions_args.roll_calls,
+                            "Only those adopted or rejected by a recorded vote with its roll call");
+  resolutions_cmd->add_option("--page", resolutions_args.page, "Page")->check(CLI::Range(1, 1000000));
+  resolutions_cmd->add_option("--per-page", resolutions_args.per_page, "Results per page")
+      ->check(CLI::Range(1, 200))
+      ->capture_default_str();
+
+  VotesArgs votes_args;
+  auto* votes_cmd = app.add_subcommand(
+      "votes", "The Council's roll-call votes: agreement, cohesion, the voting map (docs/analysis.md)");
+  votes_cmd->require_subcommand(1);
+  struct VotesSub {
+    const char* name;
+    const char* help;
+  };
+  const VotesSub subs[] = {
+      {"agreement", "How often a state votes like each other state (STATE), or like one (STATE OTHER)"},
+      {"matrix", "The state x state agreement matrix, as CSV (--json: counts)"},
+      {"cohesion", "Hix-Noury-Roland cohesion of the regional groups and organisations (or --group)"},
+      {"map", "Each state's position on a two-dimensional map of voting (principal components)"},
+      {"record", "How a state voted on each roll call (STATE)"},
+      {"groups", "The groups cohesion can be asked for, with their members"},
+      {"discrepancies", "The roll calls whose listed votes differ from the official totals"}};
+  std::vector<CLI::App*> votes_subs;
+  for (const VotesSub& v : subs) {
+    CLI::App* c = votes_cmd->add_subcommand(v.name, v.help);
+    const std::string name = v.name;
+    if (name == "agreement" || name == "record")
+      c->add_option("states", votes_args.states, "State: ISO3 code or name")->required();
+    if (name != "groups" && name != "discrepancies") AddResolutionOptions(c, votes_args.selection);
+    if (name == "agreement") {
+      c->add_option("--min-shared", votes_args.min_shared,
+                    "Rank only states with at least this many roll calls both voted on")
+          ->capture_default_str();
+      c->add_option("--limit", votes_args.limit, "States listed (0: all)")->capture_default_str();
+    }
+    if (name == "cohesion") {
+      c->add_option("--group", votes_args.group, "A group: weog, african, EU, OIC, ... (votes groups)");
+      c->add_flag("--per-roll-call", votes_args.per_roll_call, "List the index of each roll call");
+    }
+    if (name == "map") {
+      c->add_option("--reference", votes_args.reference,
+                    "The state placed on the positive side of each axis (default USA)");
+      c->add_option("--min-votes", votes_args.min_votes, "Leave out states with fewer votes")
+          ->capture_default_str();
+    }
+    votes_subs.push_back(c);
+  }
 
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");
 
@@ -198,7 +274,15 @@ int main(int argc, char** argv) {
     if (*import_cmd) code = RunImport(common, import_args);
     if (*stats_cmd) code = RunStats(common, stats_args);
     if (*search_cmd) code = RunSearch(common, search_args);
-    if (*show_cmd) code = RunShow(common, show_args);
+    if (*show_cmd)
+      code = openupr::IsResolutionUid(show_args.id) ? RunShowResolution(common, show_args.id)
+                                                     : RunShow(common, show_args);
+    if (*resolutions_cmd) code = RunResolutions(common, resolutions_args);
+    for (CLI::App* c : votes_subs) {
+      if (!*c) continue;
+      votes_args.what = c->get_name();
+      code = RunVotes(common, votes_args);
+    }
     if (*export_cmd) code = RunExport(common, export_args);
     if (*info_cmd) code = RunInfo(common);
     if (*serve_cmd) code = RunServe(common, serve_args);
