@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "analytics/selection_sql.h"
 #include "core/text.h"
 #include "search/query.h"
-#include "store/filter_sql.h"
 
 namespace openupr::analytics {
 namespace {
@@ -34,6 +34,49 @@ DimSql SqlOf(Dimension d) {
 }
 
 }  // namespace
+
+namespace internal {
+
+Result<SelectionSql> MakeSelectionSql(store::Store& store, const std::string& query,
+                                      const Filters& filters) {
+  auto parsed = search::ParseQuery(query);
+  if (!parsed.ok()) return parsed.status();
+  SelectionSql sel;
+  sel.query = query;
+  sel.filter = store::FilterCondition(filters);
+  sel.where = sel.filter.sql;
+  if (parsed->root) {
+    auto indexed = store.EnsureFullTextIndex();
+    if (!indexed.ok()) return indexed.status();
+    sel.match = search::ToFts5(*parsed->root);
+    sel.where = std::string("r.id ") + (parsed->negated_only() ? "NOT " : "") +
+                "IN (SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?) AND " +
+                sel.where;
+  }
+  return sel;
+}
+
+Status SelectionSql::Run(store::Store& store, const std::string& sql,
+                         const std::function<void(store::Statement&)>& on_row) const {
+  auto stmt = store.db().Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  int i = 1;
+  if (!match.empty()) stmt->Bind(i++, match);
+  filter.BindTo(*stmt, i);
+  while (true) {
+    auto row = stmt->Step();
+    if (!row.ok()) {
+      if (!match.empty() && row.status().code() == StatusCode::kInternal)
+        return Status::InvalidArgument("query '" + query + "': " + row.status().message());
+      return row.status();
+    }
+    if (!*row) break;
+    on_row(*stmt);
+  }
+  return Status::Ok();
+}
+
+}  // namespace internal
 
 std::optional<Dimension> ParseDimension(std::string_view name) {
   const std::string n = FoldText(name);
@@ -71,20 +114,9 @@ Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
   std::set<Dimension> seen(req.by.begin(), req.by.end());
   if (seen.size() != req.by.size())
     return Status::InvalidArgument("--by: a dimension is repeated");
-  auto parsed = search::ParseQuery(req.query);
-  if (!parsed.ok()) return parsed.status();
-
-  const store::SqlCondition cond = store::FilterCondition(req.filters);
-  std::string where = cond.sql;
-  std::string match;
-  if (parsed->root) {
-    auto indexed = store.EnsureFullTextIndex();
-    if (!indexed.ok()) return indexed.status();
-    match = search::ToFts5(*parsed->root);
-    where = std::string("r.id ") + (parsed->negated_only() ? "NOT " : "") +
-            "IN (SELECT rowid FROM recommendation_fts WHERE recommendation_fts MATCH ?) AND " +
-            where;
-  }
+  auto sel = internal::MakeSelectionSql(store, req.query, req.filters);
+  if (!sel.ok()) return sel.status();
+  const std::string& where = sel->where;
   bool needs_from = false, needs_theme = false;
   std::string keys;
   for (size_t i = 0; i < req.by.size(); ++i) {
@@ -108,24 +140,8 @@ Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
   for (size_t i = 0; i < req.by.size(); ++i) group_keys += (i ? ", k" : "k") + std::to_string(i);
   const std::string counts =
       "count(*), sum(response = 'supported'), sum(response = 'noted'), sum(response = 'other')";
-
   auto run = [&](const std::string& sql, auto&& on_row) -> Status {
-    auto stmt = store.db().Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    int i = 1;
-    if (!match.empty()) stmt->Bind(i++, match);
-    cond.BindTo(*stmt, i);
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) {
-        if (!match.empty() && row.status().code() == StatusCode::kInternal)
-          return Status::InvalidArgument("query '" + req.query + "': " + row.status().message());
-        return row.status();
-      }
-      if (!*row) break;
-      on_row(*stmt);
-    }
-    return Status::Ok();
+    return sel->Run(store, sql, on_row);
   };
   auto fill = [](store::Statement& s, int first, StatsRow& row) {
     row.count = s.Int(first);

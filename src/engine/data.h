@@ -177,6 +177,11 @@ analytics::StatsResult Group(const Data& data, const DocSet& docs,
                              const analytics::StatsRequest& request, Memo* memo,
                              size_t* group_count = nullptr);
 
+// --- Dyads (dyads.cpp). ---
+// Every (recommending state, state under review) pair of the records in docs, with its
+// responses and action categories, ordered and cut to top_n as Index::Dyads gives them.
+DyadResponse CountDyads(const Data& data, const DocSet& docs, int64_t top_n);
+
 // --- Facets (group.cpp). ---
 // Counts per value of each field over the records in docs, as Index::Facets gives them.
 std::vector<Facet> CountFacets(const Data& data, const DocSet& docs,

@@ -254,18 +254,7 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
   return Guarded("dyads", [&]() -> Result<DyadResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
-    analytics::StatsRequest req;
-    req.by = {analytics::Dimension::kFrom, analytics::Dimension::kSur};
-    req.limit = top_n;
-    size_t pairs = 0;
-    analytics::StatsResult counts = internal::Group(*data_, *sel->docs, req, memo_.get(), &pairs);
-    DyadResponse resp;
-    resp.total = counts.total.count;
-    resp.pairs = static_cast<int64_t>(pairs);
-    for (analytics::StatsRow& row : counts.rows)
-      resp.dyads.push_back({std::move(row.keys[0]), std::move(row.keys[1]), row.count,
-                            row.supported, row.noted, row.other});
-    return resp;
+    return internal::CountDyads(*data_, *sel->docs, top_n);
   });
 }
 

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/politicization.h"
 #include "analytics/stats.h"
 #include "core/filters.h"
 #include "core/model.h"
@@ -50,20 +51,11 @@ struct FacetedSearch {
   std::vector<Facet> facets;  // one per requested field, in request order (see Facets)
 };
 
-// Recommendations per (recommending state, state under review) pair.
-struct Dyad {
-  std::string from;  // ISO3, or "unknown"
-  std::string sur;   // ISO3
-  int64_t count = 0;
-  int64_t supported = 0;
-  int64_t noted = 0;
-  int64_t other = 0;
-};
-struct DyadResponse {
-  int64_t total = 0;        // records in the selection
-  int64_t pairs = 0;        // distinct pairs, before top_n
-  std::vector<Dyad> dyads;  // by count descending, then from, then sur; at most top_n
-};
+// Recommendations per (recommending state, state under review) pair, with their responses and
+// action categories (with_action, action_sum): the types of analytics/politicization.h
+// (ComputeDyads is the SQL reference).
+using Dyad = analytics::Dyad;
+using DyadResponse = analytics::DyadResponse;
 
 // Where the memory of an Index goes, in bytes (bitmaps counted by their allocated containers).
 struct MemoryUsage {
@@ -128,7 +120,8 @@ class Index {
   // more than 3 or repeated dimensions or a bad query.
   Result<analytics::StatsResult> Stats(const analytics::StatsRequest& request) const;
 
-  // Recommending state x state under review, as ComputeStats by {from, sur} gives them.
+  // Recommending state x state under review, as analytics::ComputeDyads gives them (the counts
+  // also as ComputeStats by {from, sur}), with each pair's responses and action categories.
   // top_n <= 0: every pair. kInvalidArgument for a bad query.
   Result<DyadResponse> Dyads(std::string_view query, const Filters& filters, int64_t top_n) const;
 
