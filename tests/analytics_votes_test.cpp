@@ -60,7 +60,7 @@ std::map<std::string, std::vector<uint32_t>> Selections(size_t roll_calls, uint3
   for (uint32_t r = 0; r < roll_calls; ++r) {
     sel["all"].push_back(r);
     if (r >= roll_calls / 4 && r < roll_calls * 3 / 4 + 3) sel["period"].push_back(r);
-    if (rng() % 7 == 0) sel["scattered"].push_back(r);
+    if (rng() % 3 == 0) sel["scattered"].push_back(r);
   }
   sel["one"] = {static_cast<uint32_t>(roll_calls / 2)};
   sel["none"] = {};
@@ -626,12 +626,21 @@ TEST(VoteAnalyticsRealData, AgreementEqualsCountsFromTheRowsIssue15) {
   EXPECT_GT(share_of("FRA", "DEU"), 0.9);
   EXPECT_LT(share_of("USA", "CUB"), 0.1);
   EXPECT_GT(share_of("CHN", "RUS"), share_of("USA", "CHN"));
-  // Every pair over the Council's roll calls, against a loop over the cells.
+  // Every pair over the Council's roll calls (a period: its bitsets masked) and over the roll
+  // calls of odd record ids (scattered: gathered), against a loop over the cells.
+  std::vector<uint32_t> odd;
+  for (uint32_t r = 0; r < rec.matrix.roll_calls; ++r)
+    if (rec.record_of[r] % 2 == 1) odd.push_back(r);
+  auto scattered = bits->Matrix(odd);
+  ASSERT_TRUE(scattered.ok());
   for (size_t a = 0; a < rec.matrix.states.size(); ++a)
     for (size_t b = a; b < rec.matrix.states.size(); ++b) {
       const PairAgreement want = NaiveAgreement(rec.matrix, a, b, council);
       ASSERT_EQ(hrc->At(a, b).both, want.both);
       ASSERT_EQ(hrc->At(b, a).alike, want.alike);
+      const PairAgreement want_odd = NaiveAgreement(rec.matrix, a, b, odd);
+      ASSERT_EQ(scattered->At(a, b).both, want_odd.both);
+      ASSERT_EQ(scattered->At(b, a).alike, want_odd.alike);
     }
   // Those voting most like the United States on the Council include the United Kingdom, with
   // at least 20 shared votes each.
