@@ -92,6 +92,13 @@ TEST(VoteAnalytics, BadMatricesAndSelectionsAreRefused) {
   VoteMatrix bad_cast = m;
   bad_cast.votes[7] = static_cast<VoteCast>(9);
   EXPECT_EQ(VoteBits::Build(bad_cast).status().code(), StatusCode::kInvalidArgument);
+  // Cohesion and ideal points check the cells they read: state 0's roll call 7.
+  const auto every = AllRollCalls(10);
+  auto cohesion = GroupCohesion(bad_cast, std::vector<uint32_t>{1, 0}, every);
+  EXPECT_EQ(cohesion.status().message(),
+            "vote matrix: state 'S000', roll call 7: cast 9 is not a VoteCast");
+  EXPECT_EQ(ComputeIdealPoints(bad_cast, every).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(GroupCohesion(bad_cast, std::vector<uint32_t>{1, 2}, every).ok());
   VoteMatrix twice = m;
   twice.states[3] = twice.states[1];
   EXPECT_NE(CheckVoteMatrix(twice).message().find("listed twice"), std::string::npos);

@@ -168,8 +168,9 @@ struct Cohesion {
 std::optional<double> AgreementIndex(int yes, int no, int abstain);
 
 // Cohesion of the group (state indices into matrix.states, each once) over the selection.
-// kInvalidArgument for a bad matrix (CheckVoteMatrix), a member out of range or repeated, or a
-// bad selection.
+// kInvalidArgument for a matrix of the wrong size, a cell it reads (the group's on the selected
+// roll calls) that is not a VoteCast, a member out of range or repeated, or a bad selection. The
+// rest of the matrix is not checked (CheckVoteMatrix does, once).
 Result<Cohesion> GroupCohesion(const VoteMatrix& matrix, std::span<const uint32_t> group,
                                std::span<const uint32_t> selection);
 
@@ -222,7 +223,8 @@ struct IdealPoints {
   std::string reference_state;  // the state whose coordinates were made positive
 };
 
-// kInvalidArgument for a bad matrix or selection, options out of range (min_minority_share
+// kInvalidArgument for a matrix of the wrong size or a selected cell that is not a VoteCast (as
+// GroupCohesion), a bad selection, options out of range (min_minority_share
 // outside [0, 0.5)), or too little left to place: fewer than 3 states or 2 roll calls after the
 // drops (the message says how many remain).
 Result<IdealPoints> ComputeIdealPoints(const VoteMatrix& matrix,
