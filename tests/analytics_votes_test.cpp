@@ -53,7 +53,7 @@ VoteMatrix RandomMatrix(size_t states, size_t roll_calls, uint32_t seed) {
 }
 
 // Selections of the kinds callers make: all, a period (contiguous, not word-aligned), scattered
-// (a text query), a single roll call, none.
+// (a text query), sparse (a few roll calls across many words), a single roll call, none.
 std::map<std::string, std::vector<uint32_t>> Selections(size_t roll_calls, uint32_t seed) {
   std::mt19937 rng(seed);
   std::map<std::string, std::vector<uint32_t>> sel;
@@ -61,6 +61,7 @@ std::map<std::string, std::vector<uint32_t>> Selections(size_t roll_calls, uint3
     sel["all"].push_back(r);
     if (r >= roll_calls / 4 && r < roll_calls * 3 / 4 + 3) sel["period"].push_back(r);
     if (rng() % 3 == 0) sel["scattered"].push_back(r);
+    if (r % 41 == 3 || r % 97 == 5) sel["sparse"].push_back(r);  // gathered into fewer words
   }
   sel["one"] = {static_cast<uint32_t>(roll_calls / 2)};
   sel["none"] = {};
