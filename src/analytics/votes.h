@@ -111,7 +111,7 @@ class VoteBits {
   Result<PairAgreement> Agreement(size_t a, size_t b, std::span<const uint32_t> selection) const;
 
   // Every pair at once (the diagonal: each state's own votes). kInvalidArgument for a bad
-  // selection. About 1 ms for 200 states x 1,705 roll calls on one core (docs/benchmarks.md).
+  // selection. About 0.5 ms for 200 states x 1,705 roll calls on one core (docs/benchmarks.md).
   Result<AgreementMatrix> Matrix(std::span<const uint32_t> selection) const;
 
   // The states that vote most like `state` over the selection: every other state with at least
@@ -192,7 +192,10 @@ Result<Cohesion> GroupCohesion(const VoteMatrix& matrix, std::span<const uint32_
 //     (when its coordinate is 0, the first kept state with a nonzero one); the reference is the
 //     caller's, by default "USA" when the matrix holds it and it is kept, else the first kept
 //     state.
-// Deterministic for a given matrix and selection.
+// Deterministic for a given matrix and selection. Limits (docs/analysis.md): a principal-
+// component summary, not a spatial voting model (no uncertainty, arbitrary units); a state with
+// fewer votes sits nearer the center, its missing cells being the mean; one static position per
+// state over the selection; axes of two selections are not comparable.
 struct IdealPointOptions {
   uint32_t min_votes = 20;
   double min_minority_share = 0.025;
