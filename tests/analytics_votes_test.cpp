@@ -53,14 +53,15 @@ VoteMatrix RandomMatrix(size_t states, size_t roll_calls, uint32_t seed) {
 }
 
 // Selections of the kinds callers make: all, a period (contiguous, not word-aligned), scattered
-// (a text query), a single roll call, none.
+// (a text query), sparse (a few roll calls across many words), a single roll call, none.
 std::map<std::string, std::vector<uint32_t>> Selections(size_t roll_calls, uint32_t seed) {
   std::mt19937 rng(seed);
   std::map<std::string, std::vector<uint32_t>> sel;
   for (uint32_t r = 0; r < roll_calls; ++r) {
     sel["all"].push_back(r);
     if (r >= roll_calls / 4 && r < roll_calls * 3 / 4 + 3) sel["period"].push_back(r);
-    if (rng() % 7 == 0) sel["scattered"].push_back(r);
+    if (rng() % 3 == 0) sel["scattered"].push_back(r);
+    if (r % 9 == 4) sel["sparse"].push_back(r);  // gathered into fewer words (700 roll calls)
   }
   sel["one"] = {static_cast<uint32_t>(roll_calls / 2)};
   sel["none"] = {};
@@ -92,6 +93,13 @@ TEST(VoteAnalytics, BadMatricesAndSelectionsAreRefused) {
   VoteMatrix bad_cast = m;
   bad_cast.votes[7] = static_cast<VoteCast>(9);
   EXPECT_EQ(VoteBits::Build(bad_cast).status().code(), StatusCode::kInvalidArgument);
+  // Cohesion and ideal points check the cells they read: state 0's roll call 7.
+  const auto every = AllRollCalls(10);
+  auto cohesion = GroupCohesion(bad_cast, std::vector<uint32_t>{1, 0}, every);
+  EXPECT_EQ(cohesion.status().message(),
+            "vote matrix: state 'S000', roll call 7: cast 9 is not a VoteCast");
+  EXPECT_EQ(ComputeIdealPoints(bad_cast, every).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(GroupCohesion(bad_cast, std::vector<uint32_t>{1, 2}, every).ok());
   VoteMatrix twice = m;
   twice.states[3] = twice.states[1];
   EXPECT_NE(CheckVoteMatrix(twice).message().find("listed twice"), std::string::npos);
@@ -119,8 +127,8 @@ TEST(VoteAnalytics, BadMatricesAndSelectionsAreRefused) {
 }
 
 TEST(VoteAnalytics, AgreementMatrixAndPairsEqualNaiveLoops) {
-  // 300 roll calls: five words, the last one partly used.
-  const VoteMatrix m = RandomMatrix(37, 300, 42);
+  // 700 roll calls: eleven words, the last one partly used.
+  const VoteMatrix m = RandomMatrix(37, 700, 42);
   auto bits = VoteBits::Build(m);
   ASSERT_TRUE(bits.ok());
   for (const auto& [name, sel] : Selections(m.roll_calls, 7)) {
@@ -626,12 +634,21 @@ TEST(VoteAnalyticsRealData, AgreementEqualsCountsFromTheRowsIssue15) {
   EXPECT_GT(share_of("FRA", "DEU"), 0.9);
   EXPECT_LT(share_of("USA", "CUB"), 0.1);
   EXPECT_GT(share_of("CHN", "RUS"), share_of("USA", "CHN"));
-  // Every pair over the Council's roll calls, against a loop over the cells.
+  // Every pair over the Council's roll calls (a period: its bitsets masked) and over the roll
+  // calls of odd record ids (scattered: gathered), against a loop over the cells.
+  std::vector<uint32_t> odd;
+  for (uint32_t r = 0; r < rec.matrix.roll_calls; ++r)
+    if (rec.record_of[r] % 2 == 1) odd.push_back(r);
+  auto scattered = bits->Matrix(odd);
+  ASSERT_TRUE(scattered.ok());
   for (size_t a = 0; a < rec.matrix.states.size(); ++a)
     for (size_t b = a; b < rec.matrix.states.size(); ++b) {
       const PairAgreement want = NaiveAgreement(rec.matrix, a, b, council);
       ASSERT_EQ(hrc->At(a, b).both, want.both);
       ASSERT_EQ(hrc->At(b, a).alike, want.alike);
+      const PairAgreement want_odd = NaiveAgreement(rec.matrix, a, b, odd);
+      ASSERT_EQ(scattered->At(a, b).both, want_odd.both);
+      ASSERT_EQ(scattered->At(b, a).alike, want_odd.alike);
     }
   // Those voting most like the United States on the Council include the United Kingdom, with
   // at least 20 shared votes each.

@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <set>
@@ -82,9 +83,20 @@ std::string StateOutOfRange(const char* what, size_t index, size_t states) {
          "matrix has " + std::to_string(states) + " states)";
 }
 
-}  // namespace
+bool IsCast(VoteCast c) {
+  return static_cast<uint8_t>(c) <= static_cast<uint8_t>(VoteCast::kBlank);
+}
 
-Status CheckVoteMatrix(const VoteMatrix& m) {
+Status BadCast(const VoteMatrix& m, size_t state, size_t roll_call) {
+  return Status::InvalidArgument(
+      "vote matrix: state '" + m.states[state] + "', roll call " + std::to_string(roll_call) +
+      ": cast " + std::to_string(static_cast<int>(m.At(state, roll_call))) + " is not a VoteCast");
+}
+
+// The size only. The measures that read a matrix once (cohesion, ideal points) check the casts
+// they read as they go: checking every cell on each call would cost more than the measure over
+// a small group or selection.
+Status CheckShape(const VoteMatrix& m) {
   if (m.states.size() != 0 && m.roll_calls > m.votes.max_size() / m.states.size())
     return Status::InvalidArgument("vote matrix: too many cells");
   if (m.votes.size() != m.states.size() * m.roll_calls)
@@ -92,6 +104,30 @@ Status CheckVoteMatrix(const VoteMatrix& m) {
         "vote matrix: " + std::to_string(m.votes.size()) +
         " votes, expected states x roll calls = " + std::to_string(m.states.size()) + " x " +
         std::to_string(m.roll_calls));
+  return Status::Ok();
+}
+
+// How many of the states cast each VoteCast on each selected roll call: (*tally)[i][cast].
+// Walks each state's contiguous row; kInvalidArgument for a cell that is not a VoteCast.
+using Tally = std::array<int, 6>;
+Status CountCasts(const VoteMatrix& m, std::span<const uint32_t> states,
+                  std::span<const uint32_t> selection, std::vector<Tally>* tally) {
+  tally->assign(selection.size(), Tally{});
+  for (uint32_t s : states) {
+    const VoteCast* row = m.votes.data() + size_t{s} * m.roll_calls;
+    for (size_t i = 0; i < selection.size(); ++i) {
+      const VoteCast c = row[selection[i]];
+      if (!IsCast(c)) return BadCast(m, s, selection[i]);
+      ++(*tally)[i][static_cast<uint8_t>(c)];
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckVoteMatrix(const VoteMatrix& m) {
+  OPENUPR_RETURN_IF_ERROR(CheckShape(m));
   std::set<std::string_view> seen;
   for (size_t s = 0; s < m.states.size(); ++s) {
     if (m.states[s].empty())
@@ -99,13 +135,8 @@ Status CheckVoteMatrix(const VoteMatrix& m) {
     if (!seen.insert(m.states[s]).second)
       return Status::InvalidArgument("vote matrix: state '" + m.states[s] + "' listed twice");
   }
-  for (size_t i = 0; i < m.votes.size(); ++i) {
-    if (static_cast<uint8_t>(m.votes[i]) > static_cast<uint8_t>(VoteCast::kBlank))
-      return Status::InvalidArgument("vote matrix: state '" + m.states[i / m.roll_calls] +
-                                     "', roll call " + std::to_string(i % m.roll_calls) +
-                                     ": cast " + std::to_string(static_cast<int>(m.votes[i])) +
-                                     " is not a VoteCast");
-  }
+  for (size_t i = 0; i < m.votes.size(); ++i)
+    if (!IsCast(m.votes[i])) return BadCast(m, i / m.roll_calls, i % m.roll_calls);
   return Status::Ok();
 }
 
@@ -170,7 +201,11 @@ const VoteBits::Planes& VoteBits::PlanesFor(std::span<const uint32_t> sel, Plane
   for (size_t i = 0; i < sel.size(); ++i)
     touched_words += (i == 0 || sel[i] / 64 != sel[i - 1] / 64);
   scratch->bits.clear();
-  if (touched_words <= gathered_words) {
+  // Gathering costs about as much per (state, selected roll call) as the pair kernel per (pair,
+  // word) (~1 ns each, measured): it pays when the words it saves, for every pair, outweigh it.
+  const bool gather = touched_words > gathered_words &&
+                      2 * sel.size() < n_states * (touched_words - gathered_words);
+  if (!gather) {
     // Contiguous-ish selections (a period): the words the selection touches, masked.
     std::vector<uint64_t> mask;
     std::vector<size_t> source_word;
@@ -277,7 +312,7 @@ std::optional<double> AgreementIndex(int yes, int no, int abstain) {
 
 Result<Cohesion> GroupCohesion(const VoteMatrix& matrix, std::span<const uint32_t> group,
                                std::span<const uint32_t> selection) {
-  OPENUPR_RETURN_IF_ERROR(CheckVoteMatrix(matrix));
+  OPENUPR_RETURN_IF_ERROR(CheckShape(matrix));
   OPENUPR_RETURN_IF_ERROR(CheckSelection(selection, matrix.roll_calls));
   std::vector<bool> member(matrix.states.size(), false);
   for (uint32_t s : group) {
@@ -289,34 +324,18 @@ Result<Cohesion> GroupCohesion(const VoteMatrix& matrix, std::span<const uint32_
     member[s] = true;
   }
   // Member by member along its contiguous row, counts per selected roll call.
-  std::vector<int> yes(selection.size(), 0), no(selection.size(), 0), abstain(selection.size(), 0);
-  for (uint32_t s : group) {
-    const VoteCast* row = matrix.votes.data() + size_t{s} * matrix.roll_calls;
-    for (size_t i = 0; i < selection.size(); ++i) {
-      switch (row[selection[i]]) {
-        case VoteCast::kYes:
-          ++yes[i];
-          break;
-        case VoteCast::kNo:
-          ++no[i];
-          break;
-        case VoteCast::kAbstain:
-          ++abstain[i];
-          break;
-        default:
-          break;
-      }
-    }
-  }
+  std::vector<Tally> tally;
+  OPENUPR_RETURN_IF_ERROR(CountCasts(matrix, group, selection, &tally));
   Cohesion c;
   double sum = 0;
   for (size_t i = 0; i < selection.size(); ++i) {
-    const std::optional<double> ai = AgreementIndex(yes[i], no[i], abstain[i]);
+    const int yes = tally[i][1], no = tally[i][2], abstain = tally[i][3];
+    const std::optional<double> ai = AgreementIndex(yes, no, abstain);
     if (!ai) {
       ++c.roll_calls_skipped;
       continue;
     }
-    c.per_roll_call.push_back({selection[i], yes[i], no[i], abstain[i], *ai});
+    c.per_roll_call.push_back({selection[i], yes, no, abstain, *ai});
     sum += *ai;
   }
   c.roll_calls_used = c.per_roll_call.size();
@@ -329,7 +348,7 @@ Result<Cohesion> GroupCohesion(const VoteMatrix& matrix, std::span<const uint32_
 Result<IdealPoints> ComputeIdealPoints(const VoteMatrix& matrix,
                                        std::span<const uint32_t> selection,
                                        const IdealPointOptions& options) {
-  OPENUPR_RETURN_IF_ERROR(CheckVoteMatrix(matrix));
+  OPENUPR_RETURN_IF_ERROR(CheckShape(matrix));
   OPENUPR_RETURN_IF_ERROR(CheckSelection(selection, matrix.roll_calls));
   if (!(options.min_minority_share >= 0 && options.min_minority_share < 0.5))
     return Status::InvalidArgument("ideal points: the lopsided cutoff must be in [0, 0.5), got " +
@@ -338,30 +357,14 @@ Result<IdealPoints> ComputeIdealPoints(const VoteMatrix& matrix,
   const size_t n_sel = selection.size();
 
   // 1-2. The lopsided roll calls, over every state's votes.
-  std::vector<int> yes(n_sel, 0), no(n_sel, 0), abstain(n_sel, 0);
-  for (size_t s = 0; s < n_states; ++s) {
-    const VoteCast* row = matrix.votes.data() + s * matrix.roll_calls;
-    for (size_t i = 0; i < n_sel; ++i) {
-      switch (row[selection[i]]) {
-        case VoteCast::kYes:
-          ++yes[i];
-          break;
-        case VoteCast::kNo:
-          ++no[i];
-          break;
-        case VoteCast::kAbstain:
-          ++abstain[i];
-          break;
-        default:
-          break;
-      }
-    }
-  }
+  std::vector<Tally> tally;
+  const std::vector<uint32_t> every_state = AllRollCalls(n_states);  // 0 .. n_states - 1
+  OPENUPR_RETURN_IF_ERROR(CountCasts(matrix, every_state, selection, &tally));
   IdealPoints out;
   std::vector<uint32_t> kept_rc;
   for (size_t i = 0; i < n_sel; ++i) {
-    const int cast = yes[i] + no[i] + abstain[i];
-    const int minority = cast - std::max({yes[i], no[i], abstain[i]});
+    const int cast = tally[i][1] + tally[i][2] + tally[i][3];
+    const int minority = cast - std::max({tally[i][1], tally[i][2], tally[i][3]});
     if (cast == 0 || minority == 0 || minority < options.min_minority_share * cast) {
       ++out.roll_calls_lopsided;
       continue;

@@ -111,7 +111,7 @@ class VoteBits {
   Result<PairAgreement> Agreement(size_t a, size_t b, std::span<const uint32_t> selection) const;
 
   // Every pair at once (the diagonal: each state's own votes). kInvalidArgument for a bad
-  // selection. About 1 ms for 200 states x 1,705 roll calls on one core (docs/benchmarks.md).
+  // selection. About 0.5 ms for 200 states x 1,705 roll calls on one core (docs/benchmarks.md).
   Result<AgreementMatrix> Matrix(std::span<const uint32_t> selection) const;
 
   // The states that vote most like `state` over the selection: every other state with at least
@@ -168,8 +168,9 @@ struct Cohesion {
 std::optional<double> AgreementIndex(int yes, int no, int abstain);
 
 // Cohesion of the group (state indices into matrix.states, each once) over the selection.
-// kInvalidArgument for a bad matrix (CheckVoteMatrix), a member out of range or repeated, or a
-// bad selection.
+// kInvalidArgument for a matrix of the wrong size, a cell it reads (the group's on the selected
+// roll calls) that is not a VoteCast, a member out of range or repeated, or a bad selection. The
+// rest of the matrix is not checked (CheckVoteMatrix does, once).
 Result<Cohesion> GroupCohesion(const VoteMatrix& matrix, std::span<const uint32_t> group,
                                std::span<const uint32_t> selection);
 
@@ -191,7 +192,10 @@ Result<Cohesion> GroupCohesion(const VoteMatrix& matrix, std::span<const uint32_
 //     (when its coordinate is 0, the first kept state with a nonzero one); the reference is the
 //     caller's, by default "USA" when the matrix holds it and it is kept, else the first kept
 //     state.
-// Deterministic for a given matrix and selection.
+// Deterministic for a given matrix and selection. Limits (docs/analysis.md): a principal-
+// component summary, not a spatial voting model (no uncertainty, arbitrary units); a state with
+// fewer votes sits nearer the center, its missing cells being the mean; one static position per
+// state over the selection; axes of two selections are not comparable.
 struct IdealPointOptions {
   uint32_t min_votes = 20;
   double min_minority_share = 0.025;
@@ -222,7 +226,8 @@ struct IdealPoints {
   std::string reference_state;  // the state whose coordinates were made positive
 };
 
-// kInvalidArgument for a bad matrix or selection, options out of range (min_minority_share
+// kInvalidArgument for a matrix of the wrong size or a selected cell that is not a VoteCast (as
+// GroupCohesion), a bad selection, options out of range (min_minority_share
 // outside [0, 0.5)), or too little left to place: fewer than 3 states or 2 roll calls after the
 // drops (the message says how many remain).
 Result<IdealPoints> ComputeIdealPoints(const VoteMatrix& matrix,
