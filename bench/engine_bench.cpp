@@ -2,7 +2,11 @@
 // 33,082 recommendations), imported once into a temporary database and indexed once before the
 // benchmarks run: full-text search alone and with filters, facets, a search page with five
 // facets, a three-way group-by, the dyadic matrix, and the build itself (with the index's
-// memory per record). Data: $OPENUPR_DATA_DIR or ../shared/data.
+// memory per record). BM_DyadSeverity_* and the measures of analytics/politicization.h: the
+// dyadic severity table from the engine (whole record, one theme) and from its SQL reference,
+// the leniency regression, double standards and reciprocity over the whole record's dyads
+// (with a stand-in agreement: same UN regional group). Data: $OPENUPR_DATA_DIR or
+// ../shared/data.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -13,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "analytics/politicization.h"
+#include "core/states.h"
 #include "engine/index.h"
 #include "ingest/importer.h"
 #include "store/store.h"
@@ -174,6 +180,118 @@ void BM_Engine_DyadMatrix(benchmark::State& state) {
   state.counters["pairs"] = static_cast<double>(pairs);
 }
 BENCHMARK(BM_Engine_DyadMatrix)->Unit(benchmark::kMicrosecond);
+
+// --- Politicization (analytics/politicization.h). ---
+
+void BM_DyadSeverity_WholeRecord(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  int64_t pairs = 0;
+  for (auto _ : state) {
+    auto r = index->Dyads("", {}, 0);
+    pairs = r.ok() ? r->pairs : -1;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_DyadSeverity_WholeRecord)->Unit(benchmark::kMicrosecond);
+
+void BM_DyadSeverity_Theme(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return;
+  const Filters f = MakeFilters({{"theme", "Women's rights"}});
+  int64_t pairs = 0;
+  for (auto _ : state) {
+    auto r = index->Dyads("", f, 0);
+    pairs = r.ok() ? r->pairs : -1;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_DyadSeverity_Theme)->Unit(benchmark::kMicrosecond);
+
+// The SQL reference (analytics::ComputeDyads) on the same database, for the ratio.
+void BM_DyadSeverity_WholeRecordSql(benchmark::State& state) {
+  if (!IndexOr(state)) return;
+  int64_t pairs = 0;
+  for (auto _ : state) {
+    auto r = openupr::analytics::ComputeDyads(*Data().store, "", {}, 0);
+    pairs = r.ok() ? r->pairs : -1;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_DyadSeverity_WholeRecordSql)->Unit(benchmark::kMillisecond);
+
+// The stand-in for vote agreement: 1 for two states of the same UN regional group, else 0.
+std::optional<double> SameGroup(std::string_view from, std::string_view sur) {
+  const openupr::StateInfo* f = openupr::FindStateByIso3(from);
+  const openupr::StateInfo* s = openupr::FindStateByIso3(sur);
+  if (!f || !s || f->region == openupr::Region::kNone || s->region == openupr::Region::kNone)
+    return std::nullopt;
+  return f->region == s->region ? 1.0 : 0.0;
+}
+
+// The whole record's dyads, computed once.
+const std::vector<engine::Dyad>* WholeRecordDyads(benchmark::State& state) {
+  const engine::Index* index = IndexOr(state);
+  if (!index) return nullptr;
+  static const std::vector<engine::Dyad> dyads = [&] {
+    auto r = index->Dyads("", {}, 0);
+    return r.ok() ? r->dyads : std::vector<engine::Dyad>();
+  }();
+  return &dyads;
+}
+
+// Dyads over the whole record, the agreement looked up per dyad, both fixed effects taken out
+// of the outcome and the regressor, and the solve with both standard errors. Arg: 1 with
+// weights (the recommendations each dyad's mean rests on).
+void BM_LeniencyRegression(benchmark::State& state) {
+  const auto* dyads = WholeRecordDyads(state);
+  if (!dyads) return;
+  openupr::analytics::LeniencyOptions options;
+  options.weighted = state.range(0) != 0;
+  int64_t n = 0, effects = 0;
+  for (auto _ : state) {
+    auto r = openupr::analytics::EstimateLeniency(*dyads, SameGroup, options);
+    if (!r.ok()) {
+      state.SkipWithError(r.status().ToString().c_str());
+      return;
+    }
+    n = r->dyads;
+    effects = r->fixed_effects;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["dyads"] = static_cast<double>(n);
+  state.counters["fixed_effects"] = static_cast<double>(effects);
+}
+BENCHMARK(BM_LeniencyRegression)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+void BM_DoubleStandards(benchmark::State& state) {
+  const auto* dyads = WholeRecordDyads(state);
+  if (!dyads) return;
+  size_t states = 0;
+  for (auto _ : state) {
+    auto r = openupr::analytics::DoubleStandards(*dyads, SameGroup);
+    states = r.ok() ? r->size() : 0;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["states"] = static_cast<double>(states);
+}
+BENCHMARK(BM_DoubleStandards)->Unit(benchmark::kMicrosecond);
+
+void BM_Reciprocity(benchmark::State& state) {
+  const auto* dyads = WholeRecordDyads(state);
+  if (!dyads) return;
+  int64_t pairs = 0;
+  for (auto _ : state) {
+    auto r = openupr::analytics::Reciprocity(*dyads);
+    pairs = r.ok() ? r->pairs : -1;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["pairs"] = static_cast<double>(pairs);
+}
+BENCHMARK(BM_Reciprocity)->Unit(benchmark::kMicrosecond);
 
 void BM_Engine_Build(benchmark::State& state) {
   if (!IndexOr(state)) return;

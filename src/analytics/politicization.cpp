@@ -79,13 +79,16 @@ class TwoWayEffects {
       keep_[b] = kept++;
     }
     components_ = static_cast<int64_t>(roots.size());
-    const Eigen::MatrixXd scaled = wa_.cwiseInverse().asDiagonal() * c_;
-    Eigen::MatrixXd s = -c_.transpose() * scaled;
+    // diag(wb) - C' diag(wa)^-1 C as a symmetric rank update, lower triangle only (what LDLT
+    // reads); kept rows keep their order, so the lower triangle maps onto the lower triangle.
+    const Eigen::MatrixXd half = wa_.cwiseSqrt().cwiseInverse().asDiagonal() * c_;
+    Eigen::MatrixXd s = Eigen::MatrixXd::Zero(nb_, nb_);
+    s.selfadjointView<Eigen::Lower>().rankUpdate(half.transpose(), -1.0);
     s.diagonal() += wb_;
-    Eigen::MatrixXd reduced(kept, kept);
+    Eigen::MatrixXd reduced = Eigen::MatrixXd::Zero(kept, kept);
     for (uint32_t i = 0; i < nb_; ++i) {
       if (keep_[i] < 0) continue;
-      for (uint32_t j = 0; j < nb_; ++j)
+      for (uint32_t j = 0; j <= i; ++j)
         if (keep_[j] >= 0) reduced(keep_[i], keep_[j]) = s(i, j);
     }
     ldlt_.compute(reduced);
@@ -438,8 +441,8 @@ Result<ReciprocityResult> Reciprocity(std::span<const Dyad> dyads,
                                       const ReciprocityOptions& options) {
   std::vector<double> y;
   std::vector<uint32_t> from_level, sur_level;
-  std::vector<std::pair<const std::string*, const std::string*>> names;
-  Levels from_levels, sur_levels;
+  std::vector<std::pair<uint32_t, uint32_t>> pair_of;  // both states as numbered in `states`
+  Levels from_levels, sur_levels, states;
   for (const Dyad& d : dyads) {
     if (!KnownState(d.from) || !KnownState(d.sur) || d.from == d.sur) continue;
     const DyadOutcome out = OutcomeOf(d, options.outcome, options.min_recs);
@@ -447,7 +450,7 @@ Result<ReciprocityResult> Reciprocity(std::span<const Dyad> dyads,
     y.push_back(*out.value);
     from_level.push_back(from_levels.Of(d.from));
     sur_level.push_back(sur_levels.Of(d.sur));
-    names.push_back({&d.from, &d.sur});
+    pair_of.push_back({states.Of(d.from), states.Of(d.sur)});
   }
   ReciprocityResult res;
   res.fitted_dyads = static_cast<int64_t>(y.size());
@@ -458,18 +461,20 @@ Result<ReciprocityResult> Reciprocity(std::span<const Dyad> dyads,
   OPENUPR_RETURN_IF_ERROR(effects.Prepare());
   const Eigen::VectorXd resid = effects.Residual(Eigen::Map<const Eigen::VectorXd>(y.data(), n));
 
-  std::map<std::pair<std::string_view, std::string_view>, size_t> at;
-  for (size_t i = 0; i < names.size(); ++i) at[{*names[i].first, *names[i].second}] = i;
+  // The dyad of each ordered pair of states, by a table of states x states (a few hundred).
+  const size_t count = states.size();
+  std::vector<int64_t> at(count * count, -1);
+  for (size_t i = 0; i < pair_of.size(); ++i)
+    at[pair_of[i].first * count + pair_of[i].second] = static_cast<int64_t>(i);
   std::vector<std::pair<double, double>> raw, adjusted;
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string& a = *names[i].first;
-    const std::string& b = *names[i].second;
-    if (!(a < b)) continue;
-    auto back = at.find({b, a});
-    if (back == at.end()) continue;
-    raw.push_back({y[i], y[back->second]});
-    adjusted.push_back(
-        {resid[static_cast<Eigen::Index>(i)], resid[static_cast<Eigen::Index>(back->second)]});
+  for (size_t i = 0; i < pair_of.size(); ++i) {
+    const auto [a, b] = pair_of[i];
+    if (a > b) continue;  // each unordered pair once
+    const int64_t back = at[b * count + a];
+    if (back < 0) continue;
+    const size_t j = static_cast<size_t>(back);
+    raw.push_back({y[i], y[j]});
+    adjusted.push_back({resid[static_cast<Eigen::Index>(i)], resid[static_cast<Eigen::Index>(j)]});
   }
   res.pairs = static_cast<int64_t>(raw.size());
   res.correlation = DoubleEntryCorrelation(raw);

@@ -91,7 +91,8 @@ DyadOutcome OutcomeOf(const Dyad& dyad, Outcome outcome, int64_t min_recs = 1);
 
 // A value for an ordered pair of states (from, sur), by ISO3: the pair's vote agreement share
 // (0..1), a 0/1 dummy (same regional group, a shared organisation), ... nullopt when the pair
-// has none (they never voted together): the dyad is then left out.
+// has none (they never voted together): the dyad is then left out, as it is for a value that
+// is not finite. Called once per dyad, from the calling thread.
 using PairValue = std::function<std::optional<double>(std::string_view from, std::string_view sur)>;
 
 // --- Leniency toward friends. ---

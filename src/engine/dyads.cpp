@@ -29,6 +29,7 @@ struct Tally {
 };
 
 struct Cell {
+  uint32_t count;
   uint64_t order;  // from rank, then sur rank
   uint32_t from, sur;
   Tally t;
@@ -65,7 +66,8 @@ DyadResponse CountDyads(const Data& data, const DocSet& docs, int64_t top_n) {
   auto keep = [&](uint64_t cell, const Tally& t) {
     const uint32_t from = static_cast<uint32_t>(cell / states);
     const uint32_t sur = static_cast<uint32_t>(cell % states);
-    found.push_back({(uint64_t{data.from_rank[from]} << 32) | data.sur_rank[sur], from, sur, t});
+    found.push_back(
+        {t.count(), (uint64_t{data.from_rank[from]} << 32) | data.sur_rank[sur], from, sur, t});
   };
   if (states == 0 || list.empty()) {
     // nothing to count
@@ -89,20 +91,23 @@ DyadResponse CountDyads(const Data& data, const DocSet& docs, int64_t top_n) {
 
   resp.pairs = static_cast<int64_t>(found.size());
   auto before = [](const Cell& a, const Cell& b) {
-    const uint32_t ca = a.t.count(), cb = b.t.count();
-    if (ca != cb) return ca > cb;
+    if (a.count != b.count) return a.count > b.count;
     return a.order < b.order;
   };
   size_t shown = found.size();
-  if (top_n > 0 && static_cast<uint64_t>(top_n) < shown) shown = static_cast<size_t>(top_n);
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(shown), found.end(),
-                    before);
+  if (top_n > 0 && static_cast<uint64_t>(top_n) < shown) {
+    shown = static_cast<size_t>(top_n);
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(shown),
+                      found.end(), before);
+  } else {
+    std::sort(found.begin(), found.end(), before);
+  }
   resp.dyads.reserve(shown);
   const std::string unknown = "unknown";
   for (size_t i = 0; i < shown; ++i) {
     const Cell& c = found[i];
     resp.dyads.push_back({c.from < states ? data.states[c.from] : unknown, data.states[c.sur],
-                          c.t.count(), c.t.response[0], c.t.response[1], c.t.response[2],
+                          c.count, c.t.response[0], c.t.response[1], c.t.response[2],
                           c.t.with_action, c.t.action_sum});
   }
   return resp;
