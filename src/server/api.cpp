@@ -42,33 +42,6 @@ Check Dimensions(const Params& params, const std::string& name, size_t max,
   return std::nullopt;
 }
 
-// q (at most once) and every filter parameter, checked with the data (theme names). q is read
-// as the search box (search/interpret.h): repaired, and its field:value terms added to filters;
-// interpretation (when not null) receives what was made of it.
-Check Selection(QueryBackend& backend, const Params& params, std::string& query,
-                Filters& filters, search::Interpretation* interpretation = nullptr) {
-  std::optional<std::string> q;
-  OPENUPR_RETURN_IF_API_ERROR(Single(params, "q", q));
-  for (const char* field : kFilterFields) {
-    auto [b, e] = params.equal_range(field);
-    for (auto it = b; it != e; ++it)
-      if (Status st = AddFilterValue(filters, field, it->second); !st.ok())
-        return FromStatus(std::move(st), field);
-  }
-  query.clear();
-  if (q && !q->empty()) {
-    auto interpreted = search::InterpretQuery(*q, filters);
-    if (!interpreted.ok()) return FromStatus(interpreted.status(), "q");
-    query = interpreted->query;
-    if (interpretation) *interpretation = std::move(interpreted).value();
-  }
-  if (Status st = backend.ValidateFilters(filters); !st.ok()) {
-    std::string parameter = st.code() == StatusCode::kInvalidArgument ? "theme" : "";
-    return FromStatus(std::move(st), std::move(parameter));
-  }
-  return std::nullopt;
-}
-
 // A backend failure: a bad query is the q parameter's fault, anything else is the server's.
 ApiError BackendError(const Status& st, const std::string& query) {
   return FromStatus(st, st.code() == StatusCode::kInvalidArgument && !query.empty() ? "q" : "");

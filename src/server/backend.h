@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/politicization.h"
 #include "analytics/stats.h"
 #include "core/filters.h"
 #include "core/model.h"
@@ -90,6 +91,10 @@ class QueryBackend {
       const search::PledgeRequest& request) = 0;
   // The pledge with this uid; nullopt if none.
   virtual Result<std::optional<Pledge>> FindPledge(std::string_view uid) = 0;
+  // Recommendations per (recommending state, state under review) pair over the selection, with
+  // their severity (analytics::ComputeDyads; every pair).
+  virtual Result<analytics::DyadResponse> Dyads(const std::string& query,
+                                                const Filters& filters) = 0;
   // The Council's record (resolutions, roll calls) in memory, as of the database's latest
   // commit; shared, immutable (engine/votes.h).
   virtual Result<std::shared_ptr<const engine::VoteIndex>> Votes() = 0;

@@ -125,6 +125,13 @@ Result<std::optional<Pledge>> EngineBackend::FindPledge(std::string_view uid) {
   return sql_->FindPledge(uid);
 }
 
+Result<analytics::DyadResponse> EngineBackend::Dyads(const std::string& query,
+                                                    const Filters& filters) {
+  auto index = Current();
+  if (!index.ok()) return index.status();
+  return (*index)->Dyads(query, filters, 0);
+}
+
 Result<std::shared_ptr<const engine::VoteIndex>> EngineBackend::Votes() { return sql_->Votes(); }
 
 }  // namespace openupr::server

@@ -48,6 +48,7 @@ class EngineBackend final : public QueryBackend {
   Result<store::Summary> DatabaseSummary() override;
   Result<search::PledgeSearchResponse> SearchPledges(const search::PledgeRequest& request) override;
   Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
+  Result<analytics::DyadResponse> Dyads(const std::string& query, const Filters& filters) override;
   Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
 
   // The index queries run on now (after bringing it up to date).

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/api.h"
+#include "server/politicization_api.h"
 #include "server/votes_api.h"
 
 namespace openupr::server {
@@ -210,6 +211,8 @@ json Index() {
             "/api/v1/resolutions/{uid}", "/api/v1/votes/agreement", "/api/v1/votes/matrix",
             "/api/v1/votes/cohesion", "/api/v1/votes/map", "/api/v1/votes/groups",
             "/api/v1/votes/record", "/api/v1/votes/discrepancies",
+            "/api/v1/politicization/severity", "/api/v1/politicization/leniency",
+            "/api/v1/politicization/double-standards", "/api/v1/politicization/reciprocity",
             "/api/v1/about", "/api/v1/openapi.json"}}};
 }
 
@@ -362,6 +365,13 @@ void HttpServer::Impl::Install() {
   votes("/api/v1/votes/map", [](VI ix, Req, P p) { return VotingMapJson(ix, p); });
   votes("/api/v1/votes/groups", [](VI ix, Req, P p) { return GroupsJson(ix, p); });
   votes("/api/v1/votes/record", [](VI ix, Req, P p) { return VotingRecordJson(ix, p); });
+  // The politicization measures (politicization_api.h): the UPR record joined with the votes.
+  get("/api/v1/politicization/severity", [](Api& a, Req, P p) { return SeverityJson(a.backend(), p); });
+  get("/api/v1/politicization/leniency", [](Api& a, Req, P p) { return LeniencyJson(a.backend(), p); });
+  get("/api/v1/politicization/double-standards",
+      [](Api& a, Req, P p) { return DoubleStandardsJson(a.backend(), p); });
+  get("/api/v1/politicization/reciprocity",
+      [](Api& a, Req, P p) { return ReciprocityJson(a.backend(), p); });
   get("/api/v1/openapi.json", [](Api& a, Req, P p) { return a.OpenApi(p); });
 
   http.Get("/api/v1/export", [this](const httplib::Request& req, httplib::Response& res) {

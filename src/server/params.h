@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "search/interpret.h"
 #include "server/api.h"
+#include "server/backend.h"
 
 namespace openupr::server {
 
@@ -34,6 +36,11 @@ Check Integer(const Params& params, const std::string& name, int64_t min, int64_
 // One of choices (the first is the default).
 Check Choice(const Params& params, const std::string& name,
              std::initializer_list<std::string_view> choices, std::string& out);
+// q (at most once) and every filter parameter of core/filters.h, checked with the data (theme
+// names). q is read as the search box (search/interpret.h): repaired, and its field:value terms
+// added to filters; interpretation (when not null) receives what was made of it.
+Check Selection(QueryBackend& backend, const Params& params, std::string& query,
+                Filters& filters, search::Interpretation* interpretation = nullptr);
 // A list parameter: repeatable and comma-separated ("by=theme,cycle" or "by=theme&by=cycle").
 std::vector<std::string> List(const Params& params, const std::string& name);
 

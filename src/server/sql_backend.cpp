@@ -152,6 +152,13 @@ Result<std::optional<Pledge>> SqlBackend::FindPledge(std::string_view uid) {
   return search::FindPledge(***lease, uid);
 }
 
+Result<analytics::DyadResponse> SqlBackend::Dyads(const std::string& query,
+                                                  const Filters& filters) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return analytics::ComputeDyads(***lease, query, filters, 0);
+}
+
 Result<std::shared_ptr<const engine::VoteIndex>> SqlBackend::Votes() { return votes_.Get(); }
 
 }  // namespace openupr::server
