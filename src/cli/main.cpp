@@ -232,6 +232,39 @@ int main(int argc, char** argv) {
     votes_subs.push_back(c);
   }
 
+  PoliticizationArgs polit_args;
+  auto* polit_cmd = app.add_subcommand(
+      "politicization",
+      "Is the review softer on friends? The UPR record joined with the Council's votes "
+      "(docs/politicization.md)");
+  polit_cmd->require_subcommand(1);
+  std::vector<CLI::App*> polit_subs;
+  for (const auto& [name, help] : std::vector<std::pair<const char*, const char*>>{
+           {"severity", "Per recommending state and state under review: recommendations, mean "
+                        "action category, share noted, vote agreement"},
+           {"leniency", "Regression of severity on vote agreement, same group and shared "
+                        "organisation, with both states' fixed effects"},
+           {"double-standards", "Per recommending state: how much softer with allies than rivals"},
+           {"reciprocity", "Whether severity from A to B goes with severity from B to A"}}) {
+    CLI::App* c = polit_cmd->add_subcommand(name, help);
+    c->add_option("-Q,--query", polit_args.query, "Only recommendations matching this text");
+    AddFilterOptions(c, polit_args.filters);
+    c->add_option("--outcome", polit_args.outcome,
+                  "Severity: action (mean action category 1-5) or noted (share noted)")
+        ->check(CLI::IsMember({"action", "noted"}))
+        ->capture_default_str();
+    c->add_option("--min-recs", polit_args.min_recs, "Dyads resting on fewer recommendations are left out")
+        ->capture_default_str();
+    c->add_option("--min-shared", polit_args.min_shared,
+                  "Agreement only for pairs with at least this many roll calls both voted on")
+        ->capture_default_str();
+    if (std::string(name) == "severity" || std::string(name) == "double-standards")
+      c->add_option("--limit", polit_args.limit, "Rows listed")->capture_default_str();
+    if (std::string(name) == "leniency")
+      c->add_flag("--weighted", polit_args.weighted, "Weight each dyad by its recommendations");
+    polit_subs.push_back(c);
+  }
+
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");
 
   ServeArgs serve_args;
@@ -278,6 +311,11 @@ int main(int argc, char** argv) {
       code = openupr::IsResolutionUid(show_args.id) ? RunShowResolution(common, show_args.id)
                                                      : RunShow(common, show_args);
     if (*resolutions_cmd) code = RunResolutions(common, resolutions_args);
+    for (CLI::App* c : polit_subs) {
+      if (!*c) continue;
+      polit_args.what = c->get_name();
+      code = RunPoliticization(common, polit_args);
+    }
     for (CLI::App* c : votes_subs) {
       if (!*c) continue;
       votes_args.what = c->get_name();

@@ -7,6 +7,8 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "engine/votes.h"
+#include "server/politicization_api.h"
+#include "server/sql_backend.h"
 #include "server/votes_api.h"
 
 namespace openupr::cli {
@@ -261,6 +263,81 @@ int RunVotes(const CommonOptions& common, const VotesArgs& args) {
     PrintTable({"uid", "symbol", "date", "official y-n-a", "counted y-n-a"}, rows);
     std::cout << Str(j["total"])
               << " roll calls whose listed country votes differ from the official totals\n";
+  }
+  return kExitOk;
+}
+
+int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& args) {
+  server::Params p;
+  if (!args.query.empty()) p.emplace("q", args.query);
+  auto add = [&p](const char* name, const std::vector<std::string>& values) {
+    for (const auto& v : values) p.emplace(name, v);
+  };
+  const FilterOptions& f = args.filters;
+  add("sur", f.sur), add("from", f.from), add("region", f.region);
+  add("from-region", f.from_region), add("session", f.session), add("cycle", f.cycle);
+  add("response", f.response), add("action", f.action), add("theme", f.theme);
+  add("sur-org", f.sur_org), add("from-org", f.from_org), add("sdg", f.sdg);
+  p.emplace("outcome", args.outcome);
+  p.emplace("min_recs", std::to_string(args.min_recs));
+  p.emplace("min_shared", std::to_string(args.min_shared));
+  auto backend = server::SqlBackend::Open(common.db, 1);
+  if (!backend.ok()) return Fail(common, backend.status());
+  server::ApiResult<server::Body> body;
+  const std::string& w = args.what;
+  if (w == "severity") {
+    p.emplace("limit", std::to_string(args.limit));
+    body = server::SeverityJson(**backend, p);
+  } else if (w == "leniency") {
+    if (args.weighted) p.emplace("weighted", "true");
+    body = server::LeniencyJson(**backend, p);
+  } else if (w == "double-standards") {
+    body = server::DoubleStandardsJson(**backend, p);
+  } else {
+    body = server::ReciprocityJson(**backend, p);
+  }
+  if (auto* e = std::get_if<server::ApiError>(&body)) return Fail(common, e->status);
+  const json j = json::parse(std::get<server::Body>(body));
+  if (common.json) {
+    std::cout << j.dump(2) << '\n';
+    return kExitOk;
+  }
+  std::cout << "Over " << Str(j["recommendations"]) << " recommendations in " << Str(j["dyads"])
+            << " dyads; severity: " << (args.outcome == "noted" ? "share noted" : "mean action category")
+            << "; agreement over the Council's " << Str(j["agreement_over"]["roll_calls"])
+            << " roll calls (pairs with at least " << Str(j["agreement_over"]["min_shared"])
+            << " both voted on)\n\n";
+  std::vector<std::vector<std::string>> rows;
+  if (w == "severity") {
+    for (const auto& d : j["results"])
+      rows.push_back({Str(d["from"]), Str(d["sur"]), Str(d["count"]), Str(d["mean_action"]),
+                      Share(d["noted_share"]),
+                      d["agreement"].is_null() ? "-" : Share(d["agreement"]["share"])});
+    PrintTable({"from", "to", "recs", "mean action", "noted", "agreement"}, rows);
+  } else if (w == "leniency") {
+    for (const auto& c : j["coefficients"])
+      rows.push_back({Str(c["name"]), Str(c["estimate"]), Str(c["se"]), Str(c["cluster_se"]),
+                      Str(c["cluster_t"])});
+    PrintTable({"regressor", "coefficient", "s.e.", "clustered s.e.", "t (clustered)"}, rows);
+    const json& fit = j["fit"];
+    std::cout << "\n" << Str(fit["dyads"]) << " dyads, fixed effects for "
+              << Str(fit["from_states"]) << " recommending states and " << Str(fit["sur_states"])
+              << " states under review; R2 within " << Str(fit["r2_within"])
+              << ". A negative agreement coefficient: softer toward states that vote alike.\n";
+  } else if (w == "double-standards") {
+    for (const auto& d : j["results"]) {
+      if (args.limit > 0 && static_cast<int>(rows.size()) >= args.limit) break;
+      rows.push_back({Str(d["from"]), Str(d["name"]), Str(d["dyads"]), Str(d["rivals_mean"]),
+                      Str(d["allies_mean"]), Str(d["index"]), Str(d["slope"])});
+    }
+    PrintTable({"state", "name", "dyads", "rivals", "allies", "index", "slope"}, rows);
+    std::cout << "\nIndex: severity toward its rivals minus toward its allies (bottom and top "
+                 "quartiles of agreement), each relative to what the reviewed state gets from "
+                 "others; > 0: softer with allies.\n";
+  } else {
+    std::cout << Str(j["pairs"]) << " pairs with recommendations both ways: correlation "
+              << Str(j["correlation"]) << ", adjusted for each state's general severity "
+              << Str(j["adjusted_correlation"]) << '\n';
   }
   return kExitOk;
 }

@@ -36,4 +36,14 @@ struct VotesArgs {
 };
 int RunVotes(const CommonOptions& common, const VotesArgs& args);
 
+struct PoliticizationArgs {
+  std::string what;  // severity, leniency, double-standards, reciprocity
+  std::string query, outcome = "action";
+  FilterOptions filters;
+  int min_recs = 1, min_shared = 20, limit = 20;
+  bool weighted = false;
+};
+// `openupr politicization ...`: the API's /api/v1/politicization/* answers.
+int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& args);
+
 }  // namespace openupr::cli
