@@ -4,6 +4,7 @@
 // whole matrix, a group's Hix-Noury-Roland cohesion, a resolution's votes, the search's counts.
 #include <gtest/gtest.h>
 
+#include <Eigen/Dense>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -29,7 +30,12 @@ class VotesServer : public ::testing::Test {
     auto s = store::Store::Open(*path_);
     ASSERT_TRUE(s.ok());
     const std::string d = testing::DataDir() + "/hrc-votes/";
-    auto r = ingest::ImportFiles(**s, {d + "resolutions.csv", d + "votes_long.csv"}, {});
+    auto r = ingest::ImportFiles(
+        **s,
+        {d + "resolutions.csv", d + "votes_long.csv", testing::UprFile("sessions-01-05.csv"),
+         testing::UprFile("sessions-06-09.csv"), testing::UprFile("sessions-10-13.csv"),
+         testing::UprFile("sessions-14-17.csv")},
+        {});
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
     auto backend = SqlBackend::Open(*path_, 2);
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
@@ -199,6 +205,69 @@ TEST_F(VotesServer, BadParametersNameThemselvesIssue15) {
   for (const auto& r : d["results"])
     EXPECT_TRUE(r["counted"]["yes"] != r["yes"] || r["counted"]["no"] != r["no"] ||
                 r["counted"]["abstain"] != r["abstain"]);
+}
+
+// The leniency regression over HTTP equals a dense least-squares fit computed here from the
+// severity endpoint's own rows: every recommending state and every state under review a dummy
+// column (the textbook two-way fixed effects), solved by Eigen's QR.
+TEST_F(VotesServer, LeniencyEqualsADenseDummyVariableFitOfTheSeverityRowsIssue15) {
+  const json rows = Get("/api/v1/politicization/severity?cycle=1");
+  const json fit = Get("/api/v1/politicization/leniency?cycle=1");
+  struct Row {
+    std::string from, sur;
+    double y, agreement, same, org;
+  };
+  std::vector<Row> data;
+  std::map<std::string, int> from_ix, sur_ix;
+  for (const auto& r : rows["results"]) {
+    if (r["from"] == "unknown" || r["mean_action"].is_null() || r["agreement"].is_null() ||
+        r["agreement"]["both"].get<int>() < 20 || r["same_group"].is_null())
+      continue;
+    data.push_back({r["from"], r["sur"], r["mean_action"].get<double>(),
+                    r["agreement"]["share"].get<double>(), r["same_group"].get<double>(),
+                    r["shared_organisation"].get<double>()});
+    from_ix.emplace(data.back().from, 0);
+    sur_ix.emplace(data.back().sur, 0);
+  }
+  int k = 0;
+  for (auto& [s, i] : from_ix) i = k++;
+  const int n_from = k;
+  for (auto& [s, i] : sur_ix) i = k++;
+  const int cols = 3 + k;
+  Eigen::MatrixXd x = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(data.size()), cols);
+  Eigen::VectorXd y(static_cast<Eigen::Index>(data.size()));
+  for (size_t i = 0; i < data.size(); ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    x(r, 0) = data[i].agreement;
+    x(r, 1) = data[i].same;
+    x(r, 2) = data[i].org;
+    x(r, 3 + from_ix[data[i].from]) = 1;
+    x(r, 3 + sur_ix[data[i].sur]) = 1;
+    y(r) = data[i].y;
+  }
+  (void)n_from;
+  // The dummies are collinear (both sets sum to the constant): the QR's minimum-norm solution
+  // still gives the identified coefficients of the first three columns exactly.
+  Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> qr(x);
+  const Eigen::VectorXd beta = qr.solve(y);
+  ASSERT_EQ(fit["fit"]["dyads"].get<size_t>(), data.size());
+  const auto& c = fit["coefficients"];
+  EXPECT_EQ(c[0]["name"], "agreement");
+  EXPECT_NEAR(c[0]["estimate"].get<double>(), beta(0), 1e-8);
+  EXPECT_NEAR(c[1]["estimate"].get<double>(), beta(1), 1e-8);
+  EXPECT_NEAR(c[2]["estimate"].get<double>(), beta(2), 1e-8);
+  // Its classical standard error: residual variance over n - rank, times (X'X)^-1's entry.
+  const Eigen::VectorXd resid = y - x * beta;
+  const double dof = static_cast<double>(data.size()) - static_cast<double>(qr.rank());
+  EXPECT_EQ(fit["fit"]["dof"].get<double>(), dof);
+  const double sigma2 = resid.squaredNorm() / dof;
+  // (X'X)^-1 restricted to the identified first column: from the residuals of agreement on the
+  // other columns (Frisch-Waugh-Lovell).
+  Eigen::MatrixXd others(x.rows(), cols - 1);
+  others << x.col(1), x.col(2), x.rightCols(k);
+  const Eigen::VectorXd part =
+      x.col(0) - others * Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(others).solve(x.col(0));
+  EXPECT_NEAR(c[0]["se"].get<double>(), std::sqrt(sigma2 / part.squaredNorm()), 1e-8);
 }
 
 }  // namespace

@@ -128,7 +128,8 @@ ApiResult<Body> SeverityJson(QueryBackend& backend, const Params& params) {
                     {"noted", d.noted},
                     {"noted_share", Opt(d.noted_share())},
                     {"agreement", agreement},
-                    {"same_group", Opt(Joined::SameGroup(d.from, d.sur))}});
+                    {"same_group", Opt(Joined::SameGroup(d.from, d.sur))},
+                    {"shared_organisation", Opt(j.SharedOrg(d.from, d.sur))}});
   }
   json out = Basis(j);
   out["results"] = rows;
