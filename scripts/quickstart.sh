@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: installs what is missing, builds (with the web app), imports the
-# real UPR data (../shared/data/upr-info, or $OPENUPR_DATA_DIR/upr-info) into the default database,
+# real UPR data (../shared/data/upr-info, or $OPENUPR_DATA_DIR/upr-info) and the Council's votes
+# (hrc-votes) into the default database,
 # prints a summary and an example search, then serves the web app and the HTTP API on it at
 # http://127.0.0.1:8080/ ($OPENUPR_PORT) until Ctrl-C; --no-serve stops after the search.
 # Re-running it is safe: an already imported file is a no-op.
@@ -20,6 +21,11 @@ scripts/build.sh openupr
 BIN=build/src/cli/openupr
 echo "== Importing the UPR Info export from $DATA_DIR/upr-info"
 "$BIN" import "$DATA_DIR"/upr-info/sessions-*.csv "$DATA_DIR"/upr-info/voluntary-pledges.csv
+if [ -f "$DATA_DIR/hrc-votes/resolutions.csv" ]; then
+  echo
+  echo "== Importing the Council's resolutions and roll-call votes from $DATA_DIR/hrc-votes"
+  "$BIN" import "$DATA_DIR"/hrc-votes/resolutions.csv "$DATA_DIR"/hrc-votes/votes_long.csv
+fi
 echo
 echo "== The database"
 "$BIN" info
@@ -29,6 +35,12 @@ echo "== Recommendations and supported share by cycle and regional group of the 
 echo
 echo "== Example search: openupr search '\"death penalty\" abolish*' --from-region weog --limit 3"
 "$BIN" search '"death penalty" abolish*' --from-region weog --limit 3
+echo
+if [ -f "$DATA_DIR/hrc-votes/resolutions.csv" ]; then
+  echo
+  echo "== Is the review softer on friends? openupr politicization leniency"
+  "$BIN" politicization leniency
+fi
 echo
 echo "More: $BIN --help  (database: ${OPENUPR_DB:-default location, see docs/cli.md})"
 if [ "$SERVE" = 1 ]; then
