@@ -59,6 +59,13 @@ std::variant<json, int> Answer(
   return json::parse(std::get<server::Body>(body));
 }
 
+// With --json, prints j as the answer and returns true.
+bool PrintedAsJson(const CommonOptions& common, const json& j) {
+  if (!common.json) return false;
+  std::cout << j.dump(2) << '\n';
+  return true;
+}
+
 std::string Share(const json& share) {
   return share.is_null() ? "-" : FormatPercent(share.get<double>());
 }
@@ -90,10 +97,7 @@ int RunResolutions(const CommonOptions& common, const ResolutionsArgs& args) {
   auto answer = Answer(common, p, server::ResolutionsJson);
   if (auto* code = std::get_if<int>(&answer)) return *code;
   const json& j = std::get<json>(answer);
-  if (common.json) {
-    std::cout << j.dump(2) << '\n';
-    return kExitOk;
-  }
+  if (PrintedAsJson(common, j)) return kExitOk;
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : j["results"])
     rows.push_back({Str(r["uid"]), Str(r["date"]), Str(r["symbol"]), Str(r["outcome"]),
@@ -110,10 +114,7 @@ int RunShowResolution(const CommonOptions& common, const std::string& uid) {
   });
   if (auto* code = std::get_if<int>(&answer)) return *code;
   const json& j = std::get<json>(answer);
-  if (common.json) {
-    std::cout << j.dump(2) << '\n';
-    return kExitOk;
-  }
+  if (PrintedAsJson(common, j)) return kExitOk;
   std::cout << Str(j["symbol"]) << "  " << Str(j["uid"]) << "\n" << Str(j["title"]) << "\n"
             << Str(j["body_name"]) << ", " << Str(j["date"])
             << (j["session"].is_null() ? "" : ", session " + Str(j["session"]))
@@ -178,10 +179,7 @@ int RunVotes(const CommonOptions& common, const VotesArgs& args) {
   auto answer = Answer(common, p, endpoint);
   if (auto* code = std::get_if<int>(&answer)) return *code;
   const json& j = std::get<json>(answer);
-  if (common.json) {
-    std::cout << j.dump(2) << '\n';
-    return kExitOk;
-  }
+  if (PrintedAsJson(common, j)) return kExitOk;
   std::vector<std::vector<std::string>> rows;
   if (w == "agreement") {
     PrintSelection(j["selection"]);
@@ -298,10 +296,7 @@ int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& arg
   }
   if (auto* e = std::get_if<server::ApiError>(&body)) return Fail(common, e->status);
   const json j = json::parse(std::get<server::Body>(body));
-  if (common.json) {
-    std::cout << j.dump(2) << '\n';
-    return kExitOk;
-  }
+  if (PrintedAsJson(common, j)) return kExitOk;
   std::cout << "Over " << Str(j["recommendations"]) << " recommendations in " << Str(j["dyads"])
             << " dyads; severity: " << (args.outcome == "noted" ? "share noted" : "mean action category")
             << "; agreement over the Council's " << Str(j["agreement_over"]["roll_calls"])
