@@ -39,8 +39,9 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   const asCode = (v: string): string => (v ? (resolveState(v) ?? v.toUpperCase()) : '');
   const state = asCode((q.get('state') ?? '').trim());
   const other = asCode((q.get('with') ?? '').trim());
+  const title = pageTitle(state ? t('votes.agreementTitleOf', { state: stateName(state) }) : t('votes.agreementTitle'));
   root.append(
-    pageTitle(state ? t('votes.agreementTitleOf', { state: stateName(state) }) : t('votes.agreementTitle')),
+    title,
     votesNav(PATH, q),
     h('p', { class: 'muted' }, t('votes.agreementIntro')),
   );
@@ -49,6 +50,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   const a = statePicker('agr-state', t('votes.chooseState'), state || null, 'state');
   const b = statePicker('agr-with', t('votes.compareWith'), other || null, 'with');
   const problem = h('div', { id: 'agr-problem' });
+  const former: { iso3: string; name: string }[] = []; // former states shown, by the API's name
   const pickForm = h('form', { class: 'controls', id: 'agr-states', role: 'search' }, a.label, b.label, h('button', { type: 'submit', class: 'btn primary', id: 'agr-go' }, t('votes.show')));
   pickForm.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -62,7 +64,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
         n.delete(key);
         continue;
       }
-      const iso = resolveState(text);
+      const iso = resolveState(text, former);
       if (!iso) {
         problem.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'agr-unknown' }, t('votes.unknownState', { name: text })));
         input.focus();
@@ -104,6 +106,13 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   }
   const iso = ranked.state;
   const name = stateName(iso, ranked.name);
+  // A former state (the USSR: SUN) is named by the API, not by the table of today's states.
+  if (name !== stateName(iso)) {
+    title.textContent = t('votes.agreementTitleOf', { state: name });
+    document.title = `${title.textContent} · OpenUPR`;
+    a.input.value = name;
+    former.push({ iso3: iso, name });
+  }
   const list = ranked.states ?? [];
   root.append(h('p', { id: 'agr-selection', 'data-roll-calls': ranked.selection.roll_calls }, selectionText(ranked.selection)));
 
