@@ -248,8 +248,8 @@ function rangeValue(from: string, to: string, all: number[]): string {
 
 // The controls of the selection (body, years, Council sessions, words in titles) on the page at
 // path: a change of a list, or the form sent, opens the page's URL with the new selection (the
-// page's other parameters kept). `extra` controls go before the button.
-export async function selectionForm(q: URLSearchParams, path: string, extra: HTMLElement[] = []): Promise<HTMLElement> {
+// page's other parameters kept). A page may add its own controls before the button (#sel-go).
+export async function selectionForm(q: URLSearchParams, path: string): Promise<HTMLElement> {
   const { years, sessions } = await rollCallRanges();
   const [yFrom, yTo] = rangeOf(q.get('year'));
   const [sFrom, sTo] = rangeOf(q.get('session'));
@@ -273,7 +273,6 @@ export async function selectionForm(q: URLSearchParams, path: string, extra: HTM
     h('fieldset', null, h('legend', null, t('votes.field.year')), h('label', { for: 'sel-year-from', class: 'inline' }, t('votes.from'), ' ', yearFrom), ' ', h('label', { for: 'sel-year-to', class: 'inline' }, t('votes.to'), ' ', yearTo)),
     h('fieldset', null, h('legend', null, t('votes.field.session')), h('label', { for: 'sel-session-from', class: 'inline' }, t('votes.from'), ' ', sessionFrom), ' ', h('label', { for: 'sel-session-to', class: 'inline' }, t('votes.to'), ' ', sessionTo)),
     h('label', { for: 'sel-q' }, t('votes.field.q'), words),
-    ...extra,
     h('button', { type: 'submit', class: 'btn primary', id: 'sel-go' }, t('votes.apply')),
   );
   const go = (): void => {
@@ -286,16 +285,13 @@ export async function selectionForm(q: URLSearchParams, path: string, extra: HTM
     set('year', rangeValue(yearFrom.value, yearTo.value, years));
     set('session', rangeValue(sessionFrom.value, sessionTo.value, sessions));
     set('q', words.value.trim());
-    for (const el of extra) for (const c of el.querySelectorAll<HTMLSelectElement | HTMLInputElement>('select[name], input[name]')) set(c.name, c.value.trim());
     navigate(href(path, n), { keepScroll: true });
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     go();
   });
-  form.addEventListener('change', (e) => {
-    if ((e.target as HTMLElement).tagName === 'SELECT') go();
-  });
+  for (const sel of [body, yearFrom, yearTo, sessionFrom, sessionTo]) sel.addEventListener('change', go);
   return form;
 }
 

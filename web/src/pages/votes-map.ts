@@ -41,8 +41,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
         .map((s) => h('option', { value: s, selected: s === res.reference_state }, stateName(s))),
     );
     form.insertBefore(h('label', { for: 'sel-reference' }, t('votes.reference'), refSel), form.querySelector('#sel-go'));
-    refSel.addEventListener('change', (e) => {
-      e.stopPropagation();
+    refSel.addEventListener('change', () => {
       const n = new URLSearchParams(q);
       n.set('reference', refSel.value);
       navigate(href(PATH, n), { keepScroll: true });
