@@ -21,6 +21,7 @@ export interface ChartSpec {
   option: EChartsCoreOption;
   height?: number; // px
   onClick?: (name: string, seriesName: string) => void;
+  links?: (string | null)[]; // per row, a link for its first cell (the table's rows lead where the chart's click does)
 }
 
 function tablesInUrl(): Set<string> {
@@ -39,7 +40,8 @@ function setTableInUrl(id: string, on: boolean): void {
   history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
 }
 
-export function dataTable(columns: string[], rows: (string | number)[][], caption?: string): HTMLElement {
+// A table of rows under columns; the first cell of row i is a link to links[i] when given.
+export function dataTable(columns: string[], rows: (string | number)[][], caption?: string, links?: (string | null)[]): HTMLElement {
   return h(
     'div',
     { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption ?? t('chart.table') },
@@ -48,7 +50,21 @@ export function dataTable(columns: string[], rows: (string | number)[][], captio
       null,
       caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
       h('thead', null, h('tr', null, ...columns.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', null, ...rows.map((r) => h('tr', null, ...r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, String(c)) : h('td', { class: typeof c === 'number' ? 'num' : null }, String(c))))))),
+      h(
+        'tbody',
+        null,
+        ...rows.map((r, j) =>
+          h(
+            'tr',
+            null,
+            ...r.map((c, i) =>
+              i === 0
+                ? h('th', { scope: 'row' }, links?.[j] ? h('a', { href: links[j]! }, String(c)) : String(c))
+                : h('td', { class: typeof c === 'number' ? 'num' : null }, String(c)),
+            ),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -74,6 +90,7 @@ export function mountChart(el: HTMLElement, option: EChartsCoreOption, onClick?:
       // element carries the app's own translated summary (chartSummary) instead.
       chart.setOption({ animation: false, ...option });
       if (onClick) chart.on('click', (p) => onClick(String((p as { name: string }).name), String((p as { seriesName?: string }).seriesName ?? '')));
+      (el as HTMLElement & { echart?: unknown }).echart = chart; // for tests: the drawn points
       el.dataset.ready = '1';
     });
   });
@@ -86,7 +103,8 @@ export function mountChart(el: HTMLElement, option: EChartsCoreOption, onClick?:
 const SUMMARY_ROWS = 20;
 export function chartSummary(spec: Pick<ChartSpec, 'title' | 'columns' | 'rows' | 'option'>): string {
   const series = (spec.option as { series?: { type?: string }[] }).series;
-  const kind = series?.[0]?.type === 'heatmap' ? 'heatmap' : 'bar';
+  const type = series?.[0]?.type;
+  const kind = type === 'heatmap' || type === 'scatter' ? type : 'bar';
   const cell = (c: string | number): string => String(c); // as in the table
   const rows = spec.rows.slice(0, SUMMARY_ROWS).map((r) =>
     t('chart.summary.row', {
@@ -127,7 +145,7 @@ export function chartCard(spec: ChartSpec): HTMLElement {
     style: `height:${spec.height ?? 320}px`,
     'data-chart': spec.id,
   });
-  const tableEl = dataTable(spec.columns, spec.rows, spec.title);
+  const tableEl = dataTable(spec.columns, spec.rows, spec.title, spec.links);
   const toggle = h('button', { type: 'button', class: 'btn', 'aria-pressed': String(showTable), id: `toggle-${spec.id}` }, t('chart.table'));
   const setMode = (table: boolean): void => {
     chartEl.hidden = table;

@@ -89,8 +89,10 @@ export function coverageNote(opts: { pledges?: boolean } = {}): HTMLElement | nu
           }),
     )
     .join(t('coverage.listSep'));
-  const files = c.sources.reduce((n, s) => n + s.files.length, 0);
-  const source = c.sources.map((s) => s.name).join('; ');
+  // The sources of the UPR record only: the Council's votes (formats hrc-*) are another record.
+  const upr = c.sources.filter((s) => !s.format.startsWith('hrc-'));
+  const files = upr.reduce((n, s) => n + s.files.length, 0);
+  const source = upr.map((s) => s.name).join('; ');
   const text = t('coverage.note', {
     sessions: c.session_ranges,
     years: yearSpan(c.first_year, c.last_year),

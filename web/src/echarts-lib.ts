@@ -1,7 +1,7 @@
 // The parts of Apache ECharts the pages use, registered once. Imported only with import() so
 // that ECharts is a separate chunk, loaded by the pages that draw charts.
 import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 // No AriaComponent: charts.ts writes each chart's description itself, in the chosen language.
 import {
   GridComponent,
@@ -15,6 +15,7 @@ echarts.use([
   BarChart,
   HeatmapChart,
   LineChart,
+  ScatterChart,
   GridComponent,
   LegendComponent,
   TooltipComponent,

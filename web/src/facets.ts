@@ -20,9 +20,20 @@ export function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
 }
 
+// How a page other than the recommendations' names a facet and its values (the resolutions
+// search): the panel's title, a value's label, and whether the facet takes one value only (a
+// click replaces the value chosen instead of adding to it).
+export interface FacetOptions {
+  title?: string;
+  label?: (key: string) => string;
+  single?: boolean;
+}
+
 // The facet panel of one dimension on the page at path. rows: the API's values with counts;
 // values chosen in q but absent from rows (no record with the other filters) are listed with 0.
-export function facetPanel(dim: string, rows: FacetRow[], q: URLSearchParams, path = '/'): HTMLElement {
+export function facetPanel(dim: string, rows: FacetRow[], q: URLSearchParams, path = '/', opts: FacetOptions = {}): HTMLElement {
+  const title = opts.title ?? t('dim.' + dim);
+  const labelOf = opts.label ?? ((key: string) => keyLabel(dim, key));
   const chosen = values(q, dim);
   const selected = new Set(chosen);
   const missing = chosen.filter((k) => !rows.some((r) => r.key === k)).map((key) => ({ key, count: 0 }));
@@ -33,10 +44,15 @@ export function facetPanel(dim: string, rows: FacetRow[], q: URLSearchParams, pa
   const listId = `facet-list-${dim}`;
 
   const items = sorted.map((row, i) => {
-    const next = toggle(q, dim, row.key);
-    next.delete('page');
     const on = selected.has(row.key);
-    const label = keyLabel(dim, row.key);
+    let next = toggle(q, dim, row.key);
+    if (opts.single) {
+      next = new URLSearchParams(q);
+      if (on) next.delete(dim);
+      else next.set(dim, row.key);
+    }
+    next.delete('page');
+    const label = labelOf(row.key);
     const li = h(
       'li',
       { 'data-match': fold(`${label} ${row.key}`) },
@@ -63,7 +79,7 @@ export function facetPanel(dim: string, rows: FacetRow[], q: URLSearchParams, pa
   const panel = h(
     'section',
     { class: 'facet-panel', 'aria-labelledby': `fh-${dim}`, 'data-dim': dim },
-    h('h3', { id: `fh-${dim}` }, t('dim.' + dim), selected.size ? h('span', { class: 'facet-n' }, ` (${selected.size})`) : null),
+    h('h3', { id: `fh-${dim}` }, title, selected.size ? h('span', { class: 'facet-n' }, ` (${selected.size})`) : null),
   );
   if (!sorted.length) {
     panel.append(h('p', { class: 'muted' }, t('status.empty')));
@@ -82,7 +98,7 @@ export function facetPanel(dim: string, rows: FacetRow[], q: URLSearchParams, pa
     class: 'facet-filter',
     placeholder: t('facets.filterPlaceholder'),
     autocomplete: 'off',
-    'aria-label': t('facets.filterLabel', { facet: t('dim.' + dim) }),
+    'aria-label': t('facets.filterLabel', { facet: title }),
     'aria-controls': listId,
   });
   const status = h('p', { class: 'visually-hidden', 'aria-live': 'polite', id: `facet-status-${dim}` });
@@ -137,9 +153,18 @@ export function facetPanel(dim: string, rows: FacetRow[], q: URLSearchParams, pa
   return panel;
 }
 
+// The filters a page's chips are about (the recommendations' FILTERS unless told) and how a
+// chip names one: "<title of the field>: <label of the value>".
+export interface ChipOptions {
+  fields?: readonly string[];
+  name?: (field: string, value: string) => string;
+}
+
 // Every active filter of q (the text query first) as a chip that removes it on the page at path,
 // then "clear all filters". Null when nothing is active.
-export function filterChips(q: URLSearchParams, path = '/'): HTMLElement | null {
+export function filterChips(q: URLSearchParams, path = '/', opts: ChipOptions = {}): HTMLElement | null {
+  const fields = opts.fields ?? FILTERS;
+  const name = opts.name ?? ((f: string, v: string) => `${t('dim.' + f)}: ${keyLabel(f, v)}`);
   const chip = (label: string, next: URLSearchParams, field: string, value: string): HTMLElement => {
     next.delete('page');
     return h(
@@ -160,14 +185,13 @@ export function filterChips(q: URLSearchParams, path = '/'): HTMLElement | null 
     next.delete('q');
     chips.push(chip(t('facets.textChip', { q: text }), next, 'q', text));
   }
-  for (const f of FILTERS)
-    for (const v of values(q, f)) chips.push(chip(`${t('dim.' + f)}: ${keyLabel(f, v)}`, toggle(q, f, v), f, v));
+  for (const f of fields) for (const v of values(q, f)) chips.push(chip(name(f, v), toggle(q, f, v), f, v));
   if (!chips.length) return null;
   // "Clear all filters" keeps the text and what is not a filter (sort, Explore's dimensions).
   const filters = chips.length - (text ? 1 : 0);
   const cleared = new URLSearchParams(q);
   cleared.delete('page');
-  for (const f of FILTERS) cleared.delete(f);
+  for (const f of fields) cleared.delete(f);
   return h(
     'ul',
     { class: 'chips active-filters', 'aria-label': t('search.activeFilters') },

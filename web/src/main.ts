@@ -22,6 +22,12 @@ route('/explore', lazy(() => import('./pages/explore')));
 route('/compare', lazy(() => import('./pages/compare')));
 route('/pledges', lazy(() => import('./pages/pledges')));
 route('/pledges/:uid', lazy(() => import('./pages/pledges')));
+route('/resolutions', lazy(() => import('./pages/resolutions')));
+route('/resolutions/:uid', lazy(() => import('./pages/resolution')));
+route('/votes', lazy(() => import('./pages/votes-map')));
+route('/votes/map', lazy(() => import('./pages/votes-map')));
+route('/votes/agreement', lazy(() => import('./pages/agreement')));
+route('/votes/cohesion', lazy(() => import('./pages/cohesion')));
 route('/about', lazy(() => import('./pages/about')));
 setNotFound((root) => {
   root.append(pageTitle(t('notfound.title')), h('p', null, t('notfound.text')), h('p', null, h('a', { href: href('/') }, t('nav.search'))));
@@ -33,6 +39,7 @@ const NAV: [string, string][] = [
   ['/explore', 'nav.explore'],
   ['/compare', 'nav.compare'],
   ['/pledges', 'nav.pledges'],
+  ['/resolutions', 'nav.votes'],
   ['/about', 'nav.about'],
 ];
 
@@ -50,7 +57,9 @@ function frame(r: Route): HTMLElement {
     q.set('lang', select.value);
     navigate(location.pathname + '?' + q.toString(), { replace: true, keepScroll: true });
   });
-  const current = (p: string): boolean => (p === '/' ? r.path === '/' || r.path === '/search' : r.path.startsWith(p));
+  // The votes entry stands for the resolutions and every /votes/ page.
+  const current = (p: string): boolean =>
+    p === '/' ? r.path === '/' || r.path === '/search' : r.path.startsWith(p) || (p === '/resolutions' && r.path.startsWith('/votes'));
   const isSearch = r.path === '/' || r.path === '/search';
   return h(
     'header',

@@ -4,7 +4,8 @@
 //   node web/tests/e2e.mjs --binary build/src/cli/openupr [--data ../shared/data]
 //        [--screenshots docs/screenshots] [--preview]
 //
-// It imports DATA/upr-info/*.csv into a temporary database, starts `openupr serve --port 0`,
+// It imports DATA/upr-info/*.csv and DATA/hrc-votes/{resolutions,votes_long}.csv into a temporary
+// database, starts `openupr serve --port 0`,
 // and checks: search, a facet click changes the total, a recommendation opens, the map opens the
 // search for a state, a state profile, the language switch changes the visible strings, CSV and XLSX downloads match
 // (read back with python3-openpyxl), the first page load ships < 300 KB of compressed script,
@@ -106,7 +107,9 @@ function startAndWait(cmd, argv, re, opts = {}) {
 async function main() {
   // 1. The real data into a fresh database.
   const db = join(tmp, 'upr.db');
+  // The UPR record, and the Council's resolutions and votes (detected by their headers).
   const files = readdirSync(join(dataDir, 'upr-info')).filter((f) => f.endsWith('.csv')).map((f) => join(dataDir, 'upr-info', f));
+  files.push(join(dataDir, 'hrc-votes', 'resolutions.csv'), join(dataDir, 'hrc-votes', 'votes_long.csv'));
   const imp = spawnSync(binary, ['--db', db, 'import', ...files], { encoding: 'utf8' });
   if (imp.status !== 0) throw new Error(`import failed (${imp.status}): ${imp.stderr}`);
 

@@ -17,7 +17,7 @@ const MEASURES = ['received', 'made', 'share'] as const;
 type Measure = (typeof MEASURES)[number];
 // A sequential blue scale (light to dark) with a dark end that keeps contrast with the labels.
 const PALETTE = ['#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
-const NO_DATA = '#e5e7eb';
+export const NO_DATA = '#e5e7eb';
 const RANKED = 10;
 
 let themeList: Promise<string[]> | null = null;
@@ -66,6 +66,20 @@ export function classOf(classes: MapClass[], v: number): MapClass | undefined {
   let found: MapClass | undefined;
   for (const c of classes) if (v >= c.lo) found = c;
   return found;
+}
+
+// The legend: each class's boundaries (inclusive for counts; for shares from lo up to the next
+// class's lo), then "no data".
+export function classLegend(classes: MapClass[], fmt: (v: number) => string, id = 'map-legend'): HTMLElement {
+  const range = (c: MapClass): string => (c.lo === c.hi ? fmt(c.lo) : `${fmt(c.lo)}–${fmt(c.hi)}`);
+  return h(
+    'ul',
+    { class: 'legend', id, 'aria-label': t('map.legend') },
+    ...classes.map((c) =>
+      h('li', { 'data-lo': c.lo, 'data-hi': c.hi, 'data-color': c.color }, h('span', { class: 'swatch', style: `background:${c.color}` }), h('span', null, range(c))),
+    ),
+    h('li', { 'data-color': NO_DATA }, h('span', { class: 'swatch', style: `background:${NO_DATA}` }), h('span', null, t('map.noData'))),
+  );
 }
 
 export async function render(root: HTMLElement, r: Route): Promise<void> {
@@ -119,9 +133,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     const iso = String(row.keys[agg.by[0]]);
     if (table.has(iso) && row.count > 0) value.set(iso, { v: share ? row.supported_share : row.count, count: row.count });
   }
-  const byM49 = new Map<number, string>();
-  for (const s of table.values()) if (s.m49) byM49.set(parseInt(s.m49, 10), s.iso3);
-  if (byM49.size === 0) root.append(errorBox(new Error(t('map.noM49'))));
+  if (![...table.values()].some((s) => s.m49)) root.append(errorBox(new Error(t('map.noM49'))));
 
   const classes = mapClasses([...value.values()].map((x) => x.v), share);
   const fmt = (v: number): string => (share ? fmtPct(v, L) : fmtInt(v, L));
@@ -138,89 +150,19 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     if (cycle) p.set('cycle', cycle);
     return href('/search', p);
   };
+  // Each state coloured by its class, focusable, opening the search.
+  const wrap = mapLib.worldMap({
+    label: `${t('map.title')}: ${t('map.measure.' + measure)}`,
+    states: table.values(),
+    noData: NO_DATA,
+    paint: (iso) => {
+      const val = value.get(iso);
+      const cls = val ? classOf(classes, val.v) : undefined;
+      return { fill: cls ? cls.color : NO_DATA, label: label(iso), value: val?.v, open: () => navigate(searchHref(iso)) };
+    },
+  });
 
-  const NS = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(NS, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${mapLib.WIDTH} ${mapLib.HEIGHT}`);
-  svg.setAttribute('class', 'world');
-  svg.setAttribute('role', 'group');
-  svg.setAttribute('aria-label', `${t('map.title')}: ${t('map.measure.' + measure)}`);
-  const tip = h('div', { class: 'map-tip', role: 'status', 'aria-live': 'polite', hidden: true });
-  const wrap = h('div', { class: 'map-wrap' });
-  // A shape or marker of a state: coloured by its class, focusable, opening the search.
-  const bind = (el: SVGElement, iso: string | undefined): void => {
-    const val = iso ? value.get(iso) : undefined;
-    const cls = val ? classOf(classes, val.v) : undefined;
-    el.setAttribute('fill', cls ? cls.color : NO_DATA);
-    if (!iso) return;
-    const text = label(iso);
-    el.setAttribute('data-iso3', iso);
-    if (val) el.setAttribute('data-value', String(val.v));
-    el.setAttribute('tabindex', '0');
-    el.setAttribute('role', 'link');
-    el.setAttribute('aria-label', text);
-    const title = document.createElementNS(NS, 'title');
-    title.textContent = text;
-    el.appendChild(title);
-    const show = (ev?: MouseEvent): void => {
-      tip.textContent = text;
-      tip.hidden = false;
-      if (ev) {
-        const b = wrap.getBoundingClientRect();
-        tip.style.left = `${Math.min(ev.clientX - b.left + 12, b.width - 180)}px`;
-        tip.style.top = `${ev.clientY - b.top + 12}px`;
-      } else {
-        tip.style.left = '8px';
-        tip.style.top = '8px';
-      }
-    };
-    el.addEventListener('mousemove', (ev) => show(ev as MouseEvent));
-    el.addEventListener('focus', () => show());
-    el.addEventListener('mouseleave', () => (tip.hidden = true));
-    el.addEventListener('blur', () => (tip.hidden = true));
-    const open = (): void => navigate(searchHref(iso));
-    el.addEventListener('click', open);
-    el.addEventListener('keydown', (ev) => {
-      if ((ev as KeyboardEvent).key === 'Enter') open();
-    });
-  };
-  const shaped = new Set<string>();
-  for (const c of mapLib.countries()) {
-    const iso = byM49.get(c.m49);
-    const path = document.createElementNS(NS, 'path');
-    path.setAttribute('d', c.d);
-    path.setAttribute('class', 'country');
-    bind(path, iso);
-    if (iso) shaped.add(iso);
-    svg.appendChild(path);
-  }
-  // Every other state of the table as a marker where it lies; drawn last, so on top.
-  for (const s of table.values()) {
-    if (shaped.has(s.iso3)) continue;
-    const at = mapLib.markerAt(s.iso3);
-    if (!at) continue;
-    const dot = document.createElementNS(NS, 'circle');
-    dot.setAttribute('cx', at[0].toFixed(1));
-    dot.setAttribute('cy', at[1].toFixed(1));
-    dot.setAttribute('r', '4');
-    dot.setAttribute('class', 'country marker');
-    bind(dot, s.iso3);
-    svg.appendChild(dot);
-  }
-  wrap.append(svg as unknown as HTMLElement, tip);
-
-  // The legend: each class's boundaries (inclusive for counts; for shares from lo up to the
-  // next class's lo).
-  const range = (c: MapClass): string =>
-    c.lo === c.hi ? fmt(c.lo) : `${fmt(c.lo)}–${fmt(c.hi)}`;
-  const legend = h(
-    'ul',
-    { class: 'legend', id: 'map-legend', 'aria-label': t('map.legend') },
-    ...classes.map((c) =>
-      h('li', { 'data-lo': c.lo, 'data-hi': c.hi, 'data-color': c.color }, h('span', { class: 'swatch', style: `background:${c.color}` }), h('span', null, range(c))),
-    ),
-    h('li', { 'data-color': NO_DATA }, h('span', { class: 'swatch', style: `background:${NO_DATA}` }), h('span', null, t('map.noData'))),
-  );
+  const legend = classLegend(classes, fmt);
 
   // The top states by the measure (for the share, among states with at least the median count,
   // so that a state with two recommendations both supported does not lead), linking as the map.

@@ -1,7 +1,8 @@
 // The six UN languages, accessibility and the phone layout (run by web/tests/e2e.mjs):
 // - no raw i18n key (a key of en.json such as "region.none") in the text, aria-label, title or
 //   placeholder of any page (search, a recommendation, state profiles including the Holy See,
-//   map, explore, compare, about, not found) in any of the six languages;
+//   map, explore, compare, about, not found, and the votes pages: resolutions, a resolution, the
+//   voting map, agreement, cohesion) in any of the six languages;
 // - the first search result is at most 5 Tab presses from page load (the skip link to the
 //   results), at 1280 px and at 375 px;
 // - at 375 px the filters are behind a "Filters" button above the results, and open in place;
@@ -84,6 +85,12 @@ export async function run({ check, assert, page, base, shot, noError }) {
       '/compare?states=FRA,DEU,BRA',
       '/about',
       '/no-such-page',
+      // The Council's votes (issue 15).
+      '/resolutions?q=Syrian',
+      '/resolutions/ohchr-27576',
+      '/votes/map?body=hrc',
+      '/votes/agreement?state=FRA&with=USA',
+      '/votes/cohesion',
     ];
     const found = [];
     for (const l of LANGS) {
