@@ -3,7 +3,8 @@
 // that the runner talks to over pipes, one JSON line each way. The runner exports the tables the
 // measures read from the OpenUPR database as CSV files into a temporary folder; DuckDB loads them
 // into tables in memory. It answers the vote measures only (no full-text search here), and times
-// each statement itself (Answer::self_ms), so that the pipe and the JSON are not counted.
+// each statement itself (Answer::self_ms): the statement with its result materialised by DuckDB,
+// not the pipe, the JSON or the conversion of the rows to JavaScript values.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>

@@ -219,7 +219,7 @@ struct Options {
   int max_reps = 2000;
   double min_seconds = 1;  // a backend faster than this repeats past reps (up to max_reps)
   double budget = 15;  // seconds per query and backend
-  std::string only;    // run only queries whose name contains this
+  std::vector<std::string> only;  // run only queries whose name contains one of these
   bool markdown = false;
 };
 
@@ -536,7 +536,10 @@ int Run(const Options& o) {
   bool any_differs = false;
   std::vector<BestPeer> best;
   for (const BenchQuery& q : MakeQueries(*params)) {
-    if (!o.only.empty() && q.name.find(o.only) == std::string::npos) continue;
+    if (!o.only.empty() && std::none_of(o.only.begin(), o.only.end(), [&](const std::string& w) {
+          return q.name.find(w) != std::string::npos;
+        }))
+      continue;
     best.push_back(PrintRows(q, backends, RunQuery(q, backends, o), o, any_differs));
   }
   PrintBestPeers(best, backends[0].name, o);
@@ -578,10 +581,14 @@ int main(int argc, char** argv) {
   app.add_option("--max-reps", o.max_reps, "Repetitions per query and backend at most")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--only", o.only, "Run only the queries whose name contains this text");
+  std::string only;
+  app.add_option("--only", only,
+                 "Run only the queries whose name contains this text (or one of these, "
+                 "comma-separated: agreement,cohesion,severity)");
   app.add_flag("--markdown", o.markdown, "Print the table as Markdown");
   CLI11_PARSE(app, argc, argv);
   o.backends = openupr::bench::SplitCommas(backends);
+  o.only = openupr::bench::SplitCommas(only);
   o.min_reps = std::min(o.min_reps, o.reps);
   o.max_reps = std::max(o.max_reps, o.reps);
   return openupr::bench::Run(o);
