@@ -121,8 +121,8 @@ Status ExportTables(const std::string& db_path, const std::string& dir) {
        "recommendation_id,state"},
   };
   for (const auto& t : kTables)
-    OPENUPR_RETURN_IF_ERROR(
-        ExportCsv(db, t.select, t.header, (fs::path(dir) / (std::string(t.file) + ".csv")).string()));
+    OPENUPR_RETURN_IF_ERROR(ExportCsv(db, t.select, t.header,
+                                      (fs::path(dir) / (std::string(t.file) + ".csv")).string()));
   return Status::Ok();
 }
 
@@ -210,7 +210,8 @@ class DuckDbBackend {
   }
 
   Result<Answer> Compute(Measure m, bool fold) {
-    auto got = node_->Ask({{"cmd", "run"}, {"sql", MeasureSql(m, Dialect::kDuckDb)}, {"rows", fold}});
+    auto got =
+        node_->Ask({{"cmd", "run"}, {"sql", MeasureSql(m, Dialect::kDuckDb)}, {"rows", fold}});
     if (!got.ok()) return got.status();
     Answer a;
     if (fold) {
@@ -249,8 +250,10 @@ Result<Backend> MakeDuckDbBackend(const std::string& dir, const std::string& db_
   const fs::path script = fs::path(dir) / "runner.mjs";
   std::error_code ec;
   if (!fs::exists(script, ec) || !fs::exists(fs::path(dir) / "node_modules/@duckdb/node-api", ec))
-    return Status::NotFound(dir + ": no runner.mjs with node_modules/@duckdb/node-api (install it: "
-                            "npm ci --prefix " + dir + ")");
+    return Status::NotFound(dir +
+                            ": no runner.mjs with node_modules/@duckdb/node-api (install it: "
+                            "npm ci --prefix " +
+                            dir + ")");
   // A node process that ends while the runner writes to it must be an error, not a SIGPIPE.
   ::signal(SIGPIPE, SIG_IGN);
   const auto start = std::chrono::steady_clock::now();

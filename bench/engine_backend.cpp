@@ -33,7 +33,10 @@ Answer FromStats(const analytics::StatsResult& s) {
 // (the requires-expression sees them), and compared with the SQL backends' sums.
 template <typename D>
 void FoldDyad(MeasureFold& fold, const D& d) {
-  if constexpr (requires { d.with_action; d.action_sum; }) {
+  if constexpr (requires {
+                  d.with_action;
+                  d.action_sum;
+                }) {
     fold.Severity(d.from, d.sur, d.count, d.noted, static_cast<int64_t>(d.with_action),
                   static_cast<int64_t>(d.action_sum));
   } else {

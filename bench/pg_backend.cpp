@@ -351,8 +351,8 @@ Result<std::string> Fingerprint(const std::string& db_path, store::Database& src
   if (!records.ok()) return records.status();
   auto votes = src.QueryInt("SELECT count(*) FROM vote");
   if (!votes.ok()) return votes.status();
-  return fs::absolute(db_path).string() + "|" + std::to_string(size) + "|" +
-         std::to_string(mtime) + "|" + std::to_string(*records) + "|" + std::to_string(*votes);
+  return fs::absolute(db_path).string() + "|" + std::to_string(size) + "|" + std::to_string(mtime) +
+         "|" + std::to_string(*records) + "|" + std::to_string(*votes);
 }
 
 Status Load(PgBackend& pg, const std::string& db_path,

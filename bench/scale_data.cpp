@@ -61,8 +61,8 @@ struct Source {
   std::vector<SourceRecord> records;
   // The Council's record: every resolution's columns (in resolution_columns' order) and votes.
   std::vector<std::string> resolution_columns;
-  std::vector<std::vector<Value>> resolutions;  // by id
-  std::vector<SourceVote> votes;                // by resolution id, then state
+  std::vector<std::vector<Value>> resolutions;          // by id
+  std::vector<SourceVote> votes;                        // by resolution id, then state
   std::vector<std::pair<int64_t, std::string>> themes;  // id, name
   std::vector<std::vector<size_t>> by_theme;            // theme index -> record indices
   std::vector<size_t> theme_index_of_id;                // theme id -> index (ids are small)
@@ -145,17 +145,26 @@ Result<Source> ReadSource(store::Database& db) {
       std::vector<Value>& row = src.resolutions.emplace_back();
       for (int c = 0; c < s.ColumnCount(); ++c) {
         switch (sqlite3_column_type(s.handle(), c)) {
-          case SQLITE_NULL: row.emplace_back(); break;
-          case SQLITE_INTEGER: row.emplace_back(s.Int(c)); break;
-          case SQLITE_FLOAT: row.emplace_back(s.Double(c)); break;
-          default: row.emplace_back(s.String(c));
+          case SQLITE_NULL:
+            row.emplace_back();
+            break;
+          case SQLITE_INTEGER:
+            row.emplace_back(s.Int(c));
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(s.Double(c));
+            break;
+          default:
+            row.emplace_back(s.String(c));
         }
       }
     }));
   }
-  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
-      "SELECT resolution_id, state, vote FROM vote ORDER BY resolution_id, state",
-      [&](store::Statement& s) { src.votes.push_back({s.Int(0), s.String(1), s.String(2)}); }));
+  OPENUPR_RETURN_IF_ERROR(
+      db.ForEachRow("SELECT resolution_id, state, vote FROM vote ORDER BY resolution_id, state",
+                    [&](store::Statement& s) {
+                      src.votes.push_back({s.Int(0), s.String(1), s.String(2)});
+                    }));
   OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
       "SELECT recommendation_id, theme_id FROM recommendation_theme "
       "ORDER BY recommendation_id, theme_id",
@@ -342,11 +351,10 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
   store::SourceFileRecord file;
   file.import_id = *import_id;
   file.path = o.source_path;
-  file.content_hash = "openupr-scale:seed=" + std::to_string(o.seed) +
-                      ":records=" + std::to_string(o.records) + ":splice=" +
-                      std::to_string(o.splice) + ":vote_copies=" +
-                      std::to_string(o.vote_copies) + ":vote_noise=" +
-                      std::to_string(o.vote_noise);
+  file.content_hash =
+      "openupr-scale:seed=" + std::to_string(o.seed) + ":records=" + std::to_string(o.records) +
+      ":splice=" + std::to_string(o.splice) + ":vote_copies=" + std::to_string(o.vote_copies) +
+      ":vote_noise=" + std::to_string(o.vote_noise);
   std::error_code ec;
   file.bytes = static_cast<int64_t>(fs::file_size(o.source_path, ec));
   file.format = "openupr-scale";

@@ -36,7 +36,7 @@ struct ScaleOptions {
   int64_t records = 1'000'000;
   uint64_t seed = 1;
   double splice = 0.5;  // share of records whose text splices two real texts; 0..1
-  int vote_copies = 1;     // the roll calls: 1 as they are, N: N times (see above); 0 none
+  int vote_copies = 1;  // the roll calls: 1 as they are, N: N times (see above); 0 none
   double vote_noise = 0.1;  // share of the copies' votes changed; 0..1
   bool overwrite = false;
   // Called with a phase ("reading", "writing", "indexing", "committing", "done") and the
@@ -48,8 +48,8 @@ struct ScaleReport {
   int64_t source_records = 0;
   int64_t records = 0;
   int64_t spliced = 0;  // records whose text differs from the text of the record drawn
-  int64_t resolutions = 0;  // resolutions written (copies included)
-  int64_t votes = 0;        // country votes written
+  int64_t resolutions = 0;    // resolutions written (copies included)
+  int64_t votes = 0;          // country votes written
   int64_t votes_changed = 0;  // of them, perturbed in a copy
   double write_seconds = 0;
   double index_seconds = 0;  // FTS5 rebuild
@@ -57,9 +57,10 @@ struct ScaleReport {
 };
 
 // Writes options.output_path. Errors: kInvalidArgument for bad options (records < 1, splice or
-// vote_noise outside 0..1, vote_copies < 0, output = source, output exists without overwrite), kNotFound for a missing
-// source, kBadInput for a source that is not an OpenUPR database or holds no recommendation,
-// store errors otherwise. On failure the output file is removed. Not thread-safe.
+// vote_noise outside 0..1, vote_copies < 0, output = source, output exists without overwrite),
+// kNotFound for a missing source, kBadInput for a source that is not an OpenUPR database or holds
+// no recommendation, store errors otherwise. On failure the output file is removed. Not
+// thread-safe.
 Result<ScaleReport> GenerateScaledDatabase(const ScaleOptions& options);
 
 }  // namespace openupr::bench

@@ -78,8 +78,7 @@ int main(int argc, char** argv) {
       report->seconds, report->write_seconds, report->index_seconds);
   if (report->resolutions > 0)
     std::printf("%lld resolutions, %lld country votes (%lld changed in the copies)\n",
-                static_cast<long long>(report->resolutions),
-                static_cast<long long>(report->votes),
+                static_cast<long long>(report->resolutions), static_cast<long long>(report->votes),
                 static_cast<long long>(report->votes_changed));
   return 0;
 }

@@ -48,18 +48,22 @@ struct BenchQuery {
 // Whether the backend answers this kind of query (DuckDB answers the measures only).
 bool Supports(const Backend& b, char kind) {
   switch (kind) {
-    case 's': return static_cast<bool>(b.search);
-    case 'f': return static_cast<bool>(b.facets);
-    case 'g': return static_cast<bool>(b.group_by);
-    default: return static_cast<bool>(b.measure);
+    case 's':
+      return static_cast<bool>(b.search);
+    case 'f':
+      return static_cast<bool>(b.facets);
+    case 'g':
+      return static_cast<bool>(b.group_by);
+    default:
+      return static_cast<bool>(b.measure);
   }
 }
 
 // What the database holds, for parameterising the queries.
 struct DataParams {
   int64_t records = 0;
-  int64_t votes = 0;       // rows of the vote table (country votes, every kind)
-  int64_t roll_calls = 0;  // resolutions with country votes
+  int64_t votes = 0;                    // rows of the vote table (country votes, every kind)
+  int64_t roll_calls = 0;               // resolutions with country votes
   std::vector<std::string> top_sur;     // the most reviewed states, most first
   std::vector<std::string> top_themes;  // the largest themes, largest first
   std::vector<int> cycles;              // the cycles present, ascending
@@ -310,8 +314,8 @@ std::string Describe(char kind, const Answer& a) {
       return Thousands(a.rows) + " pairs (diagonal included), " + Thousands(a.counted) +
              " both voted, " + Fixed(100 * a.mean, 1) + "% alike";
     case 'c':
-      return Thousands(a.rows) + " groups, " + Thousands(a.counted) + " group roll calls, mean AI " +
-             Fixed(a.mean, 3);
+      return Thousands(a.rows) + " groups, " + Thousands(a.counted) +
+             " group roll calls, mean AI " + Fixed(a.mean, 3);
     case 'd':
       return Thousands(a.rows) + " pairs of " + Thousands(a.counted) + " (" +
              Thousands(a.supported) + " noted), mean action " +
@@ -340,7 +344,7 @@ struct Measured {
 // Runs every parameter value once on every backend (warm-up, and the answers compared), then the
 // timed repetitions, backends taking turns so that drift on a shared machine hits all of them.
 std::vector<Measured> RunQuery(const BenchQuery& q, const std::vector<Backend>& backends,
-                              const Options& o) {
+                               const Options& o) {
   using Clock = std::chrono::steady_clock;
   std::vector<Measured> m(backends.size());
   std::vector<double> spent(backends.size(), 0);
@@ -453,8 +457,7 @@ BestPeer PrintRows(const BenchQuery& q, const std::vector<Backend>& backends,
     }
     const double p50 = Percentile(m[b].ms, 50), p99 = Percentile(m[b].ms, 99);
     const bool differs =
-        (b > 0 && m[0].supported && m[0].error.empty() &&
-         !SameAnswer(m[b].answer, m[0].answer)) ||
+        (b > 0 && m[0].supported && m[0].error.empty() && !SameAnswer(m[b].answer, m[0].answer)) ||
         (action_ref && m[b].answer.action_digest &&
          m[b].answer.action_digest != action_ref->action_digest);
     any_differs |= differs;
@@ -483,13 +486,13 @@ BestPeer PrintRows(const BenchQuery& q, const std::vector<Backend>& backends,
 
 // Per query: the first backend's p50 / p99, the fastest other backend (by p50) and its times
 // over the first's.
-void PrintBestPeers(const std::vector<BestPeer>& rows, const std::string& first,
-                    const Options& o) {
+void PrintBestPeers(const std::vector<BestPeer>& rows, const std::string& first, const Options& o) {
   std::printf("\n%s against the best peer (the fastest other backend by p50):\n", first.c_str());
   if (o.markdown) {
-    std::printf("| query | %s p50 / p99 ms | best peer | its p50 / p99 ms | best peer ÷ %s p50 / "
-                "p99 |\n|---|---:|---|---:|---:|\n",
-                first.c_str(), first.c_str());
+    std::printf(
+        "| query | %s p50 / p99 ms | best peer | its p50 / p99 ms | best peer ÷ %s p50 / "
+        "p99 |\n|---|---:|---|---:|---:|\n",
+        first.c_str(), first.c_str());
   } else {
     std::printf("%-36s %21s %-12s %21s %17s\n", "query", (first + " p50/p99 ms").c_str(),
                 "best peer", "its p50/p99 ms", "ratio p50/p99");
@@ -498,8 +501,8 @@ void PrintBestPeers(const std::vector<BestPeer>& rows, const std::string& first,
     if (r.peer.empty() || r.p50 <= 0 || r.p99 <= 0) continue;
     const double x50 = r.peer_p50 / r.p50, x99 = r.peer_p99 / r.p99;
     if (o.markdown) {
-      std::printf("| %s | %.2f / %.2f | %s | %.2f / %.2f | %.0f / %.0f |\n", r.query.c_str(),
-                  r.p50, r.p99, r.peer.c_str(), r.peer_p50, r.peer_p99, x50, x99);
+      std::printf("| %s | %.2f / %.2f | %s | %.2f / %.2f | %.0f / %.0f |\n", r.query.c_str(), r.p50,
+                  r.p99, r.peer.c_str(), r.peer_p50, r.peer_p99, x50, x99);
     } else {
       std::printf("%-36s %10.2f / %8.2f %-12s %10.2f / %8.2f %8.0f / %6.0f\n", r.query.c_str(),
                   r.p50, r.p99, r.peer.c_str(), r.peer_p50, r.peer_p99, x50, x99);
@@ -531,8 +534,9 @@ int Run(const Options& o) {
   }
   PrintHeader(o, *params, backends);
   if (params->votes == 0)
-    std::printf("(the database holds no country votes: the agreement and cohesion queries are "
-                "left out; import resolutions.csv and votes_long.csv to run them)\n\n");
+    std::printf(
+        "(the database holds no country votes: the agreement and cohesion queries are "
+        "left out; import resolutions.csv and votes_long.csv to run them)\n\n");
   bool any_differs = false;
   std::vector<BestPeer> best;
   for (const BenchQuery& q : MakeQueries(*params)) {
@@ -544,10 +548,11 @@ int Run(const Options& o) {
   }
   PrintBestPeers(best, backends[0].name, o);
   if (any_differs)
-    std::printf("\n* the answer differs from %s's. Text queries: PostgreSQL's english "
-                "configuration drops stop words and stems a little differently from OpenUPR's "
-                "tokenizer; other queries must agree (the measures row by row).\n",
-                backends[0].name.c_str());
+    std::printf(
+        "\n* the answer differs from %s's. Text queries: PostgreSQL's english "
+        "configuration drops stop words and stems a little differently from OpenUPR's "
+        "tokenizer; other queries must agree (the measures row by row).\n",
+        backends[0].name.c_str());
   return 0;
 }
 

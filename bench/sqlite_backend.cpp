@@ -128,10 +128,17 @@ class SqliteBackend {
       std::vector<Cell>& row = rows.emplace_back();
       for (int c = 0; c < s.ColumnCount(); ++c) {
         switch (sqlite3_column_type(s.handle(), c)) {
-          case SQLITE_NULL: row.emplace_back(); break;
-          case SQLITE_INTEGER: row.emplace_back(s.Int(c)); break;
-          case SQLITE_FLOAT: row.emplace_back(s.Double(c)); break;
-          default: row.emplace_back(s.String(c));
+          case SQLITE_NULL:
+            row.emplace_back();
+            break;
+          case SQLITE_INTEGER:
+            row.emplace_back(s.Int(c));
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(s.Double(c));
+            break;
+          default:
+            row.emplace_back(s.String(c));
         }
       }
     }));

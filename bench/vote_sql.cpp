@@ -15,7 +15,8 @@ class RowHash {
     return *this;
   }
   RowHash& Add(int64_t v) {
-    for (int i = 0; i < 8; ++i) Byte(static_cast<unsigned char>(static_cast<uint64_t>(v) >> (8 * i)));
+    for (int i = 0; i < 8; ++i)
+      Byte(static_cast<unsigned char>(static_cast<uint64_t>(v) >> (8 * i)));
     Byte(0xfe);
     return *this;
   }
@@ -38,18 +39,24 @@ class RowHash {
 
 std::string_view MeasureName(Measure measure) {
   switch (measure) {
-    case Measure::kAgreement: return "agreement";
-    case Measure::kCohesion: return "cohesion";
-    case Measure::kSeverity: return "severity";
+    case Measure::kAgreement:
+      return "agreement";
+    case Measure::kCohesion:
+      return "cohesion";
+    case Measure::kSeverity:
+      return "severity";
   }
   return "?";
 }
 
 std::string_view MeasureColumns(Measure measure) {
   switch (measure) {
-    case Measure::kAgreement: return "ttii";
-    case Measure::kCohesion: return "tid";
-    case Measure::kSeverity: return "ttiiii";
+    case Measure::kAgreement:
+      return "ttii";
+    case Measure::kCohesion:
+      return "tid";
+    case Measure::kSeverity:
+      return "ttiiii";
   }
   return "";
 }
@@ -78,8 +85,9 @@ std::string MeasureSql(Measure measure, Dialect dialect) {
              "sum(CASE WHEN v.vote = 'abstain' THEN 1 ELSE 0 END) AS a "
              "FROM vote v JOIN g ON g.iso3 = v.state "
              "WHERE v.vote IN ('yes', 'no', 'abstain') GROUP BY g.region, v.resolution_id) "
-             "SELECT region, count(*), avg(CAST(3 * " + greatest + "(y, n, a) - (y + n + a) AS " +
-             real + ") / (2 * (y + n + a))) FROM c WHERE y + n + a >= 2 GROUP BY region";
+             "SELECT region, count(*), avg(CAST(3 * " +
+             greatest + "(y, n, a) - (y + n + a) AS " + real +
+             ") / (2 * (y + n + a))) FROM c WHERE y + n + a >= 2 GROUP BY region";
     }
     case Measure::kSeverity:
       return "SELECT coalesce(rf.state, 'unknown'), r.sur, count(*), count(r.action), "
@@ -130,7 +138,9 @@ Answer MeasureFold::Finish() const {
       a.mean = a.counted ? static_cast<double>(a.supported) / static_cast<double>(a.counted) : 0;
       break;
     case Measure::kCohesion:
-    case Measure::kSeverity: a.mean = n_ ? sum_ / static_cast<double>(n_) : 0; break;
+    case Measure::kSeverity:
+      a.mean = n_ ? sum_ / static_cast<double>(n_) : 0;
+      break;
   }
   // An empty action digest means "not computed": make a computed one nonzero.
   if (measure_ == Measure::kSeverity && n_ > 0 && a.action_digest == 0) a.action_digest = 1;
@@ -147,8 +157,7 @@ Result<Answer> FoldRows(Measure measure, const Rows& rows) {
                               std::to_string(r + 1) + ": " + what);
     };
     if (row.size() != cols.size())
-      return bad(std::to_string(row.size()) + " columns, expected " +
-                 std::to_string(cols.size()));
+      return bad(std::to_string(row.size()) + " columns, expected " + std::to_string(cols.size()));
     std::vector<std::string_view> text;
     std::vector<int64_t> ints;
     double real = 0;
@@ -172,8 +181,12 @@ Result<Answer> FoldRows(Measure measure, const Rows& rows) {
       }
     }
     switch (measure) {
-      case Measure::kAgreement: fold.Agreement(text[0], text[1], ints[0], ints[1]); break;
-      case Measure::kCohesion: fold.Cohesion(text[0], ints[0], real); break;
+      case Measure::kAgreement:
+        fold.Agreement(text[0], text[1], ints[0], ints[1]);
+        break;
+      case Measure::kCohesion:
+        fold.Cohesion(text[0], ints[0], real);
+        break;
       case Measure::kSeverity:
         fold.Severity(text[0], text[1], ints[0], ints[3], ints[1], ints[2]);
         break;

@@ -315,7 +315,8 @@ TEST_F(ScaleData, MultipliesTheRollCallsWithPerturbedVotes) {
       Int(*s,
           "SELECT count(*) FROM resolution o JOIN vote ov ON ov.resolution_id = o.id "
           "JOIN src.vote rv ON rv.resolution_id = o.source_line AND rv.state = ov.state "
-          "WHERE o.record_id > " + std::to_string(stride) + " AND rv.vote <> ov.vote");
+          "WHERE o.record_id > " +
+              std::to_string(stride) + " AND rv.vote <> ov.vote");
   EXPECT_EQ(changed, report->votes_changed);
   EXPECT_NEAR(static_cast<double>(changed), 0.1 * static_cast<double>(cast),
               0.01 * static_cast<double>(cast));
@@ -341,8 +342,9 @@ TEST_F(ScaleData, MultipliesTheRollCallsWithPerturbedVotes) {
   ASSERT_TRUE(GenerateScaledDatabase(none).ok());
   auto votes_dump = [&](const std::string& path) {
     auto db = OpenWithSource(path);
-    return db ? Text(*db, "SELECT group_concat(resolution_id || state || vote, ',') FROM "
-                          "(SELECT * FROM vote ORDER BY resolution_id, state)")
+    return db ? Text(*db,
+                     "SELECT group_concat(resolution_id || state || vote, ',') FROM "
+                     "(SELECT * FROM vote ORDER BY resolution_id, state)")
               : std::string();
   };
   EXPECT_EQ(votes_dump(o.output_path), votes_dump(again.output_path));
