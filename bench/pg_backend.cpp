@@ -1,7 +1,9 @@
 // The postgresql backend: the OpenUPR tables copied into PostgreSQL (COPY), a stored tsvector
 // column (to_tsvector('english', text)) with a GIN index, the same B-tree indexes as the SQLite
 // schema, and the statements of bench_sql.h with "$n" placeholders. Ranking: ts_rank with length
-// normalisation 1 (the nearest to BM25 among PostgreSQL's built-in rankings).
+// normalisation 1 (the nearest to BM25 among PostgreSQL's built-in rankings). The vote measures
+// (bench/vote_sql.h) read the vote table (keyed by resolution and state, as in SQLite) and the
+// regions of state and former_state.
 #include <libpq-fe.h>
 
 #include <cctype>
@@ -13,6 +15,7 @@
 
 #include "bench/bench_sql.h"
 #include "bench/sql_backends.h"
+#include "bench/vote_sql.h"
 #include "store/store.h"
 
 namespace openupr::bench {
@@ -185,6 +188,36 @@ class PgBackend {
     return a;
   }
 
+  // Runs the measure's statement and reads every row of its result, typed as the measure's
+  // columns are.
+  Result<Answer> Compute(Measure m, bool fold) {
+    auto res = Query({MeasureSql(m, Dialect::kPostgres), {}});
+    if (!res.ok()) return res.status();
+    const std::string_view cols = MeasureColumns(m);
+    PGresult* r = res->get();
+    const int n = PQntuples(r);
+    if (PQnfields(r) != static_cast<int>(cols.size()))
+      return Status::Internal("PostgreSQL: " + std::string(MeasureName(m)) + ": " +
+                              std::to_string(PQnfields(r)) + " columns");
+    Rows rows(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      std::vector<Cell>& row = rows[static_cast<size_t>(i)];
+      for (int c = 0; c < static_cast<int>(cols.size()); ++c) {
+        if (PQgetisnull(r, i, c)) {
+          row.emplace_back();
+        } else if (cols[c] == 't') {
+          row.emplace_back(std::string(PQgetvalue(r, i, c), PQgetlength(r, i, c)));
+        } else if (cols[c] == 'i') {
+          row.emplace_back(static_cast<int64_t>(std::strtoll(PQgetvalue(r, i, c), nullptr, 10)));
+        } else {
+          row.emplace_back(std::strtod(PQgetvalue(r, i, c), nullptr));
+        }
+      }
+    }
+    if (!fold) return Answer{};
+    return FoldRows(m, rows);
+  }
+
  private:
   PgConn conn_;
 };
@@ -267,8 +300,15 @@ Status CopyTable(PgBackend& pg, store::Database& src, const std::string& select,
 
 constexpr const char* kSchema = R"sql(
 DROP TABLE IF EXISTS openupr_bench_meta, recommendation_theme, recommending_state, recommendation,
-  theme, state CASCADE;
+  theme, state, former_state, vote CASCADE;
 CREATE TABLE state (iso3 text PRIMARY KEY, region text NOT NULL);
+CREATE TABLE former_state (iso3 text PRIMARY KEY, region text NOT NULL);
+CREATE TABLE vote (
+  resolution_id bigint NOT NULL,
+  state         text NOT NULL,
+  vote          text NOT NULL,
+  PRIMARY KEY (resolution_id, state)
+);
 CREATE TABLE theme (id integer PRIMARY KEY, name text NOT NULL UNIQUE);
 CREATE TABLE recommendation (
   id       bigint PRIMARY KEY,
@@ -309,8 +349,10 @@ Result<std::string> Fingerprint(const std::string& db_path, store::Database& src
   const auto mtime = fs::last_write_time(db_path, ec).time_since_epoch().count();
   auto records = src.QueryInt("SELECT count(*) FROM recommendation");
   if (!records.ok()) return records.status();
-  return fs::absolute(db_path).string() + "|" + std::to_string(size) + "|" +
-         std::to_string(mtime) + "|" + std::to_string(*records);
+  auto votes = src.QueryInt("SELECT count(*) FROM vote");
+  if (!votes.ok()) return votes.status();
+  return fs::absolute(db_path).string() + "|" + std::to_string(size) + "|" + std::to_string(mtime) +
+         "|" + std::to_string(*records) + "|" + std::to_string(*votes);
 }
 
 Status Load(PgBackend& pg, const std::string& db_path,
@@ -337,6 +379,10 @@ Status Load(PgBackend& pg, const std::string& db_path,
   OPENUPR_RETURN_IF_ERROR(pg.Exec(kSchema));
   OPENUPR_RETURN_IF_ERROR(CopyTable(pg, src, "SELECT iso3, region FROM state", "state"));
   OPENUPR_RETURN_IF_ERROR(CopyTable(pg, src, "SELECT id, name FROM theme", "theme"));
+  OPENUPR_RETURN_IF_ERROR(
+      CopyTable(pg, src, "SELECT iso3, region FROM former_state", "former_state"));
+  OPENUPR_RETURN_IF_ERROR(
+      CopyTable(pg, src, "SELECT resolution_id, state, vote FROM vote", "vote"));
   OPENUPR_RETURN_IF_ERROR(CopyTable(
       pg, src, "SELECT id, sur, session, cycle, response, action, text FROM recommendation",
       "recommendation(id, sur, session, cycle, response, action, text)"));
@@ -394,6 +440,7 @@ Result<Backend> MakePostgresBackend(const std::string& conninfo, const std::stri
   b.search = [impl](const SearchQuery& q) { return impl->Search(q); };
   b.facets = [impl](const FacetQuery& q) { return impl->Facets(q); };
   b.group_by = [impl](const GroupQuery& q) { return impl->GroupBy(q); };
+  b.measure = [impl](Measure m, bool fold) { return impl->Compute(m, fold); };
   return b;
 }
 

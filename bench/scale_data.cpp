@@ -10,6 +10,7 @@
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "core/dup_key.h"
@@ -17,6 +18,7 @@
 #include "core/model.h"
 #include "ingest/importer.h"
 #include "store/store.h"
+#include "store/votes.h"
 
 namespace openupr::bench {
 namespace {
@@ -46,8 +48,21 @@ struct SourceRecord {
   std::vector<size_t> cuts;  // clause boundaries in text (see ClauseCuts)
 };
 
+// A value of a resolution's column, copied as it is.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+struct SourceVote {
+  int64_t resolution_id = 0;
+  std::string state;
+  std::string vote;
+};
+
 struct Source {
   std::vector<SourceRecord> records;
+  // The Council's record: every resolution's columns (in resolution_columns' order) and votes.
+  std::vector<std::string> resolution_columns;
+  std::vector<std::vector<Value>> resolutions;          // by id
+  std::vector<SourceVote> votes;                        // by resolution id, then state
   std::vector<std::pair<int64_t, std::string>> themes;  // id, name
   std::vector<std::vector<size_t>> by_theme;            // theme index -> record indices
   std::vector<size_t> theme_index_of_id;                // theme id -> index (ids are small)
@@ -121,6 +136,35 @@ Result<Source> ReadSource(store::Database& db) {
   for (size_t i = 0; i < src.themes.size(); ++i)
     src.theme_index_of_id[static_cast<size_t>(src.themes[i].first)] = i;
   src.by_theme.resize(src.themes.size());
+  {
+    auto stmt = db.Prepare("SELECT * FROM resolution ORDER BY id");
+    if (!stmt.ok()) return stmt.status();
+    for (int c = 0; c < stmt->ColumnCount(); ++c)
+      src.resolution_columns.emplace_back(sqlite3_column_name(stmt->handle(), c));
+    OPENUPR_RETURN_IF_ERROR(stmt->ForEachRow([&](store::Statement& s) {
+      std::vector<Value>& row = src.resolutions.emplace_back();
+      for (int c = 0; c < s.ColumnCount(); ++c) {
+        switch (sqlite3_column_type(s.handle(), c)) {
+          case SQLITE_NULL:
+            row.emplace_back();
+            break;
+          case SQLITE_INTEGER:
+            row.emplace_back(s.Int(c));
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(s.Double(c));
+            break;
+          default:
+            row.emplace_back(s.String(c));
+        }
+      }
+    }));
+  }
+  OPENUPR_RETURN_IF_ERROR(
+      db.ForEachRow("SELECT resolution_id, state, vote FROM vote ORDER BY resolution_id, state",
+                    [&](store::Statement& s) {
+                      src.votes.push_back({s.Int(0), s.String(1), s.String(2)});
+                    }));
   OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
       "SELECT recommendation_id, theme_id FROM recommendation_theme "
       "ORDER BY recommendation_id, theme_id",
@@ -165,6 +209,12 @@ Status CheckOptions(const ScaleOptions& o) {
   if (!(o.splice >= 0 && o.splice <= 1))
     return Status::InvalidArgument("--splice: expected a share between 0 and 1, got " +
                                    std::to_string(o.splice));
+  if (o.vote_copies < 0)
+    return Status::InvalidArgument("--vote-copies: expected 0 or more, got " +
+                                   std::to_string(o.vote_copies));
+  if (!(o.vote_noise >= 0 && o.vote_noise <= 1))
+    return Status::InvalidArgument("--vote-noise: expected a share between 0 and 1, got " +
+                                   std::to_string(o.vote_noise));
   std::error_code ec;
   if (!fs::exists(o.source_path, ec))
     return Status::NotFound(o.source_path + ": no such database (create it with openupr --db " +
@@ -178,6 +228,103 @@ Status CheckOptions(const ScaleOptions& o) {
                                      ": already exists; remove it or pass --force");
   }
   return Status::Ok();
+}
+
+// The Council's record, vote_copies times (see scale_data.h). Its own random stream, so that the
+// recommendations drawn do not depend on the votes.
+Status WriteVotes(const ScaleOptions& o, const Source& src, store::Store& out, int64_t file_id,
+                  ScaleReport& report) {
+  if (o.vote_copies == 0 || src.resolutions.empty()) return Status::Ok();
+  store::Database& db = out.db();
+  const auto& cols = src.resolution_columns;
+  auto col = [&](std::string_view name) -> size_t {
+    return static_cast<size_t>(std::find(cols.begin(), cols.end(), name) - cols.begin());
+  };
+  const size_t c_id = col("id"), c_uid = col("uid"), c_record = col("record_id"),
+               c_file = col("source_file_id"), c_line = col("source_line");
+  for (size_t c : {c_id, c_uid, c_record, c_file, c_line})
+    if (c >= cols.size()) return Status::BadInput("resolution: a column is missing");
+  int64_t max_id = 0, max_record = 0;
+  for (const auto& r : src.resolutions) {
+    max_id = std::max(max_id, std::get<int64_t>(r[c_id]));
+    max_record = std::max(max_record, std::get<int64_t>(r[c_record]));
+  }
+  int64_t stride = 10;
+  while (stride <= max_record) stride *= 10;
+  std::string names, marks;
+  for (size_t c = 0; c < cols.size(); ++c) {
+    names += (c ? ", " : "") + cols[c];
+    marks += c ? ",?" : "?";
+  }
+  auto res_stmt = db.Prepare("INSERT INTO resolution(" + names + ") VALUES (" + marks + ")");
+  if (!res_stmt.ok()) return res_stmt.status();
+  auto vote_stmt = db.Prepare(
+      "INSERT INTO vote(resolution_id, state, vote, source_file_id, source_line) "
+      "VALUES (?,?,?,?,?)");
+  if (!vote_stmt.ok()) return vote_stmt.status();
+  // The votes of each resolution: [first, last) in src.votes.
+  std::unordered_map<int64_t, std::pair<size_t, size_t>> votes_of;
+  for (size_t i = 0; i < src.votes.size(); ++i) {
+    auto [it, added] = votes_of.try_emplace(src.votes[i].resolution_id, i, i + 1);
+    if (!added) it->second.second = i + 1;
+  }
+  static constexpr std::array<std::string_view, 3> kKinds = {"yes", "no", "abstain"};
+  std::mt19937_64 rng(o.seed ^ 0x766f746573ULL);  // "votes"
+  for (int copy = 0; copy < o.vote_copies; ++copy) {
+    for (const auto& r : src.resolutions) {
+      const int64_t id = std::get<int64_t>(r[c_id]);
+      const auto votes = votes_of.find(id);
+      if (copy > 0 && votes == votes_of.end()) continue;  // only roll calls are multiplied
+      const int64_t new_id = copy * max_id + id;
+      const int64_t record = copy * stride + std::get<int64_t>(r[c_record]);
+      store::Statement& s = *res_stmt;
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const int i = static_cast<int>(c) + 1;
+        if (c == c_id) {
+          s.Bind(i, new_id);
+        } else if (c == c_uid) {
+          s.Bind(i, "ohchr-" + std::to_string(record));
+        } else if (c == c_record) {
+          s.Bind(i, record);
+        } else if (c == c_file) {
+          s.Bind(i, file_id);
+        } else if (c == c_line) {
+          s.Bind(i, id);
+        } else if (const auto* n = std::get_if<int64_t>(&r[c])) {
+          s.Bind(i, *n);
+        } else if (const auto* d = std::get_if<double>(&r[c])) {
+          s.Bind(i, *d);
+        } else if (const auto* t = std::get_if<std::string>(&r[c])) {
+          s.Bind(i, *t);
+        } else {
+          s.BindNull(i);
+        }
+      }
+      OPENUPR_RETURN_IF_ERROR(s.Run());
+      ++report.resolutions;
+      if (votes == votes_of.end()) continue;
+      for (size_t v = votes->second.first; v < votes->second.second; ++v) {
+        const SourceVote& sv = src.votes[v];
+        std::string_view cast = sv.vote;
+        if (copy > 0) {
+          // Two draws per vote whatever it is, so that the stream does not depend on the kinds.
+          const double coin = Unit(rng);
+          const uint64_t pick = rng();
+          const auto kind = std::find(kKinds.begin(), kKinds.end(), cast);
+          if (kind != kKinds.end() && coin < o.vote_noise) {
+            const size_t from = static_cast<size_t>(kind - kKinds.begin());
+            cast = kKinds[(from + 1 + pick % 2) % 3];
+            ++report.votes_changed;
+          }
+        }
+        store::Statement& vs = *vote_stmt;
+        vs.Bind(1, new_id).Bind(2, sv.state).Bind(3, cast).Bind(4, file_id).Bind(5, id);
+        OPENUPR_RETURN_IF_ERROR(vs.Run());
+        ++report.votes;
+      }
+    }
+  }
+  return store::RecountVotes(out);
 }
 
 Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::time_point start) {
@@ -196,15 +343,18 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
   const nlohmann::json options = {{"source", fs::absolute(o.source_path).string()},
                                   {"records", o.records},
                                   {"seed", o.seed},
-                                  {"splice", o.splice}};
+                                  {"splice", o.splice},
+                                  {"vote_copies", o.vote_copies},
+                                  {"vote_noise", o.vote_noise}};
   auto import_id = out.InsertImport("openupr-scale", options.dump());
   if (!import_id.ok()) return import_id.status();
   store::SourceFileRecord file;
   file.import_id = *import_id;
   file.path = o.source_path;
-  file.content_hash = "openupr-scale:seed=" + std::to_string(o.seed) +
-                      ":records=" + std::to_string(o.records) + ":splice=" +
-                      std::to_string(o.splice);
+  file.content_hash =
+      "openupr-scale:seed=" + std::to_string(o.seed) + ":records=" + std::to_string(o.records) +
+      ":splice=" + std::to_string(o.splice) + ":vote_copies=" + std::to_string(o.vote_copies) +
+      ":vote_noise=" + std::to_string(o.vote_noise);
   std::error_code ec;
   file.bytes = static_cast<int64_t>(fs::file_size(o.source_path, ec));
   file.format = "openupr-scale";
@@ -277,6 +427,8 @@ Result<ScaleReport> Generate(const ScaleOptions& o, const Source& src, Clock::ti
     if (id % progress_every == 0 || id == o.records) notify("writing", id);
   }
   report.records = o.records;
+  notify("copying the Council's votes", o.records);
+  OPENUPR_RETURN_IF_ERROR(WriteVotes(o, src, out, *file_id, report));
   report.write_seconds = Seconds(write_start);
   notify("committing", o.records);
   OPENUPR_RETURN_IF_ERROR((*tx)->Commit());

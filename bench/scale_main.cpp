@@ -1,6 +1,7 @@
 // openupr-scale: writes a synthetic OpenUPR database of N recommendations resampled from a real
 // one (bench/scale_data.h), for benchmarks at scale.
 //   openupr-scale --from real.db --out big.db --records 1000000 [--seed 42] [--splice 0.5]
+//                 [--vote-copies 10] [--vote-noise 0.1]
 // Exit codes as the openupr CLI: 0 ok, 1 internal, 2 usage, 3 bad input, 4 not found, 5 I/O.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -40,6 +41,15 @@ int main(int argc, char** argv) {
                  "Share of records whose text joins clauses of two real records of one theme")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--vote-copies", options.vote_copies,
+                 "The Council's roll calls: 1 copies them as they are, N writes each N times "
+                 "(copies with perturbed votes), 0 none")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--vote-noise", options.vote_noise,
+                 "Share of the votes of each copied roll call changed to another of yes/no/abstain")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--force", options.overwrite, "Replace the output database if it exists");
   CLI11_PARSE(app, argc, argv);
 
@@ -66,5 +76,9 @@ int main(int argc, char** argv) {
       static_cast<long long>(report->records), static_cast<long long>(report->spliced),
       static_cast<long long>(report->source_records), options.output_path.c_str(),
       report->seconds, report->write_seconds, report->index_seconds);
+  if (report->resolutions > 0)
+    std::printf("%lld resolutions, %lld country votes (%lld changed in the copies)\n",
+                static_cast<long long>(report->resolutions), static_cast<long long>(report->votes),
+                static_cast<long long>(report->votes_changed));
   return 0;
 }

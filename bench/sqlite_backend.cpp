@@ -1,9 +1,11 @@
 // The sqlite-fts5 backend: the statements of search::SqlSearch (without snippets) and of
-// analytics::ComputeStats, run on the OpenUPR database itself.
+// analytics::ComputeStats, and the measures of bench/vote_sql.h, run on the OpenUPR database
+// itself.
 #include <memory>
 
 #include "bench/bench_sql.h"
 #include "bench/sql_backends.h"
+#include "bench/vote_sql.h"
 #include "store/store.h"
 
 namespace openupr::bench {
@@ -119,6 +121,31 @@ class SqliteBackend {
     return a;
   }
 
+  // Runs the measure's statement and reads every row of its result (what a client would get).
+  Result<Answer> Compute(Measure m, bool fold) {
+    Rows rows;
+    OPENUPR_RETURN_IF_ERROR(Run({MeasureSql(m, Dialect::kSqlite), {}}, [&](store::Statement& s) {
+      std::vector<Cell>& row = rows.emplace_back();
+      for (int c = 0; c < s.ColumnCount(); ++c) {
+        switch (sqlite3_column_type(s.handle(), c)) {
+          case SQLITE_NULL:
+            row.emplace_back();
+            break;
+          case SQLITE_INTEGER:
+            row.emplace_back(s.Int(c));
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(s.Double(c));
+            break;
+          default:
+            row.emplace_back(s.String(c));
+        }
+      }
+    }));
+    if (!fold) return Answer{};
+    return FoldRows(m, rows);
+  }
+
  private:
   std::unique_ptr<store::Store> store_;
 };
@@ -136,6 +163,7 @@ Result<Backend> MakeSqliteBackend(const std::string& db_path) {
   b.search = [impl](const SearchQuery& q) { return impl->Search(q); };
   b.facets = [impl](const FacetQuery& q) { return impl->Facets(q); };
   b.group_by = [impl](const GroupQuery& q) { return impl->GroupBy(q); };
+  b.measure = [impl](Measure m, bool fold) { return impl->Compute(m, fold); };
   return b;
 }
 

@@ -1,31 +1,36 @@
 #!/usr/bin/env bash
 # The side-by-side query benchmark, end to end: installs what is missing (the build's packages,
-# postgresql-15, libpq-dev), builds, imports the real UPR data into a temporary OpenUPR database,
-# optionally writes a synthetic one of N records (openupr-scale), starts a throwaway PostgreSQL 15
-# cluster on 127.0.0.1 (a free port, trust authentication, removed afterwards), and runs
-# openupr_side_by_side on each database. Stops the server and deletes everything it made on exit,
-# also on failure or Ctrl-C.
+# postgresql-15, libpq-dev, DuckDB's npm package in bench/duckdb with `npm ci`), builds, imports
+# the real data (the UPR record and the Council's resolutions and votes) into a temporary OpenUPR
+# database, optionally writes a synthetic one of N records (openupr-scale, the roll calls
+# multiplied by --vote-copies), starts a throwaway PostgreSQL 15 cluster on 127.0.0.1 (a free
+# port, trust authentication, removed afterwards), and runs openupr_side_by_side on each database.
+# Stops the server and deletes everything it made on exit, also on failure or Ctrl-C.
 #
-# Usage: scripts/bench-side-by-side.sh [--scale N] [--seed S] [--reps R] [--budget SECONDS]
-#                                      [--only TEXT] [--markdown] [--no-postgres] [--out FILE]
-#   --scale N     also benchmark a synthetic database of N recommendations (e.g. 1000000)
-#   --out FILE    also append the result tables to FILE
+# Usage: scripts/bench-side-by-side.sh [--scale N] [--vote-copies K] [--seed S] [--reps R]
+#                                      [--budget SECONDS] [--only TEXT] [--markdown]
+#                                      [--no-postgres] [--no-duckdb] [--out FILE]
+#   --scale N        also benchmark a synthetic database of N recommendations (e.g. 1000000)
+#   --vote-copies K  the synthetic database's roll calls: each K times, perturbed (default 10)
+#   --out FILE       also append the result tables to FILE
 # The real data is read from ../shared/data (or $OPENUPR_DATA_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DATA_DIR="${OPENUPR_DATA_DIR:-$(cd .. && pwd)/shared/data}"
 
-SCALE=0 SEED=42 REPS=20 BUDGET=15 ONLY="" MARKDOWN="" POSTGRES=1 OUT=""
+SCALE=0 VOTE_COPIES=10 SEED=42 REPS=20 BUDGET=15 ONLY="" MARKDOWN="" POSTGRES=1 DUCKDB=1 OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE="$2"; shift 2 ;;
+    --vote-copies) VOTE_COPIES="$2"; shift 2 ;;
     --seed) SEED="$2"; shift 2 ;;
     --reps) REPS="$2"; shift 2 ;;
     --budget) BUDGET="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --markdown) MARKDOWN="--markdown"; shift ;;
     --no-postgres) POSTGRES=0; shift ;;
+    --no-duckdb) DUCKDB=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-side-by-side: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -46,6 +51,17 @@ if [ "$POSTGRES" = 1 ]; then
     $SUDO apt-get update -qq
     # The package's own cluster (port 5432) is not used: the runs get a throwaway one below.
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+# DuckDB: its Node package (which ships the engine) as the lock file pins it.
+BACKENDS="engine,sqlite,postgresql"
+if [ "$DUCKDB" = 1 ]; then
+  if command -v npm >/dev/null; then
+    (cd bench/duckdb && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    BACKENDS="$BACKENDS,duckdb"
+  else
+    echo "npm is not installed: running without DuckDB" >&2
   fi
 fi
 
@@ -70,13 +86,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 BIN=build/src/cli/openupr
-echo "== Importing the real UPR data into $WORK/real.db" >&2
-"$BIN" --db "$WORK/real.db" import "$DATA_DIR"/upr-info/sessions-*.csv >/dev/null
+echo "== Importing the real UPR data and the Council's votes into $WORK/real.db" >&2
+"$BIN" --db "$WORK/real.db" import "$DATA_DIR"/upr-info/sessions-*.csv \
+  "$DATA_DIR"/hrc-votes/resolutions.csv "$DATA_DIR"/hrc-votes/votes_long.csv >/dev/null 2>&1
 DBS=("$WORK/real.db")
 if [ "$SCALE" -gt 0 ]; then
-  echo "== Writing a synthetic database of $SCALE recommendations (seed $SEED)" >&2
+  echo "== Writing a synthetic database of $SCALE recommendations, roll calls x$VOTE_COPIES (seed $SEED)" >&2
   build/bench/openupr-scale --from "$WORK/real.db" --out "$WORK/scaled.db" --records "$SCALE" \
-    --seed "$SEED" 2>&1 | grep -v '^writing' >&2
+    --vote-copies "$VOTE_COPIES" --seed "$SEED" 2>&1 | grep -v '^writing' >&2
   DBS+=("$WORK/scaled.db")
 fi
 
@@ -122,7 +139,7 @@ EOF
 fi
 
 # --- The runs -----------------------------------------------------------------------------------
-ARGS=(--reps "$REPS" --budget "$BUDGET")
+ARGS=(--reps "$REPS" --budget "$BUDGET" --backends "$BACKENDS" --duckdb "$ROOT/bench/duckdb")
 [ -n "$ONLY" ] && ARGS+=(--only "$ONLY")
 [ -n "$MARKDOWN" ] && ARGS+=("$MARKDOWN")
 for db in "${DBS[@]}"; do
