@@ -186,6 +186,15 @@ TEST_F(VotesServer, SearchCountsAndFacetsEqualSqlIssue15) {
   EXPECT_EQ(Get("/api/v1/resolutions?body=hrc&year=2010-2015&outcome=" +
                 outcome["key"].get<std::string>())["total"],
             outcome["count"]);
+  // Facets are counted without their own filter: with one outcome chosen, the others stay
+  // listed with the totals they give alone.
+  const json chosen = Get("/api/v1/resolutions?body=hrc&year=2010-2015&outcome=" +
+                          outcome["key"].get<std::string>());
+  EXPECT_EQ(chosen["facets"]["outcome"], j["facets"]["outcome"]);
+  // A symbol, or its beginning.
+  EXPECT_EQ(Get("/api/v1/resolutions?q=A/HRC/RES/39/15")["results"][0]["uid"], "ohchr-27576");
+  EXPECT_EQ(Get("/api/v1/resolutions?q=A%2FHRC%2FRES%2F39%2F")["total"].get<int64_t>(),
+            *sql->db().QueryInt("SELECT count(*) FROM resolution WHERE symbol LIKE 'A/HRC/RES/39/%'"));
   // Words of the titles, stemmed: "tortures" finds "torture".
   const json t = Get("/api/v1/resolutions?q=tortures");
   EXPECT_GT(t["total"].get<int64_t>(), 50);

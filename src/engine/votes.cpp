@@ -59,7 +59,7 @@ Status ValidateResolutionFilter(const ResolutionFilter& f) {
       return Status::InvalidArgument("outcome '" + o + "': expected one of " + all);
     }
   }
-  if (!f.query.empty()) {
+  if (!f.query.empty() && f.query.find('/') == std::string::npos) {
     auto q = search::ParseQuery(f.query);
     if (!q.ok()) return q.status();
   }
@@ -290,7 +290,13 @@ bool VoteIndex::Matches(uint32_t i, const CompiledQuery& q) const { return Eval(
 Result<std::vector<uint32_t>> VoteIndex::Select(const ResolutionFilter& f) const {
   OPENUPR_RETURN_IF_ERROR(ValidateResolutionFilter(f));
   std::optional<CompiledQuery> query;
-  if (!f.query.empty()) {
+  // A query with a '/' is a UN symbol, or its beginning ("A/HRC/RES/39/15", "A/HRC/RES/39/").
+  std::string symbol;
+  if (f.query.find('/') != std::string::npos) {
+    symbol = f.query;
+    while (!symbol.empty() && symbol.back() == ' ') symbol.pop_back();
+    while (!symbol.empty() && symbol.front() == ' ') symbol.erase(0, 1);
+  } else if (!f.query.empty()) {
     auto parsed = search::ParseQuery(f.query);
     if (!parsed.ok()) return parsed.status();
     if (parsed->root) {
@@ -317,6 +323,7 @@ Result<std::vector<uint32_t>> VoteIndex::Select(const ResolutionFilter& f) const
       continue;
     if (f.roll_calls_only && resolution_roll_call_[i] < 0) continue;
     if (query && !Matches(i, *query)) continue;
+    if (!symbol.empty() && !r.symbol.starts_with(symbol)) continue;
     out.push_back(i);
   }
   return out;
@@ -338,15 +345,38 @@ Result<ResolutionSearch> VoteIndex::Search(const ResolutionFilter& f, int64_t of
   if (!selected.ok()) return selected.status();
   ResolutionSearch out;
   out.total = static_cast<int64_t>(selected->size());
+  // Each field is counted over the selection without its own filter (as the recommendations'
+  // facets are, analytics::FacetScope::kDisjunctive): its values stay listed while one is
+  // chosen, and a value's count is what choosing it alone gives.
   std::map<std::string, int64_t> body, year, session, outcome, agenda;
-  for (uint32_t i : *selected) {
-    const Resolution& r = resolutions_[i];
-    ++body[std::string(BodyCode(ParseBody(r.body).value_or(Body::kCouncil)))];
-    ++year[std::to_string(r.year)];
-    if (r.session) ++session[std::to_string(r.session)];
-    ++outcome[outcomes_[i]];
-    if (!r.agenda_item_no.empty()) ++agenda[r.agenda_item_no];
-  }
+  auto count_over = [&](ResolutionFilter without, auto clear, auto add) -> Status {
+    clear(without);
+    auto rows = Select(without);
+    if (!rows.ok()) return rows.status();
+    for (uint32_t i : *rows) add(i);
+    return Status::Ok();
+  };
+  OPENUPR_RETURN_IF_ERROR(count_over(
+      f, [](ResolutionFilter& g) { g.body.reset(); },
+      [&](uint32_t i) {
+        ++body[std::string(BodyCode(ParseBody(resolutions_[i].body).value_or(Body::kCouncil)))];
+      }));
+  OPENUPR_RETURN_IF_ERROR(count_over(
+      f, [](ResolutionFilter& g) { g.year_from = g.year_to = 0; },
+      [&](uint32_t i) { ++year[std::to_string(resolutions_[i].year)]; }));
+  OPENUPR_RETURN_IF_ERROR(count_over(
+      f, [](ResolutionFilter& g) { g.session_from = g.session_to = 0; },
+      [&](uint32_t i) {
+        if (resolutions_[i].session) ++session[std::to_string(resolutions_[i].session)];
+      }));
+  OPENUPR_RETURN_IF_ERROR(count_over(
+      f, [](ResolutionFilter& g) { g.outcomes.clear(); },
+      [&](uint32_t i) { ++outcome[outcomes_[i]]; }));
+  OPENUPR_RETURN_IF_ERROR(count_over(
+      f, [](ResolutionFilter& g) { g.agenda_items.clear(); },
+      [&](uint32_t i) {
+        if (!resolutions_[i].agenda_item_no.empty()) ++agenda[resolutions_[i].agenda_item_no];
+      }));
   auto facet = [](std::string field, const std::map<std::string, int64_t>& counts,
                   bool by_number) {
     ResolutionFacet fc{std::move(field), {}};

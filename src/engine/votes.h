@@ -35,7 +35,9 @@ inline constexpr std::string_view kOutcomes[] = {
 // Which resolutions (and so which roll calls) a question is about. Every field narrows; empty
 // or 0 means any.
 struct ResolutionFilter {
-  std::string query;  // words of the title, statement or agenda subject (search/query.h)
+  // Words of the title, statement or agenda subject (search/query.h); a query with a '/' is a UN
+  // symbol or its beginning instead ("A/HRC/RES/39/15").
+  std::string query;
   std::optional<Body> body;
   int year_from = 0, year_to = 0;        // inclusive
   int session_from = 0, session_to = 0;  // the Council's sessions, inclusive
@@ -68,6 +70,8 @@ struct ResolutionFacet {
 struct ResolutionSearch {
   int64_t total = 0;
   std::vector<uint32_t> hits;  // resolution indices, newest first (then record number)
+  // Each field counted over the selection without its own filter (as the recommendations'
+  // facets): a value's count is the total that value alone gives.
   std::vector<ResolutionFacet> facets;
 };
 
