@@ -28,6 +28,8 @@ route('/votes', lazy(() => import('./pages/votes-map')));
 route('/votes/map', lazy(() => import('./pages/votes-map')));
 route('/votes/agreement', lazy(() => import('./pages/agreement')));
 route('/votes/cohesion', lazy(() => import('./pages/cohesion')));
+route('/politicization', lazy(() => import('./pages/politicization')));
+route('/pair', lazy(() => import('./pages/pair')));
 route('/about', lazy(() => import('./pages/about')));
 setNotFound((root) => {
   root.append(pageTitle(t('notfound.title')), h('p', null, t('notfound.text')), h('p', null, h('a', { href: href('/') }, t('nav.search'))));
@@ -57,9 +59,10 @@ function frame(r: Route): HTMLElement {
     q.set('lang', select.value);
     navigate(location.pathname + '?' + q.toString(), { replace: true, keepScroll: true });
   });
-  // The votes entry stands for the resolutions and every /votes/ page.
+  // The votes entry stands for the resolutions, every /votes/ page, politicization and the pair.
+  const votesPage = r.path.startsWith('/votes') || r.path === '/politicization' || r.path === '/pair';
   const current = (p: string): boolean =>
-    p === '/' ? r.path === '/' || r.path === '/search' : r.path.startsWith(p) || (p === '/resolutions' && r.path.startsWith('/votes'));
+    p === '/' ? r.path === '/' || r.path === '/search' : r.path.startsWith(p) || (p === '/resolutions' && votesPage);
   const isSearch = r.path === '/' || r.path === '/search';
   return h(
     'header',

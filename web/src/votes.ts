@@ -302,13 +302,19 @@ const PAGES: [string, string][] = [
   ['/votes/map', 'votes.nav.map'],
   ['/votes/agreement', 'votes.nav.agreement'],
   ['/votes/cohesion', 'votes.nav.cohesion'],
+  ['/politicization', 'votes.nav.politicization'],
+  ['/pair', 'votes.nav.pair'],
 ];
+// The pages whose URL is not a selection of roll calls (their q is words of the recommendations).
+const NOT_ROLL_CALLS = ['/politicization', '/pair'];
 
-// The links between the votes pages; the selection of roll calls goes along (and the state of
-// the agreement view), so that the same question is asked of each view.
+// The links between the votes pages; the selection of roll calls goes along between the pages
+// that take one (and the state of the agreement view, which is the first state of the pair
+// page and back), so that the same question is asked of each view.
 export function votesNav(current: string, q: URLSearchParams): HTMLElement {
-  const keep = selectionParams(q);
-  const state = q.get('state');
+  const keep = NOT_ROLL_CALLS.includes(current) ? new URLSearchParams() : selectionParams(q);
+  const state = current === '/pair' ? q.get('a') : q.get('state');
+  const other = current === '/pair' ? q.get('b') : q.get('with');
   return h(
     'nav',
     { class: 'subnav', 'aria-label': t('votes.nav.label') },
@@ -316,8 +322,12 @@ export function votesNav(current: string, q: URLSearchParams): HTMLElement {
       'ul',
       null,
       ...PAGES.map(([p, k]) => {
-        const n = new URLSearchParams(keep);
+        const n = NOT_ROLL_CALLS.includes(p) ? new URLSearchParams() : new URLSearchParams(keep);
         if (p === '/votes/agreement' && state) n.set('state', state);
+        if (p === '/pair' && state) {
+          n.set('a', state);
+          if (other) n.set('b', other);
+        }
         return h('li', null, h('a', { href: href(p, n), 'aria-current': p === current ? 'page' : null, id: `subnav-${p.split('/').pop()}` }, t(k)));
       }),
     ),

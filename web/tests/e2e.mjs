@@ -2,7 +2,7 @@
 // browser is downloaded) against the real `openupr serve` on loopback with the real data.
 //
 //   node web/tests/e2e.mjs --binary build/src/cli/openupr [--data ../shared/data]
-//        [--screenshots docs/screenshots] [--preview]
+//        [--screenshots docs/screenshots] [--preview] [--suite votes,politicization]
 //
 // It imports DATA/upr-info/*.csv and DATA/hrc-votes/{resolutions,votes_long}.csv into a temporary
 // database, starts `openupr serve --port 0`,
@@ -11,7 +11,9 @@
 // (read back with python3-openpyxl), the first page load ships < 300 KB of compressed script,
 // every page renders at 1280 px and 375 px, and an API error is shown as a message. The server
 // is stopped in every case. --preview serves the pages with `vite preview` (proxying /api to
-// the server) instead of the binary's embedded copy, for working on the front end.
+// the server) instead of the binary's embedded copy, for working on the front end. --suite runs
+// only the named suites of web/tests/e2e/ (file names without .mjs, comma-separated), without
+// the checks above.
 // Prints "N passed, N failed" and exits 1 if any check failed.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -37,6 +39,7 @@ const binary = resolve(opt('--binary', process.env.OPENUPR_BINARY ?? join(repo, 
 const dataDir = resolve(process.env.OPENUPR_DATA_DIR || opt('--data', join(repo, '..', 'shared', 'data')));
 const shots = opt('--screenshots', process.env.OPENUPR_SCREENSHOTS);
 const preview = args.includes('--preview');
+const only = opt('--suite', '') ? opt('--suite').split(',').map((x) => x.trim().replace(/\.mjs$/, '')) : null;
 const chromiumPath = process.env.OPENUPR_CHROMIUM ?? '/usr/bin/chromium';
 const python = '/usr/bin/python3';
 const SCRIPT_BUDGET = 300 * 1024;
@@ -54,7 +57,9 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 
 let passed = 0;
 let failed = 0;
+let inSuites = false; // with --suite, the checks before the suites are skipped
 async function check(name, fn) {
+  if (only && !inSuites) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -367,6 +372,12 @@ async function run(ctx, base) {
   try {
     suites = readdirSync(suiteDir).filter((f) => f.endsWith('.mjs')).sort();
   } catch {}
+  if (only) {
+    const unknown = only.filter((n) => !suites.includes(`${n}.mjs`));
+    if (unknown.length) throw new Error(`no suite ${unknown.join(', ')} in ${suiteDir}`);
+    suites = suites.filter((f) => only.includes(f.replace(/\.mjs$/, '')));
+  }
+  inSuites = true;
   for (const f of suites) {
     const mod = await import(pathToFileURL(join(suiteDir, f)).href);
     console.log(`# suite ${f}`);

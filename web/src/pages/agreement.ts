@@ -135,7 +135,15 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
           c.share === null ? '—' : fmtPct(c.share, L),
         ),
         h('p', null, c.both ? t('votes.pairText', { a: name, b: withName, alike: fmtInt(c.alike, L), both: fmtInt(c.both, L) }) : t('votes.pairNever', { a: name, b: withName })),
-        h('p', null, h('a', { href: href(PATH, swap), id: 'agr-swap' }, t('votes.pairSwap', { state: withName })), ' · ', h('a', { href: href(PATH, drop), id: 'agr-drop' }, t('votes.pairDrop'))),
+        h(
+          'p',
+          null,
+          h('a', { href: href(PATH, swap), id: 'agr-swap' }, t('votes.pairSwap', { state: withName })),
+          ' · ',
+          h('a', { href: href(PATH, drop), id: 'agr-drop' }, t('votes.pairDrop')),
+          ' · ',
+          h('a', { href: href('/pair', { a: iso, b: pair.with! }), id: 'agr-pair-page' }, t('pair.recommendationsLink')),
+        ),
       ),
     );
   }
@@ -190,6 +198,8 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
           ' ',
           h('span', { class: 'num' }, shareText(s)),
           h('span', { class: 'muted region' }, regionName(s.region)),
+          ' ',
+          h('a', { href: href('/pair', { a: iso, b: s.state }), class: 'pair-link', 'aria-label': t('pair.linkLabel', { a: name, b: stateName(s.state, s.name) }) }, t('pair.linkShort')),
         ),
       ),
     ),

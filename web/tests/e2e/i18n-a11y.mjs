@@ -91,6 +91,8 @@ export async function run({ check, assert, page, base, shot, noError }) {
       '/votes/map?body=hrc',
       '/votes/agreement?state=FRA&with=USA',
       '/votes/cohesion',
+      '/politicization',
+      '/pair?a=FRA&b=LKA',
     ];
     const found = [];
     for (const l of LANGS) {
