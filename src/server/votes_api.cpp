@@ -50,6 +50,12 @@ std::string StateRegion(const std::string& iso3) {
   return "none";
 }
 
+// A vote as the API names it (core/resolution.h VoteCode's names, and "absent").
+const char* CastName(analytics::VoteCast c) {
+  static constexpr const char* kNames[] = {"absent", "yes", "no", "abstain", "non-voting", "blank"};
+  return kNames[static_cast<int>(c)];
+}
+
 json Count(const std::optional<int>& n) { return n ? json(*n) : json(nullptr); }
 
 json ResolutionSummary(const engine::VoteIndex& ix, uint32_t i) {
@@ -230,9 +236,7 @@ ApiResult<Body> ResolutionJson(const engine::VoteIndex& ix, const std::string& u
     for (size_t s = 0; s < m.states.size(); ++s) {
       const analytics::VoteCast c = m.At(s, *rc);
       if (c == analytics::VoteCast::kAbsent) continue;
-      static constexpr const char* kNames[] = {"absent", "yes", "no", "abstain", "non-voting",
-                                               "blank"};
-      const char* vote = kNames[static_cast<int>(c)];
+      const char* vote = CastName(c);
       const std::string region = StateRegion(m.states[s]);
       votes.push_back({{"state", m.states[s]},
                        {"name", StateName(m.states[s])},
@@ -433,13 +437,12 @@ ApiResult<Body> VotingRecordJson(const engine::VoteIndex& ix, const Params& para
   auto sel = SelectRollCalls(ix, params);
   if (auto* e = std::get_if<ApiError>(&sel)) return *e;
   const Selected& s = std::get<Selected>(sel);
-  static constexpr const char* kNames[] = {"absent", "yes", "no", "abstain", "non-voting", "blank"};
   json rows = json::array();
   json totals = {{"yes", 0}, {"no", 0}, {"abstain", 0}, {"non-voting", 0}, {"blank", 0}};
   for (auto it = s.roll_calls.rbegin(); it != s.roll_calls.rend(); ++it) {
     const analytics::VoteCast c = ix.matrix().At(*state, *it);
     if (c == analytics::VoteCast::kAbsent) continue;
-    const char* vote = kNames[static_cast<int>(c)];
+    const char* vote = CastName(c);
     totals[vote] = totals[vote].get<int>() + 1;
     json j = ResolutionSummary(ix, ix.ResolutionOfRollCall(*it));
     j["vote"] = vote;
