@@ -639,7 +639,8 @@ TEST_F(PoliticizationRealData, EngineSeverityEqualsSqlOverSelections) {
       {"", F({{"action", "unknown,5"}, {"response", "noted"}}), 0},
       {"torture", {}, 0},
       {"women AND NOT girls", F({{"session", "10-17"}}), 40},
-      {"NOT ratify", {}, 0},
+      {"NOT ratify", {}, 0},  // more than half: the whole index's table minus the rest
+      {"", F({{"response", "supported"}}), 30},
       {"", F({{"sur", "CHN"}, {"from", "CHN"}}), 0},  // no record
   };
   for (const Sel& s : selections) {

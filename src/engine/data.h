@@ -179,8 +179,9 @@ analytics::StatsResult Group(const Data& data, const DocSet& docs,
 
 // --- Dyads (dyads.cpp). ---
 // Every (recommending state, state under review) pair of the records in docs, with its
-// responses and action categories, ordered and cut to top_n as Index::Dyads gives them.
-DyadResponse CountDyads(const Data& data, const DocSet& docs, int64_t top_n);
+// responses and action categories, ordered and cut to top_n as Index::Dyads gives them. memo
+// (may be null) keeps the whole index's table for selections of more than half of it.
+DyadResponse CountDyads(const Data& data, const DocSet& docs, int64_t top_n, Memo* memo);
 
 // --- Facets (group.cpp). ---
 // Counts per value of each field over the records in docs, as Index::Facets gives them.

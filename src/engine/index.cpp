@@ -254,7 +254,7 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
   return Guarded("dyads", [&]() -> Result<DyadResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
-    return internal::CountDyads(*data_, *sel->docs, top_n);
+    return internal::CountDyads(*data_, *sel->docs, top_n, memo_.get());
   });
 }
 
