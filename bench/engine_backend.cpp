@@ -26,22 +26,9 @@ Answer FromStats(const analytics::StatsResult& s) {
   return a;
 }
 
-// SEVERITY: the spot to switch to the severity fields. engine::Dyad is getting the records with
-// an action category and the sum of their categories (with_action, action_sum; issue 15, item
-// 3); until it has them the engine's severity table is its count and noted per pair, and the
-// runner compares only those. Once Dyad has both fields they are folded here without a change
-// (the requires-expression sees them), and compared with the SQL backends' sums.
-template <typename D>
-void FoldDyad(MeasureFold& fold, const D& d) {
-  if constexpr (requires {
-                  d.with_action;
-                  d.action_sum;
-                }) {
-    fold.Severity(d.from, d.sur, d.count, d.noted, static_cast<int64_t>(d.with_action),
-                  static_cast<int64_t>(d.action_sum));
-  } else {
-    fold.Severity(d.from, d.sur, d.count, d.noted, std::nullopt, std::nullopt);
-  }
+// A dyad of Index::Dyads with its action fields, compared with the SQL backends' sums.
+void FoldDyad(MeasureFold& fold, const analytics::Dyad& d) {
+  fold.Severity(d.from, d.sur, d.count, d.noted, d.with_action, d.action_sum);
 }
 
 class EngineBackend {

@@ -207,8 +207,6 @@ std::vector<BenchQuery> MakeQueries(const DataParams& p) {
     add("7 agreement matrix, all roll calls", 'a', {MeasureCall(Measure::kAgreement)});
     add("8 cohesion of the regional groups", 'c', {MeasureCall(Measure::kCohesion)});
   }
-  // SEVERITY: the engine's Dyads as they are (count, noted per pair) until engine::Dyad has the
-  // action fields; see FoldDyad in bench/engine_backend.cpp.
   add("9 dyadic severity, all records", 'd', {MeasureCall(Measure::kSeverity)});
   return q;
 }

@@ -216,6 +216,36 @@ TEST_F(VotesServer, BadParametersNameThemselvesIssue15) {
                 r["counted"]["abstain"] != r["abstain"]);
 }
 
+// The severity endpoint's row filters against its own whole answer: min_recs drops the dyads
+// resting on fewer recommendations, with_agreement=true keeps those whose pair voted together on
+// at least min_shared Council roll calls, limit cuts the rows and matched counts them before it.
+TEST_F(VotesServer, SeverityRowFiltersIssue15) {
+  const json all = Get("/api/v1/politicization/severity?cycle=2");
+  const json some =
+      Get("/api/v1/politicization/severity?cycle=2&min_recs=3&with_agreement=true&min_shared=50");
+  const json cut = Get(
+      "/api/v1/politicization/severity?cycle=2&min_recs=3&with_agreement=true&min_shared=50&"
+      "limit=7");
+  std::vector<json> want;
+  for (const auto& r : all["results"])
+    if (r["count"].get<int64_t>() >= 3 && !r["agreement"].is_null() &&
+        r["agreement"]["both"].get<int64_t>() >= 50)
+      want.push_back(r);
+  ASSERT_GT(want.size(), 100u);
+  EXPECT_LT(want.size(), all["results"].size());
+  EXPECT_EQ(all["matched"].get<size_t>(), all["results"].size());
+  EXPECT_EQ(all["matched"], all["dyads"]);
+  ASSERT_EQ(some["results"].size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(some["results"][i], want[i]) << i;
+  EXPECT_EQ(some["matched"].get<size_t>(), want.size());
+  EXPECT_EQ(some["dyads"], all["dyads"]);
+  ASSERT_EQ(cut["results"].size(), 7u);
+  EXPECT_EQ(cut["matched"].get<size_t>(), want.size());
+  for (size_t i = 0; i < 7; ++i) EXPECT_EQ(cut["results"][i], want[i]);
+  EXPECT_EQ(Get("/api/v1/politicization/severity?with_agreement=yes", 400)["error"]["parameter"],
+            "with_agreement");
+}
+
 // The leniency regression over HTTP equals a dense least-squares fit computed here from the
 // severity endpoint's own rows: every recommending state and every state under review a dummy
 // column (the textbook two-way fixed effects), solved by Eigen's QR.

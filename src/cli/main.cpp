@@ -260,6 +260,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     if (std::string(name) == "severity" || std::string(name) == "double-standards")
       c->add_option("--limit", polit_args.limit, "Rows listed")->capture_default_str();
+    if (std::string(name) == "severity")
+      c->add_flag("--with-agreement", polit_args.with_agreement,
+                  "Only the dyads whose pair voted together on --min-shared roll calls (those the "
+                  "regression uses)");
     if (std::string(name) == "leniency")
       c->add_flag("--weighted", polit_args.weighted, "Weight each dyad by its recommendations");
     polit_subs.push_back(c);

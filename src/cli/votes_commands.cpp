@@ -285,6 +285,7 @@ int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& arg
   const std::string& w = args.what;
   if (w == "severity") {
     p.emplace("limit", std::to_string(args.limit));
+    if (args.with_agreement) p.emplace("with_agreement", "true");
     body = server::SeverityJson(**backend, p);
   } else if (w == "leniency") {
     if (args.weighted) p.emplace("weighted", "true");
@@ -309,6 +310,7 @@ int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& arg
                       Share(d["noted_share"]),
                       d["agreement"].is_null() ? "-" : Share(d["agreement"]["share"])});
     PrintTable({"from", "to", "recs", "mean action", "noted", "agreement"}, rows);
+    std::cout << rows.size() << " of " << Str(j["matched"]) << " dyads listed (--limit)\n";
   } else if (w == "leniency") {
     for (const auto& c : j["coefficients"])
       rows.push_back({Str(c["name"]), Str(c["estimate"]), Str(c["se"]), Str(c["cluster_se"]),

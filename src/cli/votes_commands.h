@@ -42,6 +42,7 @@ struct PoliticizationArgs {
   FilterOptions filters;
   int min_recs = 1, min_shared = 20, limit = 20;
   bool weighted = false;
+  bool with_agreement = false;  // severity: only the dyads with an agreement
 };
 // `openupr politicization ...`: the API's /api/v1/politicization/* answers.
 int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& args);

@@ -111,13 +111,21 @@ json CoefficientJson(const analytics::Coefficient& c) {
 ApiResult<Body> SeverityJson(QueryBackend& backend, const Params& params) {
   int64_t limit = 0;
   OPENUPR_RETURN_IF_API_ERROR(Integer(params, "limit", 0, 1'000'000, limit));
-  auto joined = Join(backend, params, {"limit"});
+  std::string with_agreement;
+  OPENUPR_RETURN_IF_API_ERROR(Choice(params, "with_agreement", {"false", "true"}, with_agreement));
+  auto joined = Join(backend, params, {"limit", "with_agreement"});
   if (auto* e = std::get_if<ApiError>(&joined)) return *e;
   const Joined& j = std::get<Joined>(joined);
   json rows = json::array();
+  int64_t matched = 0;  // rows before limit
   for (const analytics::Dyad& d : j.dyads.dyads) {
-    if (limit > 0 && static_cast<int64_t>(rows.size()) >= limit) break;
+    if (d.count < j.min_recs) continue;
     const auto pair = d.from == "unknown" ? std::nullopt : j.Pair(d.from, d.sur);
+    if (with_agreement == "true" &&
+        (!pair || pair->both < static_cast<uint32_t>(j.min_shared) || !pair->share()))
+      continue;
+    ++matched;
+    if (limit > 0 && static_cast<int64_t>(rows.size()) >= limit) continue;
     json agreement = nullptr;
     if (pair) agreement = {{"both", pair->both}, {"alike", pair->alike}, {"share", Opt(pair->share())}};
     rows.push_back({{"from", d.from},
@@ -132,6 +140,7 @@ ApiResult<Body> SeverityJson(QueryBackend& backend, const Params& params) {
                     {"shared_organisation", Opt(j.SharedOrg(d.from, d.sur))}});
   }
   json out = Basis(j);
+  out["matched"] = matched;
   out["results"] = rows;
   return Dump(out);
 }

@@ -84,10 +84,10 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   if (chips) root.append(chips);
 
   const params = apiParams(q, { outcome });
-  const ask = <T,>(what: string): Promise<T> => getJson<T>(`/api/v1/politicization/${what}?${params.toString()}`, r.signal);
+  const ask = <T,>(what: string, extra = ''): Promise<T> => getJson<T>(`/api/v1/politicization/${what}?${params.toString()}${extra}`, r.signal);
   let len: LeniencyResponse, sev: SeverityResponse, rec: ReciprocityResponse, ds: DoubleStandardsResponse;
   try {
-    [len, sev, rec, ds] = await Promise.all([ask<LeniencyResponse>('leniency'), ask<SeverityResponse>('severity'), ask<ReciprocityResponse>('reciprocity'), ask<DoubleStandardsResponse>('double-standards')]);
+    [len, sev, rec, ds] = await Promise.all([ask<LeniencyResponse>('leniency'), ask<SeverityResponse>('severity', '&with_agreement=true'), ask<ReciprocityResponse>('reciprocity'), ask<DoubleStandardsResponse>('double-standards')]);
   } catch (e) {
     if (isAbort(e)) throw e;
     root.append(errorBox(e));
@@ -140,7 +140,8 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     ),
   );
 
-  // Every dyad with an agreement, as a point; a click opens the pair's page.
+  // Every dyad with an agreement over min_shared roll calls (those the regression uses; the API
+  // sends only them: with_agreement), as a point; a click opens the pair's page.
   const y = (d: SeverityRow): number | null => (outcome === 'noted' ? d.noted_share : d.mean_action);
   const dots = sev.results.filter((d) => d.agreement?.share != null && y(d) != null);
   const dotName = (d: SeverityRow): string => `${d.from}>${d.sur}`;
@@ -184,7 +185,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       },
     }),
   );
-  root.append(h('p', { class: 'muted', id: 'pol-dots', 'data-points': dots.length }, t('pol.scatterNote', { n: fmtInt(dots.length, L), all: fmtInt(sev.results.length, L) })));
+  root.append(h('p', { class: 'muted', id: 'pol-dots', 'data-points': dots.length }, t('pol.scatterNote', { n: fmtInt(dots.length, L), all: fmtInt(sev.dyads, L) })));
 
   // Reciprocity.
   const r2 = (v: number | null): string => (v === null ? '—' : fmtFixed(v, 2));

@@ -54,10 +54,11 @@ export async function run({ check, assert, page, base, shot, noError }) {
       assert(row.se === fixed(c.se) && row.cse === fixed(c.cluster_se), `${c.name}: s.e. ${row.se} / ${row.cse}, API ${c.se} / ${c.cluster_se}`);
       assert(row.meaning.length > 40, `${c.name}: no sentence`);
     }
-    // The scatter: one point per dyad with an agreement share and an outcome.
+    // The scatter: one point per dyad with an agreement over min_shared roll calls and an outcome
+    // (counted here from the whole severity answer; the page asks with with_agreement=true).
     const y = (d) => (outcome === 'noted' ? d.noted_share : d.mean_action);
     let withAgreement = 0;
-    for (const d of sev.results) if (d.agreement && d.agreement.share !== null && y(d) !== null) withAgreement++;
+    for (const d of sev.results) if (d.agreement && d.agreement.both >= sev.agreement_over.min_shared && d.agreement.share !== null && y(d) !== null) withAgreement++;
     await page.locator('.chart[data-chart="pol-dyads"][data-ready]').waitFor();
     const drawn = await page.evaluate(() => document.querySelector('.chart[data-chart="pol-dyads"]').echart.getOption().series.reduce((n, s) => n + s.data.length, 0));
     assert(drawn === withAgreement && drawn > 0, `${drawn} points drawn, API ${withAgreement} rows with agreement`);
