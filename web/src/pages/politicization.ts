@@ -152,7 +152,8 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   root.append(
     chartCard({
       id: 'pol-dyads',
-      title: t('pol.scatterTitle', { outcome: outcomeName }),
+      // The outcome's name inside a sentence: no capital (where the script has them).
+      title: t('pol.scatterTitle', { outcome: outcomeName.charAt(0).toLocaleLowerCase(L) + outcomeName.slice(1) }),
       columns: [t('pol.pair'), t('pol.agreement'), outcomeName, t('pol.recommendations')],
       rows: tableRows.map((d) => [t('pol.pairName', { from: stateName(d.from), sur: stateName(d.sur) }), fmtPct(d.agreement!.share!, L), yText(y(d)!), d.count]),
       links: tableRows.map(pairHref),
