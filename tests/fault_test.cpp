@@ -547,7 +547,9 @@ TEST(FaultTest, ImportOntoAFullDiskFailsWithAClearErrorAndChangesNothing) {
       reader.reset();
       const DbState now = ReadState(db);
       ASSERT_TRUE(now.whole);
-      if (free_bytes <= int64_t{1} << 20) EXPECT_EQ(code, 5) << "the import fitted";
+      if (free_bytes <= int64_t{1} << 20) {
+        EXPECT_EQ(code, 5) << "the import fitted";
+      }
       if (code == 0) {
         ++succeeded;
         EXPECT_EQ(refused, 0);

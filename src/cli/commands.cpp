@@ -1,8 +1,8 @@
 #include "cli/commands.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -23,8 +23,8 @@
 #include "search/interpret.h"
 #include "search/pledge_search.h"
 #include "search/sql_search.h"
-#include "server/http_server.h"
 #include "server/engine_backend.h"
+#include "server/http_server.h"
 #include "server/sql_backend.h"
 #include "store/store.h"
 
@@ -32,13 +32,20 @@ namespace openupr::cli {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kInvalidArgument: return kExitUsage;
-    case StatusCode::kBadInput: return kExitBadInput;
-    case StatusCode::kNotFound: return kExitNotFound;
-    case StatusCode::kIo: return kExitIo;
-    case StatusCode::kConflict: return kExitConflict;
-    case StatusCode::kInternal: return kExitInternal;
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+      return kExitUsage;
+    case StatusCode::kBadInput:
+      return kExitBadInput;
+    case StatusCode::kNotFound:
+      return kExitNotFound;
+    case StatusCode::kIo:
+      return kExitIo;
+    case StatusCode::kConflict:
+      return kExitConflict;
+    case StatusCode::kInternal:
+      return kExitInternal;
   }
   return kExitInternal;
 }
@@ -46,9 +53,10 @@ int ExitCodeFor(const Status& status) {
 // Prints the error (as JSON on stdout with --json, as text on stderr) and returns its exit code.
 int Fail(const CommonOptions& common, const Status& status) {
   if (common.json) {
-    std::cout << nlohmann::json{{"error", {{"code", StatusCodeName(status.code())},
-                                 {"exit_code", ExitCodeFor(status)},
-                                 {"message", status.message()}}}}
+    std::cout << nlohmann::json{{"error",
+                                 {{"code", StatusCodeName(status.code())},
+                                  {"exit_code", ExitCodeFor(status)},
+                                  {"message", status.message()}}}}
                      .dump(2)
               << '\n';
   } else {
@@ -115,8 +123,7 @@ Status PrintSuggestions(store::Store& store, search::Interpretation& in, const F
               << s.filter.label << ") with the query " << ShellQuote(s.box) << ": " << s.total
               << " match" << (s.total == 1 ? "" : "es") << '\n';
   for (const auto& d : in.did_you_mean)
-    std::cerr << "openupr: did you mean " << ShellQuote(d.box) << "? (" << d.total
-              << " matches)\n";
+    std::cerr << "openupr: did you mean " << ShellQuote(d.box) << "? (" << d.total << " matches)\n";
   return Status::Ok();
 }
 
@@ -201,17 +208,11 @@ std::string WithoutTrailingSlash(std::string url) {
 }  // namespace
 
 Status FilterOptions::Build(Filters& filters) const {
-  const std::pair<const char*, const std::vector<std::string>*> fields[] = {
-      {"sur", &sur},         {"from", &from},   {"region", &region},
-      {"from-region", &from_region}, {"session", &session}, {"cycle", &cycle},
-      {"response", &response}, {"action", &action}, {"theme", &theme},
-      {"sur-org", &sur_org}, {"from-org", &from_org}, {"sdg", &sdg}};
-  for (const auto& [name, values] : fields) {
-    for (const std::string& v : *values) {
-      OPENUPR_RETURN_IF_ERROR(AddFilterValue(filters, name, v));
-    }
-  }
-  return Status::Ok();
+  Status st = Status::Ok();
+  ForEachValue([&](const char* name, const std::string& v) {
+    if (st.ok()) st = AddFilterValue(filters, name, v);
+  });
+  return st;
 }
 
 int RunImport(const CommonOptions& common, const ImportArgs& args) {
@@ -309,8 +310,8 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
       std::string diff;
       for (const auto& d : r.differs) diff += (diff.empty() ? "" : ", ") + d;
       std::cout << "  repeat: " << f.path << ":" << r.line << " repeats " << r.first_location
-                << (r.pledge ? " (same state, session and text" :
-                               " (same state under review, recommending state, session and text")
+                << (r.pledge ? " (same state, session and text"
+                             : " (same state under review, recommending state, session and text")
                 << (r.earlier_import ? ""
                     : diff.empty()   ? "; response, action and themes equal"
                                      : "; differs in " + diff)
@@ -320,8 +321,8 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
       std::cout << "  ... and " << f.repeats.size() - kShow << " more repeats (--json lists all)\n";
     for (const auto& u : f.unknown_states) {
       if (!args.skip_unknown_states) continue;  // listed as errors below
-      std::cout << "  unknown state '" << u.name << "' (" << u.column << ") on "
-                << u.lines.size() << " line(s), skipped\n";
+      std::cout << "  unknown state '" << u.name << "' (" << u.column << ") on " << u.lines.size()
+                << " line(s), skipped\n";
     }
     for (size_t i = 0; i < f.warnings.size() && i < kShow && !common.quiet; ++i)
       std::cerr << "warning: " << f.warnings[i].ToString() << '\n';
@@ -418,7 +419,8 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
         cells.push_back(i == 0 ? "total" : "");
       } else if (req.by[i] == analytics::Dimension::kSur ||
                  req.by[i] == analytics::Dimension::kFrom) {
-        cells.push_back(r.keys[i] + (FindStateByIso3(r.keys[i]) ? " " + StateLabel(r.keys[i]) : ""));
+        cells.push_back(r.keys[i] +
+                        (FindStateByIso3(r.keys[i]) ? " " + StateLabel(r.keys[i]) : ""));
       } else {
         cells.push_back(r.keys[i]);
       }
@@ -528,9 +530,10 @@ int RunSearch(const CommonOptions& common, const SearchArgs& args) {
     std::string from;
     for (const auto& f : r.from)
       from += (from.empty() ? "" : ", ") + (f.iso3.empty() ? f.raw_name : f.iso3);
-    std::cout << "\n" << r.uid << "  to " << r.sur << " from " << from << "  session "
-              << r.session << " (cycle " << r.cycle << ")  " << ResponseCode(r.response)
-              << "  action " << (r.action ? std::to_string(*r.action) : "?") << '\n';
+    std::cout << "\n"
+              << r.uid << "  to " << r.sur << " from " << from << "  session " << r.session
+              << " (cycle " << r.cycle << ")  " << ResponseCode(r.response) << "  action "
+              << (r.action ? std::to_string(*r.action) : "?") << '\n';
     std::cout << "  " << search::RenderSnippet(found->hits[i].snippet, mark_on, mark_off) << '\n';
     if (!r.themes.empty()) {
       std::string t;
@@ -652,7 +655,8 @@ int RunExport(const CommonOptions& common, const ExportArgs& args) {
       n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
     if (n.ok() && file.is_open()) {
       file.close();  // (a write error can show only now, when the last buffer goes out)
-      if (!file) n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
+      if (!file)
+        n = Status::Io(output_name + ": cannot write the export: " + WriteErrorText(errno));
     }
   }
   if (!n.ok()) return Fail(common, n.status());
@@ -687,10 +691,16 @@ int RunInfo(const CommonOptions& common) {
   if (common.json) {
     json fj = json::array();
     for (const auto& f : *files)
-      fj.push_back({{"path", f.path}, {"import_id", f.import_id}, {"format", f.format},
-                    {"encoding", f.encoding}, {"line_ends", f.line_ends}, {"rows", f.rows},
-                    {"added", f.added}, {"repeats", f.repeats},
-                    {"already_present", f.already_present}, {"skipped", f.skipped},
+      fj.push_back({{"path", f.path},
+                    {"import_id", f.import_id},
+                    {"format", f.format},
+                    {"encoding", f.encoding},
+                    {"line_ends", f.line_ends},
+                    {"rows", f.rows},
+                    {"added", f.added},
+                    {"repeats", f.repeats},
+                    {"already_present", f.already_present},
+                    {"skipped", f.skipped},
                     {"content_hash", f.content_hash}});
     std::cout << json{{"database", common.db},
                       {"schema_version", (*store)->schema_version()},
@@ -754,16 +764,14 @@ int RunServe(const CommonOptions& common, const ServeArgs& args) {
     auto index = (*engine)->Current();
     if (!index.ok()) return Fail(common, index.status());
     if (!common.quiet)
-      std::cerr << "openupr: indexed " << (*index)->size() << " recommendations in "
-                << std::fixed << std::setprecision(2)
+      std::cerr << "openupr: indexed " << (*index)->size() << " recommendations in " << std::fixed
+                << std::setprecision(2)
                 << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
                 << " s (" << FormatBytes((*index)->MemoryBytes()) << " in memory)\n";
     backend = std::move(engine).value();
   }
-  server::HttpServer http(*backend, {.host = args.host,
-                                      .port = args.port,
-                                      .threads = args.threads,
-                                      .access_log = log});
+  server::HttpServer http(
+      *backend, {.host = args.host, .port = args.port, .threads = args.threads, .access_log = log});
   if (Status st = http.ServeStaticFiles(args.web_files); !st.ok()) return Fail(common, st);
   auto port = http.Bind();
   if (!port.ok()) return Fail(common, port.status());

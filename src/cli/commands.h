@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/filters.h"
-#include "store/store.h"
 #include "server/static_files.h"
+#include "store/store.h"
 
 namespace openupr::cli {
 
@@ -24,6 +24,20 @@ struct FilterOptions {
       sur_org, from_org, sdg;
   // Fills filters; kInvalidArgument names the option and value.
   Status Build(Filters& filters) const;
+  // Calls visit(name, value) for each value given, in the order of the options; the names are
+  // the filter fields of core/filters.h and of the API's query parameters ("from-region").
+  template <typename Visit>
+  void ForEachValue(Visit&& visit) const {
+    const std::pair<const char*, const std::vector<std::string>*> fields[] = {
+        {"sur", &sur},           {"from", &from},
+        {"region", &region},     {"from-region", &from_region},
+        {"session", &session},   {"cycle", &cycle},
+        {"response", &response}, {"action", &action},
+        {"theme", &theme},       {"sur-org", &sur_org},
+        {"from-org", &from_org}, {"sdg", &sdg}};
+    for (const auto& [name, values] : fields)
+      for (const std::string& v : *values) visit(name, v);
+  }
 };
 
 // Shared by the subcommands' files: prints the error (JSON on stdout with --json, text on
@@ -61,8 +75,8 @@ struct SearchArgs {
 int RunSearch(const CommonOptions& common, const SearchArgs& args);
 
 struct ShowArgs {
-  std::string id;    // a uid (core/identity.h) or this database's row number
-  std::string cite;  // "", "text", "bibtex" or "csl": print only that citation
+  std::string id;        // a uid (core/identity.h) or this database's row number
+  std::string cite;      // "", "text", "bibtex" or "csl": print only that citation
   std::string base_url;  // start of the citation's link (--base-url, $OPENUPR_PUBLIC_URL)
 };
 int RunShow(const CommonOptions& common, const ShowArgs& args);
@@ -70,8 +84,8 @@ int RunShow(const CommonOptions& common, const ShowArgs& args);
 struct ExportArgs {
   std::string format = "csv";
   std::string query;
-  std::string output;  // empty or "-" = stdout
-  bool no_bom = false;  // CSV without the UTF-8 byte-order mark
+  std::string output;    // empty or "-" = stdout
+  bool no_bom = false;   // CSV without the UTF-8 byte-order mark
   std::string base_url;  // start of each record's link (--base-url, $OPENUPR_PUBLIC_URL)
   FilterOptions filters;
 };
@@ -86,7 +100,7 @@ struct ServeArgs {
   // open: more open connections than threads wait. Threads mostly wait on their socket.
   int threads = 64;
   std::string backend = "engine";  // or "sql"
-  std::string access_log;  // empty: stderr; "-" or "none": no log
+  std::string access_log;          // empty: stderr; "-" or "none": no log
   // The web app's files (server::EmbeddedWebFiles() in the executable); empty: API only.
   std::span<const server::StaticFile> web_files;
 };

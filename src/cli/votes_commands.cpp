@@ -29,18 +29,17 @@ server::Params SelectionParams(const ResolutionOptions& s) {
 
 // Runs an endpoint on a VoteIndex built from the database: its JSON, or the exit code of the
 // failure (already reported).
-std::variant<json, int> Answer(
-    const CommonOptions& common, const server::Params& params,
-    const std::function<server::ApiResult<server::Body>(const engine::VoteIndex&,
-                                                        const server::Params&)>& endpoint) {
+std::variant<json, int> Answer(const CommonOptions& common, const server::Params& params,
+                               const std::function<server::ApiResult<server::Body>(
+                                   const engine::VoteIndex&, const server::Params&)>& endpoint) {
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
   auto index = engine::VoteIndex::Build(**store);
   if (!index.ok()) return Fail(common, index.status());
   if ((*index)->resolutions().empty())
-    return Fail(common, Status::NotFound(
-                            "the database holds no resolutions: import OHCHR's voting records "
-                            "first (openupr import resolutions.csv votes_long.csv)"));
+    return Fail(common,
+                Status::NotFound("the database holds no resolutions: import OHCHR's voting records "
+                                 "first (openupr import resolutions.csv votes_long.csv)"));
   auto body = endpoint(**index, params);
   if (auto* e = std::get_if<server::ApiError>(&body)) {
     // The API's parameter names are the options' without the dashes.
@@ -100,9 +99,10 @@ int RunResolutions(const CommonOptions& common, const ResolutionsArgs& args) {
   if (PrintedAsJson(common, j)) return kExitOk;
   std::vector<std::vector<std::string>> rows;
   for (const auto& r : j["results"])
-    rows.push_back({Str(r["uid"]), Str(r["date"]), Str(r["symbol"]), Str(r["outcome"]),
-                    r["yes"].is_null() ? "" : Str(r["yes"]) + "-" + Str(r["no"]) + "-" + Str(r["abstain"]),
-                    Str(r["title"]).substr(0, 70)});
+    rows.push_back(
+        {Str(r["uid"]), Str(r["date"]), Str(r["symbol"]), Str(r["outcome"]),
+         r["yes"].is_null() ? "" : Str(r["yes"]) + "-" + Str(r["no"]) + "-" + Str(r["abstain"]),
+         Str(r["title"]).substr(0, 70)});
   PrintTable({"uid", "date", "symbol", "outcome", "yes-no-abst.", "title"}, rows);
   std::cout << j["total"].get<int64_t>() << " resolutions; page " << args.page << '\n';
   return kExitOk;
@@ -115,10 +115,11 @@ int RunShowResolution(const CommonOptions& common, const std::string& uid) {
   if (auto* code = std::get_if<int>(&answer)) return *code;
   const json& j = std::get<json>(answer);
   if (PrintedAsJson(common, j)) return kExitOk;
-  std::cout << Str(j["symbol"]) << "  " << Str(j["uid"]) << "\n" << Str(j["title"]) << "\n"
+  std::cout << Str(j["symbol"]) << "  " << Str(j["uid"]) << "\n"
+            << Str(j["title"]) << "\n"
             << Str(j["body_name"]) << ", " << Str(j["date"])
-            << (j["session"].is_null() ? "" : ", session " + Str(j["session"]))
-            << ", agenda item " << Str(j["agenda_item"]) << "\n"
+            << (j["session"].is_null() ? "" : ", session " + Str(j["session"])) << ", agenda item "
+            << Str(j["agenda_item"]) << "\n"
             << "Outcome: " << Str(j["outcome"]) << " (" << Str(j["vote_type"]) << ")\n";
   if (!j["yes"].is_null())
     std::cout << "Official totals: " << Str(j["yes"]) << " yes, " << Str(j["no"]) << " no, "
@@ -199,7 +200,8 @@ int RunVotes(const CommonOptions& common, const VotesArgs& args) {
   } else if (w == "record") {
     PrintSelection(j["selection"]);
     for (const auto& r : j["results"])
-      rows.push_back({Str(r["date"]), Str(r["symbol"]), Str(r["vote"]), Str(r["title"]).substr(0, 70)});
+      rows.push_back(
+          {Str(r["date"]), Str(r["symbol"]), Str(r["vote"]), Str(r["title"]).substr(0, 70)});
     PrintTable({"date", "symbol", "vote", "title"}, rows);
     const json& t = j["totals"];
     std::cout << Str(j["name"]) << ": " << Str(t["yes"]) << " yes, " << Str(t["no"]) << " no, "
@@ -227,8 +229,8 @@ int RunVotes(const CommonOptions& common, const VotesArgs& args) {
     std::cout << "Dimension 1 explains " << FormatPercent(j["explained"]["x"].get<double>())
               << ", dimension 2 " << FormatPercent(j["explained"]["y"].get<double>())
               << " of the variance; " << Str(j["roll_calls_used"]) << " roll calls used, "
-              << Str(j["roll_calls_lopsided"]) << " lopsided ones left out; "
-              << j["dropped"].size() << " states with too few votes left out\n";
+              << Str(j["roll_calls_lopsided"]) << " lopsided ones left out; " << j["dropped"].size()
+              << " states with too few votes left out\n";
   } else if (w == "matrix") {
     // CSV: the agreement shares, one row per state.
     const json& states = j["states"];
@@ -268,14 +270,7 @@ int RunVotes(const CommonOptions& common, const VotesArgs& args) {
 int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& args) {
   server::Params p;
   if (!args.query.empty()) p.emplace("q", args.query);
-  auto add = [&p](const char* name, const std::vector<std::string>& values) {
-    for (const auto& v : values) p.emplace(name, v);
-  };
-  const FilterOptions& f = args.filters;
-  add("sur", f.sur), add("from", f.from), add("region", f.region);
-  add("from-region", f.from_region), add("session", f.session), add("cycle", f.cycle);
-  add("response", f.response), add("action", f.action), add("theme", f.theme);
-  add("sur-org", f.sur_org), add("from-org", f.from_org), add("sdg", f.sdg);
+  args.filters.ForEachValue([&p](const char* name, const std::string& v) { p.emplace(name, v); });
   p.emplace("outcome", args.outcome);
   p.emplace("min_recs", std::to_string(args.min_recs));
   p.emplace("min_shared", std::to_string(args.min_shared));
@@ -299,7 +294,8 @@ int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& arg
   const json j = json::parse(std::get<server::Body>(body));
   if (PrintedAsJson(common, j)) return kExitOk;
   std::cout << "Over " << Str(j["recommendations"]) << " recommendations in " << Str(j["dyads"])
-            << " dyads; severity: " << (args.outcome == "noted" ? "share noted" : "mean action category")
+            << " dyads; severity: "
+            << (args.outcome == "noted" ? "share noted" : "mean action category")
             << "; agreement over the Council's " << Str(j["agreement_over"]["roll_calls"])
             << " roll calls (pairs with at least " << Str(j["agreement_over"]["min_shared"])
             << " both voted on)\n\n";
@@ -317,8 +313,9 @@ int RunPoliticization(const CommonOptions& common, const PoliticizationArgs& arg
                       Str(c["cluster_t"])});
     PrintTable({"regressor", "coefficient", "s.e.", "clustered s.e.", "t (clustered)"}, rows);
     const json& fit = j["fit"];
-    std::cout << "\n" << Str(fit["dyads"]) << " dyads, fixed effects for "
-              << Str(fit["from_states"]) << " recommending states and " << Str(fit["sur_states"])
+    std::cout << "\n"
+              << Str(fit["dyads"]) << " dyads, fixed effects for " << Str(fit["from_states"])
+              << " recommending states and " << Str(fit["sur_states"])
               << " states under review; R2 within " << Str(fit["r2_within"])
               << ". A negative agreement coefficient: softer toward states that vote alike.\n";
   } else if (w == "double-standards") {
