@@ -38,7 +38,10 @@ struct RealData {
     dir = fs::temp_directory_path() / ("openupr-similar-bench-" + std::to_string(getpid()));
     fs::create_directories(dir);
     auto s = openupr::store::Store::Open((dir / "bench.db").string());
-    if (!s.ok()) return Fail(s.status());
+    if (!s.ok()) {
+      Fail(s.status());
+      return;
+    }
     store = std::move(s).value();
     const std::string up = DataDir() + "/upr-info/";
     auto report =
@@ -46,13 +49,22 @@ struct RealData {
                                      {up + "sessions-01-05.csv", up + "sessions-06-09.csv",
                                       up + "sessions-10-13.csv", up + "sessions-14-17.csv"},
                                      {});
-    if (!report.status.ok()) return Fail(report.status);
+    if (!report.status.ok()) {
+      Fail(report.status);
+      return;
+    }
     auto built = engine::Index::Build(*store);
-    if (!built.ok()) return Fail(built.status());
+    if (!built.ok()) {
+      Fail(built.status());
+      return;
+    }
     index = std::move(built).value();
     auto st = store->db().Prepare("SELECT uid FROM recommendation WHERE id % 997 = 1 ORDER BY id");
-    if (!st.ok()) return Fail(st.status());
-    while (*st->Step()) uids.push_back(st->Text(0));
+    if (!st.ok()) {
+      Fail(st.status());
+      return;
+    }
+    while (*st->Step()) uids.emplace_back(st->Text(0));
   }
   ~RealData() {
     index.reset();

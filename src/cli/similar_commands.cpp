@@ -45,6 +45,13 @@ int Failed(const CommonOptions& common, const server::ApiError& e) {
   }
 }
 
+// x as the user would write it (0.45, not 0.450000).
+std::string Plain(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.17g", x);
+  return b;
+}
+
 std::string Fixed(double x, int digits) {
   char b[32];
   std::snprintf(b, sizeof b, "%.*f", digits, x);
@@ -80,7 +87,7 @@ int RunSimilar(const CommonOptions& common, const SimilarArgs& args) {
     AddFilters(p, args.filters);
     if (!args.query.empty()) p.emplace("q", args.query);
     p.emplace("limit", std::to_string(args.limit));
-    p.emplace("min_score", Fixed(args.min_score, 6));
+    p.emplace("min_score", Plain(args.min_score));
     body = server::SimilarJson(**backend, args.uid, p);
   } else {
     json req = {{"text", args.text}, {"limit", args.limit}, {"min_score", args.min_score}};
@@ -114,7 +121,7 @@ int RunRepeated(const CommonOptions& common, const RepeatedArgs& args) {
   server::Params p;
   AddFilters(p, args.filters);
   if (!args.query.empty()) p.emplace("q", args.query);
-  if (args.min_score >= 0) p.emplace("min_score", Fixed(args.min_score, 6));
+  if (args.min_score >= 0) p.emplace("min_score", Plain(args.min_score));
   p.emplace("limit", std::to_string(args.limit));
   auto backend = server::SqlBackend::Open(common.db, 1);
   if (!backend.ok()) return Fail(common, backend.status());
