@@ -456,6 +456,44 @@ TEST_F(SimilarRealIssue16, RepeatCountsAgreeWithTheLinks) {
   EXPECT_EQ(same, got->repeats_same_from);
 }
 
+// --- The CLI: the same answers as the engine's, and its errors' exit codes. ---
+
+TEST_F(SimilarRealIssue16, CliPrintsTheEnginesAnswers) {
+  const std::string db = "--db '" + data_->dir.File("db") + "' ";
+  const std::string uid = rows_->uids[2000];
+  auto r =
+      RunCli(db + "--json similar " + uid + " --limit 4 --sur " + std::string(uid.substr(0, 3)),
+             data_->dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json j = json::parse(r.out);
+  engine::SimilarRequest req;
+  req.uid = uid;
+  req.limit = 4;
+  ASSERT_TRUE(AddFilterValue(req.filters, "sur", uid.substr(0, 3)).ok());
+  auto direct = index_->Similar(req);
+  ASSERT_TRUE(direct.ok());
+  ASSERT_EQ(j["hits"].size(), direct->hits.size());
+  for (size_t k = 0; k < direct->hits.size(); ++k) {
+    EXPECT_EQ(j["hits"][k]["id"], direct->hits[k].id);
+    EXPECT_DOUBLE_EQ(j["hits"][k]["score"].get<double>(), direct->hits[k].score);
+  }
+  r = RunCli(db + "--json repeated --limit 1 --min-score 0.6", data_->dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = json::parse(r.out);
+  engine::RepeatedRequest rep;
+  rep.min_score = 0.6;
+  auto reps = index_->Repeated(rep);
+  ASSERT_TRUE(reps.ok());
+  EXPECT_EQ(j["repeats"], reps->repeats);
+  EXPECT_EQ(j["rule"]["min_score"], 0.6);
+  EXPECT_EQ(RunCli(db + "similar", data_->dir).exit_code, 2);
+  EXPECT_EQ(RunCli(db + "similar --text '...'", data_->dir).exit_code, 2);
+  EXPECT_EQ(RunCli(db + "similar FRA-01-000000000000", data_->dir).exit_code, 4);
+  r = RunCli(db + "repeated --min-score 0.1", data_->dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--min-score '0.1'"), std::string::npos) << r.err;
+}
+
 // --- Over HTTP. ---
 
 TEST_F(SimilarRealIssue16, EndpointsOverHttp) {

@@ -48,7 +48,7 @@ int Failed(const CommonOptions& common, const server::ApiError& e) {
 // x as the user would write it (0.45, not 0.450000).
 std::string Plain(double x) {
   char b[32];
-  std::snprintf(b, sizeof b, "%.17g", x);
+  std::snprintf(b, sizeof b, "%.15g", x);
   return b;
 }
 
