@@ -68,10 +68,14 @@ ApiResult<Body> Answer(QueryBackend& backend, const engine::SimilarRequest& req,
   auto found = (*index)->Similar(req);
   if (!found.ok()) {
     // The engine names the request's field first ("limit: ..."); the API names it as given.
+    // Anything else is the query's.
     const std::string& m = found.status().message();
     std::string field = m.substr(0, m.find(':'));
-    if (field == "text" || field == "uid") field = text_field;
-    if (field == "query") field = "q";
+    if (field == "text" || field == "uid")
+      field = text_field;
+    else if (field != "limit" && field != "min_score")
+      field = req.query.empty() ? "" : "q";
+    if (text_field.starts_with("$.") && !field.empty() && field[0] != '$') field = "$." + field;
     return BackendError(found.status(), field);
   }
   std::vector<int64_t> ids;
@@ -215,7 +219,7 @@ ApiResult<Body> SimilarTextJson(QueryBackend& backend, std::string_view body) {
   }
   if (!has_text) return Invalid("$.text", "$.text: missing; expected the text to compare");
   if (auto e = Selection(backend, params, req.query, req.filters)) {
-    e->parameter = "$." + e->parameter;
+    e->parameter = e->parameter.empty() ? "$" : "$." + e->parameter;
     return *e;
   }
   return Answer(backend, req, "$.text");
