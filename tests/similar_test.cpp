@@ -273,6 +273,26 @@ TEST_F(SimilarSmallIssue16, RepeatLinksOfTheHandMadeFixture) {
   EXPECT_EQ(got->responses[1][0], 2);  // noted -> supported: 4->5, 2->6
   EXPECT_EQ(got->responses[1][1], 1);  // noted -> noted: 1->8
   EXPECT_EQ(got->chains.size(), 3u);
+  // A record's similar list names its own links, whatever the candidates.
+  engine::SimilarRequest sim;
+  sim.uid = rows_->uids[4];  // row 5
+  ASSERT_TRUE(AddFilterValue(sim.filters, "sur", "MLI").ok());
+  auto five = index_->Similar(sim);
+  ASSERT_TRUE(five.ok());
+  EXPECT_EQ(five->repeat_of.id, id(4));
+  for (const auto& l : got->links)
+    if (l.later == id(5)) EXPECT_EQ(five->repeat_of.score, l.score);
+  EXPECT_EQ(five->repeated_as.id, 0);
+  sim.uid = rows_->uids[3];  // row 4
+  auto four = index_->Similar(sim);
+  ASSERT_TRUE(four.ok());
+  EXPECT_EQ(four->repeated_as.id, id(5));
+  EXPECT_EQ(four->repeat_of.id, 0);
+  sim.uid = rows_->uids[6];  // row 7: no repeat
+  auto seven = index_->Similar(sim);
+  ASSERT_TRUE(seven.ok());
+  EXPECT_EQ(seven->repeat_of.id, 0);
+  EXPECT_EQ(seven->repeated_as.id, 0);
   // Narrowed to the repeats made by Spain.
   ASSERT_TRUE(AddFilterValue(req.filters, "from", "ESP").ok());
   got = index_->Repeated(req);
@@ -561,6 +581,20 @@ TEST_F(SimilarRealIssue16, EndpointsOverHttp) {
   // The repeats: the same counts as the engine's.
   auto reps = index_->Repeated({});
   ASSERT_TRUE(reps.ok());
+  {
+    // A record's similar list names its repeat links.
+    const engine::RepeatLink& l = reps->links[reps->links.size() / 2];
+    const auto uid_of = [&](int64_t id) {
+      return rows_->uids[std::find(rows_->ids.begin(), rows_->ids.end(), id) - rows_->ids.begin()];
+    };
+    j = GetJsonExpecting(server.port(),
+                         "/api/v1/recommendations/" + uid_of(l.later) + "/similar?limit=1");
+    EXPECT_EQ(j["repeat_of"]["uid"], uid_of(l.earlier));
+    EXPECT_EQ(j["repeat_of"]["score"], l.score);
+    j = GetJsonExpecting(server.port(),
+                         "/api/v1/recommendations/" + uid_of(l.earlier) + "/similar?limit=1");
+    EXPECT_EQ(j["repeated_as"]["uid"], uid_of(l.later));
+  }
   j = GetJsonExpecting(server.port(), "/api/v1/repeated?limit=2");
   EXPECT_EQ(j["repeats"], reps->repeats);
   EXPECT_EQ(j["later_records"], reps->later_records);

@@ -183,8 +183,8 @@ Result<search::SearchResponse> Index::Search(const search::SearchRequest& req) c
 }
 
 Result<FacetResponse> Index::Facets(std::string_view query, const Filters& filters,
-                                    std::span<const analytics::Dimension> fields,
-                                    int64_t top_n, analytics::FacetScope scope) const {
+                                    std::span<const analytics::Dimension> fields, int64_t top_n,
+                                    analytics::FacetScope scope) const {
   return Guarded("facets", [&]() -> Result<FacetResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
@@ -290,7 +290,17 @@ Result<SimilarResponse> Index::Similar(const SimilarRequest& req) const {
       sel = std::move(got).value();
     }
     auto vectors = GetVectors();
-    return internal::FindSimilar(*data_, *vectors, req, sel ? &sel->docs->bits() : nullptr);
+    auto found = internal::FindSimilar(*data_, *vectors, req, sel ? &sel->docs->bits() : nullptr);
+    if (!found.ok() || !found->source_id) return found;
+    // The record's own repeat links, whatever the candidates.
+    const auto it = std::lower_bound(data_->ids.begin(), data_->ids.end(), found->source_id);
+    const uint32_t d = static_cast<uint32_t>(it - data_->ids.begin());
+    for (const internal::Link& l : *GetLinks()) {
+      if (l.score < kRepeatThreshold) continue;
+      if (l.later == d) found->repeat_of = {data_->ids[l.earlier], l.score};
+      if (l.earlier == d) found->repeated_as = {data_->ids[l.later], l.score};
+    }
+    return found;
   });
 }
 

@@ -62,6 +62,10 @@ struct SimilarResponse {
   int64_t unknown_terms = 0;  // of them, terms no record holds
   // By score descending; on a tie the source record first, then by id.
   std::vector<SimilarHit> hits;
+  // For a uid: the record it repeats in the cycle before, and the one repeating it in the
+  // cycle after, at the default threshold (kRepeatThreshold; see Repeated); id 0 when none.
+  SimilarHit repeat_of;
+  SimilarHit repeated_as;
 };
 
 struct RepeatedRequest {

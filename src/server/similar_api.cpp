@@ -81,6 +81,8 @@ ApiResult<Body> Answer(QueryBackend& backend, const engine::SimilarRequest& req,
   std::vector<int64_t> ids;
   for (const auto& h : found->hits) ids.push_back(h.id);
   if (found->source_id) ids.push_back(found->source_id);
+  for (const auto* link : {&found->repeat_of, &found->repeated_as})
+    if (link->id) ids.push_back(link->id);
   auto recs = Records(backend, ids);
   if (auto* e = std::get_if<ApiError>(&recs)) return *e;
   auto& by_id = std::get<0>(recs);
@@ -103,6 +105,18 @@ ApiResult<Body> Answer(QueryBackend& backend, const engine::SimilarRequest& req,
     hits.push_back(std::move(hit));
   }
   j["hits"] = std::move(hits);
+  if (found->source_id) {
+    // The repeat links of the record (similar.md): each the other record with the link's score.
+    auto link = [&](const engine::SimilarHit& l) -> json {
+      auto it = by_id.find(l.id);
+      if (!l.id || it == by_id.end()) return nullptr;
+      json r = RecordJson(it->second);
+      r["score"] = l.score;
+      return r;
+    };
+    j["repeat_of"] = link(found->repeat_of);
+    j["repeated_as"] = link(found->repeated_as);
+  }
   return Dump(j);
 }
 

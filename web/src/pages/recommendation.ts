@@ -121,24 +121,35 @@ interface SimilarHit {
 interface SimilarResponse {
   total: number;
   hits: SimilarHit[];
+  repeat_of?: SimilarHit | null; // the record this one repeats, from the review before
+  repeated_as?: SimilarHit | null; // the record repeating this one in the review after
+}
+
+function asResult(x: SimilarHit): SearchResult {
+  return { ...x, sur: { iso3: x.sur, name: x.sur }, from: x.from.filter((f): f is string => !!f).map((f) => ({ iso3: f, name: f })) };
+}
+
+// The record's repeat links (docs/similar.md): "It repeats …" / "It was made again …".
+function repeatLinks(res: SimilarResponse): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  const one = (id: string, label: string, x: SimilarHit) =>
+    out.push(h('p', { id: `${id}-label` }, label), h('ol', { class: 'results compact', id }, resultItem(asResult(x), false)));
+  if (res.repeat_of) one('repeat-of', t('record.repeatOf', { score: res.repeat_of.score.toFixed(2) }), res.repeat_of);
+  if (res.repeated_as) one('repeated-as', t('record.repeatedAs', { score: res.repeated_as.score.toFixed(2) }), res.repeated_as);
+  return out;
 }
 
 // A list of the records most similar to rec (itself left out), among those matching extra.
-async function similarList(rec: FullRecord, id: string, extra: Record<string, string>, signal: AbortSignal): Promise<HTMLElement> {
+async function similarList(rec: FullRecord, id: string, extra: Record<string, string>, signal: AbortSignal): Promise<[HTMLElement, SimilarResponse]> {
   const q = new URLSearchParams({ limit: '6', ...extra });
   const res = await getJson<SimilarResponse>(`/api/v1/recommendations/${encodeURIComponent(rec.uid)}/similar?${q}`, signal);
   const hits = res.hits.filter((x) => !x.self).slice(0, 5);
-  if (!hits.length) return h('p', { class: 'muted', id }, t('record.similarNone'));
-  return h(
+  if (!hits.length) return [h('p', { class: 'muted', id }, t('record.similarNone')), res];
+  const list = h(
     'ol',
     { class: 'results compact similar', id },
     ...hits.map((x) => {
-      const asResult: SearchResult = {
-        ...x,
-        sur: { iso3: x.sur, name: x.sur },
-        from: x.from.filter((f): f is string => !!f).map((f) => ({ iso3: f, name: f })),
-      };
-      const li = resultItem(asResult, false);
+      const li = resultItem(asResult(x), false);
       li.querySelector('.result-head')?.prepend(
         h('span', { class: 'badge badge-score', title: t('record.similarScoreHelp') }, t('record.similarScore', { score: x.score.toFixed(2) })),
         ' ',
@@ -146,6 +157,7 @@ async function similarList(rec: FullRecord, id: string, extra: Record<string, st
       return li;
     }),
   );
+  return [list, res];
 }
 
 export async function render(root: HTMLElement, r: Route): Promise<void> {
@@ -189,11 +201,11 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   similar.append(h('h2', { id: 'h-similar' }, t('record.similar')), h('p', { class: 'muted' }, t('record.similarNote')));
   root.append(similar);
   try {
-    const [same, others] = await Promise.all([
+    const [[same, res], [others]] = await Promise.all([
       similarList(rec, 'similar-same', { sur: rec.sur.iso3 }, r.signal),
       similarList(rec, 'similar-all', {}, r.signal),
     ]);
-    similar.append(h('h3', null, t('record.similarSame', { state: sameName })), same, h('h3', null, t('record.similarAll')), others);
+    similar.append(...repeatLinks(res), h('h3', null, t('record.similarSame', { state: sameName })), same, h('h3', null, t('record.similarAll')), others);
   } catch (e) {
     if (isAbort(e)) throw e;
     similar.append(errorBox(e));

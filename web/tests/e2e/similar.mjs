@@ -2,6 +2,8 @@
 // - the page lists the most similar recommendations made to the same state and to any state,
 //   each with its score, never the record itself, and in the order and with the scores of the
 //   API's /recommendations/{uid}/similar;
+// - a record repeated in the next review (GET /api/v1/repeated) names the repeat, and the
+//   repeat names the record it repeats;
 // - the labels follow the interface's language.
 
 export async function run({ check, assert, page, base, shot, noError }) {
@@ -28,6 +30,22 @@ export async function run({ check, assert, page, base, shot, noError }) {
     assert(sameCount === Math.min(5, same.hits.filter((x) => !x.self).length), `${sameCount} to Sri Lanka`);
     await page.locator('section.similar').scrollIntoViewIfNeeded();
     await shot(page, 'recommendation-similar');
+  });
+
+  await check('similar: a repeated recommendation and its repeat name each other', async () => {
+    const reps = await (await fetch(`${base}/api/v1/repeated?sur=LKA&limit=1`)).json();
+    const [earlier, later] = reps.chains[0].records;
+    await page.goto(`${base}/recommendations/${earlier.uid}`);
+    await page.waitForSelector('#repeated-as li');
+    let link = await page.locator('#repeated-as a.result-title').getAttribute('href');
+    assert(link.startsWith(`/recommendations/${later.uid}`), `repeated as ${link}, expected ${later.uid}`);
+    const label = await page.locator('#repeated-as-label').innerText();
+    assert(label.includes(reps.chains[0].scores[0].toFixed(2)), label);
+    await page.goto(`${base}/recommendations/${later.uid}`);
+    await page.waitForSelector('#repeat-of li');
+    link = await page.locator('#repeat-of a.result-title').getAttribute('href');
+    assert(link.startsWith(`/recommendations/${earlier.uid}`), `repeat of ${link}, expected ${earlier.uid}`);
+    await noError(page);
   });
 
   await check('similar: the section speaks the interface language', async () => {
