@@ -22,6 +22,7 @@
 #include "server/api.h"
 #include "server/engine_backend.h"
 #include "server/http_server.h"
+#include "server/similar_api.h"
 #include "server/sql_backend.h"
 
 namespace {
@@ -110,6 +111,9 @@ void RunAll(Api& api, std::string_view input, std::string_view segment,
   Check("pledges", input, api.Pledges(params));
   Check("pledges/{uid}", input, api.PledgeByUid(std::string(segment), params));
   Check("about", input, api.About(params));
+  Check("recommendations/{id}/similar", input,
+        openupr::server::SimilarJson(api.backend(), std::string(segment), params));
+  Check("repeated", input, openupr::server::RepeatedJson(api.backend(), params));
   auto plan = api.PlanExport(params);
   if (const auto* e = std::get_if<ApiError>(&plan)) return CheckError("export", input, *e);
   // The export streams every match: only small ones, to keep the executions fast.

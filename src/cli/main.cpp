@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/output.h"
+#include "cli/similar_commands.h"
 #include "cli/votes_commands.h"
 #include "core/identity.h"
 #include "core/about.h"
@@ -269,6 +270,32 @@ int main(int argc, char** argv) {
     polit_subs.push_back(c);
   }
 
+  SimilarArgs similar_args;
+  auto* similar_cmd = app.add_subcommand(
+      "similar",
+      "The recommendations most similar to one (UID) or to a text (--text), by cosine of BM25 "
+      "term vectors (docs/similar.md)");
+  similar_cmd->add_option("uid", similar_args.uid, "A recommendation's uid (or row number)");
+  similar_cmd->add_option("--text", similar_args.text, "A text to compare instead");
+  similar_cmd->add_option("-Q,--query", similar_args.query, "Only candidates matching this text");
+  AddFilterOptions(similar_cmd, similar_args.filters);
+  similar_cmd->add_option("--limit", similar_args.limit, "Records listed (1-1000)")
+      ->capture_default_str();
+  similar_cmd->add_option("--min-score", similar_args.min_score, "Leave out records below (0-1)")
+      ->capture_default_str();
+
+  RepeatedArgs repeated_args;
+  auto* repeated_cmd = app.add_subcommand(
+      "repeated",
+      "The same recommendation made again to the same state in the next cycle: chains, and how "
+      "the response changed (docs/similar.md)");
+  repeated_cmd->add_option("-Q,--query", repeated_args.query,
+                           "Only repeats whose later recommendation matches this text");
+  AddFilterOptions(repeated_cmd, repeated_args.filters);
+  repeated_cmd->add_option("--min-score", repeated_args.min_score,
+                           "Similarity threshold, 0.3-1 (default: the documented one, 0.45)");
+  repeated_cmd->add_option("--limit", repeated_args.limit, "Chains listed")->capture_default_str();
+
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");
 
   ServeArgs serve_args;
@@ -325,6 +352,8 @@ int main(int argc, char** argv) {
       votes_args.what = c->get_name();
       code = RunVotes(common, votes_args);
     }
+    if (*similar_cmd) code = RunSimilar(common, similar_args);
+    if (*repeated_cmd) code = RunRepeated(common, repeated_args);
     if (*export_cmd) code = RunExport(common, export_args);
     if (*info_cmd) code = RunInfo(common);
     if (*serve_cmd) code = RunServe(common, serve_args);

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <set>
 
 #include "engine/aggregate.h"
 #include "engine/data.h"
 #include "engine/text_match.h"
+#include "engine/vectors.h"
 #include "search/query.h"
 
 namespace openupr::engine {
@@ -152,6 +154,11 @@ Result<std::unique_ptr<Index>> Index::Build(store::Store& store) {
 
 Status Index::Refresh(store::Store& store) {
   memo_->Clear();
+  {
+    std::lock_guard lock(similar_mu_);
+    vectors_.reset();
+    links_.reset();
+  }
   return Guarded("refresh", [&]() -> Status { return internal::Load(store, *data_); });
 }
 
@@ -176,8 +183,8 @@ Result<search::SearchResponse> Index::Search(const search::SearchRequest& req) c
 }
 
 Result<FacetResponse> Index::Facets(std::string_view query, const Filters& filters,
-                                    std::span<const analytics::Dimension> fields,
-                                    int64_t top_n, analytics::FacetScope scope) const {
+                                    std::span<const analytics::Dimension> fields, int64_t top_n,
+                                    analytics::FacetScope scope) const {
   return Guarded("facets", [&]() -> Result<FacetResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
@@ -255,6 +262,62 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
     return internal::CountDyads(*data_, *sel->docs, top_n, memo_.get());
+  });
+}
+
+std::shared_ptr<const internal::Vectors> Index::GetVectors() const {
+  // Built under the lock: concurrent first calls wait for one build instead of making several.
+  std::lock_guard lock(similar_mu_);
+  if (!vectors_) vectors_ = internal::BuildVectors(*data_);
+  return vectors_;
+}
+
+std::shared_ptr<const std::vector<internal::Link>> Index::GetLinks() const {
+  auto vectors = GetVectors();
+  std::lock_guard lock(similar_mu_);
+  if (!links_)
+    links_ = std::make_shared<const std::vector<internal::Link>>(
+        internal::FindRepeats(*data_, *vectors));
+  return links_;
+}
+
+Result<SimilarResponse> Index::Similar(const SimilarRequest& req) const {
+  return Guarded("similar", [&]() -> Result<SimilarResponse> {
+    std::optional<Selection> sel;
+    if (!req.query.empty() || !req.filters.empty()) {
+      auto got = Select(*data_, req.query, req.filters);
+      if (!got.ok()) return got.status();
+      sel = std::move(got).value();
+    }
+    auto vectors = GetVectors();
+    auto found = internal::FindSimilar(*data_, *vectors, req, sel ? &sel->docs->bits() : nullptr);
+    if (!found.ok() || !found->source_id) return found;
+    // The record's own repeat links, whatever the candidates.
+    const auto it = std::lower_bound(data_->ids.begin(), data_->ids.end(), found->source_id);
+    const uint32_t d = static_cast<uint32_t>(it - data_->ids.begin());
+    for (const internal::Link& l : *GetLinks()) {
+      if (l.score < kRepeatThreshold) continue;
+      if (l.later == d) found->repeat_of = {data_->ids[l.earlier], l.score};
+      if (l.earlier == d) found->repeated_as = {data_->ids[l.later], l.score};
+    }
+    return found;
+  });
+}
+
+Result<RepeatedResponse> Index::Repeated(const RepeatedRequest& req) const {
+  return Guarded("repeated", [&]() -> Result<RepeatedResponse> {
+    if (!(req.min_score >= kRepeatFloor && req.min_score <= 1))
+      return Status::InvalidArgument("min_score: expected a number from " +
+                                     std::to_string(kRepeatFloor).substr(0, 3) + " to 1");
+    std::optional<Selection> sel;
+    if (!req.query.empty() || !req.filters.empty()) {
+      auto got = Select(*data_, req.query, req.filters);
+      if (!got.ok()) return got.status();
+      sel = std::move(got).value();
+    }
+    auto links = GetLinks();
+    return internal::SummarizeRepeats(*data_, *links, sel ? &sel->docs->bits() : nullptr,
+                                      req.min_score);
   });
 }
 

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@
 #include "core/filters.h"
 #include "core/model.h"
 #include "core/status.h"
+#include "engine/similar.h"
 #include "search/sql_search.h"
 #include "store/store.h"
 
@@ -38,6 +40,8 @@ namespace openupr::engine {
 namespace internal {
 struct Data;
 class Memo;
+struct Vectors;
+struct Link;
 }
 
 // Facet counts: the types of analytics/stats.h (ComputeFacets is the SQL reference).
@@ -125,12 +129,29 @@ class Index {
   // top_n <= 0: every pair. kInvalidArgument for a bad query.
   Result<DyadResponse> Dyads(std::string_view query, const Filters& filters, int64_t top_n) const;
 
+  // The records most similar to a recommendation or a text (similar.h), among those matching
+  // request.query and request.filters. kInvalidArgument (naming the field) for a bad request or
+  // query, kNotFound for an unknown uid. The first call builds every record's vector (about
+  // 50 ms for 33,000 records); later ones reuse them.
+  Result<SimilarResponse> Similar(const SimilarRequest& request) const;
+  // The repeats (similar.h) whose later record matches request.query and request.filters, with
+  // their chains and counts. kInvalidArgument for a bad query or a min_score outside
+  // kRepeatFloor..1. The links are computed on the first call and kept.
+  Result<RepeatedResponse> Repeated(const RepeatedRequest& request) const;
+
  private:
   explicit Index(std::unique_ptr<internal::Data> data);
   std::unique_ptr<internal::Data> data_;
   // Whole-index tallies, made on first use (aggregations over most of the index subtract the
   // rest from them); cleared by Refresh.
   std::unique_ptr<internal::Memo> memo_;
+  // Similarity vectors and repeat links, made on first use (Similar, Repeated); cleared by
+  // Refresh. Guarded by similar_mu_; the objects themselves are immutable.
+  std::shared_ptr<const internal::Vectors> GetVectors() const;
+  std::shared_ptr<const std::vector<internal::Link>> GetLinks() const;
+  mutable std::mutex similar_mu_;
+  mutable std::shared_ptr<const internal::Vectors> vectors_;
+  mutable std::shared_ptr<const std::vector<internal::Link>> links_;
 };
 
 }  // namespace openupr::engine

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <atomic>
 #include <chrono>
@@ -22,6 +23,7 @@
 
 #include "server/api.h"
 #include "server/politicization_api.h"
+#include "server/similar_api.h"
 #include "server/votes_api.h"
 
 namespace openupr::server {
@@ -71,6 +73,8 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kListenBacklog = 1024;
+// The endpoints that take a request body (POST); every other one is GET or HEAD only.
+constexpr std::string_view kPostPaths[] = {"/api/v1/similar"};
 constexpr size_t kKeepAliveMaxCount = 1000;
 
 // Per worker thread: when the current request started (set before routing) and how many body
@@ -213,6 +217,7 @@ json Index() {
             "/api/v1/votes/record", "/api/v1/votes/discrepancies",
             "/api/v1/politicization/severity", "/api/v1/politicization/leniency",
             "/api/v1/politicization/double-standards", "/api/v1/politicization/reciprocity",
+            "/api/v1/recommendations/{id}/similar", "/api/v1/similar", "/api/v1/repeated",
             "/api/v1/about", "/api/v1/openapi.json"}}};
 }
 
@@ -243,7 +248,8 @@ void HttpServer::Impl::Install() {
   const size_t max_threads = static_cast<size_t>(std::max(options.max_threads, 1));
   // httplib takes ownership of the queue it gets from this factory (and deletes it).
   http.new_task_queue = [threads, max_threads] { return new GrowingPool(threads, max_threads); };
-  http.set_payload_max_length(options.max_url_bytes);
+  // The only bodies read are those of the POST endpoints (kPostPaths), checked before routing.
+  http.set_payload_max_length(std::max(options.max_url_bytes, kMaxSimilarBody));
   // A keep-alive connection holds its worker thread until it closes; httplib closes it after 5
   // requests by default, which under load means a new TCP connection every 5 requests.
   http.set_keep_alive_max_count(kKeepAliveMaxCount);
@@ -270,9 +276,33 @@ void HttpServer::Impl::Install() {
                    " bytes; at most " + std::to_string(options.max_url_bytes) + " are accepted");
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (req.method != "GET" && req.method != "HEAD") {
-      res.set_header("Allow", "GET, HEAD");
-      SetError(res, 405, "method_not_allowed", req.method + ": the API is read-only; use GET");
+    const bool post_path =
+        std::find(std::begin(kPostPaths), std::end(kPostPaths), req.path) != std::end(kPostPaths);
+    if (post_path && req.method == "POST") {
+      // A body of known length, read only when small enough.
+      const std::string length = req.get_header_value("Content-Length");
+      size_t bytes = 0;
+      auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), bytes);
+      if (req.has_header("Transfer-Encoding") || length.empty() || ec != std::errc() ||
+          end != length.data() + length.size()) {
+        SetError(res, 411, "length_required", "POST " + req.path + ": send a Content-Length");
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (bytes > kMaxSimilarBody) {
+        SetError(res, 413, "payload_too_large",
+                 "the body is " + length + " bytes; at most " + std::to_string(kMaxSimilarBody) +
+                     " are accepted");
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (post_path || (req.method != "GET" && req.method != "HEAD")) {
+      res.set_header("Allow", post_path ? "POST" : "GET, HEAD");
+      SetError(res, 405, "method_not_allowed",
+               post_path ? req.method + ": use POST with a JSON body"
+                         : req.method + ": the API is read-only; use GET");
       res.set_header("Connection", "close");
       return httplib::Server::HandlerResponse::Handled;
     }
@@ -373,6 +403,19 @@ void HttpServer::Impl::Install() {
   get("/api/v1/politicization/reciprocity",
       [](Api& a, Req, P p) { return ReciprocityJson(a.backend(), p); });
   get("/api/v1/openapi.json", [](Api& a, Req, P p) { return a.OpenApi(p); });
+  // Similar and repeated recommendations (similar_api.h).
+  get(R"(/api/v1/recommendations/([^/]+)/similar)",
+      [](Api& a, Req r, P p) { return SimilarJson(a.backend(), r.matches[1], p); });
+  get("/api/v1/repeated", [](Api& a, Req, P p) { return RepeatedJson(a.backend(), p); });
+  http.Post("/api/v1/similar", [this](const httplib::Request& req, httplib::Response& res) {
+    auto params = QueryParams(req);
+    if (const auto* e = std::get_if<ApiError>(&params)) return SetError(res, *e);
+    if (!std::get<Params>(params).empty())
+      return SetError(res, 400, "invalid_argument",
+                      "POST /api/v1/similar takes its fields in the JSON body, not the URL",
+                      std::get<Params>(params).begin()->first);
+    Reply(res, SimilarTextJson(api.backend(), req.body));
+  });
 
   http.Get("/api/v1/export", [this](const httplib::Request& req, httplib::Response& res) {
     auto params = QueryParams(req);

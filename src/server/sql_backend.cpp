@@ -161,4 +161,17 @@ Result<analytics::DyadResponse> SqlBackend::Dyads(const std::string& query,
 
 Result<std::shared_ptr<const engine::VoteIndex>> SqlBackend::Votes() { return votes_.Get(); }
 
+Result<std::shared_ptr<const engine::Index>> SqlBackend::Similarity() {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  auto max_id = (**lease)->db().QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
+  if (!max_id.ok()) return max_id.status();
+  std::lock_guard hold(similarity_mu_);
+  if (similarity_ && similarity_->max_id() == *max_id) return similarity_;
+  auto built = engine::Index::Build(***lease);
+  if (!built.ok()) return built.status();
+  similarity_ = std::move(built).value();
+  return similarity_;
+}
+
 }  // namespace openupr::server

@@ -47,6 +47,9 @@ class SqlBackend final : public QueryBackend {
   Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
   Result<analytics::DyadResponse> Dyads(const std::string& query, const Filters& filters) override;
   Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
+  // SQLite has no vectors: an engine::Index built from the store on first use, and built again
+  // when records were added since (a new highest id).
+  Result<std::shared_ptr<const engine::Index>> Similarity() override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.
@@ -79,6 +82,8 @@ class SqlBackend final : public QueryBackend {
   std::mutex vocabulary_mu_;  // guards the two below; held while one is built
   std::shared_ptr<const search::Vocabulary> vocabulary_;
   int64_t vocabulary_max_id_ = -1;  // the highest record id when vocabulary_ was built
+  std::mutex similarity_mu_;  // guards similarity_; held while it is built
+  std::shared_ptr<const engine::Index> similarity_;
 };
 
 }  // namespace openupr::server

@@ -1,8 +1,10 @@
-// Recommendation: the full record and every attribute, how to cite it, then the other
-// recommendations of the same review (same state under review and session).
+// Recommendation: the full record and every attribute, how to cite it, the most similar
+// recommendations (to the same state and to any state: GET /api/v1/recommendations/{uid}/similar,
+// docs/similar.md), then the other recommendations of the same review (same state under review
+// and session).
 // URL: /recommendations/{uid} (a row number from an older link is replaced by the uid).
 
-import { getJson, type SearchResponse, type StateRef } from '../api';
+import { getJson, type SearchResponse, type SearchResult, type StateRef } from '../api';
 import { downloadBlob, fmtInt, h } from '../dom';
 import { lang, t } from '../i18n';
 import type { Route } from '../router';
@@ -101,6 +103,63 @@ function citationSection(rec: FullRecord): HTMLElement {
   );
 }
 
+// What /similar answers (a hit: the record's summary with its score).
+interface SimilarHit {
+  id: number;
+  uid: string;
+  sur: string;
+  from: (string | null)[];
+  text: string;
+  session: number;
+  cycle: number;
+  response: string;
+  action: number | null;
+  themes: string[];
+  score: number;
+  self: boolean;
+}
+interface SimilarResponse {
+  total: number;
+  hits: SimilarHit[];
+  repeat_of?: SimilarHit | null; // the record this one repeats, from the review before
+  repeated_as?: SimilarHit | null; // the record repeating this one in the review after
+}
+
+function asResult(x: SimilarHit): SearchResult {
+  return { ...x, sur: { iso3: x.sur, name: x.sur }, from: x.from.filter((f): f is string => !!f).map((f) => ({ iso3: f, name: f })) };
+}
+
+// The record's repeat links (docs/similar.md): "It repeats …" / "It was made again …".
+function repeatLinks(res: SimilarResponse): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  const one = (id: string, label: string, x: SimilarHit) =>
+    out.push(h('p', { id: `${id}-label` }, label), h('ol', { class: 'results compact', id }, resultItem(asResult(x), false)));
+  if (res.repeat_of) one('repeat-of', t('record.repeatOf', { score: res.repeat_of.score.toFixed(2) }), res.repeat_of);
+  if (res.repeated_as) one('repeated-as', t('record.repeatedAs', { score: res.repeated_as.score.toFixed(2) }), res.repeated_as);
+  return out;
+}
+
+// A list of the records most similar to rec (itself left out), among those matching extra.
+async function similarList(rec: FullRecord, id: string, extra: Record<string, string>, signal: AbortSignal): Promise<[HTMLElement, SimilarResponse]> {
+  const q = new URLSearchParams({ limit: '6', ...extra });
+  const res = await getJson<SimilarResponse>(`/api/v1/recommendations/${encodeURIComponent(rec.uid)}/similar?${q}`, signal);
+  const hits = res.hits.filter((x) => !x.self).slice(0, 5);
+  if (!hits.length) return [h('p', { class: 'muted', id }, t('record.similarNone')), res];
+  const list = h(
+    'ol',
+    { class: 'results compact similar', id },
+    ...hits.map((x) => {
+      const li = resultItem(asResult(x), false);
+      li.querySelector('.result-head')?.prepend(
+        h('span', { class: 'badge badge-score', title: t('record.similarScoreHelp') }, t('record.similarScore', { score: x.score.toFixed(2) })),
+        ' ',
+      );
+      return li;
+    }),
+  );
+  return [list, res];
+}
+
 export async function render(root: HTMLElement, r: Route): Promise<void> {
   const id = r.params.id;
   const rec = await getJson<FullRecord>(`/api/v1/recommendations/${encodeURIComponent(id)}`, r.signal);
@@ -134,6 +193,23 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     h('dl', { class: 'record' }, ...rows.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
   );
   if (rec.citation) root.append(citationSection(rec));
+
+  // The most similar recommendations: to the same state (earlier or later reviews' repeats),
+  // and to any other state.
+  const similar = h('section', { class: 'similar', 'aria-labelledby': 'h-similar' });
+  const sameName = stateName(rec.sur.iso3, rec.sur.name);
+  similar.append(h('h2', { id: 'h-similar' }, t('record.similar')), h('p', { class: 'muted' }, t('record.similarNote')));
+  root.append(similar);
+  try {
+    const [[same, res], [others]] = await Promise.all([
+      similarList(rec, 'similar-same', { sur: rec.sur.iso3 }, r.signal),
+      similarList(rec, 'similar-all', {}, r.signal),
+    ]);
+    similar.append(...repeatLinks(res), h('h3', null, t('record.similarSame', { state: sameName })), same, h('h3', null, t('record.similarAll')), others);
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    similar.append(errorBox(e));
+  }
 
   // The same review: same state under review and session.
   const q = new URLSearchParams({ sur: rec.sur.iso3, session: String(rec.session), sort: 'id', per_page: '200' });
