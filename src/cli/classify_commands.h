@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "cli/commands.h"
@@ -14,6 +15,8 @@ struct ClassifyArgs {
   std::string train_sessions = "1-13", test_sessions = "14-17";
   uint64_t seed = 1;
   std::string solver = "svm";  // svm or logistic
+  double theme_c = 0, action_c = 0;  // 0: the solver's default
+  double theme_threshold = std::numeric_limits<double>::quiet_NaN();
   bool no_baselines = false;
   std::string file, format = "csv", output;  // label
 };

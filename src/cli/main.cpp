@@ -293,6 +293,12 @@ int main(int argc, char** argv) {
     c->add_option("--solver", classify_args.solver, "svm (squared hinge) or logistic")
         ->check(CLI::IsMember({"svm", "logistic"}))
         ->capture_default_str();
+    c->add_option("--theme-c", classify_args.theme_c, "Regularisation C of the theme models")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--action-c", classify_args.action_c, "Regularisation C of the action model")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--theme-threshold", classify_args.theme_threshold,
+                  "Decision value above which a theme is predicted");
   }
   auto* cl_label = classify_cmd->add_subcommand(
       "label", "Predict the labels of every row of a file (UPR Info export, CSV with a text "

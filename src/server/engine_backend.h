@@ -50,6 +50,7 @@ class EngineBackend final : public QueryBackend {
   Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
   Result<analytics::DyadResponse> Dyads(const std::string& query, const Filters& filters) override;
   Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
+  Result<std::shared_ptr<const classify::Classifier>> Classifier() override;
 
   // The index queries run on now (after bringing it up to date).
   Result<std::shared_ptr<const engine::Index>> Current();

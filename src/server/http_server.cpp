@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <atomic>
 #include <chrono>
@@ -22,6 +23,7 @@
 
 #include "server/api.h"
 #include "server/politicization_api.h"
+#include "server/classify_api.h"
 #include "server/votes_api.h"
 
 namespace openupr::server {
@@ -243,7 +245,8 @@ void HttpServer::Impl::Install() {
   const size_t max_threads = static_cast<size_t>(std::max(options.max_threads, 1));
   // httplib takes ownership of the queue it gets from this factory (and deletes it).
   http.new_task_queue = [threads, max_threads] { return new GrowingPool(threads, max_threads); };
-  http.set_payload_max_length(options.max_url_bytes);
+  // Bodies: only POST /api/v1/classify has one (its limit is checked before it is read).
+  http.set_payload_max_length(std::max(options.max_url_bytes, kMaxClassifyBodyBytes));
   // A keep-alive connection holds its worker thread until it closes; httplib closes it after 5
   // requests by default, which under load means a new TCP connection every 5 requests.
   http.set_keep_alive_max_count(kKeepAliveMaxCount);
@@ -269,6 +272,26 @@ void HttpServer::Impl::Install() {
                "the request target is " + std::to_string(req.target.size()) +
                    " bytes; at most " + std::to_string(options.max_url_bytes) + " are accepted");
       return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.method == "POST" && req.path == "/api/v1/classify") {
+      // The one endpoint with a body: its length must be known and bounded before it is read.
+      const std::string length = req.get_header_value("Content-Length");
+      size_t n = 0;
+      auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), n);
+      if (length.empty() || ec != std::errc() || ptr != length.data() + length.size()) {
+        SetError(res, 411, "length_required",
+                 "POST /api/v1/classify needs a Content-Length (no chunked body)");
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (n > kMaxClassifyBodyBytes) {
+        SetError(res, 413, "payload_too_large",
+                 "the request body is " + length + " bytes; at most " +
+                     std::to_string(kMaxClassifyBodyBytes) + " are accepted");
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
     }
     if (req.method != "GET" && req.method != "HEAD") {
       res.set_header("Allow", "GET, HEAD");
@@ -327,6 +350,9 @@ void HttpServer::Impl::Install() {
       Reply(res, fn(api, req, std::get<Params>(params)));
     });
   };
+  http.Post("/api/v1/classify", [this](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, Classify(api.backend(), req.body));
+  });
   http.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
     if (site && !site->empty()) return ServeStatic(req, res);
     Reply(res, Dump(Index()));

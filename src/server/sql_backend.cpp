@@ -161,4 +161,8 @@ Result<analytics::DyadResponse> SqlBackend::Dyads(const std::string& query,
 
 Result<std::shared_ptr<const engine::VoteIndex>> SqlBackend::Votes() { return votes_.Get(); }
 
+Result<std::shared_ptr<const classify::Classifier>> SqlBackend::Classifier() {
+  return classifier_.Get();
+}
+
 }  // namespace openupr::server

@@ -11,6 +11,7 @@
 
 #include "server/backend.h"
 #include "server/vote_source.h"
+#include "server/classifier_source.h"
 #include "store/store.h"
 
 namespace openupr::server {
@@ -47,6 +48,7 @@ class SqlBackend final : public QueryBackend {
   Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
   Result<analytics::DyadResponse> Dyads(const std::string& query, const Filters& filters) override;
   Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
+  Result<std::shared_ptr<const classify::Classifier>> Classifier() override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.
@@ -72,6 +74,7 @@ class SqlBackend final : public QueryBackend {
   const std::string path_;
   const int max_connections_;
   VoteSource votes_{path_};
+  ClassifierSource classifier_{path_};
   std::mutex mu_;
   std::condition_variable idle_cv_;
   std::vector<std::unique_ptr<store::Store>> idle_;  // guarded by mu_
