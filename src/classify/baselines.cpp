@@ -2,6 +2,7 @@
 
 #include <fasttext/fasttext.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -59,7 +60,7 @@ FastTextBaseline::~FastTextBaseline() = default;
 
 Result<std::unique_ptr<FastTextBaseline>> FastTextBaseline::Train(std::span<const Example> examples,
                                                                   const std::string& tmp_dir,
-                                                                  int seed) {
+                                                                  int seed, int threads) {
   const std::string themes_file = tmp_dir + "/fasttext-themes.txt";
   const std::string action_file = tmp_dir + "/fasttext-action.txt";
   {
@@ -76,7 +77,7 @@ Result<std::unique_ptr<FastTextBaseline>> FastTextBaseline::Train(std::span<cons
   }
   auto b = std::unique_ptr<FastTextBaseline>(new FastTextBaseline());
   b->impl_ = std::make_unique<Impl>();
-  auto args = [seed](const std::string& input, fasttext::loss_name loss) {
+  auto args = [seed, threads](const std::string& input, fasttext::loss_name loss) {
     fasttext::Args a;  // fastText's `supervised` defaults, then the settings
     a.input = input;
     a.model = fasttext::model_name::sup;
@@ -87,7 +88,7 @@ Result<std::unique_ptr<FastTextBaseline>> FastTextBaseline::Train(std::span<cons
     a.maxn = 0;
     a.wordNgrams = 2;
     a.epoch = 30;
-    a.thread = 1;
+    a.thread = std::max(threads, 1);
     a.verbose = 0;
     a.seed = seed;
     return a;

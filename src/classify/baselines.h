@@ -27,7 +27,8 @@ class FastTextBaseline {
   // Trains the two models (themes, action) through temporary files in tmp_dir. Errors: kIo for
   // the files, kInternal when fastText throws.
   static Result<std::unique_ptr<FastTextBaseline>> Train(std::span<const Example> examples,
-                                                         const std::string& tmp_dir, int seed);
+                                                         const std::string& tmp_dir, int seed,
+                                                         int threads = 1);
   // The predicted themes (those with probability >= 0.5; possibly none) and action (0: none).
   void Predict(std::string_view text, std::vector<std::string>& themes, int& action) const;
 

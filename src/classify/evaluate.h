@@ -46,6 +46,8 @@ struct EvaluateOptions {
   TrainOptions train;
   bool baselines = true;  // fastText and the first-word rule too
   std::string tmp_dir;    // fastText's training files (required with baselines)
+  // fastText's training threads: 1 is reproducible (its Hogwild updates race otherwise).
+  int fasttext_threads = 1;
 };
 
 // Measures a trained classifier on test records (themes over records with themes, action over

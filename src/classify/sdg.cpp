@@ -168,9 +168,12 @@ std::vector<std::pair<int, double>> SdgScorer::Goals(const FeatureKeys& keys,
     for (int g : it->second) score[g] = std::max(score[g], theme_scores[t]);
   }
   const std::vector<double> sim = Similarity(keys);
+  const double max_sim = *std::max_element(sim.begin(), sim.end());
   std::vector<std::pair<int, double>> out;
   for (int g = 1; g <= 17; ++g) {
-    double s = score[g];
+    // A theme links to several goals: the text's similarity to each goal's targets orders
+    // them (the most similar keeps the theme's score, the least similar three quarters of it).
+    double s = score[g] * (max_sim > 0 ? 0.75 + 0.25 * sim[g] / max_sim : 1.0);
     if (sim[g] >= kMinSimilarity) s = std::max(s, 0.5 + 0.5 * std::min(1.0, sim[g]));
     if (s > 0) out.emplace_back(g, s);
   }
