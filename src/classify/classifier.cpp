@@ -184,26 +184,49 @@ Result<Classifier> Classifier::Train(std::span<const Example> examples,
     c.action_w_.clear();
     c.action_b_.clear();
   }
-  c.sdg_ = std::make_shared<SdgScorer>();
+  c.Finish();
   return c;
+}
+
+void Classifier::Finish() {
+  const size_t nt = themes_.size();
+  const size_t nf = static_cast<size_t>(features_->size());
+  const bool has_action = !action_b_.empty();
+  stride_ = (nt + kActions + 7) / 8 * 8;
+  dense_.assign(nf * stride_, 0.f);
+  for (size_t f = 0; f < nf; ++f) {
+    float* row = dense_.data() + f * stride_;
+    for (size_t t = 0; t < nt; ++t) row[t] = theme_w_[f * nt + t];
+    if (has_action)
+      for (int a = 0; a < kActions; ++a) row[nt + a] = action_w_[f * kActions + a];
+  }
+  sdg_ = std::make_shared<SdgScorer>();
+  theme_goals_.clear();
+  for (const auto& t : themes_) theme_goals_.push_back(sdg_->GoalsOfTheme(t));
 }
 
 void Classifier::Decisions(const SparseVector& x, std::vector<double>& themes,
                            double actions[5]) const {
   const size_t nt = themes_.size();
-  themes.assign(theme_b_.begin(), theme_b_.end());
-  const bool has_action = !action_b_.empty();
-  for (int a = 0; a < kActions; ++a) actions[a] = has_action ? action_b_[a] : 0;
+  thread_local std::vector<float> acc;
+  acc.assign(stride_, 0.f);
+  float* a = acc.data();
+  // The rows are scattered over tens of megabytes: ask for all of them before using any.
   for (size_t i = 0; i < x.index.size(); ++i) {
-    const size_t f = static_cast<size_t>(x.index[i]);
-    const double v = x.value[i];
-    const float* w = theme_w_.data() + f * nt;
-    for (size_t t = 0; t < nt; ++t) themes[t] += v * w[t];
-    if (has_action) {
-      const float* wa = action_w_.data() + f * kActions;
-      for (int a = 0; a < kActions; ++a) actions[a] += v * wa[a];
-    }
+    const char* row =
+        reinterpret_cast<const char*>(dense_.data() + static_cast<size_t>(x.index[i]) * stride_);
+    for (size_t b = 0; b < stride_ * sizeof(float); b += 64) __builtin_prefetch(row + b);
   }
+  for (size_t i = 0; i < x.index.size(); ++i) {
+    const float v = x.value[i];
+    const float* w = dense_.data() + static_cast<size_t>(x.index[i]) * stride_;
+    for (size_t j = 0; j < stride_; ++j) a[j] += v * w[j];
+  }
+  themes.resize(nt);
+  for (size_t t = 0; t < nt; ++t) themes[t] = static_cast<double>(a[t]) + theme_b_[t];
+  const bool has_action = !action_b_.empty();
+  for (int k = 0; k < kActions; ++k)
+    actions[k] = has_action ? static_cast<double>(a[nt + k]) + action_b_[k] : 0;
 }
 
 Prediction Classifier::PredictFeatures(const SparseVector& x, const FeatureKeys& keys) const {
@@ -221,23 +244,22 @@ Prediction Classifier::PredictFeatures(const SparseVector& x, const FeatureKeys&
     for (int a = 0; a < kActions; ++a) sum += ad[a] < -1e29 ? 0 : Score(ad[a]);
     p.action_score = sum > 0 ? Score(ad[best]) / sum : 0;
   }
-  thread_local std::vector<double> scores;
-  scores.assign(d.size(), 0);
+  // Scores (an exp each) only for the predicted themes.
   size_t best = 0;
-  for (size_t t = 0; t < d.size(); ++t) {
-    scores[t] = Score(d[t]);
+  for (size_t t = 1; t < d.size(); ++t)
     if (d[t] > d[best]) best = t;
+  thread_local std::vector<double> predicted;
+  predicted.assign(d.size(), 0);
+  for (size_t t = 0; t < d.size(); ++t) {
+    if (d[t] > theme_threshold_ || t == best) {
+      predicted[t] = Score(d[t]);
+      p.themes.push_back({themes_[t], predicted[t]});
+    }
   }
-  for (size_t t = 0; t < d.size(); ++t)
-    if (d[t] > theme_threshold_ || t == best) p.themes.push_back({themes_[t], scores[t]});
   std::sort(p.themes.begin(), p.themes.end(),
             [](const LabelScore& a, const LabelScore& b) { return a.score > b.score; });
   if (sdg_) {
-    thread_local std::vector<double> predicted;
-    predicted.assign(d.size(), 0);
-    for (size_t t = 0; t < d.size(); ++t)
-      if (d[t] > theme_threshold_ || t == best) predicted[t] = scores[t];
-    for (const auto& [g, s] : sdg_->Goals(keys, themes_, predicted))
+    for (const auto& [g, s] : sdg_->Goals(keys, theme_goals_, predicted))
       p.sdgs.push_back({std::to_string(g), s});
   }
   return p;
@@ -325,7 +347,7 @@ Result<Classifier> Classifier::Deserialize(std::string_view blob, int schema_ver
         (c.action_w_.size() == nf * kActions && c.action_b_.size() == kActions)) ||
       p.remaining() != 0)
     return Status::BadInput("model blob: weights do not match the features");
-  c.sdg_ = std::make_shared<SdgScorer>();
+  c.Finish();
   return c;
 }
 

@@ -99,6 +99,14 @@ class Classifier {
   std::vector<float> action_w_;  // action_w_[f * 5 + (a - 1)]
   std::vector<float> action_b_;
   std::shared_ptr<const SdgScorer> sdg_;
+  // For prediction: the theme and action weights of each feature side by side, stride_ floats
+  // a feature (themes, then the five actions, then padding), so one vectorised loop does both;
+  // and the goals of each theme.
+  std::vector<float> dense_;
+  size_t stride_ = 0;
+  std::vector<std::vector<int>> theme_goals_;
+  // Builds the members above from the trained or read weights.
+  void Finish();
 };
 
 }  // namespace openupr::classify

@@ -160,9 +160,8 @@ Result<Evaluation> Evaluate(store::Store& store, int train_first, int train_last
 
   if (options.baselines) {
     t0 = std::chrono::steady_clock::now();
-    auto ft =
-        FastTextBaseline::Train(examples, options.tmp_dir, static_cast<int>(options.train.seed),
-                                options.fasttext_threads);
+    auto ft = FastTextBaseline::Train(
+        examples, options.tmp_dir, static_cast<int>(options.train.seed), options.fasttext_threads);
     if (!ft.ok()) return ft.status();
     const double ft_seconds = Seconds(t0);
     const FastTextBaseline& f = **ft;

@@ -68,11 +68,13 @@ FeatureSpace FeatureSpace::Build(std::span<const std::string> texts, int min_df)
     return v;
   };
   FeatureSpace fs;
+  fs.ids_.Reserve(word_df.size() + head_df.size());
   const double n = static_cast<double>(texts.size());
   // Smoothed IDF (as scikit-learn's TfidfVectorizer): ln((1 + n) / (1 + df)) + 1.
   auto add = [&](const std::vector<std::pair<uint64_t, int32_t>>& v) {
     for (const auto& [k, c] : v) {
-      fs.ids_.emplace(k, static_cast<int32_t>(fs.idf_.size()));
+      fs.ids_.Insert(k, static_cast<int32_t>(fs.idf_.size()));
+      fs.keys_.push_back(k);
       fs.idf_.push_back(static_cast<float>(std::log((1 + n) / (1 + c)) + 1));
     }
   };
@@ -92,8 +94,9 @@ void FeatureSpace::Transform(const FeatureKeys& keys, SparseVector& out) const {
   out.clear();
   thread_local std::vector<int32_t> ids;
   ids.clear();
+  for (uint64_t k : keys.words) ids_.Prefetch(k);
   for (uint64_t k : keys.words)
-    if (auto it = ids_.find(k); it != ids_.end()) ids.push_back(it->second);
+    if (const int32_t id = ids_.Find(k); id >= 0) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   // Word block: (1 + ln tf) * idf, L2-normalised.
   double norm = 0;
@@ -114,10 +117,10 @@ void FeatureSpace::Transform(const FeatureKeys& keys, SparseVector& out) const {
   const size_t head_begin = out.index.size();
   double head_norm = 0;
   for (uint64_t k : keys.head) {
-    if (auto it = ids_.find(k); it != ids_.end()) {
-      out.index.push_back(it->second);
-      out.value.push_back(idf_[it->second]);
-      head_norm += static_cast<double>(idf_[it->second]) * idf_[it->second];
+    if (const int32_t id = ids_.Find(k); id >= 0) {
+      out.index.push_back(id);
+      out.value.push_back(idf_[id]);
+      head_norm += static_cast<double>(idf_[id]) * idf_[id];
     }
   }
   if (head_norm > 0) {
@@ -138,10 +141,8 @@ void FeatureSpace::Transform(const FeatureKeys& keys, SparseVector& out) const {
 }
 
 void FeatureSpace::Write(BlobWriter& w) const {
-  std::vector<uint64_t> keys(idf_.size());
-  for (const auto& [k, id] : ids_) keys[id] = k;
   w.I32(word_features_);
-  w.Vec(keys);
+  w.Vec(keys_);
   w.Vec(idf_);
 }
 
@@ -153,10 +154,11 @@ Result<FeatureSpace> FeatureSpace::Read(BlobReader& r) {
   if (keys.size() != fs.idf_.size() || fs.word_features_ < 0 ||
       fs.word_features_ > static_cast<int32_t>(keys.size()))
     return Status::BadInput("model blob: the feature vocabulary is inconsistent");
-  fs.ids_.reserve(keys.size());
+  fs.ids_.Reserve(keys.size());
   for (size_t i = 0; i < keys.size(); ++i)
-    if (!fs.ids_.emplace(keys[i], static_cast<int32_t>(i)).second)
+    if (!fs.ids_.Insert(keys[i], static_cast<int32_t>(i)))
       return Status::BadInput("model blob: a feature key is repeated");
+  fs.keys_ = std::move(keys);
   return fs;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "classify/blob.h"
+#include "classify/key_index.h"
 #include "core/status.h"
 
 namespace openupr::classify {
@@ -58,7 +59,8 @@ class FeatureSpace {
 
  private:
   // Feature ids: word n-grams first, then opening words; idf_ per id.
-  std::unordered_map<uint64_t, int32_t> ids_;
+  KeyIndex ids_;                // key -> feature id
+  std::vector<uint64_t> keys_;  // by id (for Write)
   std::vector<float> idf_;
   int32_t word_features_ = 0;
 };

@@ -118,6 +118,7 @@ SdgScorer::SdgScorer() {
     }
     for (const auto& [k, c] : tf[g]) ++df[k];
   }
+  keys_.Reserve(df.size());
   for (int g = 1; g <= 17; ++g) {
     double norm = 0;
     std::vector<std::pair<uint64_t, double>> w;
@@ -127,28 +128,33 @@ SdgScorer::SdgScorer() {
       norm += v * v;
     }
     norm = std::sqrt(norm);
-    for (const auto& [k, v] : w) postings_[k].emplace_back(g, static_cast<float>(v / norm));
+    for (const auto& [k, v] : w) {
+      int32_t id = keys_.Find(k);
+      if (id < 0) {
+        id = static_cast<int32_t>(postings_.size());
+        postings_.emplace_back();
+        keys_.Insert(k, id);
+      }
+      postings_[id].emplace_back(g, static_cast<float>(v / norm));
+    }
   }
+  idf_.resize(postings_.size());
+  for (size_t i = 0; i < postings_.size(); ++i)
+    idf_[i] = static_cast<float>(std::log(18.0 / (1 + postings_[i].size())) + 1);
 }
 
 std::vector<double> SdgScorer::Similarity(const FeatureKeys& keys) const {
   std::vector<double> sim(18, 0);
-  thread_local std::vector<uint64_t> sorted;
-  sorted = keys.words;
-  std::sort(sorted.begin(), sorted.end());
   double norm = 0;
-  for (size_t i = 0; i < sorted.size();) {
-    size_t j = i;
-    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
-    auto it = postings_.find(sorted[i]);
-    if (it != postings_.end()) {
-      // The text's weight: sublinear tf times the key's idf over the goals.
-      const double idf = std::log(18.0 / (1 + it->second.size())) + 1;
-      const double v = (1 + std::log(static_cast<double>(j - i))) * idf;
-      norm += v * v;
-      for (const auto& [g, w] : it->second) sim[g] += v * w;
-    }
-    i = j;
+  // The text's weight of a key: its idf over the goals per occurrence (a recommendation rarely
+  // repeats a word: plain term frequency, which spares sorting the keys).
+  for (uint64_t k : keys.words) keys_.Prefetch(k);
+  for (uint64_t k : keys.words) {
+    const int32_t id = keys_.Find(k);
+    if (id < 0) continue;
+    const double v = idf_[id];
+    norm += v * v;
+    for (const auto& [g, w] : postings_[id]) sim[g] += v * w;
   }
   // Words the targets never use do not count against the text (the norm is over shared words):
   // a recommendation speaks another register than the targets.
@@ -157,15 +163,18 @@ std::vector<double> SdgScorer::Similarity(const FeatureKeys& keys) const {
   return sim;
 }
 
+std::vector<int> SdgScorer::GoalsOfTheme(std::string_view theme) const {
+  auto it = theme_goals_.find(FoldText(theme));
+  return it == theme_goals_.end() ? std::vector<int>() : it->second;
+}
+
 std::vector<std::pair<int, double>> SdgScorer::Goals(const FeatureKeys& keys,
-                                                     std::span<const std::string> theme_names,
+                                                     std::span<const std::vector<int>> theme_goals,
                                                      std::span<const double> theme_scores) const {
   std::vector<double> score(18, 0);
-  for (size_t t = 0; t < theme_names.size() && t < theme_scores.size(); ++t) {
+  for (size_t t = 0; t < theme_goals.size() && t < theme_scores.size(); ++t) {
     if (theme_scores[t] <= 0) continue;
-    auto it = theme_goals_.find(FoldText(theme_names[t]));
-    if (it == theme_goals_.end()) continue;
-    for (int g : it->second) score[g] = std::max(score[g], theme_scores[t]);
+    for (int g : theme_goals[t]) score[g] = std::max(score[g], theme_scores[t]);
   }
   const std::vector<double> sim = Similarity(keys);
   const double max_sim = *std::max_element(sim.begin(), sim.end());

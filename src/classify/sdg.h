@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "classify/features.h"
+#include "classify/key_index.h"
 
 namespace openupr::classify {
 
@@ -35,14 +36,19 @@ class SdgScorer {
   std::vector<double> Similarity(const FeatureKeys& keys) const;
   // The predicted goals: every goal linked to a theme with a score >= 0.5 (score: the best such
   // theme score), and every goal whose similarity is >= kMinSimilarity (score: similarity
-  // mapped to 0.5..1); the higher of the two. theme_scores is aligned with theme_names.
+  // mapped to 0.5..1); the higher of the two.
+  // theme_goals[t]: GoalsOfTheme of theme t; theme_scores[t]: its score (0: not predicted).
   std::vector<std::pair<int, double>> Goals(const FeatureKeys& keys,
-                                            std::span<const std::string> theme_names,
+                                            std::span<const std::vector<int>> theme_goals,
                                             std::span<const double> theme_scores) const;
+  // The goals of a theme by the table (case-insensitive name); empty for an unknown theme.
+  std::vector<int> GoalsOfTheme(std::string_view theme) const;
   static constexpr double kMinSimilarity = 0.2;
 
  private:
-  std::unordered_map<uint64_t, std::vector<std::pair<int, float>>> postings_;  // key -> (goal, w)
+  KeyIndex keys_;  // key -> index into postings_ and idf_
+  std::vector<std::vector<std::pair<int, float>>> postings_;  // (goal, weight) per key
+  std::vector<float> idf_;
   std::unordered_map<std::string, std::vector<int>> theme_goals_;  // folded theme name -> goals
 };
 
