@@ -215,7 +215,7 @@ json Index() {
             "/api/v1/votes/record", "/api/v1/votes/discrepancies",
             "/api/v1/politicization/severity", "/api/v1/politicization/leniency",
             "/api/v1/politicization/double-standards", "/api/v1/politicization/reciprocity",
-            "/api/v1/about", "/api/v1/openapi.json"}}};
+            "/api/v1/about", "/api/v1/openapi.json", "/api/v1/classify"}}};
 }
 
 }  // namespace
