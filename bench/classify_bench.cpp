@@ -32,16 +32,16 @@ std::string DataDir() {
 const std::vector<Example>& Examples() {
   static const std::vector<Example> examples = [] {
     std::random_device rd;
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("openupr-classify-bench-" + std::to_string(rd()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("openupr-classify-bench-" + std::to_string(rd()));
     std::filesystem::create_directories(dir);
     std::vector<Example> out;
     {
       auto s = openupr::store::Store::Open((dir / "db").string());
       if (!s.ok()) std::abort();
       std::vector<std::string> files;
-      for (const char* f : {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv",
-                            "sessions-14-17.csv"})
+      for (const char* f :
+           {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv", "sessions-14-17.csv"})
         files.push_back(DataDir() + "/upr-info/" + f);
       auto r = openupr::ingest::ImportFiles(**s, files, {});
       if (!r.status.ok()) {

@@ -15,12 +15,12 @@
 #include "core/text.h"
 #include "server/classify_api.h"
 
-#define CHECK(cond)                                               \
-  do {                                                            \
-    if (!(cond)) {                                                \
+#define CHECK(cond)                                                \
+  do {                                                             \
+    if (!(cond)) {                                                 \
       std::fprintf(stderr, "classify: check failed: %s\n", #cond); \
-      std::abort();                                               \
-    }                                                             \
+      std::abort();                                                \
+    }                                                              \
   } while (0)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -19,9 +19,9 @@ class ClassifyRealData : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    ASSERT_TRUE(testing::ImportRealFiles(dir_->File("db"),
-                                         {"sessions-01-05.csv", "sessions-06-09.csv",
-                                          "sessions-10-13.csv", "sessions-14-17.csv"}));
+    ASSERT_TRUE(testing::ImportRealFiles(
+        dir_->File("db"),
+        {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv", "sessions-14-17.csv"}));
     auto s = store::Store::Open(dir_->File("db"), store::OpenMode::kExisting);
     ASSERT_TRUE(s.ok());
     store_ = s.value().release();

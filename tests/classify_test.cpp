@@ -3,7 +3,6 @@
 // command's input reader, `classify apply` on a database with unlabelled rows, `classify label`
 // through the binary, and POST /api/v1/classify on a real server.
 #include <gtest/gtest.h>
-
 #include <httplib.h>
 
 #include <cmath>
@@ -50,8 +49,8 @@ TEST(ClassifyMetrics, SingleLabelMatchesHandComputedIssue16) {
 
 TEST(ClassifyMetrics, MultiLabelMatchesHandComputedIssue16) {
   // truth {x,y} {y} {z} {x} / predicted {x} {y,z} {z} {}; w is never true nor predicted.
-  const Metrics m = MultiLabelMetrics({"x", "y", "z", "w"}, {{0, 1}, {1}, {2}, {0}},
-                                      {{0}, {1, 2}, {2}, {}});
+  const Metrics m =
+      MultiLabelMetrics({"x", "y", "z", "w"}, {{0, 1}, {1}, {2}, {0}}, {{0}, {1, 2}, {2}, {}});
   EXPECT_DOUBLE_EQ(m.accuracy, 0.25);  // only {z} is exactly right
   EXPECT_DOUBLE_EQ(m.labels[0].precision, 1.0);
   EXPECT_DOUBLE_EQ(m.labels[0].recall, 0.5);
@@ -72,15 +71,21 @@ std::vector<Example> SyntheticExamples() {
     std::vector<std::string> themes;
   };
   const Kind kinds[] = {
-      {"Ratify the Convention against Torture and its Optional Protocol", 5,
+      {"Ratify the Convention against Torture and its Optional Protocol",
+       5,
        {"International instruments", "Torture and other CID treatment"}},
-      {"Continue its efforts to improve access to education for girls", 4,
+      {"Continue its efforts to improve access to education for girls",
+       4,
        {"Right to education", "Women's rights"}},
       {"Consider abolishing the death penalty", 3, {"Death penalty"}},
       {"Share its experience in the protection of migrants", 1, {"Migrants"}},
   };
-  const char* tails[] = {"", " in rural areas", " as soon as possible", " by law",
-                         " with the support of partners", " and report on progress"};
+  const char* tails[] = {"",
+                         " in rural areas",
+                         " as soon as possible",
+                         " by law",
+                         " with the support of partners",
+                         " and report on progress"};
   std::vector<Example> out;
   for (const Kind& k : kinds)
     for (const char* t : tails) out.push_back({std::string(k.text) + t, k.action, k.themes});
@@ -177,8 +182,7 @@ TEST(ClassifyModel, RefusesCorruptAndTruncatedBlobsIssue16) {
   }
   std::string bad = blob;
   bad[blob.size() / 2] ^= 0x01;
-  EXPECT_NE(Classifier::Deserialize(bad, 9).status().message().find("checksum"),
-            std::string::npos);
+  EXPECT_NE(Classifier::Deserialize(bad, 9).status().message().find("checksum"), std::string::npos);
   EXPECT_NE(Classifier::Deserialize("not a model at all", 9).status().message().find("magic"),
             std::string::npos);
 }
@@ -305,8 +309,7 @@ TEST_F(ClassifyDatabase, ApplyNeverOverwritesSourceLabelsIssue16) {
                  EXPECT_GE(row.Double(3), 0.0);
                  EXPECT_LE(row.Double(3), 1.0);
                  EXPECT_EQ(row.Int(4), rep->model_id);
-               })
-                  .ok());
+               }).ok());
   EXPECT_EQ(got_themes, no_themes);
   EXPECT_EQ(got_action, no_action);
   EXPECT_EQ(rows, rep->themes + rep->actions + rep->sdgs);
@@ -350,17 +353,18 @@ TEST_F(ClassifyDatabase, CorruptStoredModelIsRefusedIssue16) {
 
 TEST_F(ClassifyDatabase, LabelCommandWritesEveryRowIssue16) {
   const std::string q = "'" + db_ + "'";
-  auto untrained = testing::RunCli("--db " + q + " classify label '" +
-                                       dir_.Write("in.csv", "text\nRatify the CAT\n") + "'",
-                                   dir_);
+  auto untrained = testing::RunCli(
+      "--db " + q + " classify label '" + dir_.Write("in.csv", "text\nRatify the CAT\n") + "'",
+      dir_);
   EXPECT_EQ(untrained.exit_code, 4);
   EXPECT_NE(untrained.err.find("openupr classify train"), std::string::npos) << untrained.err;
   auto train = testing::RunCli("--db " + q + " classify train --seed 7", dir_);
   ASSERT_EQ(train.exit_code, 0) << train.err;
 
-  const std::string in = dir_.Write(
-      "in.csv", "id,text,action\n1,Ratify the Convention against Torture,5\n2,\"Consider "
-                "abolishing\nthe death penalty\",\n");
+  const std::string in =
+      dir_.Write("in.csv",
+                 "id,text,action\n1,Ratify the Convention against Torture,5\n2,\"Consider "
+                 "abolishing\nthe death penalty\",\n");
   auto out = testing::RunCli("--db " + q + " classify label '" + in + "'", dir_);
   ASSERT_EQ(out.exit_code, 0) << out.err;
   // The same predictions as the stored model's, computed here.

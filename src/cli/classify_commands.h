@@ -14,7 +14,7 @@ struct ClassifyArgs {
   std::string what;  // evaluate, train, label, apply
   std::string train_sessions = "1-13", test_sessions = "14-17";
   uint64_t seed = 1;
-  std::string solver = "svm";  // svm or logistic
+  std::string solver = "svm";        // svm or logistic
   double theme_c = 0, action_c = 0;  // 0: the solver's default
   double theme_threshold = std::numeric_limits<double>::quiet_NaN();
   bool no_baselines = false;

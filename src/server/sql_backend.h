@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "server/backend.h"
-#include "server/vote_source.h"
 #include "server/classifier_source.h"
+#include "server/vote_source.h"
 #include "store/store.h"
 
 namespace openupr::server {
