@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "classify/classifier.h"
 #include "classify/label_file.h"
@@ -117,6 +119,25 @@ TEST(ClassifyModel, LearnsTheSyntheticKindsIssue16) {
   EXPECT_TRUE(goals.count("5"));
   auto empty = c.Predict("  ... ");
   EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ClassifyModel, PredictIsThreadSafeIssue16) {
+  const Classifier c = TrainSynthetic();
+  const std::vector<Example> examples = SyntheticExamples();
+  std::vector<nlohmann::json> expected;
+  for (const Example& e : examples) expected.push_back(PredictionJson(*c.Predict(e.text)));
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches = 0;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round)
+        for (size_t i = 0; i < examples.size(); ++i) {
+          const size_t k = (i + static_cast<size_t>(t) * 7) % examples.size();
+          if (PredictionJson(*c.Predict(examples[k].text)) != expected[k]) ++mismatches;
+        }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(ClassifyModel, SameSeedSameModelIssue16) {
