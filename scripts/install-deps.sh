@@ -26,6 +26,8 @@ PACKAGES=(
   libeigen3-dev         # linear algebra: ideal points, the leniency regression (analytics)
   libzip-dev libexpat1-dev  # reading XLSX (.xlsx is a zip of XML parts)
   clang libclang-rt-14-dev  # the fuzz targets: libFuzzer, AddressSanitizer, UBSan (scripts/fuzz.sh)
+  liblinear-dev         # the classifiers' linear models (src/classify)
+  libfasttext-dev       # the fastText baseline of the classifier evaluation (src/classify)
   wrk                   # HTTP load: scripts/bench-http.sh and the soak (scripts/soak.sh)
 )
 

@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/output.h"
 #include "cli/similar_commands.h"
+#include "cli/classify_commands.h"
 #include "cli/votes_commands.h"
 #include "core/identity.h"
 #include "core/about.h"
@@ -298,6 +299,47 @@ int main(int argc, char** argv) {
 
   auto* info_cmd = app.add_subcommand("info", "The database: location, schema, counts, imports");
 
+  ClassifyArgs classify_args;
+  auto* classify_cmd = app.add_subcommand(
+      "classify", "Themes, action category and SDG goals of texts (docs/classify.md)");
+  classify_cmd->require_subcommand(1);
+  auto* cl_eval = classify_cmd->add_subcommand(
+      "evaluate", "Train on some sessions, test on later ones: the classifier beside fastText and "
+                  "the first-word rule");
+  cl_eval->add_option("--train-sessions", classify_args.train_sessions, "Sessions to train on")
+      ->capture_default_str();
+  cl_eval->add_option("--test-sessions", classify_args.test_sessions, "Sessions to test on")
+      ->capture_default_str();
+  cl_eval->add_flag("--no-baselines", classify_args.no_baselines,
+                    "Measure only the classifier (not fastText and the first-word rule)");
+  auto* cl_train = classify_cmd->add_subcommand(
+      "train", "Train on every labelled recommendation and store the model in the database");
+  for (CLI::App* c : {cl_eval, cl_train}) {
+    c->add_option("--seed", classify_args.seed, "Seed (same seed, same data: same model)")
+        ->capture_default_str();
+    c->add_option("--solver", classify_args.solver, "svm (squared hinge) or logistic")
+        ->check(CLI::IsMember({"svm", "logistic"}))
+        ->capture_default_str();
+    c->add_option("--theme-c", classify_args.theme_c, "Regularisation C of the theme models")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--action-c", classify_args.action_c, "Regularisation C of the action model")
+        ->check(CLI::PositiveNumber);
+    c->add_option("--theme-threshold", classify_args.theme_threshold,
+                  "Decision value above which a theme is predicted");
+  }
+  auto* cl_label = classify_cmd->add_subcommand(
+      "label", "Predict the labels of every row of a file (UPR Info export, CSV with a text "
+               "column, or .txt with one recommendation a line); stores nothing");
+  cl_label->add_option("file", classify_args.file, "The file")->required();
+  cl_label->add_option("--format", classify_args.format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
+  cl_label->add_option("-o,--output", classify_args.output, "Output file (default: stdout)");
+  auto* cl_apply = classify_cmd->add_subcommand(
+      "apply", "Store predicted labels for the records the source left unlabelled "
+               "(table predicted_label)");
+  const std::vector<CLI::App*> classify_subs = {cl_eval, cl_train, cl_label, cl_apply};
+
   ServeArgs serve_args;
   serve_args.web_files = openupr::server::EmbeddedWebFiles();
   auto* serve_cmd = app.add_subcommand(
@@ -354,6 +396,11 @@ int main(int argc, char** argv) {
     }
     if (*similar_cmd) code = RunSimilar(common, similar_args);
     if (*repeated_cmd) code = RunRepeated(common, repeated_args);
+    for (CLI::App* c : classify_subs) {
+      if (!*c) continue;
+      classify_args.what = c->get_name();
+      code = RunClassify(common, classify_args);
+    }
     if (*export_cmd) code = RunExport(common, export_args);
     if (*info_cmd) code = RunInfo(common);
     if (*serve_cmd) code = RunServe(common, serve_args);

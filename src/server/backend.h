@@ -12,6 +12,7 @@
 
 #include "analytics/politicization.h"
 #include "analytics/stats.h"
+#include "classify/classifier.h"
 #include "core/filters.h"
 #include "core/model.h"
 #include "core/status.h"
@@ -102,6 +103,11 @@ class QueryBackend {
   // The in-memory index the similarity endpoints (similar_api.h) read, as of the database's
   // latest commit; shared, immutable (its vectors are made on first use).
   virtual Result<std::shared_ptr<const engine::Index>> Similarity() = 0;
+
+  // The classifier stored in the database (classify/model_store.h), loaded on first use and
+  // again after another connection commits; shared, immutable. Errors: kConflict naming
+  // `openupr classify train` when none is stored or it was trained for another schema.
+  virtual Result<std::shared_ptr<const classify::Classifier>> Classifier() = 0;
 };
 
 }  // namespace openupr::server

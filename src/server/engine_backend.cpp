@@ -134,4 +134,8 @@ Result<analytics::DyadResponse> EngineBackend::Dyads(const std::string& query,
 
 Result<std::shared_ptr<const engine::VoteIndex>> EngineBackend::Votes() { return sql_->Votes(); }
 
+Result<std::shared_ptr<const classify::Classifier>> EngineBackend::Classifier() {
+  return sql_->Classifier();
+}
+
 }  // namespace openupr::server

@@ -24,6 +24,7 @@
 #include "server/api.h"
 #include "server/politicization_api.h"
 #include "server/similar_api.h"
+#include "server/classify_api.h"
 #include "server/votes_api.h"
 
 namespace openupr::server {
@@ -74,7 +75,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kListenBacklog = 1024;
 // The endpoints that take a request body (POST); every other one is GET or HEAD only.
-constexpr std::string_view kPostPaths[] = {"/api/v1/similar"};
+constexpr std::string_view kPostPaths[] = {"/api/v1/similar", "/api/v1/classify"};
+// The largest body any of them takes.
+constexpr size_t kMaxPostBody = std::max(kMaxSimilarBody, kMaxClassifyBodyBytes);
 constexpr size_t kKeepAliveMaxCount = 1000;
 
 // Per worker thread: when the current request started (set before routing) and how many body
@@ -218,7 +221,7 @@ json Index() {
             "/api/v1/politicization/severity", "/api/v1/politicization/leniency",
             "/api/v1/politicization/double-standards", "/api/v1/politicization/reciprocity",
             "/api/v1/recommendations/{id}/similar", "/api/v1/similar", "/api/v1/repeated",
-            "/api/v1/about", "/api/v1/openapi.json"}}};
+            "/api/v1/about", "/api/v1/openapi.json", "/api/v1/classify"}}};
 }
 
 }  // namespace
@@ -249,7 +252,7 @@ void HttpServer::Impl::Install() {
   // httplib takes ownership of the queue it gets from this factory (and deletes it).
   http.new_task_queue = [threads, max_threads] { return new GrowingPool(threads, max_threads); };
   // The only bodies read are those of the POST endpoints (kPostPaths), checked before routing.
-  http.set_payload_max_length(std::max(options.max_url_bytes, kMaxSimilarBody));
+  http.set_payload_max_length(std::max(options.max_url_bytes, kMaxPostBody));
   // A keep-alive connection holds its worker thread until it closes; httplib closes it after 5
   // requests by default, which under load means a new TCP connection every 5 requests.
   http.set_keep_alive_max_count(kKeepAliveMaxCount);
@@ -289,9 +292,9 @@ void HttpServer::Impl::Install() {
         res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
       }
-      if (bytes > kMaxSimilarBody) {
+      if (bytes > kMaxPostBody) {
         SetError(res, 413, "payload_too_large",
-                 "the body is " + length + " bytes; at most " + std::to_string(kMaxSimilarBody) +
+                 "the body is " + length + " bytes; at most " + std::to_string(kMaxPostBody) +
                      " are accepted");
         res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
@@ -357,6 +360,9 @@ void HttpServer::Impl::Install() {
       Reply(res, fn(api, req, std::get<Params>(params)));
     });
   };
+  http.Post("/api/v1/classify", [this](const httplib::Request& req, httplib::Response& res) {
+    Reply(res, Classify(api.backend(), req.body));
+  });
   http.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
     if (site && !site->empty()) return ServeStatic(req, res);
     Reply(res, Dump(Index()));

@@ -174,4 +174,8 @@ Result<std::shared_ptr<const engine::Index>> SqlBackend::Similarity() {
   return similarity_;
 }
 
+Result<std::shared_ptr<const classify::Classifier>> SqlBackend::Classifier() {
+  return classifier_.Get();
+}
+
 }  // namespace openupr::server

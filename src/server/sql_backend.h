@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/backend.h"
+#include "server/classifier_source.h"
 #include "server/vote_source.h"
 #include "store/store.h"
 
@@ -50,6 +51,7 @@ class SqlBackend final : public QueryBackend {
   // SQLite has no vectors: an engine::Index built from the store on first use, and built again
   // when records were added since (a new highest id).
   Result<std::shared_ptr<const engine::Index>> Similarity() override;
+  Result<std::shared_ptr<const classify::Classifier>> Classifier() override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.
@@ -75,6 +77,7 @@ class SqlBackend final : public QueryBackend {
   const std::string path_;
   const int max_connections_;
   VoteSource votes_{path_};
+  ClassifierSource classifier_{path_};
   std::mutex mu_;
   std::condition_variable idle_cv_;
   std::vector<std::unique_ptr<store::Store>> idle_;  // guarded by mu_

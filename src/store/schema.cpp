@@ -333,6 +333,34 @@ CREATE TABLE vote (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 9: the classifiers (src/classify, docs/classify.md). A model row keeps the trained
+// model's blob (its own format version and the schema version it was trained for are inside
+// and checked on load), the fingerprint of its training data and its measured quality (JSON).
+// Predicted labels live apart from the source's labels, with the model and the score.
+constexpr const char* kSchemaV9 = R"sql(
+CREATE TABLE model (
+  id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+  name                 TEXT NOT NULL,
+  kind                 TEXT NOT NULL,
+  created              TEXT NOT NULL,
+  training_fingerprint TEXT NOT NULL,
+  training_records     INTEGER NOT NULL,
+  schema_version       INTEGER NOT NULL,
+  seed                 INTEGER NOT NULL,
+  quality              TEXT NOT NULL,
+  blob                 BLOB NOT NULL
+);
+
+CREATE TABLE predicted_label (
+  record_uid TEXT NOT NULL,
+  model_id   INTEGER NOT NULL REFERENCES model(id),
+  kind       TEXT NOT NULL CHECK (kind IN ('theme', 'action', 'sdg')),
+  label      TEXT NOT NULL,
+  score      REAL NOT NULL,
+  PRIMARY KEY (record_uid, kind, label)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
@@ -348,6 +376,8 @@ constexpr Migration kMigrations[] = {
      /*edits_schema_text=*/false, AssignUids},
     {8, "resolutions of the Council and the Commission, their roll calls, former states",
      kSchemaV8},
+    {9, "classifier models and predicted labels (kept apart from the source's labels)",
+     kSchemaV9},
 };
 
 }  // namespace

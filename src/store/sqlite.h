@@ -72,6 +72,8 @@ class Statement {
   // statement has run (bulk inserts bind thousands of parsed fields this way).
   Statement& BindStatic(int index, std::string_view value);
   Statement& BindNull(int index);
+  // Binds bytes as a BLOB (copied).
+  Statement& BindBlob(int index, std::string_view bytes);
   template <typename T>
   Statement& Bind(int index, const std::optional<T>& value) {
     return value ? Bind(index, *value) : BindNull(index);
@@ -99,6 +101,8 @@ class Statement {
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string_view Text(int col) const;
   std::string String(int col) const { return std::string(Text(col)); }
+  // A BLOB (or text) column's bytes, valid until the next step.
+  std::string_view Blob(int col) const;
   sqlite3_stmt* handle() const { return stmt_; }
 
  private:

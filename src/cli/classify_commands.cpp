@@ -1,0 +1,150 @@
+#include "cli/classify_commands.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "classify/evaluate.h"
+#include "classify/label_file.h"
+#include "classify/model_store.h"
+#include "cli/exit_codes.h"
+
+namespace openupr::cli {
+namespace {
+
+// "1-13" or "5" -> {first, last}.
+Result<std::pair<int, int>> SessionRange(const std::string& option, const std::string& v) {
+  int a = 0, b = 0;
+  const size_t dash = v.find('-');
+  const std::string first = v.substr(0, dash),
+                    last = dash == std::string::npos ? first : v.substr(dash + 1);
+  auto p1 = std::from_chars(first.data(), first.data() + first.size(), a);
+  auto p2 = std::from_chars(last.data(), last.data() + last.size(), b);
+  if (first.empty() || last.empty() || p1.ec != std::errc() || p2.ec != std::errc() ||
+      p1.ptr != first.data() + first.size() || p2.ptr != last.data() + last.size() || a < 1 ||
+      b < a)
+    return Status::InvalidArgument(option + ": expected a session range like 1-13, found '" + v +
+                                   "'");
+  return std::pair{a, b};
+}
+
+classify::TrainOptions TrainOptionsOf(const ClassifyArgs& args) {
+  classify::TrainOptions o;
+  o.seed = args.seed;
+  o.solver = args.solver == "logistic" ? classify::Solver::kLogistic : classify::Solver::kSvm;
+  if (args.theme_c > 0) o.theme_c = args.theme_c;
+  if (args.action_c > 0) o.action_c = args.action_c;
+  o.theme_threshold = args.theme_threshold;
+  return o;
+}
+
+int Evaluate(const CommonOptions& common, const ClassifyArgs& args) {
+  auto tr = SessionRange("--train-sessions", args.train_sessions);
+  if (!tr.ok()) return Fail(common, tr.status());
+  auto te = SessionRange("--test-sessions", args.test_sessions);
+  if (!te.ok()) return Fail(common, te.status());
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  classify::EvaluateOptions o;
+  o.train = TrainOptionsOf(args);
+  o.baselines = !args.no_baselines;
+  std::error_code ec;
+  const auto tmp =
+      std::filesystem::temp_directory_path(ec) / ("openupr-classify-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(tmp, ec);
+  o.tmp_dir = tmp.string();
+  auto ev = classify::Evaluate(**store, tr->first, tr->second, te->first, te->second, o);
+  std::filesystem::remove_all(tmp, ec);
+  if (!ev.ok()) return Fail(common, ev.status());
+  if (common.json)
+    std::cout << classify::EvaluationJson(*ev).dump(2) << '\n';
+  else
+    std::cout << classify::EvaluationText(*ev);
+  return kExitOk;
+}
+
+int Train(const CommonOptions& common, const ClassifyArgs& args) {
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  auto rep = classify::TrainAndStore(**store, TrainOptionsOf(args));
+  if (!rep.ok()) return Fail(common, rep.status());
+  const auto& m = rep->model;
+  if (common.json) {
+    std::cout << nlohmann::json{{"model",
+                                 {{"id", m.id},
+                                  {"name", m.name},
+                                  {"kind", m.kind},
+                                  {"created", m.created},
+                                  {"training_fingerprint", m.training_fingerprint},
+                                  {"training_records", m.training_records},
+                                  {"schema_version", m.schema_version},
+                                  {"seed", m.seed},
+                                  {"quality", nlohmann::json::parse(m.quality_json)}}}}
+                     .dump(2)
+              << '\n';
+  } else {
+    std::cout << "Trained model " << m.id << " (" << m.name << ") on " << m.training_records
+              << " labelled recommendations in " << rep->train_seconds << " s; stored in "
+              << (*store)->path() << "\nQuality (" << rep->holdout << "): " << m.quality_json
+              << '\n';
+  }
+  return kExitOk;
+}
+
+int Label(const CommonOptions& common, const ClassifyArgs& args) {
+  auto rows = classify::ReadLabelInput(args.file);
+  if (!rows.ok()) return Fail(common, rows.status());
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  auto model = classify::LoadModel(**store);
+  if (!model.ok()) return Fail(common, model.status());
+  auto preds = classify::PredictRows(*model->classifier, args.file, *rows);
+  if (!preds.ok()) return Fail(common, preds.status());
+  const std::string out = args.format == "json" ? classify::LabelsJson(*rows, *preds).dump(2) + "\n"
+                                                : classify::LabelsCsv(*rows, *preds);
+  if (args.output.empty() || args.output == "-") {
+    std::cout << out;
+  } else {
+    std::ofstream f(args.output, std::ios::binary);
+    f << out;
+    f.close();
+    if (!f) return Fail(common, Status::Io("cannot write " + args.output));
+  }
+  return kExitOk;
+}
+
+int Apply(const CommonOptions& common) {
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  auto rep = classify::ApplyModel(**store);
+  if (!rep.ok()) return Fail(common, rep.status());
+  if (common.json) {
+    std::cout << nlohmann::json{{"model_id", rep->model_id},
+                                {"records", rep->records},
+                                {"themes", rep->themes},
+                                {"actions", rep->actions},
+                                {"sdgs", rep->sdgs}}
+                     .dump(2)
+              << '\n';
+  } else {
+    std::cout << "Predicted labels of model " << rep->model_id << " for " << rep->records
+              << " recommendations: " << rep->themes << " themes, " << rep->actions
+              << " action categories, " << rep->sdgs
+              << " SDG goals (table predicted_label; source labels untouched)\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunClassify(const CommonOptions& common, const ClassifyArgs& args) {
+  if (args.what == "evaluate") return Evaluate(common, args);
+  if (args.what == "train") return Train(common, args);
+  if (args.what == "label") return Label(common, args);
+  if (args.what == "apply") return Apply(common);
+  return Fail(common, Status::InvalidArgument("unknown classify command " + args.what));
+}
+
+}  // namespace openupr::cli

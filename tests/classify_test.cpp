@@ -1,0 +1,466 @@
+// The classify module (issue 16) without the real data: the metrics against hand-computed
+// examples, the model blob (round trip, versions, corrupt and truncated input), the label
+// command's input reader, `classify apply` on a database with unlabelled rows, `classify label`
+// through the binary, and POST /api/v1/classify on a real server.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "classify/classifier.h"
+#include "classify/label_file.h"
+#include "classify/metrics.h"
+#include "classify/model_store.h"
+#include "ingest/importer.h"
+#include "live_server.h"
+#include "server/classify_api.h"
+#include "server/sql_backend.h"
+#include "store/sqlite.h"
+#include "test_util.h"
+
+namespace openupr::classify {
+namespace {
+
+using testing::TempDir;
+
+TEST(ClassifyMetrics, SingleLabelMatchesHandComputedIssue16) {
+  // truth a a b b c c / predicted a b b b c a.
+  const Metrics m = SingleLabelMetrics({"a", "b", "c"}, {0, 0, 1, 1, 2, 2}, {0, 1, 1, 1, 2, 0});
+  EXPECT_EQ(m.n, 6);
+  EXPECT_DOUBLE_EQ(m.accuracy, 4.0 / 6);
+  // a: tp 1, fp 1, fn 1; b: tp 2, fp 1, fn 0; c: tp 1, fp 0, fn 1.
+  EXPECT_DOUBLE_EQ(m.labels[0].precision, 0.5);
+  EXPECT_DOUBLE_EQ(m.labels[0].recall, 0.5);
+  EXPECT_DOUBLE_EQ(m.labels[0].f1, 0.5);
+  EXPECT_DOUBLE_EQ(m.labels[1].precision, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(m.labels[1].recall, 1.0);
+  EXPECT_DOUBLE_EQ(m.labels[1].f1, 0.8);
+  EXPECT_DOUBLE_EQ(m.labels[2].precision, 1.0);
+  EXPECT_DOUBLE_EQ(m.labels[2].recall, 0.5);
+  EXPECT_DOUBLE_EQ(m.labels[2].f1, 2.0 / 3);
+  EXPECT_EQ(m.labels[1].support, 2);
+  EXPECT_DOUBLE_EQ(m.micro_f1, 8.0 / 12);  // tp 4, fp 2, fn 2
+  EXPECT_NEAR(m.macro_f1, (0.5 + 0.8 + 2.0 / 3) / 3, 1e-12);
+  const std::vector<std::vector<int>> confusion = {{1, 1, 0}, {0, 2, 0}, {1, 0, 1}};
+  EXPECT_EQ(m.confusion, confusion);
+}
+
+TEST(ClassifyMetrics, MultiLabelMatchesHandComputedIssue16) {
+  // truth {x,y} {y} {z} {x} / predicted {x} {y,z} {z} {}; w is never true nor predicted.
+  const Metrics m =
+      MultiLabelMetrics({"x", "y", "z", "w"}, {{0, 1}, {1}, {2}, {0}}, {{0}, {1, 2}, {2}, {}});
+  EXPECT_DOUBLE_EQ(m.accuracy, 0.25);  // only {z} is exactly right
+  EXPECT_DOUBLE_EQ(m.labels[0].precision, 1.0);
+  EXPECT_DOUBLE_EQ(m.labels[0].recall, 0.5);
+  EXPECT_DOUBLE_EQ(m.labels[2].precision, 0.5);
+  EXPECT_DOUBLE_EQ(m.labels[2].recall, 1.0);
+  EXPECT_DOUBLE_EQ(m.micro_precision, 0.75);  // tp 3, fp 1
+  EXPECT_DOUBLE_EQ(m.micro_recall, 0.6);      // tp 3, fn 2
+  EXPECT_DOUBLE_EQ(m.micro_f1, 6.0 / 9);
+  EXPECT_DOUBLE_EQ(m.macro_f1, 2.0 / 3);  // w has nothing to average
+  EXPECT_DOUBLE_EQ(m.labels[3].f1, 0.0);
+}
+
+// A small training set: four kinds of asks, each with its theme and action category.
+std::vector<Example> SyntheticExamples() {
+  struct Kind {
+    const char* text;
+    int action;
+    std::vector<std::string> themes;
+  };
+  const Kind kinds[] = {
+      {"Ratify the Convention against Torture and its Optional Protocol",
+       5,
+       {"International instruments", "Torture and other CID treatment"}},
+      {"Continue its efforts to improve access to education for girls",
+       4,
+       {"Right to education", "Women's rights"}},
+      {"Consider abolishing the death penalty", 3, {"Death penalty"}},
+      {"Share its experience in the protection of migrants", 1, {"Migrants"}},
+  };
+  const char* tails[] = {"",
+                         " in rural areas",
+                         " as soon as possible",
+                         " by law",
+                         " with the support of partners",
+                         " and report on progress"};
+  std::vector<Example> out;
+  for (const Kind& k : kinds)
+    for (const char* t : tails) out.push_back({std::string(k.text) + t, k.action, k.themes});
+  return out;
+}
+
+Classifier TrainSynthetic() {
+  auto c = Classifier::Train(SyntheticExamples(), {});
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return std::move(c).value();
+}
+
+TEST(ClassifyModel, LearnsTheSyntheticKindsIssue16) {
+  const Classifier c = TrainSynthetic();
+  auto p = c.Predict("Ratify the Convention against Torture");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->action, 5);
+  std::set<std::string> themes;
+  for (const auto& t : p->themes) themes.insert(t.label);
+  EXPECT_TRUE(themes.count("International instruments"));
+  EXPECT_FALSE(themes.count("Migrants"));
+  // Women's rights -> goal 5, education -> goal 4 (the theme-to-goal table).
+  auto q = c.Predict("Continue its efforts to improve access to education for girls");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->action, 4);
+  std::set<std::string> goals;
+  for (const auto& g : q->sdgs) goals.insert(g.label);
+  EXPECT_TRUE(goals.count("4"));
+  EXPECT_TRUE(goals.count("5"));
+  auto empty = c.Predict("  ... ");
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ClassifyModel, PredictIsThreadSafeIssue16) {
+  const Classifier c = TrainSynthetic();
+  const std::vector<Example> examples = SyntheticExamples();
+  std::vector<nlohmann::json> expected;
+  for (const Example& e : examples) expected.push_back(PredictionJson(*c.Predict(e.text)));
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches = 0;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round)
+        for (size_t i = 0; i < examples.size(); ++i) {
+          const size_t k = (i + static_cast<size_t>(t) * 7) % examples.size();
+          if (PredictionJson(*c.Predict(examples[k].text)) != expected[k]) ++mismatches;
+        }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(ClassifyModel, SameSeedSameModelIssue16) {
+  auto a = Classifier::Train(SyntheticExamples(), {});
+  auto b = Classifier::Train(SyntheticExamples(), {});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->Serialize(9), b->Serialize(9));
+}
+
+TEST(ClassifyModel, BlobRoundTripIssue16) {
+  const Classifier c = TrainSynthetic();
+  const std::string blob = c.Serialize(9);
+  auto back = Classifier::Deserialize(blob, 9);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->Serialize(9), blob);
+  for (const Example& e : SyntheticExamples()) {
+    auto p = c.Predict(e.text), q = back->Predict(e.text);
+    ASSERT_TRUE(p.ok() && q.ok());
+    EXPECT_EQ(p->action, q->action);
+    EXPECT_EQ(p->action_score, q->action_score);
+    ASSERT_EQ(p->themes.size(), q->themes.size());
+    for (size_t i = 0; i < p->themes.size(); ++i) {
+      EXPECT_EQ(p->themes[i].label, q->themes[i].label);
+      EXPECT_EQ(p->themes[i].score, q->themes[i].score);
+    }
+  }
+}
+
+TEST(ClassifyModel, RefusesAnotherSchemaVersionClearlyIssue16) {
+  const std::string blob = TrainSynthetic().Serialize(9);
+  auto r = Classifier::Deserialize(blob, 10);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(r.status().message(),
+            "model trained for schema 9, database is 10: retrain with `openupr classify train`");
+}
+
+TEST(ClassifyModel, RefusesAnotherFormatVersionIssue16) {
+  std::string blob = TrainSynthetic().Serialize(9);
+  blob[8] = static_cast<char>(kModelFormatVersion + 1);  // the format version follows the magic
+  auto r = Classifier::Deserialize(blob, 9);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kBadInput);
+  EXPECT_NE(r.status().message().find("format version 2, this build reads 1"), std::string::npos)
+      << r.status().message();
+}
+
+TEST(ClassifyModel, RefusesCorruptAndTruncatedBlobsIssue16) {
+  const std::string blob = TrainSynthetic().Serialize(9);
+  // Every truncation (in steps, and every length of the header) is an error, never a crash.
+  for (size_t n = 0; n < blob.size(); n += (n < 64 ? 1 : 997)) {
+    auto r = Classifier::Deserialize(std::string_view(blob).substr(0, n), 9);
+    ASSERT_FALSE(r.ok()) << n;
+    EXPECT_EQ(r.status().code(), StatusCode::kBadInput) << n;
+  }
+  // A flipped byte anywhere in the payload fails the checksum.
+  for (size_t at : {size_t{40}, blob.size() / 2, blob.size() - 9}) {
+    std::string bad = blob;
+    bad[at] ^= 0x5A;
+    auto r = Classifier::Deserialize(bad, 9);
+    ASSERT_FALSE(r.ok()) << at;
+    EXPECT_EQ(r.status().code(), StatusCode::kBadInput) << at;
+  }
+  std::string bad = blob;
+  bad[blob.size() / 2] ^= 0x01;
+  EXPECT_NE(Classifier::Deserialize(bad, 9).status().message().find("checksum"), std::string::npos);
+  EXPECT_NE(Classifier::Deserialize("not a model at all", 9).status().message().find("magic"),
+            std::string::npos);
+}
+
+TEST(ClassifyLabelInput, ReadsCsvTextAndUprInfoIssue16) {
+  auto csv = ParseLabelInput("id,text\n1,Ratify the CAT\n2,\"Abolish the\ndeath penalty\"\n",
+                             "a.csv", InputKind::kCsv);
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  ASSERT_EQ(csv->size(), 2u);
+  EXPECT_EQ((*csv)[0].line, 2);
+  EXPECT_EQ((*csv)[0].text, "Ratify the CAT");
+  EXPECT_EQ((*csv)[1].line, 3);
+  EXPECT_EQ((*csv)[1].text, "Abolish the death penalty");
+
+  auto upr = ParseLabelInput(std::string(testing::kHeader) +
+                                 "\nChad,Africa,AU,Ratify the CAT &amp; OP,Chile,GRULAC,OAS,"
+                                 "Accepted,5,\"Torture and other CID treatment, International "
+                                 "instruments\",6\n",
+                             "u.csv", InputKind::kCsv);
+  ASSERT_TRUE(upr.ok()) << upr.status().ToString();
+  ASSERT_EQ(upr->size(), 1u);
+  EXPECT_EQ((*upr)[0].text, "Ratify the CAT & OP");
+  EXPECT_EQ((*upr)[0].action, 5);
+  const std::vector<std::string> themes = {"Torture and other CID treatment",
+                                           "International instruments"};
+  EXPECT_EQ((*upr)[0].themes, themes);
+
+  auto txt = ParseLabelInput("Ratify the CAT\r\n\r\nEnd child labour\n", "t.txt", InputKind::kText);
+  ASSERT_TRUE(txt.ok());
+  ASSERT_EQ(txt->size(), 2u);
+  EXPECT_EQ((*txt)[1].line, 3);
+  EXPECT_EQ((*txt)[1].text, "End child labour");
+
+  auto one = ParseLabelInput("Recommendation\nRatify the CAT\n", "o.csv", InputKind::kCsv);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->size(), 1u);
+}
+
+TEST(ClassifyLabelInput, BadInputNamesFileAndLineIssue16) {
+  auto no_text = ParseLabelInput("id,state\n1,Chad\n", "x.csv", InputKind::kCsv);
+  ASSERT_FALSE(no_text.ok());
+  EXPECT_EQ(no_text.status().code(), StatusCode::kBadInput);
+  EXPECT_TRUE(no_text.status().message().starts_with(
+      "x.csv:1: no text column (expected text, recommendation"))
+      << no_text.status().message();
+  auto empty = ParseLabelInput("id,text\n1,Ratify\n2,  \n", "y.csv", InputKind::kCsv);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().message(), "y.csv:3: empty text");
+  auto quote = ParseLabelInput("text\n\"never closed\n", "z.csv", InputKind::kCsv);
+  ASSERT_FALSE(quote.ok());
+  EXPECT_NE(quote.status().message().find("z.csv:2"), std::string::npos)
+      << quote.status().message();
+}
+
+// A database of UPR Info rows: the synthetic kinds labelled, and three rows the source left
+// unlabelled (no action, no themes, or neither).
+class ClassifyDatabase : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.File("db");
+    std::string csv = testing::kHeader;
+    csv += "\n";
+    for (const Example& e : SyntheticExamples()) {
+      std::string themes;
+      for (const auto& t : e.themes) themes += (themes.empty() ? "" : ", ") + t;
+      csv += "Chad,Africa,AU,\"" + e.text + "\",Chile,GRULAC,OAS,Accepted," +
+             std::to_string(e.action) + ",\"" + themes + "\",6\n";
+    }
+    csv += "Chad,Africa,AU,Ratify the Convention against Torture soon,Peru,GRULAC,OAS,Noted,,,7\n";
+    csv += "Chad,Africa,AU,Consider abolishing the death penalty now,Peru,GRULAC,OAS,Noted,3,,7\n";
+    csv += "Chad,Africa,AU,Share its experience on migrants,Peru,GRULAC,OAS,Noted,,Migrants,7\n";
+    auto s = store::Store::Open(db_);
+    ASSERT_TRUE(s.ok());
+    auto r = ingest::ImportFiles(**s, {dir_.Write("upr.csv", csv)}, {});
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  }
+  TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(ClassifyDatabase, ApplyNeverOverwritesSourceLabelsIssue16) {
+  auto s = store::Store::Open(db_, store::OpenMode::kExisting);
+  ASSERT_TRUE(s.ok());
+  store::Store& st = **s;
+  EXPECT_EQ(ApplyModel(st).status().code(), StatusCode::kNotFound);  // nothing trained yet
+  auto trained = TrainAndStore(st, {});
+  ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+  EXPECT_EQ(trained->model.training_records, 26);  // 24 labelled + 2 half-labelled
+  const int64_t n = *st.db().QueryInt("SELECT count(*) FROM recommendation");
+  std::vector<int64_t> ids;
+  for (int64_t i = 1; i <= n; ++i) ids.push_back(i);
+  auto before = st.GetRecommendations(ids);
+  ASSERT_TRUE(before.ok());
+
+  auto rep = ApplyModel(st);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  auto after = st.GetRecommendations(ids);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(before->size(), after->size());
+  for (size_t i = 0; i < before->size(); ++i) {  // the source's labels are as they were
+    EXPECT_EQ((*before)[i].action, (*after)[i].action);
+    EXPECT_EQ((*before)[i].themes, (*after)[i].themes);
+  }
+  // Predicted themes exactly for the rows without source themes, actions for those without an
+  // action; SDG goals may be predicted for any row (the source has none).
+  std::set<std::string> no_themes, no_action;
+  for (const auto& r : *before) {
+    if (r.themes.empty()) no_themes.insert(r.uid);
+    if (!r.action) no_action.insert(r.uid);
+  }
+  EXPECT_EQ(no_themes.size(), 2u);
+  EXPECT_EQ(no_action.size(), 2u);
+  std::set<std::string> got_themes, got_action;
+  auto q = st.db().Prepare("SELECT record_uid, kind, label, score, model_id FROM predicted_label");
+  ASSERT_TRUE(q.ok());
+  int64_t rows = 0;
+  ASSERT_TRUE(q->ForEachRow([&](store::Statement& row) {
+                 ++rows;
+                 if (row.String(1) == "theme") got_themes.insert(row.String(0));
+                 if (row.String(1) == "action") {
+                   got_action.insert(row.String(0));
+                   EXPECT_GE(std::stoi(row.String(2)), 1);
+                 }
+                 EXPECT_GE(row.Double(3), 0.0);
+                 EXPECT_LE(row.Double(3), 1.0);
+                 EXPECT_EQ(row.Int(4), rep->model_id);
+               }).ok());
+  EXPECT_EQ(got_themes, no_themes);
+  EXPECT_EQ(got_action, no_action);
+  EXPECT_EQ(rows, rep->themes + rep->actions + rep->sdgs);
+  // The unlabelled "Ratify ... Torture" row gets the action the labelled ones have.
+  const int64_t ratify_action = *st.db().QueryInt(
+      "SELECT p.label FROM predicted_label p JOIN recommendation r ON r.uid = p.record_uid "
+      "WHERE p.kind = 'action' AND r.text LIKE 'Ratify%'");
+  EXPECT_EQ(ratify_action, 5);
+}
+
+TEST_F(ClassifyDatabase, ModelOfAnotherSchemaVersionIsRefusedIssue16) {
+  {
+    auto s = store::Store::Open(db_, store::OpenMode::kExisting);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE(TrainAndStore(**s, {}).ok());
+  }
+  const int latest = store::BuiltinMigrations().back().version;
+  std::vector<store::Migration> next(store::BuiltinMigrations().begin(),
+                                     store::BuiltinMigrations().end());
+  next.push_back({latest + 1, "test: a later schema", "CREATE TABLE later (id INTEGER);"});
+  auto s = store::Store::Open(db_, store::OpenMode::kExisting, next);
+  ASSERT_TRUE(s.ok());
+  auto m = LoadModel(**s);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(m.status().message(), "model trained for schema " + std::to_string(latest) +
+                                      ", database is " + std::to_string(latest + 1) +
+                                      ": retrain with `openupr classify train`");
+}
+
+TEST_F(ClassifyDatabase, CorruptStoredModelIsRefusedIssue16) {
+  auto s = store::Store::Open(db_, store::OpenMode::kExisting);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(TrainAndStore(**s, {}).ok());
+  ASSERT_TRUE((*s)->db().Exec("UPDATE model SET blob = substr(blob, 1, length(blob) / 2)").ok());
+  auto m = LoadModel(**s);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kBadInput);
+  EXPECT_NE(m.status().message().find("truncated"), std::string::npos) << m.status().message();
+}
+
+TEST_F(ClassifyDatabase, LabelCommandWritesEveryRowIssue16) {
+  const std::string q = "'" + db_ + "'";
+  auto untrained = testing::RunCli(
+      "--db " + q + " classify label '" + dir_.Write("in.csv", "text\nRatify the CAT\n") + "'",
+      dir_);
+  EXPECT_EQ(untrained.exit_code, 4);
+  EXPECT_NE(untrained.err.find("openupr classify train"), std::string::npos) << untrained.err;
+  auto train = testing::RunCli("--db " + q + " classify train --seed 7", dir_);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+
+  const std::string in =
+      dir_.Write("in.csv",
+                 "id,text,action\n1,Ratify the Convention against Torture,5\n2,\"Consider "
+                 "abolishing\nthe death penalty\",\n");
+  auto out = testing::RunCli("--db " + q + " classify label '" + in + "'", dir_);
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  // The same predictions as the stored model's, computed here.
+  auto s = store::Store::Open(db_, store::OpenMode::kExisting);
+  ASSERT_TRUE(s.ok());
+  auto m = LoadModel(**s);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->info.seed, 7u);
+  std::vector<InputRow> rows = {{2, "Ratify the Convention against Torture", 5, {}},
+                                {3, "Consider abolishing the death penalty", 0, {}}};
+  std::vector<Prediction> preds;
+  for (const auto& r : rows) preds.push_back(*m->classifier->Predict(r.text));
+  EXPECT_EQ(out.out, LabelsCsv(rows, preds));
+  EXPECT_EQ(preds[0].action, 5);
+  EXPECT_EQ(preds[1].action, 3);
+
+  auto json = testing::RunCli("--db " + q + " classify label --format json '" + in + "'", dir_);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto j = nlohmann::json::parse(json.out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[1]["line"], 3);
+  EXPECT_EQ(j[0]["source"]["action"], 5);
+  EXPECT_EQ(j[0]["predicted"]["action"]["label"], 5);
+
+  auto bad = testing::RunCli(
+      "--db " + q + " classify label '" + dir_.Write("bad.csv", "id,state\n1,Chad\n") + "'", dir_);
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("bad.csv:1: no text column (expected text, recommendation"),
+            std::string::npos)
+      << bad.err;
+}
+
+TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
+  auto backend = server::SqlBackend::Open(db_, 2);
+  ASSERT_TRUE(backend.ok());
+  testing::LiveServer live(**backend);
+  httplib::Client client("127.0.0.1", live.port());
+  const std::string body = R"({"text": "Ratify the Convention against Torture"})";
+  auto none = client.Post("/api/v1/classify", body, "application/json");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 409);
+  EXPECT_NE(none->body.find("openupr classify train"), std::string::npos) << none->body;
+
+  {
+    auto s = store::Store::Open(db_, store::OpenMode::kExisting);
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE(TrainAndStore(**s, {}).ok());
+  }
+  auto res = client.Post("/api/v1/classify", body, "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  auto s = store::Store::Open(db_, store::OpenMode::kExisting);
+  ASSERT_TRUE(s.ok());
+  auto m = LoadModel(**s);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(nlohmann::json::parse(res->body),
+            PredictionJson(*m->classifier->Predict("Ratify the Convention against Torture")));
+
+  auto empty = client.Post("/api/v1/classify", R"({"text": "  "})", "application/json");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 400);
+  EXPECT_NE(empty->body.find("$.text: empty text"), std::string::npos) << empty->body;
+  auto not_json = client.Post("/api/v1/classify", "{\"text\": ", "application/json");
+  ASSERT_TRUE(not_json);
+  EXPECT_EQ(not_json->status, 400);
+  auto deep = client.Post("/api/v1/classify", std::string(5000, '[') + std::string(5000, ']'),
+                          "application/json");
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(deep->status, 400);
+  auto big = client.Post("/api/v1/classify",
+                         "{\"text\": \"" + std::string(server::kMaxClassifyBodyBytes, 'a') + "\"}",
+                         "application/json");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+}
+
+}  // namespace
+}  // namespace openupr::classify
