@@ -280,8 +280,11 @@ TEST_F(SimilarSmallIssue16, RepeatLinksOfTheHandMadeFixture) {
   auto five = index_->Similar(sim);
   ASSERT_TRUE(five.ok());
   EXPECT_EQ(five->repeat_of.id, id(4));
-  for (const auto& l : got->links)
-    if (l.later == id(5)) EXPECT_EQ(five->repeat_of.score, l.score);
+  for (const auto& l : got->links) {
+    if (l.later == id(5)) {
+      EXPECT_EQ(five->repeat_of.score, l.score);
+    }
+  }
   EXPECT_EQ(five->repeated_as.id, 0);
   sim.uid = rows_->uids[3];  // row 4
   auto four = index_->Similar(sim);
