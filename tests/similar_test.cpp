@@ -305,6 +305,40 @@ TEST_F(SimilarSmallIssue16, RepeatLinksOfTheHandMadeFixture) {
   EXPECT_EQ(got->later_records, 1);
 }
 
+TEST(SimilarRefreshIssue16, ARefreshedIndexComparesWithTheNewRecords) {
+  TempDir dir;
+  auto s = store::Store::Open(dir.File("db"));
+  ASSERT_TRUE(s.ok());
+  const std::string first = std::string(kHeader) +
+                            "\nChad,Africa,AU,Ratify the Convention against Torture,France,WEOG,EU,"
+                            "Noted,5,International instruments,4"
+                            "\nChad,Africa,AU,Abolish the death penalty,Spain,WEOG,EU,Noted,5,"
+                            "Death penalty,4";
+  ASSERT_TRUE(ingest::ImportFiles(**s, {dir.Write("a.csv", first)}, {}).status.ok());
+  auto index = engine::Index::Build(**s);
+  ASSERT_TRUE(index.ok());
+  engine::SimilarRequest req;
+  req.text = "Ratify the Convention against Torture";
+  auto before = (*index)->Similar(req);  // builds the vectors
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->hits.size(), 2u);  // "the" is shared
+  EXPECT_EQ((*index)->Repeated({})->repeats, 0);
+  const std::string second = std::string(kHeader) +
+                             "\nChad,Africa,AU,Ratify the Convention against Torture,Chile,GRULAC,,"
+                             "Accepted,5,International instruments,15";
+  ASSERT_TRUE(ingest::ImportFiles(**s, {dir.Write("b.csv", second)}, {}).status.ok());
+  ASSERT_TRUE((*index)->Refresh(**s).ok());
+  auto after = (*index)->Similar(req);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->hits.size(), 3u);
+  EXPECT_EQ(after->hits[0].score, 1.0);
+  EXPECT_EQ(after->hits[1].score, 1.0);
+  auto repeats = (*index)->Repeated({});
+  ASSERT_TRUE(repeats.ok());
+  ASSERT_EQ(repeats->repeats, 1);
+  EXPECT_EQ(repeats->links[0].score, 1.0);
+}
+
 // --- The real data. ---
 
 class SimilarRealIssue16 : public ::testing::Test {
