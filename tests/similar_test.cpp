@@ -280,8 +280,11 @@ TEST_F(SimilarSmallIssue16, RepeatLinksOfTheHandMadeFixture) {
   auto five = index_->Similar(sim);
   ASSERT_TRUE(five.ok());
   EXPECT_EQ(five->repeat_of.id, id(4));
-  for (const auto& l : got->links)
-    if (l.later == id(5)) EXPECT_EQ(five->repeat_of.score, l.score);
+  for (const auto& l : got->links) {
+    if (l.later == id(5)) {
+      EXPECT_EQ(five->repeat_of.score, l.score);
+    }
+  }
   EXPECT_EQ(five->repeated_as.id, 0);
   sim.uid = rows_->uids[3];  // row 4
   auto four = index_->Similar(sim);
@@ -300,6 +303,40 @@ TEST_F(SimilarSmallIssue16, RepeatLinksOfTheHandMadeFixture) {
   ASSERT_EQ(got->links.size(), 1u);
   EXPECT_EQ(got->links[0].later, id(5));
   EXPECT_EQ(got->later_records, 1);
+}
+
+TEST(SimilarRefreshIssue16, ARefreshedIndexComparesWithTheNewRecords) {
+  TempDir dir;
+  auto s = store::Store::Open(dir.File("db"));
+  ASSERT_TRUE(s.ok());
+  const std::string first = std::string(kHeader) +
+                            "\nChad,Africa,AU,Ratify the Convention against Torture,France,WEOG,EU,"
+                            "Noted,5,International instruments,4"
+                            "\nChad,Africa,AU,Abolish the death penalty,Spain,WEOG,EU,Noted,5,"
+                            "Death penalty,4";
+  ASSERT_TRUE(ingest::ImportFiles(**s, {dir.Write("a.csv", first)}, {}).status.ok());
+  auto index = engine::Index::Build(**s);
+  ASSERT_TRUE(index.ok());
+  engine::SimilarRequest req;
+  req.text = "Ratify the Convention against Torture";
+  auto before = (*index)->Similar(req);  // builds the vectors
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->hits.size(), 2u);  // "the" is shared
+  EXPECT_EQ((*index)->Repeated({})->repeats, 0);
+  const std::string second = std::string(kHeader) +
+                             "\nChad,Africa,AU,Ratify the Convention against Torture,Chile,GRULAC,,"
+                             "Accepted,5,International instruments,15";
+  ASSERT_TRUE(ingest::ImportFiles(**s, {dir.Write("b.csv", second)}, {}).status.ok());
+  ASSERT_TRUE((*index)->Refresh(**s).ok());
+  auto after = (*index)->Similar(req);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->hits.size(), 3u);
+  EXPECT_EQ(after->hits[0].score, 1.0);
+  EXPECT_EQ(after->hits[1].score, 1.0);
+  auto repeats = (*index)->Repeated({});
+  ASSERT_TRUE(repeats.ok());
+  ASSERT_EQ(repeats->repeats, 1);
+  EXPECT_EQ(repeats->links[0].score, 1.0);
 }
 
 // --- The real data. ---
