@@ -1,9 +1,10 @@
 // Fuzz target: the classify module's readers of outside input. The first byte picks one:
 // 0 the label command's CSV reader, 1 its plain-text reader (classify/label_file.h
 // ParseLabelInput), 2 the body of POST /api/v1/classify (server/classify_api.h
-// ParseClassifyRequest); the rest is the input. Whatever the bytes: no crash; every row read
-// has a line >= 1 and a non-empty text; every error names the file (the reader's) or the JSON
-// path (the body's); a body that parses gives a non-empty UTF-8 text.
+// ParseClassifyRequest), 3 the SDG targets' reader (classify/sdg.h ParseSdgTargets: every
+// target kept is a goal 1..17's, non-empty); the rest is the input. Whatever the bytes: no crash;
+// every row read has a line >= 1 and a non-empty text; every error names the file (the reader's) or
+// the JSON path (the body's); a body that parses gives a non-empty UTF-8 text.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <variant>
 
 #include "classify/label_file.h"
+#include "classify/sdg.h"
 #include "core/text.h"
 #include "server/classify_api.h"
 
@@ -26,7 +28,13 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const int which = data[0] % 3;
+  const int which = data[0] % 4;
+  if (which == 3) {
+    const auto goals = openupr::classify::ParseSdgTargets(input);
+    CHECK(goals.size() == 18);
+    CHECK(goals[0].empty());
+    return 0;
+  }
   if (which < 2) {
     auto rows = openupr::classify::ParseLabelInput(
         input, "in.csv",

@@ -42,6 +42,11 @@ if [ -f "$DATA_DIR/hrc-votes/resolutions.csv" ]; then
   "$BIN" politicization leniency
 fi
 echo
+echo "== Training the classifier (themes, action category, SDG goals; docs/classify.md): openupr classify train"
+SDG_TARGETS=()
+[ -f "$DATA_DIR/sdg/en/global_targets.yml" ] && SDG_TARGETS=(--sdg-targets "$DATA_DIR/sdg/en/global_targets.yml")
+"$BIN" classify train "${SDG_TARGETS[@]}"
+echo
 echo "More: $BIN --help  (database: ${OPENUPR_DB:-default location, see docs/cli.md})"
 if [ "$SERVE" = 1 ]; then
   PORT="${OPENUPR_PORT:-8080}"

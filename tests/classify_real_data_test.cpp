@@ -26,6 +26,9 @@ class ClassifyRealData : public ::testing::Test {
     ASSERT_TRUE(s.ok());
     store_ = s.value().release();
     EvaluateOptions o;
+    auto targets = ReadSdgTargets(testing::DataDir() + "/sdg/en/global_targets.yml");
+    ASSERT_TRUE(targets.ok()) << targets.status().ToString();
+    o.train.sdg_targets = std::move(targets).value();
     o.tmp_dir = dir_->File("");
     o.fasttext_threads = 2;
     auto ev = Evaluate(*store_, 1, 13, 14, 17, o);
@@ -103,7 +106,9 @@ TEST(ClassifyRealDataThemes, ThemeGoalTableNamesTheThemesOfTheDataIssue16) {
   EXPECT_EQ(table, data);
   EXPECT_EQ(data.size(), 54u);
   // Every goal has its targets' texts (169 in all).
-  const auto targets = SdgTargetTexts();
+  auto read = ReadSdgTargets(testing::DataDir() + "/sdg/en/global_targets.yml");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  const auto& targets = *read;
   size_t n = 0;
   for (int g = 1; g <= 17; ++g) {
     EXPECT_FALSE(targets[g].empty()) << g;

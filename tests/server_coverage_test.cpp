@@ -268,7 +268,7 @@ TEST_F(RecordCoverage, PledgesAreSearchedFilteredAndNamedByUid) {
   // the uid and its link.
   const std::string cite = one["citation"]["text"];
   const std::string uid = first["uid"];
-  for (const std::string part :
+  for (const std::string& part :
        {std::string("Voluntary pledge by Sri Lanka, Universal Periodic Review, Working Group "
                     "session 14 (22 October – 5 November 2012), second cycle: “"),
         "Source: UPR Info database export, voluntary-pledges.csv, line " +

@@ -200,7 +200,7 @@ void Classifier::Finish() {
     if (has_action)
       for (int a = 0; a < kActions; ++a) row[nt + a] = action_w_[f * kActions + a];
   }
-  sdg_ = std::make_shared<SdgScorer>();
+  sdg_ = std::make_shared<SdgScorer>(options_.sdg_targets);
   theme_goals_.clear();
   for (const auto& t : themes_) theme_goals_.push_back(sdg_->GoalsOfTheme(t));
 }
@@ -289,6 +289,11 @@ std::string Classifier::Serialize(int schema_version) const {
   p.Vec(theme_b_);
   p.Vec(action_w_);
   p.Vec(action_b_);
+  p.U32(static_cast<uint32_t>(options_.sdg_targets.size()));
+  for (const auto& goal : options_.sdg_targets) {
+    p.U32(static_cast<uint32_t>(goal.size()));
+    for (const auto& t : goal) p.Str(t);
+  }
   BlobWriter w;
   w.bytes().append(kMagic, sizeof kMagic);
   w.U32(kModelFormatVersion);
@@ -341,6 +346,16 @@ Result<Classifier> Classifier::Deserialize(std::string_view blob, int schema_ver
     if (!p.Str(t)) return Status::BadInput("model blob: truncated theme names");
   if (!p.Vec(c.theme_w_) || !p.Vec(c.theme_b_) || !p.Vec(c.action_w_) || !p.Vec(c.action_b_))
     return Status::BadInput("model blob: truncated weights");
+  uint32_t goals = 0;
+  if (!p.U32(goals) || goals > 18) return Status::BadInput("model blob: bad SDG goal count");
+  c.options_.sdg_targets.resize(goals);
+  for (auto& goal : c.options_.sdg_targets) {
+    uint32_t n = 0;
+    if (!p.U32(n) || n > p.remaining()) return Status::BadInput("model blob: bad SDG targets");
+    goal.resize(n);
+    for (auto& t : goal)
+      if (!p.Str(t)) return Status::BadInput("model blob: truncated SDG targets");
+  }
   const size_t nf = static_cast<size_t>(c.features_->size());
   if (c.theme_w_.size() != nf * nt || c.theme_b_.size() != nt ||
       !((c.action_w_.empty() && c.action_b_.empty()) ||

@@ -22,7 +22,7 @@
 namespace openupr::classify {
 
 // The blob format this build writes and reads (Serialize). Bumped on any change of layout.
-inline constexpr uint32_t kModelFormatVersion = 1;
+inline constexpr uint32_t kModelFormatVersion = 2;  // 2: the SDG targets' texts
 
 // One labelled text for training. action 0 = unknown (left out of the action model); an empty
 // themes list = unknown (left out of the theme models).
@@ -46,6 +46,9 @@ struct TrainOptions {
   // (logistic); the best-scoring theme always is. Default per solver when NaN.
   double theme_threshold = std::numeric_limits<double>::quiet_NaN();
   int min_df = 2;
+  // The SDG targets' texts (sdg.h ReadSdgTargets), kept in the model for its goal scores; empty:
+  // goals from the theme table only.
+  SdgTargets sdg_targets;
 };
 
 struct LabelScore {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "core/text.h"
 
@@ -77,9 +79,8 @@ const std::vector<ThemeGoals>& Table() {
 
 std::span<const ThemeGoals> ThemeGoalTable() { return Table(); }
 
-std::vector<std::vector<std::string>> SdgTargetTexts() {
-  std::vector<std::vector<std::string>> goals(18);
-  std::string_view y = SdgTargetsYaml();
+SdgTargets ParseSdgTargets(std::string_view y) {
+  SdgTargets goals(18);
   int goal = 0;
   std::string* current = nullptr;
   while (!y.empty()) {
@@ -104,10 +105,24 @@ std::vector<std::vector<std::string>> SdgTargetTexts() {
   return goals;
 }
 
-SdgScorer::SdgScorer() {
+Result<SdgTargets> ReadSdgTargets(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io(path + ": cannot open the SDG targets (global_targets.yml)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::Io(path + ": read error");
+  SdgTargets t = ParseSdgTargets(text.str());
+  size_t n = 0;
+  for (const auto& g : t) n += g.size();
+  if (n == 0)
+    return Status::BadInput(path + ": no SDG target (expected lines like '1-1: By 2030, ...')");
+  return t;
+}
+
+SdgScorer::SdgScorer(SdgTargets texts) {
+  texts.resize(18);
   for (const ThemeGoals& tg : Table()) theme_goals_[FoldText(tg.theme)] = tg.goals;
   // TF-IDF over 17 documents (each goal's targets together), L2-normalised per goal.
-  const auto texts = SdgTargetTexts();
   std::vector<std::map<uint64_t, int>> tf(18);
   std::map<uint64_t, int> df;
   FeatureKeys keys;

@@ -1,6 +1,7 @@
 // SDG goals 1-17 for a text (docs/classify.md): the goals the predicted UPR Info themes link to
 // (the table below, written for OpenUPR), together with the similarity of the text to each
-// goal's targets (the 169 targets' English texts, embedded from src/classify/data/).
+// goal's targets (the 169 targets' English texts of ../shared/data/sdg/en/global_targets.yml,
+// read when a model is trained and kept in the model: the data is never copied into the tree).
 #pragma once
 
 #include <span>
@@ -11,6 +12,7 @@
 
 #include "classify/features.h"
 #include "classify/key_index.h"
+#include "core/status.h"
 
 namespace openupr::classify {
 
@@ -22,15 +24,18 @@ struct ThemeGoals {
 // Every UPR Info theme with its goals (empty for themes no goal covers, e.g. "UPR process").
 std::span<const ThemeGoals> ThemeGoalTable();
 
-// The embedded global_targets.yml (generated source).
-std::string_view SdgTargetsYaml();
-// The targets' texts by goal: index 1..17 (0 unused). Parsed from the embedded YAML.
-std::vector<std::vector<std::string>> SdgTargetTexts();
+// The targets' texts by goal (index 1..17, 0 unused) of the text of a global_targets.yml
+// ("1-1: text" lines, folded continuation lines indented); lines of any other form are skipped.
+using SdgTargets = std::vector<std::vector<std::string>>;
+SdgTargets ParseSdgTargets(std::string_view yaml);
+// The same from a file. Errors: kIo naming the file; kBadInput when it holds no target.
+Result<SdgTargets> ReadSdgTargets(const std::string& path);
 
 // Scores goals: immutable after construction, thread-safe.
 class SdgScorer {
  public:
-  SdgScorer();
+  // targets: ParseSdgTargets' result; empty: goals from the theme table only.
+  explicit SdgScorer(SdgTargets targets);
   // Cosine similarity (0..1) of the text's word n-grams to each goal's targets (TF-IDF over the
   // 17 goals' target texts); index 1..17.
   std::vector<double> Similarity(const FeatureKeys& keys) const;

@@ -1,6 +1,7 @@
 #include "cli/classify_commands.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -30,6 +31,24 @@ Result<std::pair<int, int>> SessionRange(const std::string& option, const std::s
   return std::pair{a, b};
 }
 
+// The SDG targets of --sdg-targets, or of $OPENUPR_DATA_DIR when it has them; none otherwise
+// (said on stderr: the goals then come from the theme table only).
+Result<classify::SdgTargets> SdgTargetsOf(const ClassifyArgs& args) {
+  std::string path = args.sdg_targets;
+  if (path.empty()) {
+    const char* dir = std::getenv("OPENUPR_DATA_DIR");
+    std::error_code ec;
+    if (dir && *dir && std::filesystem::exists(std::string(dir) + "/sdg/en/global_targets.yml", ec))
+      path = std::string(dir) + "/sdg/en/global_targets.yml";
+  }
+  if (path.empty()) {
+    std::cerr << "openupr: no --sdg-targets (nor $OPENUPR_DATA_DIR/sdg/en/global_targets.yml): SDG "
+                 "goals from the theme table only\n";
+    return classify::SdgTargets{};
+  }
+  return classify::ReadSdgTargets(path);
+}
+
 classify::TrainOptions TrainOptionsOf(const ClassifyArgs& args) {
   classify::TrainOptions o;
   o.seed = args.seed;
@@ -49,6 +68,9 @@ int Evaluate(const CommonOptions& common, const ClassifyArgs& args) {
   if (!store.ok()) return Fail(common, store.status());
   classify::EvaluateOptions o;
   o.train = TrainOptionsOf(args);
+  auto targets = SdgTargetsOf(args);
+  if (!targets.ok()) return Fail(common, targets.status());
+  o.train.sdg_targets = std::move(targets).value();
   o.baselines = !args.no_baselines;
   std::error_code ec;
   const auto tmp =
@@ -68,7 +90,11 @@ int Evaluate(const CommonOptions& common, const ClassifyArgs& args) {
 int Train(const CommonOptions& common, const ClassifyArgs& args) {
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
-  auto rep = classify::TrainAndStore(**store, TrainOptionsOf(args));
+  classify::TrainOptions train = TrainOptionsOf(args);
+  auto targets = SdgTargetsOf(args);
+  if (!targets.ok()) return Fail(common, targets.status());
+  train.sdg_targets = std::move(targets).value();
+  auto rep = classify::TrainAndStore(**store, train);
   if (!rep.ok()) return Fail(common, rep.status());
   const auto& m = rep->model;
   if (common.json) {

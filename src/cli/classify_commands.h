@@ -18,6 +18,7 @@ struct ClassifyArgs {
   double theme_c = 0, action_c = 0;  // 0: the solver's default
   double theme_threshold = std::numeric_limits<double>::quiet_NaN();
   bool no_baselines = false;
+  std::string sdg_targets;  // global_targets.yml; default: $OPENUPR_DATA_DIR/sdg/en/...
   std::string file, format = "csv", output;  // label
 };
 int RunClassify(const CommonOptions& common, const ClassifyArgs& args);

@@ -326,6 +326,11 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     c->add_option("--theme-threshold", classify_args.theme_threshold,
                   "Decision value above which a theme is predicted");
+    c->add_option("--sdg-targets", classify_args.sdg_targets,
+                  "The SDG targets' texts (sdg/en/global_targets.yml of the data; default: "
+                  "$OPENUPR_DATA_DIR/sdg/en/global_targets.yml when it exists), kept in the model "
+                  "for its goal scores; without them goals come from the theme table only")
+        ->check(CLI::ExistingFile);
   }
   auto* cl_label = classify_cmd->add_subcommand(
       "label", "Predict the labels of every row of a file (UPR Info export, CSV with a text "

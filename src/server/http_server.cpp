@@ -458,7 +458,7 @@ void HttpServer::Impl::Install() {
            [this](const httplib::Request& req, httplib::Response& res) {
              if (!site || site->empty()) return ServeStatic(req, res);
              auto uid = api.RecommendationUidOf(req.matches[1].str());
-             if (const auto* e = std::get_if<ApiError>(&uid)) return ServeStatic(req, res);
+             if (std::holds_alternative<ApiError>(uid)) return ServeStatic(req, res);
              std::string location = "/recommendations/" + std::get<std::string>(uid);
              if (const size_t q = req.target.find('?'); q != std::string::npos)
                location += req.target.substr(q);

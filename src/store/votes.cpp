@@ -1,7 +1,8 @@
 #include "store/votes.h"
 
-#include <cstdio>
 #include <xxhash.h>
+
+#include <cstdio>
 
 #include "core/identity.h"
 
@@ -19,10 +20,9 @@ std::string RowHash(const Resolution& r) {
   auto add_count = [&](const std::optional<int>& n) { add(n ? std::to_string(*n) : "-"); };
   add(std::to_string(r.record_id));
   for (const std::string* s : {&r.symbol, &r.title, &r.statement, &r.date, &r.body, &r.vote_type,
-                               &r.meeting, &r.meeting_type, &r.agenda_item_no,
-                               &r.agenda_item_title, &r.agenda_symbol, &r.agenda_subject,
-                               &r.main_sponsors, &r.draft, &r.url_resolution, &r.url_draft,
-                               &r.record_url})
+                               &r.meeting, &r.meeting_type, &r.agenda_item_no, &r.agenda_item_title,
+                               &r.agenda_symbol, &r.agenda_subject, &r.main_sponsors, &r.draft,
+                               &r.url_resolution, &r.url_draft, &r.record_url})
     add(*s);
   add(std::to_string(r.year));
   for (const auto* n : {&r.yes, &r.no, &r.abstain, &r.non_voting, &r.total}) add_count(*n);
@@ -90,9 +90,8 @@ Result<std::vector<Resolution>> Query(Store& store, const std::string& where_ord
   if (!stmt.ok()) return stmt.status();
   if (param) stmt->Bind(1, *param);
   std::vector<Resolution> out;
-  OPENUPR_RETURN_IF_ERROR(stmt->ForEachRow([&](Statement& row) {
-    out.push_back(ReadResolution(row));
-  }));
+  OPENUPR_RETURN_IF_ERROR(
+      stmt->ForEachRow([&](Statement& row) { out.push_back(ReadResolution(row)); }));
   return out;
 }
 
@@ -123,7 +122,8 @@ Result<std::pair<int64_t, Upsert>> VoteRecordWriter::Resolution(const openupr::R
     if ((*find)->Text(1) == hash) return std::make_pair(id, Upsert::kUnchanged);
   }
   const auto body = ParseBody(r.body);
-  auto stmt = Prepared(*found ? 1 : 2,
+  auto stmt = Prepared(
+      *found ? 1 : 2,
       *found ? "UPDATE resolution SET uid=?1, record_id=?2, symbol=?3, title=?4, statement=?5, "
                "date=?6, year=?7, body=?8, session=?9, vote_type=?10, recorded=?11, "
                "meeting=?12, meeting_type=?13, agenda_item=?14, agenda_item_title=?15, "
@@ -140,19 +140,22 @@ Result<std::pair<int64_t, Upsert>> VoteRecordWriter::Resolution(const openupr::R
                "?30,?31)");
   if (!stmt.ok()) return stmt.status();
   int p = 1;
-  (*stmt)->Bind(p++, r.uid).Bind(p++, r.record_id).Bind(p++, r.symbol).Bind(p++, r.title);
-  (*stmt)->Bind(p++, r.statement).Bind(p++, r.date).Bind(p++, r.year);
-  (*stmt)->Bind(p++, std::string(BodyCode(body.value_or(Body::kCouncil))));
-  if (r.session > 0) (*stmt)->Bind(p++, r.session);
-  else (*stmt)->BindNull(p++);
-  (*stmt)->Bind(p++, r.vote_type).Bind(p++, r.recorded() ? 1 : 0);
-  for (const std::string* s : {&r.meeting, &r.meeting_type, &r.agenda_item_no,
-                               &r.agenda_item_title, &r.agenda_symbol, &r.agenda_subject,
-                               &r.main_sponsors, &r.draft})
-    (*stmt)->Bind(p++, *s);
-  for (const auto* n : {&r.yes, &r.no, &r.abstain, &r.non_voting, &r.total}) (*stmt)->Bind(p++, *n);
-  (*stmt)->Bind(p++, r.n_rollcall).Bind(p++, r.url_resolution).Bind(p++, r.url_draft);
-  (*stmt)->Bind(p++, r.record_url).Bind(p++, hash).Bind(p++, source_file_id).Bind(p++, r.line);
+  // One Bind a statement: chained calls each taking p++ are sequenced in C++17, but GCC warns.
+  auto bind = [&](const auto& v) { (*stmt)->Bind(p++, v); };
+  bind(r.uid), bind(r.record_id), bind(r.symbol), bind(r.title);
+  bind(r.statement), bind(r.date), bind(r.year);
+  bind(std::string(BodyCode(body.value_or(Body::kCouncil))));
+  if (r.session > 0)
+    bind(r.session);
+  else
+    (*stmt)->BindNull(p++);
+  bind(r.vote_type), bind(r.recorded() ? 1 : 0);
+  for (const std::string* s : {&r.meeting, &r.meeting_type, &r.agenda_item_no, &r.agenda_item_title,
+                               &r.agenda_symbol, &r.agenda_subject, &r.main_sponsors, &r.draft})
+    bind(*s);
+  for (const auto* n : {&r.yes, &r.no, &r.abstain, &r.non_voting, &r.total}) bind(*n);
+  bind(r.n_rollcall), bind(r.url_resolution), bind(r.url_draft);
+  bind(r.record_url), bind(hash), bind(source_file_id), bind(r.line);
   if (*found) (*stmt)->Bind(p++, id);
   OPENUPR_RETURN_IF_ERROR((*stmt)->Run());
   if (!*found) id = sqlite3_last_insert_rowid(store_.db().handle());
@@ -168,7 +171,8 @@ Result<Upsert> VoteRecordWriter::Vote(int64_t resolution_id, const CountryVote& 
   if (!found.ok()) return found.status();
   const std::string code(VoteCode(v.vote));
   if (*found && (*find)->Text(0) == code) return Upsert::kUnchanged;
-  auto stmt = Prepared(4,
+  auto stmt = Prepared(
+      4,
       "INSERT INTO vote(resolution_id, state, vote, source_file_id, source_line) "
       "VALUES (?,?,?,?,?) ON CONFLICT(resolution_id, state) DO UPDATE SET vote=excluded.vote, "
       "source_file_id=excluded.source_file_id, source_line=excluded.source_line");
@@ -181,9 +185,9 @@ Result<Upsert> VoteRecordWriter::Vote(int64_t resolution_id, const CountryVote& 
 
 Result<std::unordered_map<int64_t, int64_t>> ResolutionIdsByRecord(Store& store) {
   std::unordered_map<int64_t, int64_t> out;
-  OPENUPR_RETURN_IF_ERROR(store.db().ForEachRow(
-      "SELECT record_id, id FROM resolution",
-      [&](Statement& row) { out.emplace(row.Int(0), row.Int(1)); }));
+  OPENUPR_RETURN_IF_ERROR(
+      store.db().ForEachRow("SELECT record_id, id FROM resolution",
+                            [&](Statement& row) { out.emplace(row.Int(0), row.Int(1)); }));
   return out;
 }
 
