@@ -500,3 +500,18 @@ TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
 
 }  // namespace
 }  // namespace openupr::classify
+
+// Found by the classify fuzz target: a number too large for a double ("6e66866") made
+// nlohmann::json throw out_of_range, which the body's parser did not catch (the process
+// ended). Now a 400 naming the request body, as any other bad body.
+TEST(ClassifyRequest, ANumberTooLargeIsABadBodyNotACrashIssue16) {
+  for (const std::string_view body : {std::string_view("6e66866,t"),
+                                      std::string_view(R"({"text": "x", "n": 1e999999})"),
+                                      std::string_view(R"({"text": 6e66866})")}) {
+    auto r = openupr::server::ParseClassifyRequest(body);
+    const auto* e = std::get_if<openupr::server::ApiError>(&r);
+    ASSERT_NE(e, nullptr) << body;
+    EXPECT_EQ(e->status.code(), openupr::StatusCode::kInvalidArgument) << body;
+    EXPECT_TRUE(e->status.message().starts_with("request body")) << e->status.message();
+  }
+}

@@ -22,6 +22,9 @@ std::variant<std::string, ApiError> ParseClassifyRequest(std::string_view body) 
   } catch (const json::parse_error& e) {
     return bad("request body: expected a JSON object {\"text\": \"...\"}: not JSON (at byte " +
                std::to_string(e.byte) + ")");
+  } catch (const json::exception& e) {  // e.g. out_of_range: a number too large (6e66866)
+    return bad(std::string("request body: expected a JSON object {\"text\": \"...\"}: ") +
+               e.what());
   }
   if (!j.is_object()) return bad("request body: expected a JSON object {\"text\": \"...\"}");
   for (const auto& [key, value] : j.items())
