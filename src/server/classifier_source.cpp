@@ -4,26 +4,15 @@
 
 namespace openupr::server {
 
-Result<std::shared_ptr<const classify::Classifier>> ClassifierSource::Get() {
-  std::lock_guard lock(mu_);
-  if (!store_) {
-    auto opened = store::Store::Open(path_, store::OpenMode::kExisting);
-    if (!opened.ok()) return opened.status();
-    store_ = std::move(opened).value();
-  }
-  auto version = store_->db().QueryInt("PRAGMA data_version");
-  if (!version.ok()) return version.status();
-  if (classifier_ && *version == version_) return classifier_;
-  auto loaded = classify::LoadModel(*store_);
+Result<std::shared_ptr<const classify::Classifier>> LoadClassifier(store::Store& store) {
+  auto loaded = classify::LoadModel(store);
   if (!loaded.ok()) {
     // No model is a state of the database the client cannot fix by changing the request: 409.
     if (loaded.status().code() == StatusCode::kNotFound)
       return Status::Conflict(loaded.status().message());
     return loaded.status();
   }
-  classifier_ = loaded->classifier;
-  version_ = *version;
-  return classifier_;
+  return loaded->classifier;
 }
 
 }  // namespace openupr::server

@@ -2,21 +2,10 @@
 
 namespace openupr::server {
 
-Result<std::shared_ptr<const engine::VoteIndex>> VoteSource::Get() {
-  std::lock_guard lock(mu_);
-  if (!store_) {
-    auto opened = store::Store::Open(path_, store::OpenMode::kExisting);
-    if (!opened.ok()) return opened.status();
-    store_ = std::move(opened).value();
-  }
-  auto version = store_->db().QueryInt("PRAGMA data_version");
-  if (!version.ok()) return version.status();
-  if (index_ && *version == version_) return index_;
-  auto built = engine::VoteIndex::Build(*store_);
+Result<std::shared_ptr<const engine::VoteIndex>> BuildVoteIndex(store::Store& store) {
+  auto built = engine::VoteIndex::Build(store);
   if (!built.ok()) return built.status();
-  index_ = std::move(built).value();
-  version_ = *version;
-  return index_;
+  return std::shared_ptr<const engine::VoteIndex>(std::move(built).value());
 }
 
 }  // namespace openupr::server
