@@ -95,7 +95,10 @@ std::vector<Example> SyntheticExamples() {
   for (const char* sur : {"TCD", "PER"})
     for (const Kind& k : kinds)
       for (const char* t : tails) {
-        Example e{std::string(k.text) + t, k.action, k.themes};
+        Example e;
+        e.text = std::string(k.text) + t;
+        e.action = k.action;
+        e.themes = k.themes;
         e.sur = sur;
         e.from = {"CHL"};
         const bool noted = k.action == 3 || (std::string_view(sur) == "TCD" && k.action == 1);
