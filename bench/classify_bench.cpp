@@ -18,42 +18,23 @@
 #include "classify/classifier.h"
 #include "classify/evaluate.h"
 #include "classify/sdg.h"
-#include "ingest/importer.h"
+#include "real_data.h"
 
 namespace {
 
 using openupr::classify::Classifier;
 using openupr::classify::Example;
 
-std::string DataDir() {
-  if (const char* d = std::getenv("OPENUPR_DATA_DIR"); d && *d) return d;
-  return OPENUPR_SHARED_DATA;
-}
+using openupr::bench::DataDir;
 
 const std::vector<Example>& Examples() {
   static const std::vector<Example> examples = [] {
-    std::random_device rd;
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("openupr-classify-bench-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir);
     std::vector<Example> out;
-    {
-      auto s = openupr::store::Store::Open((dir / "db").string());
-      if (!s.ok()) std::abort();
-      std::vector<std::string> files;
-      for (const char* f :
-           {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv", "sessions-14-17.csv"})
-        files.push_back(DataDir() + "/upr-info/" + f);
-      auto r = openupr::ingest::ImportFiles(**s, files, {});
-      if (!r.status.ok()) {
-        std::cerr << r.status.ToString() << '\n';
-        std::abort();
-      }
-      auto recs = openupr::classify::LoadRecords(**s);
-      if (!recs.ok()) std::abort();
-      for (auto& rec : *recs) out.push_back(std::move(rec.example));
-    }
-    std::filesystem::remove_all(dir);
+    openupr::bench::RealData real("classify-bench", false);
+    if (!real.store()) std::abort();
+    auto recs = openupr::classify::LoadRecords(*real.store());
+    if (!recs.ok()) std::abort();
+    for (auto& rec : *recs) out.push_back(std::move(rec.example));
     return out;
   }();
   return examples;

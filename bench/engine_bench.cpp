@@ -21,6 +21,7 @@
 #include "core/states.h"
 #include "engine/index.h"
 #include "ingest/importer.h"
+#include "real_data.h"
 #include "store/store.h"
 
 namespace {
@@ -29,58 +30,10 @@ using openupr::Filters;
 using openupr::analytics::Dimension;
 namespace engine = openupr::engine;
 
-std::string DataDir() {
-  if (const char* d = std::getenv("OPENUPR_DATA_DIR"); d && *d) return d;
-  return OPENUPR_SHARED_DATA;
-}
+using openupr::bench::DataDir;
 
-// The real data in a temporary database, and an index of it; built on first use.
-struct RealData {
-  std::filesystem::path dir;
-  std::unique_ptr<openupr::store::Store> store;
-  std::unique_ptr<engine::Index> index;
-
-  RealData() {
-    namespace fs = std::filesystem;
-    dir = fs::temp_directory_path() / ("openupr-engine-bench-" + std::to_string(getpid()));
-    fs::create_directories(dir);
-    auto s = openupr::store::Store::Open((dir / "bench.db").string());
-    if (!s.ok()) {
-      Fail(s.status());
-      return;
-    }
-    store = std::move(s).value();
-    const std::string up = DataDir() + "/upr-info/";
-    auto report =
-        openupr::ingest::ImportFiles(*store,
-                                     {up + "sessions-01-05.csv", up + "sessions-06-09.csv",
-                                      up + "sessions-10-13.csv", up + "sessions-14-17.csv"},
-                                     {});
-    if (!report.status.ok()) {
-      Fail(report.status);
-      return;
-    }
-    auto built = engine::Index::Build(*store);
-    if (!built.ok()) {
-      Fail(built.status());
-      return;
-    }
-    index = std::move(built).value();
-  }
-  ~RealData() {
-    index.reset();
-    store.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  void Fail(const openupr::Status& st) {
-    std::cerr << "engine_bench: " << st.ToString() << "\n";
-    index.reset();
-  }
-};
-
-RealData& Data() {
-  static RealData data;
+openupr::bench::RealData& Data() {
+  static openupr::bench::RealData data("engine-bench", true);
   return data;
 }
 
@@ -95,8 +48,8 @@ const std::vector<std::string> kQueries = {"torture", "\"death penalty\"", "wome
 
 // Fails the benchmark unless the index was built; the index otherwise.
 const engine::Index* IndexOr(benchmark::State& state) {
-  if (!Data().index) state.SkipWithError("no index (see stderr)");
-  return Data().index.get();
+  if (!Data().index()) state.SkipWithError("no index (see stderr)");
+  return Data().index();
 }
 
 void BM_Engine_TextOnly(benchmark::State& state) {
@@ -215,7 +168,7 @@ void BM_DyadSeverity_WholeRecordSql(benchmark::State& state) {
   if (!IndexOr(state)) return;
   int64_t pairs = 0;
   for (auto _ : state) {
-    auto r = openupr::analytics::ComputeDyads(*Data().store, "", {}, 0);
+    auto r = openupr::analytics::ComputeDyads(*Data().store(), "", {}, 0);
     pairs = r.ok() ? r->pairs : -1;
     benchmark::DoNotOptimize(r);
   }
@@ -298,7 +251,7 @@ void BM_Engine_Build(benchmark::State& state) {
   size_t bytes = 0;
   int64_t records = 0;
   for (auto _ : state) {
-    auto r = engine::Index::Build(*Data().store);
+    auto r = engine::Index::Build(*Data().store());
     if (!r.ok()) {
       state.SkipWithError(r.status().ToString().c_str());
       return;

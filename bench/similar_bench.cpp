@@ -15,77 +15,38 @@
 #include <vector>
 
 #include "engine/index.h"
-#include "ingest/importer.h"
+#include "real_data.h"
 #include "store/store.h"
 
 namespace {
 
 namespace engine = openupr::engine;
 
-std::string DataDir() {
-  if (const char* d = std::getenv("OPENUPR_DATA_DIR"); d && *d) return d;
-  return OPENUPR_SHARED_DATA;
-}
-
-struct RealData {
-  std::filesystem::path dir;
-  std::unique_ptr<openupr::store::Store> store;
-  std::unique_ptr<engine::Index> index;
-  std::vector<std::string> uids;  // a spread of records' uids
-
-  RealData() {
-    namespace fs = std::filesystem;
-    dir = fs::temp_directory_path() / ("openupr-similar-bench-" + std::to_string(getpid()));
-    fs::create_directories(dir);
-    auto s = openupr::store::Store::Open((dir / "bench.db").string());
-    if (!s.ok()) {
-      Fail(s.status());
-      return;
-    }
-    store = std::move(s).value();
-    const std::string up = DataDir() + "/upr-info/";
-    auto report =
-        openupr::ingest::ImportFiles(*store,
-                                     {up + "sessions-01-05.csv", up + "sessions-06-09.csv",
-                                      up + "sessions-10-13.csv", up + "sessions-14-17.csv"},
-                                     {});
-    if (!report.status.ok()) {
-      Fail(report.status);
-      return;
-    }
-    auto built = engine::Index::Build(*store);
-    if (!built.ok()) {
-      Fail(built.status());
-      return;
-    }
-    index = std::move(built).value();
-    auto st = store->db().Prepare("SELECT uid FROM recommendation WHERE id % 997 = 1 ORDER BY id");
+// The real record, its index, and a spread of its records' uids.
+struct SimilarData {
+  openupr::bench::RealData real{"similar-bench", true};
+  std::vector<std::string> uids;
+  SimilarData() {
+    if (!real.store()) return;
+    auto st =
+        real.store()->db().Prepare("SELECT uid FROM recommendation WHERE id % 997 = 1 ORDER BY id");
     if (!st.ok()) {
-      Fail(st.status());
+      std::cerr << "similar_bench: " << st.status().ToString() << "\n";
       return;
     }
     while (*st->Step()) uids.emplace_back(st->Text(0));
   }
-  ~RealData() {
-    index.reset();
-    store.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  void Fail(const openupr::Status& st) {
-    std::cerr << "similar_bench: " << st.ToString() << "\n";
-    index.reset();
-  }
+  const engine::Index* index() const { return uids.empty() ? nullptr : real.index(); }
 };
 
-RealData& Data() {
-  static RealData data;
+SimilarData& Data() {
+  static SimilarData data;
   return data;
 }
 
 const engine::Index* IndexOr(benchmark::State& state) {
-  if (!Data().index) state.SkipWithError("no index (see stderr)");
-  return Data().index.get();
+  if (!Data().index()) state.SkipWithError("no index (see stderr)");
+  return Data().index();
 }
 
 // A recommendation's most similar records over the whole record (vectors already built).
@@ -145,7 +106,7 @@ void BM_Similar_FirstCall(benchmark::State& state) {
   req.uid = Data().uids.front();
   for (auto _ : state) {
     state.PauseTiming();
-    auto fresh = engine::Index::Build(*Data().store);
+    auto fresh = engine::Index::Build(*Data().real.store());
     state.ResumeTiming();
     auto r = (*fresh)->Similar(req);
     benchmark::DoNotOptimize(r);
@@ -166,7 +127,7 @@ void BM_Repeated_Links(benchmark::State& state) {
   int64_t repeats = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    auto fresh = engine::Index::Build(*Data().store);
+    auto fresh = engine::Index::Build(*Data().real.store());
     (void)(*fresh)->Similar(warm);
     state.ResumeTiming();
     auto r = (*fresh)->Repeated({});
