@@ -46,6 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         CHECK(r.line >= 1);
         CHECK(!r.text.empty());
         CHECK(r.action >= 0 && r.action <= 5);
+        CHECK(r.sur.empty() || openupr::FindStateByIso3(r.sur) != nullptr);
+        CHECK(r.from.empty() || openupr::FindStateByIso3(r.from) != nullptr);
       }
     } else {
       CHECK(rows.status().message().starts_with("in.csv"));

@@ -359,6 +359,25 @@ TEST(ClassifyLabelInput, ReadsCsvTextAndUprInfoIssue16) {
   const std::vector<std::string> themes = {"Torture and other CID treatment",
                                            "International instruments"};
   EXPECT_EQ((*upr)[0].themes, themes);
+  // The states (names resolved to codes) and the response, for the support estimate.
+  EXPECT_EQ((*upr)[0].sur, "TCD");
+  EXPECT_EQ((*upr)[0].from, "CHL");
+  EXPECT_EQ((*upr)[0].response, "Accepted");
+  auto states = ParseLabelInput(
+      "text,State under review,Recommending state\nRatify the CAT,Sri Lanka,(Unknown)\n"
+      "Ratify the CAT,lka,\nRatify the CAT,Atlantis,FRA\n",
+      "s.csv", InputKind::kCsv);
+  ASSERT_FALSE(states.ok());
+  EXPECT_EQ(states.status().message(),
+            "s.csv:4: column State under review: unknown state 'Atlantis' (expected a state's "
+            "name or ISO3 code)");
+  auto two = ParseLabelInput(
+      "text,sur,from\nRatify the CAT,Sri Lanka,(Unknown)\nRatify the CAT,lka,\n", "s.csv",
+      InputKind::kCsv);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  EXPECT_EQ((*two)[0].sur, "LKA");
+  EXPECT_EQ((*two)[0].from, "");
+  EXPECT_EQ((*two)[1].sur, "LKA");
 
   auto txt = ParseLabelInput("Ratify the CAT\r\n\r\nEnd child labour\n", "t.txt", InputKind::kText);
   ASSERT_TRUE(txt.ok());
@@ -524,8 +543,12 @@ TEST_F(ClassifyDatabase, LabelCommandWritesEveryRowIssue16) {
   auto m = LoadModel(**s);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->info.seed, 7u);
-  std::vector<InputRow> rows = {{2, "Ratify the Convention against Torture", 5, {}},
-                                {3, "Consider abolishing the death penalty", 0, {}}};
+  std::vector<InputRow> rows(2);
+  rows[0].line = 2;
+  rows[0].text = "Ratify the Convention against Torture";
+  rows[0].action = 5;
+  rows[1].line = 3;
+  rows[1].text = "Consider abolishing the death penalty";
   std::vector<Prediction> preds;
   for (const auto& r : rows) preds.push_back(*m->classifier->Predict(r.text));
   EXPECT_EQ(out.out, LabelsCsv(rows, preds));
@@ -539,6 +562,27 @@ TEST_F(ClassifyDatabase, LabelCommandWritesEveryRowIssue16) {
   EXPECT_EQ(j[1]["line"], 3);
   EXPECT_EQ(j[0]["source"]["action"], 5);
   EXPECT_EQ(j[0]["predicted"]["action"]["label"], 5);
+
+  // With the state under review: the support estimate, as the model gives it.
+  const std::string with_states = dir_.Write(
+      "states.csv", "text,sur,from,response\nConsider abolishing the death penalty,Chad,Chile,"
+                    "Noted\n");
+  auto sup = testing::RunCli("--db " + q + " classify label '" + with_states + "'", dir_);
+  ASSERT_EQ(sup.exit_code, 0) << sup.err;
+  std::vector<InputRow> srows(1);
+  srows[0].line = 2;
+  srows[0].text = "Consider abolishing the death penalty";
+  srows[0].sur = "TCD";
+  srows[0].from = "CHL";
+  srows[0].response = "Noted";
+  SupportQuery sq{"TCD", {"CHL"}};
+  std::vector<Prediction> spreds = {*m->classifier->Predict(srows[0].text, &sq)};
+  ASSERT_TRUE(spreds[0].support.has_value());
+  EXPECT_EQ(sup.out, LabelsCsv(srows, spreds));
+  char want[32];
+  std::snprintf(want, sizeof want, ",%.4f,", spreds[0].support->probability);
+  EXPECT_NE(sup.out.find(want), std::string::npos) << sup.out;
+  EXPECT_NE(sup.out.find(",Noted\r\n"), std::string::npos) << sup.out;
 
   auto bad = testing::RunCli(
       "--db " + q + " classify label '" + dir_.Write("bad.csv", "id,state\n1,Chad\n") + "'", dir_);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/states.h"
 #include "core/text.h"
 #include "ingest/csv_reader.h"
 #include "ingest/encoding.h"
@@ -29,6 +30,11 @@ std::vector<std::string> SplitThemes(std::string_view s) {
   return out;
 }
 
+bool IsUnknownState(std::string_view name) {
+  const std::string f = FoldText(CollapseWhitespace(name));
+  return f.empty() || f == "(unknown)" || f == "unknown";
+}
+
 }  // namespace
 
 Result<std::vector<InputRow>> ParseLabelInput(std::string_view bytes, const std::string& file_label,
@@ -45,7 +51,12 @@ Result<std::vector<InputRow>> ParseLabelInput(std::string_view bytes, const std:
       if (nl == std::string_view::npos) nl = text.size();
       ++line;
       std::string t = CleanText(text.substr(pos, nl - pos));
-      if (!t.empty()) rows.push_back({line, std::move(t), 0, {}});
+      if (!t.empty()) {
+        InputRow row;
+        row.line = line;
+        row.text = std::move(t);
+        rows.push_back(std::move(row));
+      }
       pos = nl;
       if (pos < text.size() && text[pos] == '\r') ++pos;  // CR, or the CR of CRLF
       if (pos < text.size() && text[pos] == '\n' && (pos == nl || text[nl] == '\r')) ++pos;
@@ -59,7 +70,8 @@ Result<std::vector<InputRow>> ParseLabelInput(std::string_view bytes, const std:
   if (records->empty())
     return Status::BadInput(file_label + ":1: no text column (the file is empty)");
   const auto& header = (*records)[0].fields;
-  int text_col = -1, action_col = -1, issue_col = -1;
+  int text_col = -1, action_col = -1, issue_col = -1, sur_col = -1, from_col = -1,
+      response_col = -1;
   for (size_t i = 0; i < header.size(); ++i) {
     std::string name = FoldText(CollapseWhitespace(header[i]));
     if (name.starts_with("\xEF\xBB\xBF")) name = name.substr(3);
@@ -70,6 +82,12 @@ Result<std::vector<InputRow>> ParseLabelInput(std::string_view bytes, const std:
       action_col = static_cast<int>(i);
     else if (name == "issue" || name == "themes" || name == "theme")
       issue_col = static_cast<int>(i);
+    else if (name == "to" || name == "sur" || name == "state under review")
+      sur_col = static_cast<int>(i);
+    else if (name == "from" || name == "recommending state")
+      from_col = static_cast<int>(i);
+    else if (name == "response")
+      response_col = static_cast<int>(i);
   }
   if (text_col < 0 && header.size() == 1) text_col = 0;
   if (text_col < 0)
@@ -94,6 +112,19 @@ Result<std::vector<InputRow>> ParseLabelInput(std::string_view bytes, const std:
     }
     if (issue_col >= 0 && static_cast<size_t>(issue_col) < rec.fields.size())
       row.themes = SplitThemes(rec.fields[issue_col]);
+    for (auto [col, out] : {std::pair{sur_col, &row.sur}, std::pair{from_col, &row.from}}) {
+      if (col < 0 || static_cast<size_t>(col) >= rec.fields.size()) continue;
+      const std::string name = CleanText(rec.fields[col]);
+      if (IsUnknownState(name)) continue;
+      const StateInfo* st = FindState(name);
+      if (!st)
+        return Status::BadInput(file_label + ":" + std::to_string(rec.line) + ": column " +
+                                CollapseWhitespace(header[col]) + ": unknown state '" + name +
+                                "' (expected a state's name or ISO3 code)");
+      *out = st->iso3;
+    }
+    if (response_col >= 0 && static_cast<size_t>(response_col) < rec.fields.size())
+      row.response = CleanText(rec.fields[response_col]);
     rows.push_back(std::move(row));
   }
   if (rows.empty()) return Status::BadInput(file_label + ":2: no recommendation (only a header)");
@@ -138,8 +169,12 @@ Result<std::vector<Prediction>> PredictRows(const Classifier& c, const std::stri
                                             const std::vector<InputRow>& rows) {
   std::vector<Prediction> out;
   out.reserve(rows.size());
+  SupportQuery q;
   for (const auto& r : rows) {
-    auto p = c.Predict(r.text);
+    q.sur = r.sur;
+    q.from.clear();
+    if (!r.from.empty()) q.from.push_back(r.from);
+    auto p = c.Predict(r.text, r.sur.empty() ? nullptr : &q);
     if (!p.ok())
       return Status::BadInput(file_label + ":" + std::to_string(r.line) + ": " +
                               p.status().message());
@@ -149,7 +184,9 @@ Result<std::vector<Prediction>> PredictRows(const Classifier& c, const std::stri
 }
 
 std::string LabelsCsv(const std::vector<InputRow>& rows, const std::vector<Prediction>& preds) {
-  std::string out = "line,action,action_score,themes,sdgs,source_action,source_themes\r\n";
+  std::string out =
+      "line,action,action_score,themes,sdgs,support,source_action,source_themes,"
+      "source_response\r\n";
   for (size_t i = 0; i < rows.size() && i < preds.size(); ++i) {
     const Prediction& p = preds[i];
     std::string source_themes;
@@ -159,8 +196,10 @@ std::string LabelsCsv(const std::vector<InputRow>& rows, const std::vector<Predi
                                   Score(p.action_score),
                                   Joined(p.themes),
                                   Joined(p.sdgs),
+                                  p.support ? Score(p.support->probability) : "",
                                   rows[i].action ? std::to_string(rows[i].action) : "",
-                                  source_themes};
+                                  source_themes,
+                                  rows[i].response};
     for (size_t f = 0; f < std::size(fields); ++f) {
       if (f) out += ',';
       AppendCsvField(out, fields[f]);
@@ -202,6 +241,9 @@ nlohmann::json LabelsJson(const std::vector<InputRow>& rows, const std::vector<P
     nlohmann::json source = nlohmann::json::object();
     if (rows[i].action) source["action"] = rows[i].action;
     if (!rows[i].themes.empty()) source["themes"] = rows[i].themes;
+    if (!rows[i].sur.empty()) source["sur"] = rows[i].sur;
+    if (!rows[i].from.empty()) source["from"] = rows[i].from;
+    if (!rows[i].response.empty()) source["response"] = rows[i].response;
     j["source"] = source.empty() ? nlohmann::json(nullptr) : source;
     a.push_back(std::move(j));
   }

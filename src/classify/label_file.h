@@ -1,6 +1,7 @@
 // The input of `openupr classify label` (issue 16): a UPR Info export (the importer's format:
-// its Text, Action and Issue columns), any CSV with a text column (header `text`,
-// `recommendation`, `recommendation text` or the only column) or a plain text file (one
+// its Text, Action, Issue, To, From and Response columns), any CSV with a text column (header
+// `text`, `recommendation`, `recommendation text` or the only column; optionally `sur` / `state
+// under review` / `to`, `from` / `recommending state` and `response`) or a plain text file (one
 // recommendation per line, extension .txt). Any encoding the importer detects. Nothing is
 // stored. Thread-safe (no shared state).
 #pragma once
@@ -19,13 +20,18 @@ struct InputRow {
   std::string text;
   int action = 0;                   // the source's action category (0: none)
   std::vector<std::string> themes;  // the source's themes (Issue column)
+  std::string sur;                  // ISO3 of the state under review (To column); "" none
+  std::string from;                 // ISO3 of the recommending state (From column); "" none
+  std::string response;             // the source's response as written (Response column)
 };
 
 enum class InputKind { kCsv, kText };
 
 // Parses bytes (any encoding the importer detects). Errors (kBadInput), each naming file:line:
-// "FILE:1: no text column (expected text, recommendation, ...)", "FILE:N: empty text", a CSV
-// quote never closed, a file with no row.
+// "FILE:1: no text column (expected text, recommendation, ...)", "FILE:N: empty text",
+// "FILE:N: column To: unknown state 'X' (expected ...)" (a state column's value that is no
+// state's name or code; empty and "(Unknown)" are none), a CSV quote never closed, a file with
+// no row.
 Result<std::vector<InputRow>> ParseLabelInput(std::string_view bytes, const std::string& file_label,
                                               InputKind kind);
 // Reads the file; .txt is plain text, anything else CSV. Errors: kIo, as ParseLabelInput.
@@ -38,11 +44,13 @@ Result<std::vector<InputRow>> ReadLabelInput(const std::string& path);
 
 namespace openupr::classify {
 
-// Predicts every row (a row whose text has no word gets an error naming its line).
+// Predicts every row (a row whose text has no word gets an error naming its line); a row with
+// its state under review gets the support estimate too (when the model has one).
 Result<std::vector<Prediction>> PredictRows(const Classifier& c, const std::string& file_label,
                                             const std::vector<InputRow>& rows);
 // The rows with their predictions, as CSV (header line, action, action_score, themes, sdgs,
-// source_action, source_themes; labels "name:score" joined by "; ") or JSON (an array).
+// support, source_action, source_themes, source_response; labels "name:score" joined by "; ";
+// support the estimated probability, empty without a state) or JSON (an array).
 std::string LabelsCsv(const std::vector<InputRow>& rows, const std::vector<Prediction>& preds);
 nlohmann::json LabelsJson(const std::vector<InputRow>& rows, const std::vector<Prediction>& preds);
 nlohmann::json PredictionJson(const Prediction& p);
