@@ -12,10 +12,10 @@
 #include <thread>
 
 #include "classify/classifier.h"
-#include "classify/sdg.h"
 #include "classify/label_file.h"
 #include "classify/metrics.h"
 #include "classify/model_store.h"
+#include "classify/sdg.h"
 #include "ingest/importer.h"
 #include "live_server.h"
 #include "server/classify_api.h"
@@ -200,6 +200,36 @@ TEST(ClassifyModel, BlobRoundTripIssue16) {
   }
 }
 
+// The theme weighting travels in the blob: a model of TF-IDF theme models (kPlain) comes back
+// as one, with the same decision values, and they differ from the NB-SVM model's.
+TEST(ClassifyModel, ThemeWeightingTravelsInTheBlobIssue16) {
+  TrainOptions o;
+  o.theme_weighting = ThemeWeighting::kPlain;
+  auto plain = Classifier::Train(SyntheticExamples(), o);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  auto back = Classifier::Deserialize(plain->Serialize(9), 9);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->options().theme_weighting, ThemeWeighting::kPlain);
+  const Classifier nb = TrainSynthetic();
+  EXPECT_EQ(nb.options().theme_weighting, ThemeWeighting::kNb);
+  bool differ = false;
+  for (const Example& e : SyntheticExamples()) {
+    SparseVector x;
+    plain->features().Transform(e.text, x);
+    std::vector<double> a, b, n;
+    double aa[5], ba[5], na[5];
+    plain->Decisions(x, a, aa);
+    back->Decisions(x, b, ba);
+    EXPECT_EQ(a, b);
+    nb.features().Transform(e.text, x);
+    nb.Decisions(x, n, na);
+    differ |= a != n;
+    // The action model is the same in both (only the theme models' features differ).
+    for (int k = 0; k < 5; ++k) EXPECT_NEAR(aa[k], na[k], 1e-5) << e.text;
+  }
+  EXPECT_TRUE(differ);
+}
+
 TEST(ClassifyModel, RefusesAnotherSchemaVersionClearlyIssue16) {
   const std::string blob = TrainSynthetic().Serialize(9);
   auto r = Classifier::Deserialize(blob, 10);
@@ -217,8 +247,7 @@ TEST(ClassifyModel, RefusesAnotherFormatVersionIssue16) {
   EXPECT_EQ(r.status().code(), StatusCode::kBadInput);
   const std::string want = "format version " + std::to_string(kModelFormatVersion + 1) +
                            ", this build reads " + std::to_string(kModelFormatVersion);
-  EXPECT_NE(r.status().message().find(want), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find(want), std::string::npos) << r.status().message();
 }
 
 TEST(ClassifyModel, RefusesCorruptAndTruncatedBlobsIssue16) {
@@ -505,9 +534,9 @@ TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
 // nlohmann::json throw out_of_range, which the body's parser did not catch (the process
 // ended). Now a 400 naming the request body, as any other bad body.
 TEST(ClassifyRequest, ANumberTooLargeIsABadBodyNotACrashIssue16) {
-  for (const std::string_view body : {std::string_view("6e66866,t"),
-                                      std::string_view(R"({"text": "x", "n": 1e999999})"),
-                                      std::string_view(R"({"text": 6e66866})")}) {
+  for (const std::string_view body :
+       {std::string_view("6e66866,t"), std::string_view(R"({"text": "x", "n": 1e999999})"),
+        std::string_view(R"({"text": 6e66866})")}) {
     auto r = openupr::server::ParseClassifyRequest(body);
     const auto* e = std::get_if<openupr::server::ApiError>(&r);
     ASSERT_NE(e, nullptr) << body;
