@@ -81,6 +81,27 @@ void BM_Classify_Label_Full(benchmark::State& state) {
 }
 BENCHMARK(BM_Classify_Label_Full);
 
+// The same with the TF-IDF theme models (--theme-weighting plain), measured in the same run so
+// that the NB-SVM features' labelling cost compares under the same load.
+void BM_Classify_Label_Full_PlainThemes(benchmark::State& state) {
+  const auto& examples = Examples();
+  static const Classifier c = [] {
+    auto o = Options();
+    o.theme_weighting = openupr::classify::ThemeWeighting::kPlain;
+    auto t = Classifier::Train(Examples(), o);
+    if (!t.ok()) std::abort();
+    return std::move(t).value();
+  }();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto p = c.Predict(examples[i].text);
+    benchmark::DoNotOptimize(p);
+    if (++i == examples.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Classify_Label_Full_PlainThemes);
+
 void BM_Classify_Label_FeaturesOnly(benchmark::State& state) {
   const auto& examples = Examples();
   const Classifier& c = Trained();

@@ -88,9 +88,10 @@ TEST_F(ClassifyRealData, TimeSplitReachesFloorsAndBeatsBaselinesIssue16) {
   const SystemResult& ours = System("openupr");
   const SystemResult& ft = System("fasttext");
   const SystemResult& rule = System("first-word");
-  // Measured 0.8813 / 0.8101 / 0.9008 (docs/benchmarks.md).
-  EXPECT_GE(ours.themes.micro_f1, 0.875);
-  EXPECT_GE(ours.themes.macro_f1, 0.80);
+  // Measured 0.9006 / 0.8473 / 0.9008 (docs/benchmarks.md; NB-SVM theme models: the TF-IDF
+  // ones measured 0.8813 / 0.8101).
+  EXPECT_GE(ours.themes.micro_f1, 0.895);
+  EXPECT_GE(ours.themes.macro_f1, 0.84);
   EXPECT_GE(ours.action.accuracy, 0.895);
   EXPECT_GT(ours.themes.micro_f1, ft.themes.micro_f1 + 0.02);
   EXPECT_GT(ours.themes.macro_f1, ft.themes.macro_f1);

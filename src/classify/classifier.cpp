@@ -17,6 +17,78 @@ constexpr int kActions = 5;
 // SVM decision values are mapped to scores by a logistic curve of this slope (docs/classify.md).
 constexpr double kSvmScale = 2.0;
 
+// The theme models' training rows under ThemeWeighting::kNb (Wang & Manning 2012): each row
+// holds the features present in the text, valued by the theme's log-count ratio of the feature
+// over sqrt(the number of features present); the bias node stays 1.
+struct NbThemes {
+  LinearMatrix m;
+  std::vector<size_t> rows;        // 0..n-1
+  std::vector<float> inv_sqrt;     // per row: 1 / sqrt(features present)
+  std::vector<int32_t> df;         // per feature: rows holding it
+  std::vector<int32_t> pos;        // pos[f * themes + t]: rows with theme t holding feature f
+  std::vector<double> pos_total;   // per theme: sum over features of pos
+  std::vector<int32_t> positives;  // per theme: rows with it
+  double df_total = 0;
+  size_t themes = 0;
+
+  // From the rows of src listed in theme_rows; has[t][k]: row k has theme t.
+  void Build(const LinearMatrix& src, const std::vector<size_t>& theme_rows,
+             const std::vector<std::vector<char>>& has) {
+    themes = has.size();
+    const size_t nf = static_cast<size_t>(src.features);
+    m.features = src.features;
+    df.assign(nf, 0);
+    pos.assign(nf * themes, 0);
+    pos_total.assign(themes, 0);
+    positives.assign(themes, 0);
+    std::vector<size_t> row_themes;
+    for (size_t k = 0; k < theme_rows.size(); ++k) {
+      row_themes.clear();
+      for (size_t t = 0; t < themes; ++t)
+        if (has[t][k]) {
+          row_themes.push_back(t);
+          ++positives[t];
+        }
+      rows.push_back(k);
+      m.row_begin.push_back(m.nodes.size());
+      size_t present = 0;
+      for (const feature_node* n = &src.nodes[src.row_begin[theme_rows[k]]]; n->index != -1; ++n) {
+        m.nodes.push_back(*n);
+        if (n->index > src.features) continue;  // the bias node
+        const size_t f = static_cast<size_t>(n->index - 1);
+        ++present;
+        ++df[f];
+        ++df_total;
+        for (size_t t : row_themes) {
+          ++pos[f * themes + t];
+          ++pos_total[t];
+        }
+      }
+      m.nodes.push_back({-1, 0.0});
+      inv_sqrt.push_back(present > 0 ? static_cast<float>(1 / std::sqrt(double(present))) : 0.f);
+    }
+  }
+
+  // Sets the rows' values for theme t; ratio gets the log-count ratio of every feature:
+  // ln((1 + pos_f) / |1 + pos|) - ln((1 + neg_f) / |1 + neg|) (smoothing 1, |.| the sum over
+  // features).
+  void Weigh(size_t t, std::vector<double>& ratio) {
+    const size_t nf = df.size();
+    const double p_sum = static_cast<double>(nf) + pos_total[t];
+    const double q_sum = static_cast<double>(nf) + (df_total - pos_total[t]);
+    ratio.resize(nf);
+    for (size_t f = 0; f < nf; ++f) {
+      const double p = 1.0 + pos[f * themes + t];
+      const double q = 1.0 + (df[f] - pos[f * themes + t]);
+      ratio[f] = std::log(p / p_sum) - std::log(q / q_sum);
+    }
+    for (size_t k = 0; k < rows.size(); ++k)
+      for (feature_node* n = &m.nodes[m.row_begin[k]]; n->index != -1; ++n)
+        if (n->index <= m.features)
+          n->value = ratio[static_cast<size_t>(n->index - 1)] * inv_sqrt[k];
+  }
+};
+
 int SolverType(Solver s) { return s == Solver::kSvm ? L2R_L2LOSS_SVC_DUAL : L2R_LR_DUAL; }
 
 double Sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
@@ -78,12 +150,22 @@ Result<Classifier> Classifier::Train(std::span<const Example> examples,
       for (const auto& t : e.themes) has[theme_index[t]][k] = 1;
       ++k;
     }
+    const bool nb = options.theme_weighting == ThemeWeighting::kNb;
+    NbThemes nbt;
+    if (nb) nbt.Build(m, theme_rows, has);
     std::vector<double> y(theme_rows.size());
+    std::vector<double> ratio;
     for (size_t t = 0; t < nt; ++t) {
       for (size_t i = 0; i < y.size(); ++i) y[i] = has[t][i] ? 1.0 : -1.0;
       LinearModelPtr mp;
-      OPENUPR_RETURN_IF_ERROR(
-          TrainLinear(m, theme_rows, y, solver, options.theme_c, options.seed + t, mp));
+      if (nb) {
+        nbt.Weigh(t, ratio);
+        OPENUPR_RETURN_IF_ERROR(
+            TrainLinear(nbt.m, nbt.rows, y, solver, options.theme_c, options.seed + t, mp));
+      } else {
+        OPENUPR_RETURN_IF_ERROR(
+            TrainLinear(m, theme_rows, y, solver, options.theme_c, options.seed + t, mp));
+      }
       int labels[2] = {0, 0};
       get_labels(mp.m, labels);
       const int pos = get_nr_class(mp.m) == 2 && labels[1] == 1 ? 1 : 0;
@@ -91,9 +173,10 @@ Result<Classifier> Classifier::Train(std::span<const Example> examples,
         c.theme_b_[t] = labels[0] == 1 ? 1.f : -1.f;
         continue;
       }
+      // NB: the ratio folded into the weight (the text's side is then the feature's presence).
       for (size_t f = 0; f < nf; ++f)
-        c.theme_w_[f * nt + t] =
-            static_cast<float>(get_decfun_coef(mp.m, static_cast<int>(f) + 1, pos));
+        c.theme_w_[f * nt + t] = static_cast<float>(
+            get_decfun_coef(mp.m, static_cast<int>(f) + 1, pos) * (nb ? ratio[f] : 1.0));
       c.theme_b_[t] = static_cast<float>(get_decfun_bias(mp.m, pos));
     }
   }
@@ -175,13 +258,20 @@ void Classifier::Decisions(const SparseVector& x, std::vector<double>& themes,
         reinterpret_cast<const char*>(dense_.data() + static_cast<size_t>(x.index[i]) * stride_);
     for (size_t b = 0; b < stride_ * sizeof(float); b += 64) __builtin_prefetch(row + b);
   }
+  // kNb: the theme weights hold the ratios; a feature's theme value is its presence (1), and
+  // the sum is divided by sqrt(features present) below.
+  const bool nb = options_.theme_weighting == ThemeWeighting::kNb;
   for (size_t i = 0; i < x.index.size(); ++i) {
     const float v = x.value[i];
+    const float vt = nb ? 1.f : v;
     const float* w = dense_.data() + static_cast<size_t>(x.index[i]) * stride_;
-    for (size_t j = 0; j < stride_; ++j) a[j] += v * w[j];
+    for (size_t j = 0; j < nt; ++j) a[j] += vt * w[j];
+    for (size_t j = nt; j < stride_; ++j) a[j] += v * w[j];
   }
+  const double scale =
+      nb ? (x.index.empty() ? 0.0 : 1 / std::sqrt(static_cast<double>(x.index.size()))) : 1.0;
   themes.resize(nt);
-  for (size_t t = 0; t < nt; ++t) themes[t] = static_cast<double>(a[t]) + theme_b_[t];
+  for (size_t t = 0; t < nt; ++t) themes[t] = scale * a[t] + theme_b_[t];
   const bool has_action = !action_b_.empty();
   for (int k = 0; k < kActions; ++k)
     actions[k] = has_action ? static_cast<double>(a[nt + k]) + action_b_[k] : 0;
@@ -249,6 +339,7 @@ std::string Classifier::Serialize(int schema_version) const {
   p.F64(options_.action_c);
   p.F64(theme_threshold_);
   p.I32(options_.min_df);
+  p.U32(options_.theme_weighting == ThemeWeighting::kNb ? 0 : 1);
   features_->Write(p);
   p.U32(static_cast<uint32_t>(themes_.size()));
   for (const auto& t : themes_) p.Str(t);
@@ -299,12 +390,13 @@ Result<Classifier> Classifier::Deserialize(std::string_view blob, int schema_ver
     return Status::BadInput("model blob: checksum mismatch (corrupt)");
   BlobReader p(payload);
   Classifier c;
-  uint32_t solver = 0, nt = 0;
+  uint32_t solver = 0, weighting = 0, nt = 0;
   if (!p.U64(c.options_.seed) || !p.U32(solver) || !p.F64(c.options_.theme_c) ||
       !p.F64(c.options_.action_c) || !p.F64(c.theme_threshold_) || !p.I32(c.options_.min_df) ||
-      solver > 1)
+      !p.U32(weighting) || solver > 1 || weighting > 1)
     return Status::BadInput("model blob: bad options");
   c.options_.solver = solver == 0 ? Solver::kSvm : Solver::kLogistic;
+  c.options_.theme_weighting = weighting == 0 ? ThemeWeighting::kNb : ThemeWeighting::kPlain;
   c.options_.theme_threshold = c.theme_threshold_;
   auto fs = FeatureSpace::Read(p);
   if (!fs.ok()) return fs.status();

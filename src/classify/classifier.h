@@ -24,7 +24,8 @@
 namespace openupr::classify {
 
 // The blob format this build writes and reads (Serialize). Bumped on any change of layout.
-// 2: the SDG targets' texts; 3: the support model (support.h).
+// 2: the SDG targets' texts; 3: the theme weighting (NB-SVM theme weights) and the support
+// model (support.h).
 inline constexpr uint32_t kModelFormatVersion = 3;
 
 // One labelled text for training. action 0 = unknown (left out of the action model); an empty
@@ -45,9 +46,20 @@ enum class Solver {
   kLogistic,  // L2-regularised logistic regression; scores are its probabilities
 };
 
+// The theme models' view of a text (docs/classify.md).
+enum class ThemeWeighting {
+  // NB-SVM (Wang & Manning 2012): the features present in the text (word n-grams and opening
+  // words, each once), each scaled by its log-count ratio for the theme (how much more often it
+  // occurs in texts with the theme than without), over sqrt(number of features present).
+  kNb,
+  // The TF-IDF vector of features.h, as the action model uses.
+  kPlain,
+};
+
 struct TrainOptions {
   uint64_t seed = 1;  // LIBLINEAR's coordinate descent visits examples in a seeded order
   Solver solver = Solver::kSvm;
+  ThemeWeighting theme_weighting = ThemeWeighting::kNb;
   double theme_c = 0.3;
   double action_c = 0.3;
   // A theme is predicted when its decision value exceeds this (SVM) or its probability does
@@ -126,7 +138,9 @@ class Classifier {
   double theme_threshold_ = 0;
   std::shared_ptr<const FeatureSpace> features_;
   std::vector<std::string> themes_;
-  // Weights feature-major: theme_w_[f * themes + t]; bias per theme.
+  // Weights feature-major: theme_w_[f * themes + t]; bias per theme. With kNb the log-count
+  // ratios are folded into the weights: a theme's decision value is the sum of the weights of the
+  // features present over sqrt(their number), plus the bias.
   std::vector<float> theme_w_;
   std::vector<float> theme_b_;
   std::vector<float> action_w_;  // action_w_[f * 5 + (a - 1)]

@@ -56,6 +56,8 @@ classify::TrainOptions TrainOptionsOf(const ClassifyArgs& args) {
   classify::TrainOptions o;
   o.seed = args.seed;
   o.solver = args.solver == "logistic" ? classify::Solver::kLogistic : classify::Solver::kSvm;
+  o.theme_weighting = args.theme_weighting == "plain" ? classify::ThemeWeighting::kPlain
+                                                      : classify::ThemeWeighting::kNb;
   if (args.theme_c > 0) o.theme_c = args.theme_c;
   if (args.action_c > 0) o.action_c = args.action_c;
   o.theme_threshold = args.theme_threshold;

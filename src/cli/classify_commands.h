@@ -14,8 +14,9 @@ struct ClassifyArgs {
   std::string what;  // evaluate, train, label, apply, text
   std::string train_sessions = "1-13", test_sessions = "14-17";
   uint64_t seed = 1;
-  std::string solver = "svm";        // svm or logistic
-  double theme_c = 0, action_c = 0;  // 0: the solver's default
+  std::string solver = "svm";          // svm or logistic
+  std::string theme_weighting = "nb";  // nb or plain
+  double theme_c = 0, action_c = 0;    // 0: the solver's default
   double theme_threshold = std::numeric_limits<double>::quiet_NaN();
   bool no_baselines = false;
   std::string sdg_targets;  // global_targets.yml; default: $OPENUPR_DATA_DIR/sdg/en/...

@@ -320,6 +320,11 @@ int main(int argc, char** argv) {
     c->add_option("--solver", classify_args.solver, "svm (squared hinge) or logistic")
         ->check(CLI::IsMember({"svm", "logistic"}))
         ->capture_default_str();
+    c->add_option("--theme-weighting", classify_args.theme_weighting,
+                  "The theme models' features: nb (present features scaled by their log-count "
+                  "ratio, NB-SVM) or plain (TF-IDF, as the action model)")
+        ->check(CLI::IsMember({"nb", "plain"}))
+        ->capture_default_str();
     c->add_option("--theme-c", classify_args.theme_c, "Regularisation C of the theme models")
         ->check(CLI::PositiveNumber);
     c->add_option("--action-c", classify_args.action_c, "Regularisation C of the action model")
