@@ -11,7 +11,7 @@
 // - an empty draft shows the API's 400 in words, an unknown state is said so, no script error;
 // - in Arabic, right to left with the labels translated; no sideways scrolling at 375 px.
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,7 +116,14 @@ export async function run({ check, assert, page, base, shot, noError, binary, da
     await page.waitForSelector('#draft-similar-all li');
     // Train the classifier into the served database; the server loads it after the commit.
     const t0 = Date.now();
-    const train = spawnSync(binary, ['--db', db, 'classify', 'train'], { encoding: 'utf8', env: { ...process.env, OPENUPR_DATA_DIR: dataDir } });
+    // (Not spawnSync: a blocked event loop would miss the server closing idle connections.)
+    const train = await new Promise((resolve, reject) => {
+      const c = spawn(binary, ['--db', db, 'classify', 'train'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OPENUPR_DATA_DIR: dataDir } });
+      let stderr = '';
+      c.stderr.on('data', (d) => (stderr += d));
+      c.on('error', reject);
+      c.on('close', (status) => resolve({ status, stderr }));
+    });
     assert(train.status === 0, `classify train: ${train.status} ${train.stderr}`);
     console.log(`#   classify train: ${Date.now() - t0} ms`);
     assert((await post('/api/v1/classify', { text: DRAFT })).status === 200, 'classify after training');
