@@ -186,7 +186,7 @@ async function analyse(out: HTMLElement, text: string, sur: string, signal: Abor
 
   const list = (res: PromiseSettledResult<SimilarResponse | null>, id: string): HTMLElement =>
     res.status === 'rejected' ? problem(res.reason) : scoredList(res.value?.hits ?? [], id, t('draft.similarNone'));
-  const similarSection = h('section', { class: 'similar', id: 'draft-similar', 'aria-labelledby': 'h-draft-similar' }, h('h2', { id: 'h-draft-similar' }, t('draft.similarTitle')), h('p', { class: 'muted' }, t('record.similarNote')));
+  const similarSection = h('section', { class: 'similar', id: 'draft-similar', 'aria-labelledby': 'h-draft-similar' }, h('h2', { id: 'h-draft-similar' }, t('draft.similarTitle')), h('p', { class: 'muted' }, t('draft.similarNote')));
   if (sur) {
     similarSection.append(h('h3', { id: 'h-draft-similar-sur' }, t('draft.similarSur', { state: stateName(sur) })));
     if (toSur.status === 'fulfilled' && toSur.value?.hits.length) similarSection.append(answered(toSur.value.hits, sur));
