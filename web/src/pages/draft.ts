@@ -20,15 +20,27 @@ const URL_DELAY_MS = 400; // the URL follows the typing after this pause
 const SPECIFIC = 5; // McMahon's "specific action"
 const EXAMPLES = 3;
 const SIMILAR = 5;
+const SUPPORT_DOC = 'docs/classify.md'; // the support model: how it is made, its quality, its limits
 
 interface Scored<L> {
   label: L;
   score: number;
 }
+// The estimated chance that the state under review supports the text (POST /api/v1/classify
+// with sur, and from when given).
+export interface Support {
+  probability: number;
+  sur: string;
+  from: string | null;
+  sur_supported_share: number;
+  sur_recommendations: number;
+  model: { auc: number; brier: number };
+}
 export interface Prediction {
   action: Scored<number>;
   themes: Scored<string>[];
   sdgs: Scored<string>[];
+  support?: Support | null;
 }
 
 // A score of the classifier or of the similarity, 0–1, as the API gives it, to two decimals.
@@ -50,10 +62,10 @@ function problem(e: unknown): HTMLElement {
   return errorBox(e);
 }
 
-// A translated sentence with a {command} placeholder, the command as code.
-function withCode(s: string, command: string): (string | HTMLElement)[] {
-  const [before, after = ''] = s.split('{command}');
-  return [before, h('code', null, command), after];
+// A translated sentence with a {name} placeholder, filled with code as code.
+function withCode(s: string, code: string, name = 'command'): (string | HTMLElement)[] {
+  const [before, after = ''] = s.split(`{${name}}`);
+  return [before, h('code', null, code), after];
 }
 
 export async function render(root: HTMLElement, r: Route): Promise<void> {
@@ -138,7 +150,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     current = new AbortController();
     const ac = current;
     r.signal.addEventListener('abort', () => ac.abort());
-    analyse(out, textarea.value, sur ?? '', ac.signal).catch((e) => {
+    analyse(out, textarea.value, sur ?? '', from ?? '', ac.signal).catch((e) => {
       if (!isAbort(e)) out.replaceChildren(errorBox(e));
     });
   };
@@ -157,10 +169,11 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   else if (sur0 && stateOf(sur0) === null) go(); // an unknown state in the link: say so
 }
 
-// The analysis of text (for the state sur, '' for none) into out.
-async function analyse(out: HTMLElement, text: string, sur: string, signal: AbortSignal): Promise<void> {
+// The analysis of text (for the state under review sur and the recommending state from, ''
+// for none) into out.
+async function analyse(out: HTMLElement, text: string, sur: string, from: string, signal: AbortSignal): Promise<void> {
   out.replaceChildren(loading());
-  const classify = postJson<Prediction>('/api/v1/classify', { text }, signal);
+  const classify = postJson<Prediction>('/api/v1/classify', { text, ...(sur ? { sur, ...(from ? { from } : {}) } : {}) }, signal);
   if (!text.trim()) {
     // The API says what is wrong with an empty draft; nothing else to ask.
     try {
@@ -182,7 +195,10 @@ async function analyse(out: HTMLElement, text: string, sur: string, signal: Abor
 
   out.replaceChildren();
   if (pred.status === 'rejected') out.append(h('section', { class: 'card', id: 'draft-action' }, h('h2', null, t('draft.actionTitle')), problem(pred.reason)));
-  else out.append(actionSection(pred.value, examples), labelsSection(pred.value));
+  else {
+    if (pred.value.support) out.append(supportSection(pred.value.support));
+    out.append(actionSection(pred.value, examples), labelsSection(pred.value));
+  }
 
   const list = (res: PromiseSettledResult<SimilarResponse | null>, id: string): HTMLElement =>
     res.status === 'rejected' ? problem(res.reason) : scoredList(res.value?.hits ?? [], id, t('draft.similarNone'));
@@ -251,5 +267,21 @@ function labelsSection(p: Prediction): HTMLElement {
       p.sdgs.length ? h('ul', { class: 'draft-list' }, ...p.sdgs.map((x) => item(x.label, sdgName(x.label), x.score))) : h('p', { class: 'muted' }, t('draft.sdgsNone')),
       h('p', { class: 'muted' }, t('draft.sdgsNote')),
     ),
+  );
+}
+
+// The estimated chance of support beside the state's own supported share, and what it is not.
+function supportSection(s: Support): HTMLElement {
+  const L = lang();
+  const pct = (x: number): string => new Intl.NumberFormat(L, { style: 'percent', maximumFractionDigits: 0, numberingSystem: 'latn' }).format(x);
+  const state = stateName(s.sur);
+  const chance = s.from ? t('draft.supportChanceFrom', { state, from: stateName(s.from), pct: pct(s.probability) }) : t('draft.supportChance', { state, pct: pct(s.probability) });
+  return h(
+    'section',
+    { class: 'card', id: 'draft-support', 'aria-labelledby': 'h-draft-support', 'data-probability': s.probability, 'data-share': s.sur_supported_share, 'data-count': s.sur_recommendations },
+    h('h2', { id: 'h-draft-support' }, t('draft.supportTitle')),
+    h('p', { class: 'stat-value', id: 'draft-support-value' }, chance),
+    h('p', { id: 'draft-support-share' }, t('draft.supportShare', { state, pct: pct(s.sur_supported_share), n: fmtInt(s.sur_recommendations, L) })),
+    h('p', { class: 'muted', id: 'draft-support-caveat' }, ...withCode(t('draft.supportCaveat', { auc: s.model.auc.toFixed(2) }), SUPPORT_DOC, 'doc')),
   );
 }

@@ -149,6 +149,42 @@ export async function run({ check, assert, page, base, shot, noError, binary, da
     }
   });
 
+  await check('draft: the estimated chance of support is the API\'s, with the state\'s own share', async () => {
+    const pct = (x) => new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 }).format(x);
+    for (const from of [null, 'GBR']) {
+      const body = { text: DRAFT, sur: 'LKA', ...(from ? { from } : {}) };
+      const s = (await ok('/api/v1/classify', body)).support;
+      assert(s && s.sur === 'LKA' && s.from === from && s.probability > 0 && s.probability < 1, `support ${JSON.stringify(s)}`);
+      await page.goto(base + link(DRAFT, 'LKA') + (from ? `&from=${from}` : ''));
+      await settled();
+      await page.waitForSelector('#draft-support');
+      await noError(page);
+      const value = await page.locator('#draft-support-value').innerText();
+      const want = from
+        ? en['draft.supportChanceFrom'].replace('{state}', 'Sri Lanka').replace('{from}', 'United Kingdom of Great Britain and Northern Ireland').replace('{pct}', pct(s.probability))
+        : en['draft.supportChance'].replace('{state}', 'Sri Lanka').replace('{pct}', pct(s.probability));
+      assert(value === want, `"${value}", expected "${want}"`);
+      const share = await page.locator('#draft-support-share').innerText();
+      const wantShare = en['draft.supportShare'].replace('{state}', 'Sri Lanka').replace('{pct}', pct(s.sur_supported_share)).replace('{n}', s.sur_recommendations.toLocaleString('en'));
+      assert(share === wantShare, `"${share}", expected "${wantShare}"`);
+      const caveat = await page.locator('#draft-support-caveat').innerText();
+      assert(caveat.includes(s.model.auc.toFixed(2)) && caveat.includes('docs/'), caveat);
+    }
+    // Sri Lanka's own share, counted from the search.
+    const all = await (await fetch(`${base}/api/v1/recommendations?sur=LKA&per_page=1&facets=response`)).json();
+    const supported = all.facets.response.find((x) => x.key === 'supported')?.count ?? 0;
+    const s = (await ok('/api/v1/classify', { text: DRAFT, sur: 'LKA' })).support;
+    assert(s.sur_recommendations === all.total, `${s.sur_recommendations} recommendations, the search has ${all.total}`);
+    assert(Math.abs(s.sur_supported_share - supported / all.total) < 1e-9, `share ${s.sur_supported_share} vs ${supported}/${all.total}`);
+    // Without a state under review there is no estimate.
+    assert((await ok('/api/v1/classify', { text: DRAFT })).support === null, 'support without sur');
+    await page.goto(base + link(DRAFT, null));
+    await settled();
+    await page.waitForSelector('#draft-action[data-label]');
+    assert((await page.locator('#draft-support').count()) === 0, 'an estimate without a state');
+    await page.waitForSelector('#draft-choose-sur');
+  });
+
   await check('draft: reloading the link shows the same analysis', async () => {
     await page.reload();
     await settled();
