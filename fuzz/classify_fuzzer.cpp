@@ -14,6 +14,7 @@
 
 #include "classify/label_file.h"
 #include "classify/sdg.h"
+#include "core/states.h"
 #include "core/text.h"
 #include "server/classify_api.h"
 
@@ -51,15 +52,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return 0;
   }
-  auto text = openupr::server::ParseClassifyRequest(input);
-  if (const auto* e = std::get_if<openupr::server::ApiError>(&text)) {
+  auto req = openupr::server::ParseClassifyRequest(input);
+  if (const auto* e = std::get_if<openupr::server::ApiError>(&req)) {
     CHECK(e->status.code() == openupr::StatusCode::kInvalidArgument);
     const std::string& m = e->status.message();
     CHECK(m.starts_with("$.") || m.starts_with("request body"));
   } else {
-    const std::string& t = std::get<std::string>(text);
-    CHECK(!t.empty());
-    CHECK(openupr::IsValidUtf8(t));
+    const auto& r = std::get<openupr::server::ClassifyRequest>(req);
+    CHECK(!r.text.empty());
+    CHECK(openupr::IsValidUtf8(r.text));
+    CHECK(r.sur.empty() || openupr::FindStateByIso3(r.sur) != nullptr);
+    CHECK(r.from.empty() || !r.sur.empty());
+    for (const auto& f : r.from) CHECK(openupr::FindStateByIso3(f) != nullptr);
   }
   return 0;
 }

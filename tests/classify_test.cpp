@@ -12,10 +12,10 @@
 #include <thread>
 
 #include "classify/classifier.h"
-#include "classify/sdg.h"
 #include "classify/label_file.h"
 #include "classify/metrics.h"
 #include "classify/model_store.h"
+#include "classify/sdg.h"
 #include "ingest/importer.h"
 #include "live_server.h"
 #include "server/classify_api.h"
@@ -89,9 +89,19 @@ std::vector<Example> SyntheticExamples() {
                          " by law",
                          " with the support of partners",
                          " and report on progress"};
+  // Responses for the support model: both states note the death penalty asks; Chad notes the
+  // migrants asks too.
   std::vector<Example> out;
-  for (const Kind& k : kinds)
-    for (const char* t : tails) out.push_back({std::string(k.text) + t, k.action, k.themes});
+  for (const char* sur : {"TCD", "PER"})
+    for (const Kind& k : kinds)
+      for (const char* t : tails) {
+        Example e{std::string(k.text) + t, k.action, k.themes};
+        e.sur = sur;
+        e.from = {"CHL"};
+        const bool noted = k.action == 3 || (std::string_view(sur) == "TCD" && k.action == 1);
+        e.supported = noted ? 0 : 1;
+        out.push_back(std::move(e));
+      }
   return out;
 }
 
@@ -120,6 +130,86 @@ TEST(ClassifyModel, LearnsTheSyntheticKindsIssue16) {
   EXPECT_TRUE(goals.count("5"));
   auto empty = c.Predict("  ... ");
   EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ClassifySupport, LearnsEachStatesResponsesIssue16) {
+  const Classifier c = TrainSynthetic();
+  ASSERT_NE(c.support(), nullptr);
+  auto chance = [&](const std::string& text, const std::string& sur) {
+    SupportQuery q{sur, {"CHL"}};
+    auto p = c.Predict(text, &q);
+    EXPECT_TRUE(p.ok() && p->support);
+    return p.ok() && p->support ? p->support->probability : -1.0;
+  };
+  const std::string death = "Consider abolishing the death penalty",
+                    migrants = "Share its experience in the protection of migrants",
+                    ratify = "Ratify the Convention against Torture and its Optional Protocol";
+  // The model is additive (docs/classify.md): a text's tendency (the death penalty asks noted by
+  // both) and a state's (Chad notes more).
+  for (const char* sur : {"TCD", "PER"}) {
+    EXPECT_LT(chance(death, sur), chance(ratify, sur)) << sur;
+    EXPECT_LT(chance(death, sur), 0.5) << sur;
+    EXPECT_GT(chance(ratify, sur), 0.5) << sur;
+  }
+  for (const std::string& text : {death, migrants, ratify})
+    EXPECT_LT(chance(text, "TCD"), chance(text, "PER")) << text;
+  // A state never seen: a probability still (from the text and the action), no history.
+  SupportQuery q{"FRA", {}};
+  auto p = c.Predict(death, &q);
+  ASSERT_TRUE(p.ok() && p->support);
+  EXPECT_GT(p->support->probability, 0);
+  EXPECT_LT(p->support->probability, 1);
+  EXPECT_EQ(p->support->history.recommendations, 0);
+  // The history is the training data's count: 24 to Chad, 12 of them noted.
+  SupportQuery tcd{"TCD", {}};
+  auto h = c.Predict(death, &tcd);
+  ASSERT_TRUE(h.ok() && h->support);
+  EXPECT_EQ(h->support->history.recommendations, 24);
+  EXPECT_EQ(h->support->history.supported, 12);
+  // Without a query, no estimate.
+  EXPECT_FALSE(c.Predict(death)->support.has_value());
+}
+
+TEST(ClassifySupport, NoResponsesNoSupportModelIssue16) {
+  std::vector<Example> ex = SyntheticExamples();
+  for (auto& e : ex) e.supported = -1;
+  auto c = Classifier::Train(ex, {});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->support(), nullptr);
+  SupportQuery q{"TCD", {}};
+  EXPECT_FALSE(c->Predict("Ratify the Convention", &q)->support.has_value());
+  // And such a model survives its blob.
+  auto back = Classifier::Deserialize(c->Serialize(9), 9);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->support(), nullptr);
+}
+
+TEST(ClassifyMetrics, ProbabilityMetricsMatchHandComputedIssue16) {
+  // Positives scored 0.9, 0.4, 0.4; negatives 0.1, 0.4. Of the six positive-negative pairs,
+  // four are ranked right and two tie (half each): AUC 5/6.
+  const std::vector<int> truth = {1, 0, 1, 1, 0};
+  const std::vector<double> p = {0.9, 0.1, 0.4, 0.4, 0.4};
+  const ProbabilityMetrics m = BinaryProbabilityMetrics(truth, p);
+  EXPECT_EQ(m.n, 5);
+  EXPECT_DOUBLE_EQ(m.positive_rate, 0.6);
+  EXPECT_DOUBLE_EQ(m.auc, 5.0 / 6);
+  EXPECT_NEAR(m.brier, (0.01 + 0.01 + 0.36 + 0.36 + 0.16) / 5, 1e-12);
+  EXPECT_NEAR(m.log_loss, -(std::log(0.9) + std::log(0.9) + 2 * std::log(0.4) + std::log(0.6)) / 5,
+              1e-12);
+  ASSERT_EQ(m.calibration.size(), 10u);
+  EXPECT_EQ(m.calibration[1].n, 1);  // 0.1
+  EXPECT_DOUBLE_EQ(m.calibration[1].observed, 0.0);
+  EXPECT_EQ(m.calibration[4].n, 3);  // the three 0.4s, two of them positive
+  EXPECT_NEAR(m.calibration[4].mean_predicted, 0.4, 1e-12);
+  EXPECT_NEAR(m.calibration[4].observed, 2.0 / 3, 1e-12);
+  EXPECT_EQ(m.calibration[9].n, 1);
+  EXPECT_EQ(m.calibration[0].n + m.calibration[2].n + m.calibration[5].n, 0);
+  // Perfect ranking, reversed ranking, one class only.
+  EXPECT_DOUBLE_EQ(BinaryProbabilityMetrics({0, 1}, {0.2, 0.7}).auc, 1.0);
+  EXPECT_DOUBLE_EQ(BinaryProbabilityMetrics({1, 0}, {0.2, 0.7}).auc, 0.0);
+  EXPECT_DOUBLE_EQ(BinaryProbabilityMetrics({1, 1}, {0.2, 0.7}).auc, 0.5);
+  // A probability of exactly 1 falls in the last bin.
+  EXPECT_EQ(BinaryProbabilityMetrics({1}, {1.0}).calibration[9].n, 1);
 }
 
 TEST(ClassifyModel, PredictIsThreadSafeIssue16) {
@@ -217,8 +307,7 @@ TEST(ClassifyModel, RefusesAnotherFormatVersionIssue16) {
   EXPECT_EQ(r.status().code(), StatusCode::kBadInput);
   const std::string want = "format version " + std::to_string(kModelFormatVersion + 1) +
                            ", this build reads " + std::to_string(kModelFormatVersion);
-  EXPECT_NE(r.status().message().find(want), std::string::npos)
-      << r.status().message();
+  EXPECT_NE(r.status().message().find(want), std::string::npos) << r.status().message();
 }
 
 TEST(ClassifyModel, RefusesCorruptAndTruncatedBlobsIssue16) {
@@ -303,6 +392,7 @@ class ClassifyDatabase : public ::testing::Test {
     std::string csv = testing::kHeader;
     csv += "\n";
     for (const Example& e : SyntheticExamples()) {
+      if (e.sur != "TCD") continue;
       std::string themes;
       for (const auto& t : e.themes) themes += (themes.empty() ? "" : ", ") + t;
       csv += "Chad,Africa,AU,\"" + e.text + "\",Chile,GRULAC,OAS,Accepted," +
@@ -454,6 +544,40 @@ TEST_F(ClassifyDatabase, LabelCommandWritesEveryRowIssue16) {
       << bad.err;
 }
 
+// `openupr classify text`: the drafting assistant's answer on the command line.
+TEST_F(ClassifyDatabase, TextCommandGivesLabelsAndSupportIssue16) {
+  const std::string q = "'" + db_ + "'";
+  ASSERT_EQ(testing::RunCli("--db " + q + " classify train", dir_).exit_code, 0);
+  auto out = testing::RunCli(
+      "--db " + q +
+          " --json classify text 'Consider abolishing the death penalty' --sur Chad "
+          "--from CHL",
+      dir_);
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  auto s = store::Store::Open(db_, store::OpenMode::kExisting);
+  ASSERT_TRUE(s.ok());
+  auto m = LoadModel(**s);
+  ASSERT_TRUE(m.ok());
+  SupportQuery query{"TCD", {"CHL"}};
+  EXPECT_EQ(nlohmann::json::parse(out.out), PredictionJson(*m->classifier->Predict(
+                                                "Consider abolishing the death penalty", &query)));
+  auto text = testing::RunCli(
+      "--db " + q + " classify text 'Consider abolishing the death penalty' --sur TCD", dir_);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("Action category: 3"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Estimated chance that TCD supports it: "), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("of the 26 recommendations it received"), std::string::npos) << text.out;
+  for (const auto& [args, want] : std::vector<std::pair<std::string, std::string>>{
+           {"classify text 'Ratify CAT' --sur Atlantis", "--sur: unknown state 'Atlantis'"},
+           {"classify text 'Ratify CAT' --from FRA", "--from: given without --sur"},
+           {"classify text '   '", "text: empty"}}) {
+    auto bad = testing::RunCli("--db " + q + " " + args, dir_);
+    EXPECT_NE(bad.exit_code, 0) << args;
+    EXPECT_NE(bad.err.find(want), std::string::npos) << bad.err;
+  }
+}
+
 TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
   auto backend = server::SqlBackend::Open(db_, 2);
   ASSERT_TRUE(backend.ok());
@@ -477,8 +601,47 @@ TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
   ASSERT_TRUE(s.ok());
   auto m = LoadModel(**s);
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(nlohmann::json::parse(res->body),
-            PredictionJson(*m->classifier->Predict("Ratify the Convention against Torture")));
+  auto want = PredictionJson(*m->classifier->Predict("Ratify the Convention against Torture"));
+  want["support"] = nullptr;  // no "sur": no estimate
+  EXPECT_EQ(nlohmann::json::parse(res->body), want);
+
+  // With the state under review (a name in any of the six languages, or its code) and the
+  // recommending state: the support estimate, equal to the library's, with the stored quality.
+  {
+    auto sup = client.Post("/api/v1/classify",
+                           R"({"text": "Consider abolishing the death penalty", "sur": "Tchad", )"
+                           R"("from": "chile"})",
+                           "application/json");
+    ASSERT_TRUE(sup);
+    ASSERT_EQ(sup->status, 200) << sup->body;
+    auto j = nlohmann::json::parse(sup->body);
+    SupportQuery q{"TCD", {"CHL"}};
+    auto want =
+        PredictionJson(*m->classifier->Predict("Consider abolishing the death penalty", &q));
+    EXPECT_EQ(j["support"]["probability"], want["support"]["probability"]);
+    EXPECT_EQ(j["support"]["sur"], "TCD");
+    EXPECT_EQ(j["support"]["from"], "CHL");
+    EXPECT_EQ(j["support"]["sur_recommendations"], 26);  // 24 + 2 with a response, as stored
+    EXPECT_EQ(j["support"]["sur_supported"], 24);
+    EXPECT_EQ(j["action"], want["action"]);
+    // The model's quality as stored (its hold-out may lack responses of both kinds: null).
+    auto quality = nlohmann::json::parse(m->info.quality_json);
+    if (quality.contains("support_auc"))
+      EXPECT_EQ(j["support"]["model"]["auc"], quality["support_auc"]);
+    else
+      EXPECT_TRUE(j["support"]["model"].is_null());
+  }
+  for (const auto& [bad, want] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"text": "Ratify CAT", "sur": "Atlantis"})", "$.sur: unknown state"},
+           {R"({"text": "Ratify CAT", "sur": 12})", "$.sur: expected a state's ISO3 code or name"},
+           {R"({"text": "Ratify CAT", "from": "FRA"})", "$.from: given without"},
+           {R"({"text": "Ratify CAT", "sur": "FRA", "from": ["DEU"]})", "$.from: expected one"},
+           {R"({"text": "Ratify CAT", "state": "FRA"})", "$.state: unknown member"}}) {
+    auto r = client.Post("/api/v1/classify", bad, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << bad;
+    EXPECT_NE(r->body.find(want), std::string::npos) << r->body;
+  }
 
   auto empty = client.Post("/api/v1/classify", R"({"text": "  "})", "application/json");
   ASSERT_TRUE(empty);
@@ -505,9 +668,9 @@ TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
 // nlohmann::json throw out_of_range, which the body's parser did not catch (the process
 // ended). Now a 400 naming the request body, as any other bad body.
 TEST(ClassifyRequest, ANumberTooLargeIsABadBodyNotACrashIssue16) {
-  for (const std::string_view body : {std::string_view("6e66866,t"),
-                                      std::string_view(R"({"text": "x", "n": 1e999999})"),
-                                      std::string_view(R"({"text": 6e66866})")}) {
+  for (const std::string_view body :
+       {std::string_view("6e66866,t"), std::string_view(R"({"text": "x", "n": 1e999999})"),
+        std::string_view(R"({"text": 6e66866})")}) {
     auto r = openupr::server::ParseClassifyRequest(body);
     const auto* e = std::get_if<openupr::server::ApiError>(&r);
     ASSERT_NE(e, nullptr) << body;

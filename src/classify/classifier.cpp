@@ -1,13 +1,13 @@
 #include "classify/classifier.h"
 
-#include <linear.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <map>
-#include <mutex>
+
+#include "classify/liblinear_train.h"
+#include "classify/support.h"
 
 namespace openupr::classify {
 namespace {
@@ -16,61 +16,6 @@ constexpr char kMagic[8] = {'O', 'U', 'P', 'R', 'M', 'D', 'L', '\0'};
 constexpr int kActions = 5;
 // SVM decision values are mapped to scores by a logistic curve of this slope (docs/classify.md).
 constexpr double kSvmScale = 2.0;
-
-void Quiet(const char*) {}
-
-// The training matrix in LIBLINEAR's layout: per row, (index, value) nodes from index 1, the
-// bias node, then index -1.
-struct Matrix {
-  std::vector<feature_node> nodes;
-  std::vector<size_t> row_begin;
-  int features = 0;
-  void Add(const SparseVector& x) {
-    row_begin.push_back(nodes.size());
-    for (size_t i = 0; i < x.index.size(); ++i)
-      nodes.push_back({x.index[i] + 1, static_cast<double>(x.value[i])});
-    nodes.push_back({features + 1, 1.0});
-    nodes.push_back({-1, 0.0});
-  }
-};
-
-// A LIBLINEAR model, freed on scope exit.
-struct ModelPtr {
-  model* m = nullptr;
-  ~ModelPtr() {
-    if (m) free_and_destroy_model(&m);
-  }
-};
-
-// Trains one LIBLINEAR model over the given rows and labels. LIBLINEAR's dual solvers draw their
-// visiting order from rand(): seeding it right before train() makes a run reproducible. rand()
-// is process-global, so trainings are serialised.
-Status TrainOne(Matrix& m, const std::vector<size_t>& rows, std::vector<double>& y, int solver,
-                double c, uint64_t seed, ModelPtr& out) {
-  static std::mutex mu;
-  std::vector<feature_node*> x;
-  x.reserve(rows.size());
-  for (size_t r : rows) x.push_back(&m.nodes[m.row_begin[r]]);
-  problem prob{};
-  prob.l = static_cast<int>(rows.size());
-  prob.n = m.features + 1;
-  prob.y = y.data();
-  prob.x = x.data();
-  prob.bias = 1.0;
-  parameter param{};
-  param.solver_type = solver;
-  param.C = c;
-  param.eps = 0.01;
-  param.p = 0.1;
-  if (const char* err = check_parameter(&prob, &param))
-    return Status::Internal(std::string("liblinear: ") + err);
-  std::lock_guard<std::mutex> lock(mu);
-  set_print_string_function(&Quiet);
-  std::srand(static_cast<unsigned>(seed));
-  out.m = train(&prob, &param);
-  if (!out.m) return Status::Internal("liblinear: training failed");
-  return Status::Ok();
-}
 
 int SolverType(Solver s) { return s == Solver::kSvm ? L2R_L2LOSS_SVC_DUAL : L2R_LR_DUAL; }
 
@@ -102,7 +47,7 @@ Result<Classifier> Classifier::Train(std::span<const Example> examples,
   }
   if (texts.empty()) return Status::InvalidArgument("no labelled recommendation to train on");
   auto fs = std::make_shared<FeatureSpace>(FeatureSpace::Build(texts, options.min_df));
-  Matrix m;
+  LinearMatrix m;
   m.features = fs->size();
   {
     SparseVector x;
@@ -136,9 +81,9 @@ Result<Classifier> Classifier::Train(std::span<const Example> examples,
     std::vector<double> y(theme_rows.size());
     for (size_t t = 0; t < nt; ++t) {
       for (size_t i = 0; i < y.size(); ++i) y[i] = has[t][i] ? 1.0 : -1.0;
-      ModelPtr mp;
+      LinearModelPtr mp;
       OPENUPR_RETURN_IF_ERROR(
-          TrainOne(m, theme_rows, y, solver, options.theme_c, options.seed + t, mp));
+          TrainLinear(m, theme_rows, y, solver, options.theme_c, options.seed + t, mp));
       int labels[2] = {0, 0};
       get_labels(mp.m, labels);
       const int pos = get_nr_class(mp.m) == 2 && labels[1] == 1 ? 1 : 0;
@@ -162,9 +107,9 @@ Result<Classifier> Classifier::Train(std::span<const Example> examples,
       if (e.themes.empty() && (e.action < 1 || e.action > kActions)) continue;
       if (e.action >= 1 && e.action <= kActions) y.push_back(e.action);
     }
-    ModelPtr mp;
+    LinearModelPtr mp;
     OPENUPR_RETURN_IF_ERROR(
-        TrainOne(m, action_rows, y, solver, options.action_c, options.seed + 1000, mp));
+        TrainLinear(m, action_rows, y, solver, options.action_c, options.seed + 1000, mp));
     const int nc = get_nr_class(mp.m);
     std::vector<int> labels(nc);
     get_labels(mp.m, labels.data());
@@ -183,6 +128,19 @@ Result<Classifier> Classifier::Train(std::span<const Example> examples,
   } else {
     c.action_w_.clear();
     c.action_b_.clear();
+  }
+
+  // Support: trained when the examples carry responses of both kinds.
+  int responses[2] = {0, 0};
+  for (const Example& e : examples)
+    if (e.supported == 0 || e.supported == 1) ++responses[e.supported];
+  if (responses[0] > 0 && responses[1] > 0) {
+    SupportModel::Options so;
+    so.c = options.support_c;
+    so.seed = options.seed + 2000;
+    auto s = SupportModel::Train(examples, *fs, so);
+    if (!s.ok()) return s.status();
+    c.support_ = std::make_shared<const SupportModel>(std::move(s).value());
   }
   c.Finish();
   return c;
@@ -265,13 +223,22 @@ Prediction Classifier::PredictFeatures(const SparseVector& x, const FeatureKeys&
   return p;
 }
 
-Result<Prediction> Classifier::Predict(std::string_view text) const {
+Result<Prediction> Classifier::Predict(std::string_view text, const SupportQuery* query) const {
   thread_local FeatureKeys keys;
   thread_local SparseVector x;
   ExtractKeys(text, keys);
   if (keys.words.empty()) return Status::InvalidArgument("the text is empty (no word)");
   features_->Transform(keys, x);
-  return PredictFeatures(x, keys);
+  Prediction p = PredictFeatures(x, keys);
+  if (query && support_) {
+    SupportEstimate s;
+    s.probability = support_->Probability(x, query->sur, query->from, p.action);
+    s.sur = query->sur;
+    s.from = query->from;
+    s.history = support_->SurHistory(query->sur);
+    p.support = std::move(s);
+  }
+  return p;
 }
 
 std::string Classifier::Serialize(int schema_version) const {
@@ -294,6 +261,8 @@ std::string Classifier::Serialize(int schema_version) const {
     p.U32(static_cast<uint32_t>(goal.size()));
     for (const auto& t : goal) p.Str(t);
   }
+  p.U32(support_ ? 1 : 0);
+  if (support_) support_->Write(p);
   BlobWriter w;
   w.bytes().append(kMagic, sizeof kMagic);
   w.U32(kModelFormatVersion);
@@ -355,6 +324,14 @@ Result<Classifier> Classifier::Deserialize(std::string_view blob, int schema_ver
     goal.resize(n);
     for (auto& t : goal)
       if (!p.Str(t)) return Status::BadInput("model blob: truncated SDG targets");
+  }
+  uint32_t has_support = 0;
+  if (!p.U32(has_support) || has_support > 1)
+    return Status::BadInput("model blob: bad support model flag");
+  if (has_support) {
+    auto s = SupportModel::Read(p, c.features_->size());
+    if (!s.ok()) return s.status();
+    c.support_ = std::make_shared<const SupportModel>(std::move(s).value());
   }
   const size_t nf = static_cast<size_t>(c.features_->size());
   if (c.theme_w_.size() != nf * nt || c.theme_b_.size() != nt ||

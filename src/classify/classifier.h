@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,12 +18,14 @@
 
 #include "classify/features.h"
 #include "classify/sdg.h"
+#include "classify/support.h"
 #include "core/status.h"
 
 namespace openupr::classify {
 
 // The blob format this build writes and reads (Serialize). Bumped on any change of layout.
-inline constexpr uint32_t kModelFormatVersion = 2;  // 2: the SDG targets' texts
+// 2: the SDG targets' texts; 3: the support model (support.h).
+inline constexpr uint32_t kModelFormatVersion = 3;
 
 // One labelled text for training. action 0 = unknown (left out of the action model); an empty
 // themes list = unknown (left out of the theme models).
@@ -30,6 +33,11 @@ struct Example {
   std::string text;
   int action = 0;
   std::vector<std::string> themes;
+  // For the support model (support.h): ISO3 of the state under review and of the recommending
+  // states ("" unknown), and the response: 1 supported, 0 noted, -1 unknown or other (left out).
+  std::string sur;
+  std::vector<std::string> from;
+  int supported = -1;
 };
 
 enum class Solver {
@@ -49,6 +57,9 @@ struct TrainOptions {
   // The SDG targets' texts (sdg.h ReadSdgTargets), kept in the model for its goal scores; empty:
   // goals from the theme table only.
   SdgTargets sdg_targets;
+  // The support model's regularisation C (LIBLINEAR logistic regression); trained whenever
+  // examples carry responses of both kinds.
+  double support_c = 0.3;
 };
 
 struct LabelScore {
@@ -56,11 +67,26 @@ struct LabelScore {
   double score = 0;  // 0..1: a probability (logistic) or a mapped decision value (SVM)
 };
 
+// The estimated chance of support for a text made to a state (support.h).
+struct SupportEstimate {
+  double probability = 0;  // 0..1
+  std::string sur;
+  std::vector<std::string> from;
+  SupportHistory history;  // the state under review's record in the training data
+};
+
+// Whom a text is addressed to, for the support estimate: ISO3 codes.
+struct SupportQuery {
+  std::string sur;
+  std::vector<std::string> from;
+};
+
 struct Prediction {
   int action = 0;  // 1..5; 0 when the model has no action part
   double action_score = 0;
-  std::vector<LabelScore> themes;  // predicted themes, best first (at least one)
-  std::vector<LabelScore> sdgs;    // predicted goals "1".."17", best first (may be empty)
+  std::vector<LabelScore> themes;          // predicted themes, best first (at least one)
+  std::vector<LabelScore> sdgs;            // predicted goals "1".."17", best first (may be empty)
+  std::optional<SupportEstimate> support;  // when asked for and the model has a support part
 };
 
 class Classifier {
@@ -68,8 +94,10 @@ class Classifier {
   // Errors: kInvalidArgument when there is nothing to learn from (no labelled example).
   static Result<Classifier> Train(std::span<const Example> examples, const TrainOptions& options);
 
-  // Errors: kInvalidArgument for an empty (or all-whitespace) text.
-  Result<Prediction> Predict(std::string_view text) const;
+  // Errors: kInvalidArgument for an empty (or all-whitespace) text. With a SupportQuery, the
+  // prediction has the support estimate (with the predicted action category), when the model
+  // has a support part.
+  Result<Prediction> Predict(std::string_view text, const SupportQuery* query = nullptr) const;
   // The same from features computed by Features(); for the evaluation and the benchmark.
   Prediction PredictFeatures(const SparseVector& x, const FeatureKeys& keys) const;
   // The decision values of every theme, in themes() order, and of the actions 1..5.
@@ -81,6 +109,8 @@ class Classifier {
   const FeatureSpace& features() const { return *features_; }
 
   const std::vector<std::string>& themes() const { return themes_; }
+  // The support model; null when the training data had no responses of both kinds.
+  const SupportModel* support() const { return support_.get(); }
   const TrainOptions& options() const { return options_; }
 
   // The model as bytes: magic, format version, the schema version of the database it was
@@ -102,6 +132,7 @@ class Classifier {
   std::vector<float> action_w_;  // action_w_[f * 5 + (a - 1)]
   std::vector<float> action_b_;
   std::shared_ptr<const SdgScorer> sdg_;
+  std::shared_ptr<const SupportModel> support_;
   // For prediction: the theme and action weights of each feature side by side, stride_ floats
   // a feature (themes, then the five actions, then padding), so one vectorised loop does both;
   // and the goals of each theme.

@@ -89,6 +89,9 @@ Result<std::vector<LabelledRecord>> LoadRecords(store::Store& store, int first_s
     rec.session = r.session;
     rec.example.text.assign(r.text);
     rec.example.action = r.action;
+    rec.example.sur.assign(r.sur);
+    for (auto f : r.from) rec.example.from.emplace_back(f);
+    rec.example.supported = r.response == "supported" ? 1 : r.response == "noted" ? 0 : -1;
     for (auto t : r.themes) rec.example.themes.emplace_back(t);
     out.push_back(std::move(rec));
     return Status::Ok();
@@ -124,6 +127,36 @@ SystemResult MeasureClassifier(const Classifier& c, const std::vector<LabelledRe
                  });
 }
 
+std::optional<SupportResult> MeasureSupport(const Classifier& c,
+                                            const std::vector<LabelledRecord>& test) {
+  const SupportModel* s = c.support();
+  if (!s) return std::nullopt;
+  SupportResult r;
+  std::vector<int> truth;
+  std::vector<double> model, baseline;
+  const SupportHistory& all = s->overall();
+  const double overall =
+      all.recommendations ? static_cast<double>(all.supported) / all.recommendations : 0.5;
+  SupportQuery q;
+  for (const LabelledRecord& rec : test) {
+    const Example& e = rec.example;
+    if (e.supported != 0 && e.supported != 1) continue;
+    q.sur = e.sur;
+    q.from = e.from;
+    auto p = c.Predict(e.text, &q);
+    if (!p.ok() || !p->support) continue;
+    truth.push_back(e.supported);
+    model.push_back(p->support->probability);
+    const SupportHistory& h = p->support->history;
+    if (h.recommendations == 0) ++r.unseen_states;
+    baseline.push_back(h.recommendations ? static_cast<double>(h.supported) / h.recommendations
+                                         : overall);
+  }
+  r.model = BinaryProbabilityMetrics(truth, model);
+  r.baseline = BinaryProbabilityMetrics(truth, baseline);
+  return r;
+}
+
 Result<Evaluation> Evaluate(store::Store& store, int train_first, int train_last, int test_first,
                             int test_last, const EvaluateOptions& options) {
   if (train_first < 1 || train_first > train_last || test_first < 1 || test_first > test_last)
@@ -157,6 +190,7 @@ Result<Evaluation> Evaluate(store::Store& store, int train_first, int train_last
   const double ours_seconds = Seconds(t0);
   ev.systems.push_back(MeasureClassifier(*c, *test));
   ev.systems.back().train_seconds = ours_seconds;
+  ev.support = MeasureSupport(*c, *test);
 
   if (options.baselines) {
     t0 = std::chrono::steady_clock::now();
@@ -196,6 +230,12 @@ nlohmann::json EvaluationJson(const Evaluation& e) {
     systems.push_back(std::move(sj));
   }
   j["systems"] = std::move(systems);
+  if (e.support)
+    j["support"] = {{"model", ProbabilityMetricsJson(e.support->model)},
+                    {"baseline_state_share", ProbabilityMetricsJson(e.support->baseline)},
+                    {"unseen_states", e.support->unseen_states}};
+  else
+    j["support"] = nullptr;
   return j;
 }
 
@@ -247,6 +287,29 @@ std::string EvaluationText(const Evaluation& e) {
                       l.recall, l.f1, l.support);
         out += buf;
       }
+    }
+  }
+  if (e.support) {
+    const SupportResult& s = *e.support;
+    std::snprintf(buf, sizeof buf,
+                  "\nSupport (P(supported) of %d test recommendations with a response; %.1f%% "
+                  "supported; %d to a state the training sessions lack)\n",
+                  s.model.n, 100 * s.model.positive_rate, s.unseen_states);
+    out += buf;
+    std::snprintf(buf, sizeof buf, "  %-34s %7s %7s %8s\n", "", "AUC", "Brier", "log-loss");
+    out += buf;
+    std::snprintf(buf, sizeof buf, "  %-34s %7.4f %7.4f %8.4f\n", "openupr support model",
+                  s.model.auc, s.model.brier, s.model.log_loss);
+    out += buf;
+    std::snprintf(buf, sizeof buf, "  %-34s %7.4f %7.4f %8.4f\n", "state under review's past share",
+                  s.baseline.auc, s.baseline.brier, s.baseline.log_loss);
+    out += buf;
+    out += "  calibration (predicted range: records, mean predicted, observed supported)\n";
+    for (const auto& b : s.model.calibration) {
+      if (!b.n) continue;
+      std::snprintf(buf, sizeof buf, "    %.1f-%.1f %6d %7.3f %7.3f\n", b.lo, b.hi, b.n,
+                    b.mean_predicted, b.observed);
+      out += buf;
     }
   }
   return out;

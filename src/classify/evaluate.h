@@ -3,6 +3,7 @@
 // first-word rule with the same metrics (metrics.h).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,20 @@ struct SystemResult {
   double train_seconds = 0;
 };
 
+// The support model on the test records with a response (supported or noted), its action
+// category the predicted one (as for a draft), beside the baseline of the state under review's
+// supported share in the training sessions (the whole training share for a state it lacks).
+struct SupportResult {
+  ProbabilityMetrics model;
+  ProbabilityMetrics baseline;
+  int unseen_states = 0;  // test records whose state under review the training data lacks
+};
+
 struct Evaluation {
   int train_first = 0, train_last = 0, test_first = 0, test_last = 0;
   int train_records = 0, test_records = 0;
   std::vector<SystemResult> systems;
+  std::optional<SupportResult> support;  // when the trained model has a support part
 };
 
 struct EvaluateOptions {
@@ -53,6 +64,9 @@ struct EvaluateOptions {
 // Measures a trained classifier on test records (themes over records with themes, action over
 // records with one).
 SystemResult MeasureClassifier(const Classifier& c, const std::vector<LabelledRecord>& test);
+// Measures c's support model (nullopt without one) on test records with a response.
+std::optional<SupportResult> MeasureSupport(const Classifier& c,
+                                            const std::vector<LabelledRecord>& test);
 
 // Trains on sessions [train_first, train_last] and tests on [test_first, test_last]. Errors:
 // kInvalidArgument for an empty or overlapping split, store and training errors.

@@ -176,9 +176,23 @@ nlohmann::json PredictionJson(const Prediction& p) {
     for (const auto& l : v) a.push_back({{"label", l.label}, {"score", l.score}});
     return a;
   };
-  return {{"action", {{"label", p.action}, {"score", p.action_score}}},
-          {"themes", list(p.themes)},
-          {"sdgs", list(p.sdgs)}};
+  nlohmann::json j = {{"action", {{"label", p.action}, {"score", p.action_score}}},
+                      {"themes", list(p.themes)},
+                      {"sdgs", list(p.sdgs)}};
+  if (p.support) {
+    const SupportEstimate& s = *p.support;
+    const SupportHistory& h = s.history;
+    j["support"] = {
+        {"probability", s.probability},
+        {"sur", s.sur},
+        {"from", s.from.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.from.front())},
+        {"sur_recommendations", h.recommendations},
+        {"sur_supported", h.supported},
+        {"sur_supported_share",
+         h.recommendations ? nlohmann::json(static_cast<double>(h.supported) / h.recommendations)
+                           : nlohmann::json(nullptr)}};
+  }
+  return j;
 }
 
 nlohmann::json LabelsJson(const std::vector<InputRow>& rows, const std::vector<Prediction>& preds) {

@@ -1,7 +1,9 @@
 #include "classify/metrics.h"
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 namespace openupr::classify {
 namespace {
@@ -107,6 +109,75 @@ nlohmann::json MetricsJson(const Metrics& m) {
   j["labels"] = per;
   if (!m.confusion.empty()) j["confusion"] = m.confusion;
   return j;
+}
+
+ProbabilityMetrics BinaryProbabilityMetrics(const std::vector<int>& truth,
+                                            const std::vector<double>& probability, int bins) {
+  ProbabilityMetrics m;
+  const size_t n = std::min(truth.size(), probability.size());
+  m.n = static_cast<int>(n);
+  bins = std::max(bins, 1);
+  m.calibration.resize(static_cast<size_t>(bins));
+  for (int b = 0; b < bins; ++b) {
+    m.calibration[b].lo = static_cast<double>(b) / bins;
+    m.calibration[b].hi = static_cast<double>(b + 1) / bins;
+  }
+  if (n == 0) return m;
+  int64_t positives = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double p = probability[i], y = truth[i] ? 1.0 : 0.0;
+    positives += truth[i] ? 1 : 0;
+    m.brier += (p - y) * (p - y);
+    const double q = std::clamp(p, 1e-15, 1 - 1e-15);
+    m.log_loss -= y * std::log(q) + (1 - y) * std::log(1 - q);
+    auto& bin =
+        m.calibration[std::min(static_cast<size_t>(p * bins), static_cast<size_t>(bins - 1))];
+    ++bin.n;
+    bin.mean_predicted += p;
+    bin.observed += y;
+  }
+  for (auto& bin : m.calibration)
+    if (bin.n) {
+      bin.mean_predicted /= bin.n;
+      bin.observed /= bin.n;
+    }
+  m.positive_rate = static_cast<double>(positives) / n;
+  m.brier /= n;
+  m.log_loss /= n;
+  // AUC = (sum of the positives' ranks - P(P+1)/2) / (P * N), ranks averaged over ties.
+  const int64_t negatives = static_cast<int64_t>(n) - positives;
+  if (positives == 0 || negatives == 0) {
+    m.auc = 0.5;
+    return m;
+  }
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return probability[a] < probability[b]; });
+  double rank_sum = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && probability[order[j]] == probability[order[i]]) ++j;
+    const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;  // 1-based
+    for (size_t k = i; k < j; ++k)
+      if (truth[order[k]]) rank_sum += rank;
+    i = j;
+  }
+  m.auc = (rank_sum - static_cast<double>(positives) * (positives + 1) / 2) /
+          (static_cast<double>(positives) * negatives);
+  return m;
+}
+
+nlohmann::json ProbabilityMetricsJson(const ProbabilityMetrics& m) {
+  nlohmann::json bins = nlohmann::json::array();
+  for (const auto& b : m.calibration)
+    bins.push_back({{"from", b.lo},
+                    {"to", b.hi},
+                    {"n", b.n},
+                    {"mean_predicted", b.n ? nlohmann::json(b.mean_predicted) : nlohmann::json()},
+                    {"observed", b.n ? nlohmann::json(b.observed) : nlohmann::json()}});
+  return {{"n", m.n},         {"positive_rate", m.positive_rate}, {"auc", m.auc},
+          {"brier", m.brier}, {"log_loss", m.log_loss},           {"calibration", bins}};
 }
 
 }  // namespace openupr::classify

@@ -38,4 +38,23 @@ Metrics MultiLabelMetrics(const std::vector<std::string>& labels,
 
 nlohmann::json MetricsJson(const Metrics& m);
 
+// Probabilities of a binary outcome (the support model): ranking and calibration.
+struct ProbabilityMetrics {
+  int n = 0;
+  double positive_rate = 0;  // share of outcomes that are 1
+  double auc = 0;            // ROC AUC (ties count half); 0.5 when one class is absent
+  double brier = 0;          // mean squared error of the probabilities
+  double log_loss = 0;       // mean negative log-likelihood (probabilities clipped to 1e-15)
+  struct Bin {
+    double lo = 0, hi = 0;  // [lo, hi) of the predicted probability (the last bin includes 1)
+    int n = 0;
+    double mean_predicted = 0, observed = 0;  // 0 when n == 0
+  };
+  std::vector<Bin> calibration;  // equal-width bins over [0, 1]
+};
+// truth[i] in {0, 1}; probability[i] in [0, 1].
+ProbabilityMetrics BinaryProbabilityMetrics(const std::vector<int>& truth,
+                                            const std::vector<double>& probability, int bins = 10);
+nlohmann::json ProbabilityMetricsJson(const ProbabilityMetrics& m);
+
 }  // namespace openupr::classify

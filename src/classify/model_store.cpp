@@ -68,6 +68,11 @@ Result<TrainReport> TrainAndStore(store::Store& store, const TrainOptions& optio
     quality["themes_macro_f1"] = m.themes.macro_f1;
     quality["action_accuracy"] = m.action.accuracy;
     quality["action_macro_f1"] = m.action.macro_f1;
+    if (auto s = MeasureSupport(*held, late)) {
+      quality["support_auc"] = s->model.auc;
+      quality["support_brier"] = s->model.brier;
+      quality["support_baseline_auc"] = s->baseline.auc;
+    }
   } else {
     report.holdout = "none (one session)";
     quality["holdout"] = nullptr;

@@ -1,6 +1,7 @@
 #include "cli/classify_commands.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,8 @@
 #include "classify/label_file.h"
 #include "classify/model_store.h"
 #include "cli/exit_codes.h"
+#include "core/states.h"
+#include "core/text.h"
 
 namespace openupr::cli {
 namespace {
@@ -141,6 +144,63 @@ int Label(const CommonOptions& common, const ClassifyArgs& args) {
   return kExitOk;
 }
 
+// A state given on the command line (code or name) -> ISO3, or an error naming the option.
+Result<std::string> StateOption(const std::string& option, const std::string& v) {
+  if (v.empty()) return std::string();
+  const StateInfo* s = FindState(v);
+  if (!s)
+    return Status::InvalidArgument(option + ": unknown state '" + v +
+                                   "' (expected an ISO3 code or a name, e.g. FRA or France)");
+  return std::string(s->iso3);
+}
+
+int Text(const CommonOptions& common, const ClassifyArgs& args) {
+  if (CollapseWhitespace(args.text).empty())
+    return Fail(common, Status::InvalidArgument("text: empty (expected a recommendation's text)"));
+  auto sur = StateOption("--sur", args.sur);
+  if (!sur.ok()) return Fail(common, sur.status());
+  auto from = StateOption("--from", args.from);
+  if (!from.ok()) return Fail(common, from.status());
+  if (!from->empty() && sur->empty())
+    return Fail(common, Status::InvalidArgument("--from: given without --sur (the support "
+                                                "estimate needs the state under review)"));
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  auto model = classify::LoadModel(**store);
+  if (!model.ok()) return Fail(common, model.status());
+  classify::SupportQuery q{
+      *sur, from->empty() ? std::vector<std::string>{} : std::vector<std::string>{*from}};
+  auto p = model->classifier->Predict(args.text, sur->empty() ? nullptr : &q);
+  if (!p.ok()) return Fail(common, Status::InvalidArgument("text: " + p.status().message()));
+  if (!sur->empty() && !p->support)
+    return Fail(common, Status::Conflict("the stored classifier has no support model: retrain "
+                                         "with `openupr classify train`"));
+  if (common.json) {
+    std::cout << classify::PredictionJson(*p).dump(2) << '\n';
+    return kExitOk;
+  }
+  std::printf("Action category: %d (score %.2f)\n", p->action, p->action_score);
+  std::printf("Themes:");
+  for (const auto& t : p->themes) std::printf(" %s (%.2f);", t.label.c_str(), t.score);
+  std::printf("\nSDG goals:");
+  for (const auto& g : p->sdgs) std::printf(" %s (%.2f);", g.label.c_str(), g.score);
+  std::printf("%s\n", p->sdgs.empty() ? " none" : "");
+  if (p->support) {
+    const auto& s = *p->support;
+    std::printf("Estimated chance that %s supports it%s: %.0f%%", s.sur.c_str(),
+                s.from.empty() ? "" : (" (from " + s.from.front() + ")").c_str(),
+                100 * s.probability);
+    if (s.history.recommendations)
+      std::printf(
+          " (%s supported %.0f%% of the %lld recommendations it received in the training "
+          "data)",
+          s.sur.c_str(), 100.0 * s.history.supported / s.history.recommendations,
+          static_cast<long long>(s.history.recommendations));
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
 int Apply(const CommonOptions& common) {
   auto store = OpenExisting(common);
   if (!store.ok()) return Fail(common, store.status());
@@ -170,6 +230,7 @@ int RunClassify(const CommonOptions& common, const ClassifyArgs& args) {
   if (args.what == "train") return Train(common, args);
   if (args.what == "label") return Label(common, args);
   if (args.what == "apply") return Apply(common);
+  if (args.what == "text") return Text(common, args);
   return Fail(common, Status::InvalidArgument("unknown classify command " + args.what));
 }
 

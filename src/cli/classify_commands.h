@@ -11,7 +11,7 @@
 namespace openupr::cli {
 
 struct ClassifyArgs {
-  std::string what;  // evaluate, train, label, apply
+  std::string what;  // evaluate, train, label, apply, text
   std::string train_sessions = "1-13", test_sessions = "14-17";
   uint64_t seed = 1;
   std::string solver = "svm";        // svm or logistic
@@ -20,6 +20,7 @@ struct ClassifyArgs {
   bool no_baselines = false;
   std::string sdg_targets;  // global_targets.yml; default: $OPENUPR_DATA_DIR/sdg/en/...
   std::string file, format = "csv", output;  // label
+  std::string text, sur, from;               // text
 };
 int RunClassify(const CommonOptions& common, const ClassifyArgs& args);
 

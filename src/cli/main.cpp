@@ -343,7 +343,15 @@ int main(int argc, char** argv) {
   auto* cl_apply = classify_cmd->add_subcommand(
       "apply", "Store predicted labels for the records the source left unlabelled "
                "(table predicted_label)");
-  const std::vector<CLI::App*> classify_subs = {cl_eval, cl_train, cl_label, cl_apply};
+  auto* cl_text = classify_cmd->add_subcommand(
+      "text", "The labels of one text and, with --sur, the estimated chance that that state "
+              "supports it (the drafting assistant's answer)");
+  cl_text->add_option("text", classify_args.text, "The text (e.g. a draft recommendation)")
+      ->required();
+  cl_text->add_option("--sur", classify_args.sur,
+                      "State under review (ISO3 code or name): adds the support estimate");
+  cl_text->add_option("--from", classify_args.from, "Recommending state (ISO3 code or name)");
+  const std::vector<CLI::App*> classify_subs = {cl_eval, cl_train, cl_label, cl_apply, cl_text};
 
   ServeArgs serve_args;
   serve_args.web_files = openupr::server::EmbeddedWebFiles();

@@ -12,7 +12,7 @@
 
 #include "analytics/politicization.h"
 #include "analytics/stats.h"
-#include "classify/classifier.h"
+#include "classify/model_store.h"
 #include "core/filters.h"
 #include "core/model.h"
 #include "core/status.h"
@@ -107,7 +107,7 @@ class QueryBackend {
   // The classifier stored in the database (classify/model_store.h), loaded on first use and
   // again after another connection commits; shared, immutable. Errors: kConflict naming
   // `openupr classify train` when none is stored or it was trained for another schema.
-  virtual Result<std::shared_ptr<const classify::Classifier>> Classifier() = 0;
+  virtual Result<std::shared_ptr<const classify::LoadedModel>> Classifier() = 0;
 };
 
 }  // namespace openupr::server

@@ -4,7 +4,7 @@
 
 namespace openupr::server {
 
-Result<std::shared_ptr<const classify::Classifier>> LoadClassifier(store::Store& store) {
+Result<std::shared_ptr<const classify::LoadedModel>> LoadClassifier(store::Store& store) {
   auto loaded = classify::LoadModel(store);
   if (!loaded.ok()) {
     // No model is a state of the database the client cannot fix by changing the request: 409.
@@ -12,7 +12,7 @@ Result<std::shared_ptr<const classify::Classifier>> LoadClassifier(store::Store&
       return Status::Conflict(loaded.status().message());
     return loaded.status();
   }
-  return loaded->classifier;
+  return std::make_shared<const classify::LoadedModel>(std::move(loaded).value());
 }
 
 }  // namespace openupr::server

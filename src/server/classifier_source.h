@@ -6,20 +6,20 @@
 #include <memory>
 #include <string>
 
-#include "classify/classifier.h"
+#include "classify/model_store.h"
 #include "server/versioned_source.h"
 
 namespace openupr::server {
 
-// classify::LoadModel's classifier. Errors: kConflict naming `openupr classify train` when no
-// model is stored (or one for another schema version), kBadInput for a corrupt one, the store's.
-Result<std::shared_ptr<const classify::Classifier>> LoadClassifier(store::Store& store);
+// classify::LoadModel's model (the classifier and its stored description). Errors: kConflict naming
+// `openupr classify train` when no model is stored (or one for another schema version), kBadInput
+// for a corrupt one, the store's.
+Result<std::shared_ptr<const classify::LoadedModel>> LoadClassifier(store::Store& store);
 
 // Get(): the classifier as of the latest commit; errors as LoadClassifier's.
-class ClassifierSource : public VersionedSource<classify::Classifier> {
+class ClassifierSource : public VersionedSource<classify::LoadedModel> {
  public:
-  explicit ClassifierSource(std::string path)
-      : VersionedSource(std::move(path), LoadClassifier) {}
+  explicit ClassifierSource(std::string path) : VersionedSource(std::move(path), LoadClassifier) {}
 };
 
 }  // namespace openupr::server

@@ -1,10 +1,12 @@
-// POST /api/v1/classify (issue 16, docs/api.md): {"text": "..."} -> the predicted action
-// category, themes and SDG goals of the text, by the classifier stored in the database
+// POST /api/v1/classify (issue 16, docs/api.md): {"text": "...", "sur": "LKA", "from": "FRA"}
+// -> the predicted action category, themes and SDG goals of the text and, with "sur", the
+// estimated chance that that state supports it, by the classifier stored in the database
 // (`openupr classify train`). Thread-safe (as the backend).
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/api.h"
 
@@ -13,11 +15,20 @@ namespace openupr::server {
 // Request bodies larger than this are refused (413) before they are read.
 inline constexpr size_t kMaxClassifyBodyBytes = 64 * 1024;
 
-// The text of a classify request: a JSON object with exactly one member "text", a non-empty
-// string. Errors (kInvalidArgument, with the JSON path as parameter): not JSON (the byte
-// offset), not an object, an unknown member, "text" missing, not a string or empty. Nesting
-// deeper than the object's members is not kept (bounded: no recursion on the input's depth).
-std::variant<std::string, ApiError> ParseClassifyRequest(std::string_view body);
+struct ClassifyRequest {
+  std::string text;
+  std::string sur;                // ISO3; empty: no support estimate
+  std::vector<std::string> from;  // ISO3 of the recommending states
+};
+
+// A classify request: a JSON object with the member "text", a non-empty string, and optionally
+// "sur" (the state under review) and "from" (the recommending state, or an array of them),
+// each a state's ISO3 code or name in any of the six languages (core/states.h FindState).
+// Errors (kInvalidArgument, with the JSON path as parameter): not JSON (the byte offset), not
+// an object, an unknown member, "text" missing, not a string or empty, a state that is no
+// state, "from" without "sur". Nesting deeper than the object's members is not kept (bounded:
+// no recursion on the input's depth).
+std::variant<ClassifyRequest, ApiError> ParseClassifyRequest(std::string_view body);
 
 // The endpoint: the prediction as JSON. Errors: the request's, kConflict when no model is
 // stored (naming `openupr classify train`), the backend's.

@@ -134,7 +134,7 @@ Result<analytics::DyadResponse> EngineBackend::Dyads(const std::string& query,
 
 Result<std::shared_ptr<const engine::VoteIndex>> EngineBackend::Votes() { return sql_->Votes(); }
 
-Result<std::shared_ptr<const classify::Classifier>> EngineBackend::Classifier() {
+Result<std::shared_ptr<const classify::LoadedModel>> EngineBackend::Classifier() {
   return sql_->Classifier();
 }
 

@@ -52,7 +52,7 @@ class EngineBackend final : public QueryBackend {
   Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
   // Current(): the index every other query reads.
   Result<std::shared_ptr<const engine::Index>> Similarity() override { return Current(); }
-  Result<std::shared_ptr<const classify::Classifier>> Classifier() override;
+  Result<std::shared_ptr<const classify::LoadedModel>> Classifier() override;
 
   // The index queries run on now (after bringing it up to date).
   Result<std::shared_ptr<const engine::Index>> Current();

@@ -174,7 +174,7 @@ Result<std::shared_ptr<const engine::Index>> SqlBackend::Similarity() {
   return similarity_;
 }
 
-Result<std::shared_ptr<const classify::Classifier>> SqlBackend::Classifier() {
+Result<std::shared_ptr<const classify::LoadedModel>> SqlBackend::Classifier() {
   return classifier_.Get();
 }
 

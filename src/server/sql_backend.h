@@ -51,7 +51,7 @@ class SqlBackend final : public QueryBackend {
   // SQLite has no vectors: an engine::Index built from the store on first use, and built again
   // when records were added since (a new highest id).
   Result<std::shared_ptr<const engine::Index>> Similarity() override;
-  Result<std::shared_ptr<const classify::Classifier>> Classifier() override;
+  Result<std::shared_ptr<const classify::LoadedModel>> Classifier() override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.
