@@ -32,9 +32,10 @@ export interface Support {
   probability: number;
   sur: string;
   from: string | null;
-  sur_supported_share: number;
+  sur_supported: number;
+  sur_supported_share: number | null; // null: the state had no recommendation in the training data
   sur_recommendations: number;
-  model: { auc: number; brier: number };
+  model: { auc: number; brier: number; holdout?: string } | null; // measured on later sessions
 }
 export interface Prediction {
   action: Scored<number>;
@@ -281,7 +282,17 @@ function supportSection(s: Support): HTMLElement {
     { class: 'card', id: 'draft-support', 'aria-labelledby': 'h-draft-support', 'data-probability': s.probability, 'data-share': s.sur_supported_share, 'data-count': s.sur_recommendations },
     h('h2', { id: 'h-draft-support' }, t('draft.supportTitle')),
     h('p', { class: 'stat-value', id: 'draft-support-value' }, chance),
-    h('p', { id: 'draft-support-share' }, t('draft.supportShare', { state, pct: pct(s.sur_supported_share), n: fmtInt(s.sur_recommendations, L) })),
-    h('p', { class: 'muted', id: 'draft-support-caveat' }, ...withCode(t('draft.supportCaveat', { auc: s.model.auc.toFixed(2) }), SUPPORT_DOC, 'doc')),
+    h(
+      'p',
+      { id: 'draft-support-share' },
+      s.sur_supported_share === null
+        ? t('draft.supportNoHistory', { state })
+        : t('draft.supportShare', { state, pct: pct(s.sur_supported_share), n: fmtInt(s.sur_recommendations, L) }),
+    ),
+    h(
+      'p',
+      { class: 'muted', id: 'draft-support-caveat' },
+      ...withCode(s.model ? t('draft.supportCaveat', { auc: s.model.auc.toFixed(2) }) : t('draft.supportCaveatShort'), SUPPORT_DOC, 'doc'),
+    ),
   );
 }
