@@ -1,7 +1,7 @@
 // Fuzz target: the JSON body of POST /api/v1/similar (server/similar_api.h SimilarTextJson), on
 // the real records through the in-memory engine. Whatever the bytes: a client's mistake is a 4xx
 // naming a JSON path ("$" or "$.field"), anything else a JSON answer; nothing crashes, and
-// nesting is refused before nlohmann parses it (kMaxSimilarDepth).
+// nesting is refused before nlohmann parses it (server/json_body.h kMaxJsonBodyDepth).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

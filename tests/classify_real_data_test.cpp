@@ -106,8 +106,9 @@ TEST_F(ClassifyRealData, SupportModelRanksAndIsCalibratedIssue16) {
   int binned = 0;
   for (const auto& b : s.model.calibration) {
     binned += b.n;
-    if (b.n >= 200)
+    if (b.n >= 200) {
       EXPECT_NEAR(b.observed, b.mean_predicted, 0.1) << b.lo << "-" << b.hi << ": " << b.n;
+    }
   }
   EXPECT_EQ(binned, s.model.n);
 }

@@ -19,6 +19,7 @@
 #include "ingest/importer.h"
 #include "live_server.h"
 #include "server/classify_api.h"
+#include "server/json_body.h"
 #include "server/sql_backend.h"
 #include "store/sqlite.h"
 #include "test_util.h"
@@ -95,7 +96,10 @@ std::vector<Example> SyntheticExamples() {
   for (const char* sur : {"TCD", "PER"})
     for (const Kind& k : kinds)
       for (const char* t : tails) {
-        Example e{std::string(k.text) + t, k.action, k.themes};
+        Example e;
+        e.text = std::string(k.text) + t;
+        e.action = k.action;
+        e.themes = k.themes;
         e.sur = sur;
         e.from = {"CHL"};
         const bool noted = k.action == 3 || (std::string_view(sur) == "TCD" && k.action == 1);
@@ -635,7 +639,9 @@ TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
            {R"({"text": "Ratify CAT", "sur": "Atlantis"})", "$.sur: unknown state"},
            {R"({"text": "Ratify CAT", "sur": 12})", "$.sur: expected a state's ISO3 code or name"},
            {R"({"text": "Ratify CAT", "from": "FRA"})", "$.from: given without"},
-           {R"({"text": "Ratify CAT", "sur": "FRA", "from": ["DEU"]})", "$.from: expected one"},
+           {R"({"text": "Ratify CAT", "sur": "FRA", "from": ["DEU", "Atlantis"]})",
+            "$.from[1]: unknown state"},
+           {R"({"text": "Ratify CAT", "sur": "FRA", "from": []})", "$.from: an empty array"},
            {R"({"text": "Ratify CAT", "state": "FRA"})", "$.state: unknown member"}}) {
     auto r = client.Post("/api/v1/classify", bad, "application/json");
     ASSERT_TRUE(r);
@@ -655,7 +661,7 @@ TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
   ASSERT_TRUE(deep);
   EXPECT_EQ(deep->status, 400);
   auto big = client.Post("/api/v1/classify",
-                         "{\"text\": \"" + std::string(server::kMaxClassifyBodyBytes, 'a') + "\"}",
+                         "{\"text\": \"" + std::string(server::kMaxJsonBodyBytes, 'a') + "\"}",
                          "application/json");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
@@ -666,7 +672,7 @@ TEST_F(ClassifyDatabase, ClassifyEndpointAnswersWithTheStoredModelIssue16) {
 
 // Found by the classify fuzz target: a number too large for a double ("6e66866") made
 // nlohmann::json throw out_of_range, which the body's parser did not catch (the process
-// ended). Now a 400 naming the request body, as any other bad body.
+// ended). Now a 400 naming the body ("$: not JSON"), as any other bad body.
 TEST(ClassifyRequest, ANumberTooLargeIsABadBodyNotACrashIssue16) {
   for (const std::string_view body :
        {std::string_view("6e66866,t"), std::string_view(R"({"text": "x", "n": 1e999999})"),
@@ -675,6 +681,6 @@ TEST(ClassifyRequest, ANumberTooLargeIsABadBodyNotACrashIssue16) {
     const auto* e = std::get_if<openupr::server::ApiError>(&r);
     ASSERT_NE(e, nullptr) << body;
     EXPECT_EQ(e->status.code(), openupr::StatusCode::kInvalidArgument) << body;
-    EXPECT_TRUE(e->status.message().starts_with("request body")) << e->status.message();
+    EXPECT_TRUE(e->status.message().starts_with("$: not JSON")) << e->status.message();
   }
 }

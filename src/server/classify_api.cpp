@@ -5,6 +5,7 @@
 #include "classify/label_file.h"
 #include "core/states.h"
 #include "core/text.h"
+#include "server/json_body.h"
 
 namespace openupr::server {
 
@@ -32,23 +33,12 @@ std::variant<std::string, ApiError> StateOf(const nlohmann::json& v, const std::
 
 std::variant<ClassifyRequest, ApiError> ParseClassifyRequest(std::string_view body) {
   using nlohmann::json;
-  auto bad = [](std::string msg, std::string param = "") {
+  auto bad = [](std::string msg, std::string param) {
     return ApiError{Status::InvalidArgument(std::move(msg)), std::move(param)};
   };
-  if (body.size() > kMaxClassifyBodyBytes)
-    return bad("request body: at most " + std::to_string(kMaxClassifyBodyBytes) + " bytes");
-  json j;
-  try {
-    // Values below the top object's members are dropped as they are parsed, so that a deeply
-    // nested body costs no deep tree (and no deep recursion to free it).
-    j = json::parse(body, [](int depth, json::parse_event_t, json&) { return depth <= 1; });
-  } catch (const json::parse_error& e) {
-    return bad(std::string("request body: ") + kShape + ": not JSON (at byte " +
-               std::to_string(e.byte) + ")");
-  } catch (const json::exception& e) {  // e.g. out_of_range: a number too large (6e66866)
-    return bad(std::string("request body: ") + kShape + ": " + e.what());
-  }
-  if (!j.is_object()) return bad(std::string("request body: ") + kShape);
+  auto parsed = ParseJsonObjectBody(body, kShape);
+  if (auto* e = std::get_if<ApiError>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
   for (const auto& [key, value] : j.items())
     if (key != "text" && key != "sur" && key != "from")
       return bad("$." + key + ": unknown member (expected \"text\", \"sur\" or \"from\")", key);
@@ -70,12 +60,19 @@ std::variant<ClassifyRequest, ApiError> ParseClassifyRequest(std::string_view bo
           "$.from: given without \"sur\" (the support estimate needs the state under "
           "review)",
           "from");
-    // Values below the top object were dropped by the parse: an array arrives empty.
-    if (f->is_array())
-      return bad("$.from: expected one state's ISO3 code or name (a string)", "from");
-    auto iso = StateOf(*f, "$.from", "from");
-    if (auto* e = std::get_if<ApiError>(&iso)) return *e;
-    req.from.push_back(std::get<std::string>(iso));
+    // One state, or an array of them (a joint recommendation).
+    if (f->is_array()) {
+      if (f->empty()) return bad("$.from: an empty array (expected states)", "from");
+      for (size_t i = 0; i < f->size(); ++i) {
+        auto iso = StateOf((*f)[i], "$.from[" + std::to_string(i) + "]", "from");
+        if (auto* e = std::get_if<ApiError>(&iso)) return *e;
+        req.from.push_back(std::get<std::string>(iso));
+      }
+    } else {
+      auto iso = StateOf(*f, "$.from", "from");
+      if (auto* e = std::get_if<ApiError>(&iso)) return *e;
+      req.from.push_back(std::get<std::string>(iso));
+    }
   }
   return req;
 }

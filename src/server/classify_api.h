@@ -12,9 +12,6 @@
 
 namespace openupr::server {
 
-// Request bodies larger than this are refused (413) before they are read.
-inline constexpr size_t kMaxClassifyBodyBytes = 64 * 1024;
-
 struct ClassifyRequest {
   std::string text;
   std::string sur;                // ISO3; empty: no support estimate
@@ -24,10 +21,9 @@ struct ClassifyRequest {
 // A classify request: a JSON object with the member "text", a non-empty string, and optionally
 // "sur" (the state under review) and "from" (the recommending state, or an array of them),
 // each a state's ISO3 code or name in any of the six languages (core/states.h FindState).
-// Errors (kInvalidArgument, with the JSON path as parameter): not JSON (the byte offset), not
-// an object, an unknown member, "text" missing, not a string or empty, a state that is no
-// state, "from" without "sur". Nesting deeper than the object's members is not kept (bounded:
-// no recursion on the input's depth).
+// Errors (kInvalidArgument, with the JSON path as parameter): the body's (json_body.h: too
+// large, too deep, not JSON, not an object), an unknown member, "text" missing, not a string or
+// empty, a state that is no state, "from" without "sur".
 std::variant<ClassifyRequest, ApiError> ParseClassifyRequest(std::string_view body);
 
 // The endpoint: the prediction as JSON. Errors: the request's, kConflict when no model is

@@ -25,6 +25,7 @@
 #include "server/politicization_api.h"
 #include "server/similar_api.h"
 #include "server/classify_api.h"
+#include "server/json_body.h"
 #include "server/votes_api.h"
 
 namespace openupr::server {
@@ -77,7 +78,7 @@ constexpr int kListenBacklog = 1024;
 // The endpoints that take a request body (POST); every other one is GET or HEAD only.
 constexpr std::string_view kPostPaths[] = {"/api/v1/similar", "/api/v1/classify"};
 // The largest body any of them takes.
-constexpr size_t kMaxPostBody = std::max(kMaxSimilarBody, kMaxClassifyBodyBytes);
+constexpr size_t kMaxPostBody = kMaxJsonBodyBytes;
 constexpr size_t kKeepAliveMaxCount = 1000;
 
 // Per worker thread: when the current request started (set before routing) and how many body

@@ -7,6 +7,7 @@
 
 #include "core/identity.h"
 #include "engine/similar.h"
+#include "server/json_body.h"
 #include "server/params.h"
 
 namespace openupr::server {
@@ -120,31 +121,6 @@ ApiResult<Body> Answer(QueryBackend& backend, const engine::SimilarRequest& req,
   return Dump(j);
 }
 
-// The bytes of body nest deeper than max (outside strings)?
-bool TooDeep(std::string_view body, int max) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"')
-      in_string = true;
-    else if (c == '[' || c == '{') {
-      if (++depth > max) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 ApiResult<Body> SimilarJson(QueryBackend& backend, const std::string& id_text,
@@ -177,20 +153,9 @@ ApiResult<Body> SimilarJson(QueryBackend& backend, const std::string& id_text,
 }
 
 ApiResult<Body> SimilarTextJson(QueryBackend& backend, std::string_view body) {
-  if (body.size() > kMaxSimilarBody)
-    return Invalid("$", "the body is " + std::to_string(body.size()) + " bytes; at most " +
-                            std::to_string(kMaxSimilarBody) + " are accepted");
-  if (TooDeep(body, kMaxSimilarDepth))
-    return Invalid("$", "$: nested deeper than " + std::to_string(kMaxSimilarDepth) +
-                            " levels; expected an object of strings, numbers and string arrays");
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::exception& e) {
-    return Invalid("$", std::string("$: not JSON: ") + e.what());
-  }
-  if (!j.is_object())
-    return Invalid("$", "$: expected an object such as {\"text\": \"...\", \"sur\": \"FRA\"}");
+  auto parsed = ParseJsonObjectBody(body, R"({"text": "...", "sur": "FRA"})");
+  if (auto* e = std::get_if<ApiError>(&parsed)) return *e;
+  const json& j = std::get<json>(parsed);
   Params params;
   engine::SimilarRequest req;
   bool has_text = false;

@@ -16,19 +16,13 @@
 
 namespace openupr::server {
 
-// Request bodies of POST /api/v1/similar are refused above this size.
-inline constexpr size_t kMaxSimilarBody = 64 * 1024;
-// JSON nesting allowed in that body (it needs 2: an object holding filter arrays).
-inline constexpr int kMaxSimilarDepth = 8;
-
 // GET /api/v1/recommendations/{uid}/similar?limit=&min_score=&q=&<filters>: id_text a uid or
 // a row number (as /recommendations/{id}).
 ApiResult<Body> SimilarJson(QueryBackend& backend, const std::string& id_text,
                             const Params& params);
 // POST /api/v1/similar with body {"text": "...", "limit": N, "min_score": x, "q": "...",
 // "sur": "FRA" or ["FRA", ...], any other filter field likewise}. Errors name the JSON path
-// ("$.limit") and what was expected; a body over kMaxSimilarBody or nested deeper than
-// kMaxSimilarDepth is refused before it is parsed.
+// ("$.limit") and what was expected; the body is read by ParseJsonObjectBody (json_body.h).
 ApiResult<Body> SimilarTextJson(QueryBackend& backend, std::string_view body);
 // GET /api/v1/repeated?min_score=&limit=&offset=&q=&<filters>: the counts, the response and
 // action transition tables, and a page of chains with their records.
