@@ -30,6 +30,7 @@ route('/votes/agreement', lazy(() => import('./pages/agreement')));
 route('/votes/cohesion', lazy(() => import('./pages/cohesion')));
 route('/politicization', lazy(() => import('./pages/politicization')));
 route('/pair', lazy(() => import('./pages/pair')));
+route('/draft', lazy(() => import('./pages/draft')));
 route('/about', lazy(() => import('./pages/about')));
 setNotFound((root) => {
   root.append(pageTitle(t('notfound.title')), h('p', null, t('notfound.text')), h('p', null, h('a', { href: href('/') }, t('nav.search'))));
@@ -42,6 +43,7 @@ const NAV: [string, string][] = [
   ['/compare', 'nav.compare'],
   ['/pledges', 'nav.pledges'],
   ['/resolutions', 'nav.votes'],
+  ['/draft', 'nav.draft'],
   ['/about', 'nav.about'],
 ];
 

@@ -45,6 +45,7 @@ const python = '/usr/bin/python3';
 const SCRIPT_BUDGET = 300 * 1024;
 
 const tmp = mkdtempSync(join(tmpdir(), 'openupr-e2e-'));
+const db = join(tmp, 'upr.db'); // the real data, imported by main()
 const children = [];
 function stopAll() {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
@@ -111,7 +112,6 @@ function startAndWait(cmd, argv, re, opts = {}) {
 
 async function main() {
   // 1. The real data into a fresh database.
-  const db = join(tmp, 'upr.db');
   // The UPR record, and the Council's resolutions and votes (detected by their headers).
   const files = readdirSync(join(dataDir, 'upr-info')).filter((f) => f.endsWith('.csv')).map((f) => join(dataDir, 'upr-info', f));
   files.push(join(dataDir, 'hrc-votes', 'resolutions.csv'), join(dataDir, 'hrc-votes', 'votes_long.csv'));
@@ -366,7 +366,9 @@ async function run(ctx, base) {
   });
 
   // Further suites, one module per topic in web/tests/e2e/ (sorted by name), each exporting
-  // `run(t)` with t = { check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir }.
+  // `run(t)` with t = { check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir, db }
+  // (db: the served database, which a suite may write to with the binary, e.g. to train the
+  // classifier).
   const suiteDir = join(here, 'e2e');
   let suites = [];
   try {
@@ -385,7 +387,7 @@ async function run(ctx, base) {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(base + '/about?lang=en');
     await page.evaluate(() => localStorage.clear());
-    await mod.run({ check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir });
+    await mod.run({ check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir, db });
   }
 
   await check('no script errors in the pages', async () => {

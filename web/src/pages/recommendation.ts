@@ -4,11 +4,12 @@
 // and session).
 // URL: /recommendations/{uid} (a row number from an older link is replaced by the uid).
 
-import { getJson, type SearchResponse, type SearchResult, type StateRef } from '../api';
+import { getJson, type SearchResponse, type StateRef } from '../api';
 import { downloadBlob, fmtInt, h } from '../dom';
 import { lang, t } from '../i18n';
 import type { Route } from '../router';
 import { actionName, badge, empty, errorBox, href, isAbort, pageTitle, regionName, responseName, sdgName, stateName } from '../ui';
+import { asResult, scoredList, type SimilarHit, type SimilarResponse } from '../similar';
 import { resultItem } from './search';
 
 interface Citation {
@@ -103,32 +104,6 @@ function citationSection(rec: FullRecord): HTMLElement {
   );
 }
 
-// What /similar answers (a hit: the record's summary with its score).
-interface SimilarHit {
-  id: number;
-  uid: string;
-  sur: string;
-  from: (string | null)[];
-  text: string;
-  session: number;
-  cycle: number;
-  response: string;
-  action: number | null;
-  themes: string[];
-  score: number;
-  self: boolean;
-}
-interface SimilarResponse {
-  total: number;
-  hits: SimilarHit[];
-  repeat_of?: SimilarHit | null; // the record this one repeats, from the review before
-  repeated_as?: SimilarHit | null; // the record repeating this one in the review after
-}
-
-function asResult(x: SimilarHit): SearchResult {
-  return { ...x, sur: { iso3: x.sur, name: x.sur }, from: x.from.filter((f): f is string => !!f).map((f) => ({ iso3: f, name: f })) };
-}
-
 // The record's repeat links (docs/similar.md): "It repeats …" / "It was made again …".
 function repeatLinks(res: SimilarResponse): HTMLElement[] {
   const out: HTMLElement[] = [];
@@ -144,20 +119,7 @@ async function similarList(rec: FullRecord, id: string, extra: Record<string, st
   const q = new URLSearchParams({ limit: '6', ...extra });
   const res = await getJson<SimilarResponse>(`/api/v1/recommendations/${encodeURIComponent(rec.uid)}/similar?${q}`, signal);
   const hits = res.hits.filter((x) => !x.self).slice(0, 5);
-  if (!hits.length) return [h('p', { class: 'muted', id }, t('record.similarNone')), res];
-  const list = h(
-    'ol',
-    { class: 'results compact similar', id },
-    ...hits.map((x) => {
-      const li = resultItem(asResult(x), false);
-      li.querySelector('.result-head')?.prepend(
-        h('span', { class: 'badge badge-score', title: t('record.similarScoreHelp') }, t('record.similarScore', { score: x.score.toFixed(2) })),
-        ' ',
-      );
-      return li;
-    }),
-  );
-  return [list, res];
+  return [scoredList(hits, id, t('record.similarNone')), res];
 }
 
 export async function render(root: HTMLElement, r: Route): Promise<void> {

@@ -93,6 +93,8 @@ export async function run({ check, assert, page, base, shot, noError }) {
       '/votes/cohesion',
       '/politicization',
       '/pair?a=FRA&b=LKA',
+      // The drafting assistant (issue 16): its analysis, or the message without a classifier.
+      '/draft?text=Consider+ratifying+the+Convention+against+Torture&sur=LKA',
     ];
     const found = [];
     for (const l of LANGS) {
