@@ -331,8 +331,12 @@ TEST_F(Equivalence, DisjunctiveFacetsCountAsTheSqlGroupBy) {
   for (int i = 0; i < 60; ++i) {
     const std::string q = Chance(0.4) ? "" : Query();
     Filters f = RandomFilters();
-    if (Chance(0.2)) ASSERT_TRUE(AddFilterValue(f, "from", "unknown").ok());
-    if (Chance(0.2)) ASSERT_TRUE(AddFilterValue(f, "from-region", "unknown").ok());
+    if (Chance(0.2)) {
+      ASSERT_TRUE(AddFilterValue(f, "from", "unknown").ok());
+    }
+    if (Chance(0.2)) {
+      ASSERT_TRUE(AddFilterValue(f, "from-region", "unknown").ok());
+    }
     if (!search::ParseQuery(q).ok()) continue;
     SCOPED_TRACE(Describe(q, f));
     std::vector<analytics::Dimension> fields = RandomDimensions(rng_, Int(1, 5));

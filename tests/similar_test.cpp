@@ -592,6 +592,25 @@ TEST_F(SimilarRealIssue16, EndpointsOverHttp) {
   j = json::parse(res->body);
   ASSERT_FALSE(j["hits"].empty());
   for (const auto& h : j["hits"]) EXPECT_EQ(h["sur"], "FRA");
+  // A whole number as a filter value is its decimal text (the drafting assistant's specific asks).
+  {
+    const std::string text = R"("text": "Consider ratifying the Convention against Torture")";
+    auto as_number = client.Post("/api/v1/similar", "{" + text + R"(, "action": 5, "limit": 3})",
+                                 "application/json");
+    auto as_text = client.Post("/api/v1/similar", "{" + text + R"(, "action": "5", "limit": 3})",
+                               "application/json");
+    ASSERT_TRUE(as_number && as_text);
+    ASSERT_EQ(as_number->status, 200) << as_number->body;
+    EXPECT_EQ(as_number->body, as_text->body);
+    auto hits = json::parse(as_number->body)["hits"];
+    ASSERT_EQ(hits.size(), 3u);
+    for (const auto& h : hits) EXPECT_EQ(h["action"], 5);
+    auto half = client.Post("/api/v1/similar", "{" + text + R"(, "action": 4.5})",
+                            "application/json");
+    ASSERT_TRUE(half);
+    EXPECT_EQ(half->status, 400);
+    EXPECT_EQ(json::parse(half->body)["error"]["parameter"], "$.action");
+  }
   res = client.Post("/api/v1/similar", R"({"text": 5})", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);

@@ -177,18 +177,33 @@ ApiResult<Body> SimilarTextJson(QueryBackend& backend, std::string_view body) {
       req.min_score = value.get<double>();
     } else if (key == "q" || std::find(std::begin(kFilterFields), std::end(kFilterFields), key) !=
                                  std::end(kFilterFields)) {
-      // A filter: a string or an array of strings (as the query string repeats a parameter).
-      if (value.is_string()) {
-        params.emplace(key, value.get<std::string>());
+      // A filter: a string or an array of strings (as the query string repeats a parameter); a
+      // whole number is its decimal text ("action": 5 as "action": "5").
+      auto text_of = [](const json& v, std::string& out) {
+        if (v.is_string()) {
+          out = v.get<std::string>();
+          return true;
+        }
+        if (v.is_number_integer()) {
+          out = std::to_string(v.get<int64_t>());
+          return true;
+        }
+        return false;
+      };
+      std::string one;
+      if (key == "q" ? value.is_string() : text_of(value, one)) {
+        params.emplace(key, key == "q" ? value.get<std::string>() : one);
       } else if (value.is_array() && key != "q") {
         for (size_t i = 0; i < value.size(); ++i) {
-          if (!value[i].is_string())
-            return Invalid(path, path + "[" + std::to_string(i) + "]: expected a string");
-          params.emplace(key, value[i].get<std::string>());
+          if (!text_of(value[i], one))
+            return Invalid(
+                path, path + "[" + std::to_string(i) + "]: expected a string or a whole number");
+          params.emplace(key, one);
         }
       } else {
-        return Invalid(path, path + (key == "q" ? ": expected a string"
-                                                : ": expected a string or an array of strings"));
+        return Invalid(
+            path, path + (key == "q" ? ": expected a string"
+                                     : ": expected a string, a whole number or an array of them"));
       }
     } else {
       std::string expected = "text, limit, min_score, q";
