@@ -68,9 +68,9 @@ void BM_Classify_Train_AllRecords(benchmark::State& state) {
 }
 BENCHMARK(BM_Classify_Train_AllRecords)->Unit(benchmark::kSecond)->Iterations(2);
 
-void BM_Classify_Label_Full(benchmark::State& state) {
+// Labels the real texts in turn with c.
+void LabelAll(benchmark::State& state, const Classifier& c) {
   const auto& examples = Examples();
-  const Classifier& c = Trained();
   size_t i = 0;
   for (auto _ : state) {
     auto p = c.Predict(examples[i].text);
@@ -79,12 +79,13 @@ void BM_Classify_Label_Full(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+void BM_Classify_Label_Full(benchmark::State& state) { LabelAll(state, Trained()); }
 BENCHMARK(BM_Classify_Label_Full);
 
 // The same with the TF-IDF theme models (--theme-weighting plain), measured in the same run so
 // that the NB-SVM features' labelling cost compares under the same load.
 void BM_Classify_Label_Full_PlainThemes(benchmark::State& state) {
-  const auto& examples = Examples();
   static const Classifier c = [] {
     auto o = Options();
     o.theme_weighting = openupr::classify::ThemeWeighting::kPlain;
@@ -92,13 +93,7 @@ void BM_Classify_Label_Full_PlainThemes(benchmark::State& state) {
     if (!t.ok()) std::abort();
     return std::move(t).value();
   }();
-  size_t i = 0;
-  for (auto _ : state) {
-    auto p = c.Predict(examples[i].text);
-    benchmark::DoNotOptimize(p);
-    if (++i == examples.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
+  LabelAll(state, c);
 }
 BENCHMARK(BM_Classify_Label_Full_PlainThemes);
 
