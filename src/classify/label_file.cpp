@@ -7,6 +7,7 @@
 #include "ingest/csv_reader.h"
 #include "ingest/encoding.h"
 #include "ingest/file_bytes.h"
+#include "ingest/upr_info.h"
 
 namespace openupr::classify {
 namespace {
@@ -28,11 +29,6 @@ std::vector<std::string> SplitThemes(std::string_view s) {
     start = comma + 1;
   }
   return out;
-}
-
-bool IsUnknownState(std::string_view name) {
-  const std::string f = FoldText(CollapseWhitespace(name));
-  return f.empty() || f == "(unknown)" || f == "unknown";
 }
 
 }  // namespace
@@ -115,7 +111,7 @@ Result<std::vector<InputRow>> ParseLabelInput(std::string_view bytes, const std:
     for (auto [col, out] : {std::pair{sur_col, &row.sur}, std::pair{from_col, &row.from}}) {
       if (col < 0 || static_cast<size_t>(col) >= rec.fields.size()) continue;
       const std::string name = CleanText(rec.fields[col]);
-      if (IsUnknownState(name)) continue;
+      if (ingest::IsUnknownMarker(name)) continue;
       const StateInfo* st = FindState(name);
       if (!st)
         return Status::BadInput(file_label + ":" + std::to_string(rec.line) + ": column " +

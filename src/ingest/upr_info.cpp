@@ -50,11 +50,6 @@ std::array<int, kColumnCount> MapHeader(const CsvRecord& header, std::vector<std
   return idx;
 }
 
-bool IsUnknownMarker(const std::string& name) {
-  std::string f = FoldText(name);
-  return f == "(unknown)" || f == "unknown" || f.empty();
-}
-
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -103,6 +98,11 @@ class Memo {
 };
 
 }  // namespace
+
+bool IsUnknownMarker(const std::string& name) {
+  std::string f = FoldText(name);
+  return f == "(unknown)" || f == "unknown" || f.empty();
+}
 
 std::string ImportIssue::ToString() const {
   if (line == 0 && column.empty()) return message;  // the message names its own place

@@ -42,7 +42,7 @@ struct ParsedFile {
   // The records of the other formats (ingest/source_format.h): OHCHR's voting records.
   std::vector<Resolution> resolutions;
   std::vector<CountryVote> votes;
-  std::vector<ImportIssue> errors;       // any error makes the whole import fail
+  std::vector<ImportIssue> errors;  // any error makes the whole import fail
   std::vector<ImportIssue> warnings;
   std::vector<UnknownName> unknown_states;
   int64_t rows = 0;             // data rows in the file
@@ -52,6 +52,10 @@ struct ParsedFile {
 
 // True if the first record is a UPR Info header (same column names in any order, any case).
 bool IsUprInfoHeader(const CsvRecord& header);
+
+// True for a state name that names no state: empty, "unknown" or "(Unknown)" (any case), as
+// the export writes a recommending state it does not know.
+bool IsUnknownMarker(const std::string& name);
 
 // Parses all records (the first is the header). With skip_unknown_states, rows naming an unknown
 // state are left out and counted; without, each unknown name is an error.
