@@ -401,9 +401,9 @@ TEST(ClassifyLabelInput, ReadsCsvTextAndUprInfoIssue16) {
   EXPECT_EQ(states.status().message(),
             "s.csv:4: column State under review: unknown state 'Atlantis' (expected a state's "
             "name or ISO3 code)");
-  auto two = ParseLabelInput(
-      "text,sur,from\nRatify the CAT,Sri Lanka,(Unknown)\nRatify the CAT,lka,\n", "s.csv",
-      InputKind::kCsv);
+  auto two =
+      ParseLabelInput("text,sur,from\nRatify the CAT,Sri Lanka,(Unknown)\nRatify the CAT,lka,\n",
+                      "s.csv", InputKind::kCsv);
   ASSERT_TRUE(two.ok()) << two.status().ToString();
   EXPECT_EQ((*two)[0].sur, "LKA");
   EXPECT_EQ((*two)[0].from, "");
@@ -594,9 +594,10 @@ TEST_F(ClassifyDatabase, LabelCommandWritesEveryRowIssue16) {
   EXPECT_EQ(j[0]["predicted"]["action"]["label"], 5);
 
   // With the state under review: the support estimate, as the model gives it.
-  const std::string with_states = dir_.Write(
-      "states.csv", "text,sur,from,response\nConsider abolishing the death penalty,Chad,Chile,"
-                    "Noted\n");
+  const std::string with_states =
+      dir_.Write("states.csv",
+                 "text,sur,from,response\nConsider abolishing the death penalty,Chad,Chile,"
+                 "Noted\n");
   auto sup = testing::RunCli("--db " + q + " classify label '" + with_states + "'", dir_);
   ASSERT_EQ(sup.exit_code, 0) << sup.err;
   std::vector<InputRow> srows(1);
@@ -647,7 +648,8 @@ TEST_F(ClassifyDatabase, TextCommandGivesLabelsAndSupportIssue16) {
       << text.out;
   EXPECT_NE(text.out.find("of the 26 recommendations it received"), std::string::npos) << text.out;
   for (const auto& [args, want] : std::vector<std::pair<std::string, std::string>>{
-           {"classify text 'Ratify CAT' --sur Atlantis", "--sur: unknown state 'Atlantis'"},
+           {"classify text 'Ratify CAT' --sur Atlantis",
+            "--sur 'Atlantis': expected an ISO 3166 alpha-3 code or a state name"},
            {"classify text 'Ratify CAT' --from FRA", "--from: given without --sur"},
            {"classify text '   '", "text: empty"}}) {
     auto bad = testing::RunCli("--db " + q + " " + args, dir_);

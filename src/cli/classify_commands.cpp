@@ -12,7 +12,7 @@
 #include "classify/label_file.h"
 #include "classify/model_store.h"
 #include "cli/exit_codes.h"
-#include "core/states.h"
+#include "core/filters.h"
 #include "core/text.h"
 
 namespace openupr::cli {
@@ -146,22 +146,21 @@ int Label(const CommonOptions& common, const ClassifyArgs& args) {
   return kExitOk;
 }
 
-// A state given on the command line (code or name) -> ISO3, or an error naming the option.
-Result<std::string> StateOption(const std::string& option, const std::string& v) {
-  if (v.empty()) return std::string();
-  const StateInfo* s = FindState(v);
-  if (!s)
-    return Status::InvalidArgument(option + ": unknown state '" + v +
-                                   "' (expected an ISO3 code or a name, e.g. FRA or France)");
-  return std::string(s->iso3);
+// A state given on the command line (code or name) -> ISO3 ("" when none), read as the filter
+// options read --sur and --from (core/filters.h, the same errors).
+Result<std::string> StateOption(std::string_view field, const std::string& v) {
+  Filters f;
+  if (!v.empty()) OPENUPR_RETURN_IF_ERROR(AddFilterValue(f, field, v));
+  const auto& codes = field == "sur" ? f.sur : f.from;
+  return codes.empty() ? std::string() : codes.front();
 }
 
 int Text(const CommonOptions& common, const ClassifyArgs& args) {
   if (CollapseWhitespace(args.text).empty())
     return Fail(common, Status::InvalidArgument("text: empty (expected a recommendation's text)"));
-  auto sur = StateOption("--sur", args.sur);
+  auto sur = StateOption("sur", args.sur);
   if (!sur.ok()) return Fail(common, sur.status());
-  auto from = StateOption("--from", args.from);
+  auto from = StateOption("from", args.from);
   if (!from.ok()) return Fail(common, from.status());
   if (!from->empty() && sur->empty())
     return Fail(common, Status::InvalidArgument("--from: given without --sur (the support "
