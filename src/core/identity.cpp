@@ -97,4 +97,26 @@ bool IsVoteUid(std::string_view text) {
   return state.size() == 3 && IsUpper(state[0]) && IsUpper(state[1]) && IsUpper(state[2]);
 }
 
+std::string UhriUid(std::string_view annotation_id) {
+  return "uhri-" + std::string(annotation_id);
+}
+
+bool IsUhriUuid(std::string_view id) {
+  // 8-4-4-4-12 lower-case hex digits.
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsUhriUid(std::string_view text) {
+  return text.starts_with("uhri-") && IsUhriUuid(text.substr(5));
+}
+
 }  // namespace openupr

@@ -7,6 +7,7 @@
 //   voluntary pledge  LKA-14-vp-5e1c09ab3f2d   pledging state, session, key hash
 //   resolution        ohchr-27576              the OHCHR Search Library's record number
 //   vote              ohchr-27576/FRA          its resolution's uid, the voting state
+//   UHRI record       uhri-0d2c8f9e-...        the index's AnnotationId (a UUID)
 //
 // The hash part is the first 12 hex digits of the record's duplicate key (core/dup_key.h, as
 // defined since schema version 5): the state under review, the recommending states, the
@@ -59,5 +60,12 @@ int64_t ResolutionRecordId(std::string_view text);
 // "ohchr-27576/FRA": one state's vote on a resolution.
 std::string VoteUid(int64_t record_id, std::string_view state);
 bool IsVoteUid(std::string_view text);
+
+// "uhri-0d2c8f9e-...": a record of OHCHR's Universal Human Rights Index, by its AnnotationId
+// (a UUID, lower-case, stable across the index's exports).
+std::string UhriUid(std::string_view annotation_id);
+// True for a UUID in its canonical form: 8-4-4-4-12 lower-case hex digits.
+bool IsUhriUuid(std::string_view id);
+bool IsUhriUid(std::string_view text);
 
 }  // namespace openupr

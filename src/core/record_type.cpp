@@ -20,6 +20,11 @@ constexpr RecordType kTypes[] = {
      IsResolutionUid},
     {RecordKind::kVote, "vote", "votes", "vote", "ohchr-27576/FRA", "hrc-votes", false,
      "How one state voted on one recorded resolution (roll call).", IsVoteUid},
+    {RecordKind::kObservation, "observation", "observations", "uhri_record",
+     "uhri-0d2c8f9e-5b1a-4c3e-9f00-1a2b3c4d5e6f", "uhri", true,
+     "A recommendation or observation of a treaty body, a special procedure or the UPR, as "
+     "OHCHR's Universal Human Rights Index records it (a UPR one is also a recommendation).",
+     IsUhriUid},
 };
 
 }  // namespace

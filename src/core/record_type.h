@@ -18,6 +18,7 @@ enum class RecordKind {
   kPledge,          // a voluntary pledge made in a UPR review (UPR Info export)
   kResolution,      // a resolution or decision of the Council or the Commission (OHCHR)
   kVote,            // one state's vote on one recorded resolution (OHCHR roll calls)
+  kObservation,     // a record of OHCHR's Universal Human Rights Index (any mechanism)
 };
 
 struct RecordType {

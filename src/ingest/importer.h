@@ -64,6 +64,11 @@ struct FileReport {
   // newer export of records with their own ids: resolutions, votes).
   int64_t updated = 0;
   int64_t skipped = 0;          // rows left out: unknown state, on request
+  // UHRI exports (ingest/uhri_import.h): UPR records found among UPR Info's recommendations by
+  // the same text or the same words, and those that became recommendations of their own.
+  int64_t uhri_same_text = 0;
+  int64_t uhri_same_words = 0;
+  int64_t uhri_added_recommendations = 0;
   int64_t entities_decoded = 0;
   // Set when these exact bytes were imported before: nothing was read or stored.
   std::optional<store::SourceFileRecord> previous;
@@ -80,6 +85,8 @@ struct ImportReport {
   int64_t added = 0;
   int64_t already_present = 0;
   int64_t repeats = 0;
+  // UHRI records stored before that no export of this command has (uids): marked missing, kept.
+  std::vector<std::string> uhri_missing;
   double seconds = 0;        // the whole command
   double parse_seconds = 0;  // reading, hashing, decoding and parsing
   uint64_t bytes = 0;

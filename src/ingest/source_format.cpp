@@ -32,6 +32,11 @@ constexpr SourceFormat kFormats[] = {
     {"hrc-votes", RecordKind::kVote,
      "OHCHR's voting records: country votes of the roll calls (votes_long.csv)",
      "record_id,symbol,iso3,vote", IsVotesHeader},
+    // Not a CSV file: known by its first bytes (ingest/uhri_import.h SniffUhriFile).
+    {"uhri", RecordKind::kObservation,
+     "OHCHR's Universal Human Rights Index export: a JSON array or an XLSX workbook",
+     "AnnotationId, AnnotationType, Body, Countries, Symbol, PublicationDate, Text, ...",
+     [](const CsvRecord&) { return false; }},
 };
 
 }  // namespace

@@ -361,6 +361,69 @@ CREATE TABLE predicted_label (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 10: OHCHR's Universal Human Rights Index (core/uhri.h, store/uhri.h). Every record of
+// a UHRI export is a uhri_record row, named by its AnnotationId (uid "uhri-" and the UUID); a
+// newer export updates the row in place (fields_hash tells whether anything changed) and marks
+// the rows it no longer has (missing_import_id), which are kept with whatever is attached to
+// them. A UPR record of the index is also a recommendation: the UPR Info one it matches (by
+// state, session and text: ingest/uhri_import.h), or one added for it (recommendation_id, match).
+// Its lists are links to a dictionary of terms (themes, SDG targets, affected persons, regions,
+// positions) and to the states it names, in the source's order.
+constexpr const char* kSchemaV10 = R"sql(
+CREATE TABLE uhri_term (
+  id   INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('theme', 'sdg', 'affected', 'region', 'position',
+                                     'recommending-region')),
+  name TEXT NOT NULL,
+  UNIQUE (kind, name)
+);
+
+CREATE TABLE uhri_record (
+  id                 INTEGER PRIMARY KEY,
+  uid                TEXT NOT NULL UNIQUE,
+  annotation_id      TEXT NOT NULL UNIQUE,
+  mechanism          TEXT NOT NULL CHECK (mechanism IN ('upr', 'treaty-body',
+                                                        'special-procedure')),
+  annotation_type    TEXT NOT NULL,
+  body               TEXT NOT NULL,
+  symbol             TEXT NOT NULL,
+  document_id        TEXT NOT NULL,
+  published          TEXT NOT NULL,
+  published_on_uhri  TEXT NOT NULL,
+  year               INTEGER,
+  text               TEXT NOT NULL,
+  upr_cycle          INTEGER NOT NULL DEFAULT 0,
+  upr_session        INTEGER NOT NULL DEFAULT 0,
+  recommendation_id  INTEGER REFERENCES recommendation(id),
+  match              TEXT NOT NULL DEFAULT '' CHECK (match IN ('', 'same-text', 'same-words',
+                                                               'added')),
+  fields_hash        TEXT NOT NULL,
+  source_file_id     INTEGER NOT NULL REFERENCES source_file(id),
+  source_offset      INTEGER NOT NULL,
+  first_import_id    INTEGER NOT NULL REFERENCES import(id),
+  updated_import_id  INTEGER REFERENCES import(id),
+  missing_import_id  INTEGER REFERENCES import(id)
+);
+CREATE INDEX uhri_record_recommendation ON uhri_record(recommendation_id);
+
+CREATE TABLE uhri_record_state (
+  uhri_id  INTEGER NOT NULL REFERENCES uhri_record(id) ON DELETE CASCADE,
+  role     TEXT NOT NULL CHECK (role IN ('country', 'recommending')),
+  position INTEGER NOT NULL,
+  state    TEXT REFERENCES state(iso3),
+  raw_name TEXT NOT NULL,
+  PRIMARY KEY (uhri_id, role, position)
+) WITHOUT ROWID;
+CREATE INDEX uhri_record_state_state ON uhri_record_state(state);
+
+CREATE TABLE uhri_record_term (
+  uhri_id  INTEGER NOT NULL REFERENCES uhri_record(id) ON DELETE CASCADE,
+  term_id  INTEGER NOT NULL REFERENCES uhri_term(id),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (uhri_id, term_id)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: states, sessions, imports, recommendations, pledges, full text",
      kSchemaV1},
@@ -378,6 +441,8 @@ constexpr Migration kMigrations[] = {
      kSchemaV8},
     {9, "classifier models and predicted labels (kept apart from the source's labels)",
      kSchemaV9},
+    {10, "OHCHR's Universal Human Rights Index: observations of every mechanism, UPR links",
+     kSchemaV10},
 };
 
 }  // namespace
