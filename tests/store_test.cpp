@@ -421,9 +421,11 @@ TEST(Store, MigratingAVersion3FileDropsTheLinkTablesSecondaryIndexes) {
   auto s = Store::Open(path, OpenMode::kExisting);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   Database& db = (*s)->db();
-  // (Version 7 then adds the uids' unique indexes, version 8 the resolutions' symbols'.)
+  // (Version 7 then adds the uids' unique indexes, version 8 the resolutions' symbols', version
+  // 10 the UHRI records' links to recommendations and states.)
   EXPECT_EQ(index_names(db),
-            "pledge_uid recommendation_sur_session recommendation_uid resolution_symbol ");
+            "pledge_uid recommendation_sur_session recommendation_uid resolution_symbol "
+            "uhri_record_recommendation uhri_record_state_state ");
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM recommendation"), 1);
   // The filters' lookups go through the link tables' primary keys.
   auto plan = db.Prepare(
