@@ -51,6 +51,25 @@ int ExitCodeFor(const Status& status) {
 }
 
 // Prints the error (as JSON on stdout with --json, as text on stderr) and returns its exit code.
+Status CliStatus(const server::ApiError& e) {
+  // The API's parameter names are the options' without the dashes.
+  std::string message = e.status.message();
+  if (!e.parameter.empty() && message.starts_with(e.parameter)) {
+    std::string option = e.parameter;
+    for (char& c : option) c = c == '_' ? '-' : c;
+    if (option == "q") option = "query";
+    message = "--" + option + message.substr(e.parameter.size());
+  }
+  switch (e.status.code()) {
+    case StatusCode::kNotFound:
+      return Status::NotFound(message);
+    case StatusCode::kInvalidArgument:
+      return Status::InvalidArgument(message);
+    default:
+      return e.status;
+  }
+}
+
 int Fail(const CommonOptions& common, const Status& status) {
   if (common.json) {
     std::cout << nlohmann::json{{"error",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/filters.h"
+#include "server/api.h"
 #include "server/static_files.h"
 #include "store/store.h"
 
@@ -43,6 +44,9 @@ struct FilterOptions {
 // Shared by the subcommands' files: prints the error (JSON on stdout with --json, text on
 // stderr) and returns its exit code; opens the existing database of --db.
 int Fail(const CommonOptions& common, const Status& status);
+// An API endpoint's error as the CLI reports it: the parameter named as its option ("year" ->
+// "--year", "q" -> "--query"), the status code kept.
+Status CliStatus(const server::ApiError& error);
 Result<std::unique_ptr<store::Store>> OpenExisting(const CommonOptions& common);
 
 struct ImportArgs {

@@ -12,6 +12,7 @@
 #include "cli/output.h"
 #include "cli/similar_commands.h"
 #include "cli/classify_commands.h"
+#include "cli/observations_commands.h"
 #include "cli/votes_commands.h"
 #include "core/identity.h"
 #include "core/about.h"
@@ -189,6 +190,45 @@ int main(int argc, char** argv) {
                             "Only those adopted or rejected by a recorded vote with its roll call");
   resolutions_cmd->add_option("--page", resolutions_args.page, "Page")->check(CLI::Range(1, 1000000));
   resolutions_cmd->add_option("--per-page", resolutions_args.per_page, "Results per page")
+      ->check(CLI::Range(1, 200))
+      ->capture_default_str();
+
+  ObservationsArgs obs_args;
+  auto* obs_cmd = app.add_subcommand(
+      "observations",
+      "Search every mechanism's observations and recommendations (OHCHR's Universal Human "
+      "Rights Index: treaty bodies, special procedures, UPR), newest first");
+  obs_cmd->add_option("query", obs_args.query, "Words of the text (the search query language)");
+  const char* obs_group = "Which records";
+  obs_cmd->add_option("--state", obs_args.state, "State (ISO3 or name; repeatable)")
+      ->group(obs_group);
+  obs_cmd->add_option("--mechanism", obs_args.mechanism,
+                      "upr, treaty-body or special-procedure (repeatable)")
+      ->group(obs_group);
+  obs_cmd->add_option("--body", obs_args.body, "Body, e.g. CRC (repeatable)")->group(obs_group);
+  obs_cmd->add_option("--document", obs_args.document, "Document symbol (repeatable)")
+      ->group(obs_group);
+  obs_cmd->add_option("--year", obs_args.year, "Year of publication: 2015 or 2015-2020")
+      ->group(obs_group);
+  obs_cmd->add_option("--since", obs_args.since, "Published in this year or later")
+      ->group(obs_group);
+  obs_cmd->add_option("--until", obs_args.until, "Published in this year or earlier")
+      ->group(obs_group);
+  obs_cmd->add_option("--theme", obs_args.theme, "UHRI theme (repeatable)")->group(obs_group);
+  obs_cmd->add_option("--sdg", obs_args.sdg, "SDG goal (16) or target (16.2) (repeatable)")
+      ->group(obs_group);
+  obs_cmd->add_option("--affected", obs_args.affected, "Affected persons (repeatable)")
+      ->group(obs_group);
+  obs_cmd->add_option("--type", obs_args.type, "Annotation type (repeatable)")->group(obs_group);
+  obs_cmd->add_flag("--missing", obs_args.missing,
+                    "Also the records the newest export no longer has")
+      ->group(obs_group);
+  obs_cmd->add_option("--facets", obs_args.facets,
+                      "Facets to print below the results: mechanism, body, document, year, "
+                      "theme, sdg, affected, state, type")
+      ->delimiter(',');
+  obs_cmd->add_option("--page", obs_args.page, "Page")->check(CLI::Range(1, 1000000));
+  obs_cmd->add_option("--per-page", obs_args.per_page, "Results per page")
       ->check(CLI::Range(1, 200))
       ->capture_default_str();
 
@@ -400,8 +440,10 @@ int main(int argc, char** argv) {
     if (*search_cmd) code = RunSearch(common, search_args);
     if (*show_cmd)
       code = openupr::IsResolutionUid(show_args.id) ? RunShowResolution(common, show_args.id)
-                                                     : RunShow(common, show_args);
+             : openupr::IsUhriUid(show_args.id)     ? RunShowObservation(common, show_args.id)
+                                                    : RunShow(common, show_args);
     if (*resolutions_cmd) code = RunResolutions(common, resolutions_args);
+    if (*obs_cmd) code = RunObservations(common, obs_args);
     for (CLI::App* c : polit_subs) {
       if (!*c) continue;
       polit_args.what = c->get_name();

@@ -41,20 +41,7 @@ std::variant<json, int> Answer(const CommonOptions& common, const server::Params
                 Status::NotFound("the database holds no resolutions: import OHCHR's voting records "
                                  "first (openupr import resolutions.csv votes_long.csv)"));
   auto body = endpoint(**index, params);
-  if (auto* e = std::get_if<server::ApiError>(&body)) {
-    // The API's parameter names are the options' without the dashes.
-    std::string message = e->status.message();
-    if (!e->parameter.empty() && message.starts_with(e->parameter)) {
-      std::string option = e->parameter;
-      for (char& c : option) c = c == '_' ? '-' : c;
-      if (option == "q") option = "query";
-      message = "--" + option + message.substr(e->parameter.size());
-    }
-    return Fail(common, e->status.code() == StatusCode::kNotFound ? Status::NotFound(message)
-                        : e->status.code() == StatusCode::kInvalidArgument
-                            ? Status::InvalidArgument(message)
-                            : e->status);
-  }
+  if (auto* e = std::get_if<server::ApiError>(&body)) return Fail(common, CliStatus(*e));
   return json::parse(std::get<server::Body>(body));
 }
 

@@ -17,6 +17,7 @@
 #include "core/model.h"
 #include "core/status.h"
 #include "engine/index.h"
+#include "engine/observations.h"
 #include "engine/votes.h"
 #include "search/export.h"
 #include "search/interpret.h"
@@ -100,6 +101,9 @@ class QueryBackend {
   // The Council's record (resolutions, roll calls) in memory, as of the database's latest
   // commit; shared, immutable (engine/votes.h).
   virtual Result<std::shared_ptr<const engine::VoteIndex>> Votes() = 0;
+  // OHCHR's Universal Human Rights Index (every mechanism's records) in memory, likewise
+  // (engine/observations.h).
+  virtual Result<std::shared_ptr<const engine::ObservationIndex>> Observations() = 0;
   // The in-memory index the similarity endpoints (similar_api.h) read, as of the database's
   // latest commit; shared, immutable (its vectors are made on first use).
   virtual Result<std::shared_ptr<const engine::Index>> Similarity() = 0;

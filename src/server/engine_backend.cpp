@@ -134,6 +134,10 @@ Result<analytics::DyadResponse> EngineBackend::Dyads(const std::string& query,
 
 Result<std::shared_ptr<const engine::VoteIndex>> EngineBackend::Votes() { return sql_->Votes(); }
 
+Result<std::shared_ptr<const engine::ObservationIndex>> EngineBackend::Observations() {
+  return sql_->Observations();
+}
+
 Result<std::shared_ptr<const classify::LoadedModel>> EngineBackend::Classifier() {
   return sql_->Classifier();
 }

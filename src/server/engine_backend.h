@@ -50,6 +50,7 @@ class EngineBackend final : public QueryBackend {
   Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
   Result<analytics::DyadResponse> Dyads(const std::string& query, const Filters& filters) override;
   Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
+  Result<std::shared_ptr<const engine::ObservationIndex>> Observations() override;
   // Current(): the index every other query reads.
   Result<std::shared_ptr<const engine::Index>> Similarity() override { return Current(); }
   Result<std::shared_ptr<const classify::LoadedModel>> Classifier() override;

@@ -26,6 +26,7 @@
 #include "server/similar_api.h"
 #include "server/classify_api.h"
 #include "server/json_body.h"
+#include "server/observations_api.h"
 #include "server/votes_api.h"
 
 namespace openupr::server {
@@ -216,7 +217,7 @@ json Index() {
            {"/api/v1/recommendations", "/api/v1/recommendations/{id}", "/api/v1/aggregations",
             "/api/v1/states", "/api/v1/states/{iso3}", "/api/v1/sessions", "/api/v1/pledges",
             "/api/v1/pledges/{uid}", "/api/v1/export", "/api/v1/resolutions",
-            "/api/v1/resolutions/{uid}", "/api/v1/votes/agreement", "/api/v1/votes/matrix",
+            "/api/v1/resolutions/{uid}", "/api/v1/observations", "/api/v1/observations/{uid}", "/api/v1/votes/agreement", "/api/v1/votes/matrix",
             "/api/v1/votes/cohesion", "/api/v1/votes/map", "/api/v1/votes/groups",
             "/api/v1/votes/record", "/api/v1/votes/discrepancies",
             "/api/v1/politicization/severity", "/api/v1/politicization/leniency",
@@ -391,6 +392,18 @@ void HttpServer::Impl::Install() {
       return fn(**index, r, p);
     });
   };
+  // OHCHR's Universal Human Rights Index (observations_api.h), from the backend's index.
+  auto observations = [&get](const char* pattern, auto fn) {
+    get(pattern, [fn](Api& a, Req r, P p) -> ApiResult<Body> {
+      auto index = a.backend().Observations();
+      if (!index.ok()) return ApiError{index.status(), ""};
+      return fn(**index, r, p);
+    });
+  };
+  using OI = const engine::ObservationIndex&;
+  observations("/api/v1/observations", [](OI ix, Req, P p) { return ObservationsJson(ix, p); });
+  observations(R"(/api/v1/observations/([^/]+))",
+               [](OI ix, Req r, P p) { return ObservationJson(ix, r.matches[1], p); });
   using VI = const engine::VoteIndex&;
   votes("/api/v1/resolutions", [](VI ix, Req, P p) { return ResolutionsJson(ix, p); });
   votes(R"(/api/v1/resolutions/([^/]+))",

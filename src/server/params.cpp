@@ -127,4 +127,25 @@ Check Selection(QueryBackend& backend, const Params& params, std::string& query,
   return std::nullopt;
 }
 
+Check Range(const Params& params, const std::string& name, int min, int max, int& from, int& to) {
+  std::optional<std::string> v;
+  OPENUPR_RETURN_IF_API_ERROR(Single(params, name, v));
+  if (!v) return std::nullopt;
+  auto number = [](std::string_view s, int& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+  };
+  const size_t dash = v->find('-');
+  const std::string_view text(*v);
+  bool ok = dash == std::string::npos ? number(text, from) && number(text, to)
+                                      : number(text.substr(0, dash), from) &&
+                                            number(text.substr(dash + 1), to);
+  ok = ok && from >= min && to <= max && from <= to;
+  if (!ok)
+    return Invalid(name, name + " '" + *v + "': expected a number or a range like " +
+                             std::to_string(min) + "-" + std::to_string(max) +
+                             ", the first no greater than the second");
+  return std::nullopt;
+}
+
 }  // namespace openupr::server

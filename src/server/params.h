@@ -41,6 +41,9 @@ Check Choice(const Params& params, const std::string& name,
 // added to filters; interpretation (when not null) receives what was made of it.
 Check Selection(QueryBackend& backend, const Params& params, std::string& query,
                 Filters& filters, search::Interpretation* interpretation = nullptr);
+// A number or a range "2006-2010" within [min, max] (from <= to); from and to unchanged when
+// absent.
+Check Range(const Params& params, const std::string& name, int min, int max, int& from, int& to);
 // A list parameter: repeatable and comma-separated ("by=theme,cycle" or "by=theme&by=cycle").
 std::vector<std::string> List(const Params& params, const std::string& name);
 

@@ -161,6 +161,10 @@ Result<analytics::DyadResponse> SqlBackend::Dyads(const std::string& query,
 
 Result<std::shared_ptr<const engine::VoteIndex>> SqlBackend::Votes() { return votes_.Get(); }
 
+Result<std::shared_ptr<const engine::ObservationIndex>> SqlBackend::Observations() {
+  return observations_.Get();
+}
+
 Result<std::shared_ptr<const engine::Index>> SqlBackend::Similarity() {
   auto lease = Acquire();
   if (!lease.ok()) return lease.status();

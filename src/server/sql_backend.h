@@ -48,6 +48,7 @@ class SqlBackend final : public QueryBackend {
   Result<std::optional<Pledge>> FindPledge(std::string_view uid) override;
   Result<analytics::DyadResponse> Dyads(const std::string& query, const Filters& filters) override;
   Result<std::shared_ptr<const engine::VoteIndex>> Votes() override;
+  Result<std::shared_ptr<const engine::ObservationIndex>> Observations() override;
   // SQLite has no vectors: an engine::Index built from the store on first use, and built again
   // when records were added since (a new highest id).
   Result<std::shared_ptr<const engine::Index>> Similarity() override;
@@ -77,6 +78,7 @@ class SqlBackend final : public QueryBackend {
   const std::string path_;
   const int max_connections_;
   VoteSource votes_{path_};
+  ObservationSource observations_{path_};
   ClassifierSource classifier_{path_};
   std::mutex mu_;
   std::condition_variable idle_cv_;

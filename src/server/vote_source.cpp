@@ -8,4 +8,10 @@ Result<std::shared_ptr<const engine::VoteIndex>> BuildVoteIndex(store::Store& st
   return std::shared_ptr<const engine::VoteIndex>(std::move(built).value());
 }
 
+Result<std::shared_ptr<const engine::ObservationIndex>> BuildObservationIndex(store::Store& store) {
+  auto built = engine::ObservationIndex::Build(store);
+  if (!built.ok()) return built.status();
+  return std::shared_ptr<const engine::ObservationIndex>(std::move(built).value());
+}
+
 }  // namespace openupr::server

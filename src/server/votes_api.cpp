@@ -17,27 +17,6 @@ using nlohmann::json;
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // "2010" or "2006-2010" into [from, to].
-Check Range(const Params& params, const std::string& name, int min, int max, int& from, int& to) {
-  std::optional<std::string> v;
-  OPENUPR_RETURN_IF_API_ERROR(Single(params, name, v));
-  if (!v) return std::nullopt;
-  auto number = [](std::string_view s, int& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size();
-  };
-  const size_t dash = v->find('-');
-  const std::string_view text(*v);
-  bool ok = dash == std::string::npos ? number(text, from) && number(text, to)
-                                      : number(text.substr(0, dash), from) &&
-                                            number(text.substr(dash + 1), to);
-  ok = ok && from >= min && to <= max && from <= to;
-  if (!ok)
-    return Invalid(name, name + " '" + *v + "': expected a number or a range like " +
-                             std::to_string(min) + "-" + std::to_string(max) +
-                             ", the first no greater than the second");
-  return std::nullopt;
-}
-
 std::string StateName(const std::string& iso3) {
   if (const StateInfo* s = FindStateByIso3(iso3)) return s->un_name;
   if (const FormerStateInfo* f = FindFormerState(iso3)) return f->name;

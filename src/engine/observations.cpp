@@ -1,0 +1,363 @@
+#include "engine/observations.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+
+#include "core/text.h"
+#include "search/query.h"
+#include "store/uhri.h"
+
+namespace openupr::engine {
+
+// The word index: term dictionary, a bitmap of records per term, and each record's term ids in
+// order as LEB128 varints (for phrases).
+struct ObservationIndex::Text {
+  std::unordered_map<std::string, uint32_t> ids;
+  std::vector<std::string> sorted;     // every term, sorted (prefix lookups)
+  std::vector<uint32_t> sorted_ids;    // parallel to sorted
+  std::vector<Roaring> postings;       // by term id
+  std::vector<uint64_t> token_begin;   // by record, size()+1
+  std::vector<uint8_t> tokens;
+
+  std::vector<uint32_t> Tokens(uint32_t d) const {
+    std::vector<uint32_t> out;
+    for (uint64_t i = token_begin[d]; i < token_begin[d + 1];) {
+      uint32_t v = 0;
+      int shift = 0;
+      while (true) {
+        const uint8_t b = tokens[i++];
+        v |= static_cast<uint32_t>(b & 0x7F) << shift;
+        if (!(b & 0x80)) break;
+        shift += 7;
+      }
+      out.push_back(v);
+    }
+    return out;
+  }
+};
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void AddTo(std::unordered_map<std::string, std::pair<std::string, Roaring>>& values,
+           const std::string& key, uint32_t d) {
+  if (key.empty()) return;
+  auto [it, fresh] = values.try_emplace(Lower(key));
+  if (fresh) it->second.first = key;
+  it->second.second.add(d);
+}
+
+// The records of the values named (OR); keys unknown match nothing.
+Roaring Union(const std::unordered_map<std::string, std::pair<std::string, Roaring>>& values,
+              const std::vector<std::string>& keys) {
+  Roaring out;
+  for (const std::string& k : keys)
+    if (auto it = values.find(Lower(k)); it != values.end()) out |= it->second.second;
+  return out;
+}
+
+struct Compiled {
+  search::QueryNode::Kind kind;
+  std::vector<std::vector<uint32_t>> words;  // per word: its term ids
+  std::vector<Compiled> children;
+};
+
+}  // namespace
+
+ObservationIndex::ObservationIndex() : text_(std::make_unique<Text>()) {}
+ObservationIndex::~ObservationIndex() = default;
+
+Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& store) {
+  std::unique_ptr<ObservationIndex> ix(new ObservationIndex());
+  Tokenizer tokenizer;
+  Text& t = *ix->text_;
+  t.token_begin.push_back(0);
+  auto put_varint = [&t](uint32_t v) {
+    while (v >= 0x80) {
+      t.tokens.push_back(static_cast<uint8_t>(v | 0x80));
+      v >>= 7;
+    }
+    t.tokens.push_back(static_cast<uint8_t>(v));
+  };
+  Status st = store::ScanUhriRecords(store, 0, [&](store::UhriStored&& s) {
+    const auto d = static_cast<uint32_t>(ix->records_.size());
+    ObservationRecord r;
+    r.id = s.id;
+    r.uid = s.uid;
+    r.mechanism = s.mechanism;
+    r.annotation_type = std::move(s.record.annotation_type);
+    r.body = std::move(s.record.body);
+    r.symbol = std::move(s.record.symbol);
+    r.published = std::move(s.record.publication_date);
+    r.year = s.year;
+    for (const std::string& iso3 : s.country_iso3)
+      if (!iso3.empty() && std::find(r.states.begin(), r.states.end(), iso3) == r.states.end())
+        r.states.push_back(iso3);
+    r.countries = std::move(s.record.countries);
+    r.themes = std::move(s.record.themes);
+    r.sdgs = std::move(s.record.sdgs);
+    r.affected = std::move(s.record.affected_persons);
+    r.text = std::move(s.record.text);
+    r.upr_session = s.record.upr_session;
+    r.upr_positions = std::move(s.record.upr_positions);
+    r.recommending = std::move(s.record.upr_recommending_countries);
+    r.recommendation_uid = std::move(s.recommendation_uid);
+    r.match = std::string(store::UhriMatchCode(s.match));
+    r.missing = s.missing_import_id != 0;
+
+    ix->all_.add(d);
+    if (!r.missing) ix->present_.add(d);
+    ix->by_mechanism_[static_cast<int>(r.mechanism)].add(d);
+    AddTo(ix->body_, r.body, d);
+    AddTo(ix->document_, r.symbol, d);
+    if (r.year) AddTo(ix->year_, std::to_string(r.year), d);
+    for (const auto& v : r.themes) AddTo(ix->theme_, v, d);
+    for (const auto& v : r.sdgs) {
+      const std::string target = SdgTargetOf(v);
+      AddTo(ix->sdg_target_, target, d);
+      AddTo(ix->sdg_goal_, target.substr(0, target.find('.')), d);
+    }
+    for (const auto& v : r.affected) AddTo(ix->affected_, v, d);
+    for (const auto& v : r.states) AddTo(ix->state_, v, d);
+    AddTo(ix->type_, r.annotation_type, d);
+    tokenizer.Tokenize(r.text, [&](std::string_view term, size_t, size_t) {
+      auto [it, fresh] = t.ids.try_emplace(std::string(term), static_cast<uint32_t>(t.ids.size()));
+      if (fresh) t.postings.emplace_back();
+      t.postings[it->second].add(d);
+      put_varint(it->second);
+      return true;
+    });
+    t.token_begin.push_back(t.tokens.size());
+    ix->by_uid_.emplace(r.uid, d);
+    ix->records_.push_back(std::move(r));
+  });
+  if (!st.ok()) return st;
+  for (Roaring& p : t.postings) p.runOptimize();
+  t.sorted.reserve(t.ids.size());
+  for (const auto& [term, id] : t.ids) t.sorted.push_back(term);
+  std::sort(t.sorted.begin(), t.sorted.end());
+  for (const std::string& term : t.sorted) t.sorted_ids.push_back(t.ids.at(term));
+  // Newest first: by publication date descending, then uid.
+  std::vector<uint32_t> order(ix->records_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const auto& ra = ix->records_[a];
+    const auto& rb = ix->records_[b];
+    if (ra.published != rb.published) return ra.published > rb.published;
+    return ra.uid < rb.uid;
+  });
+  ix->newest_rank_.resize(order.size());
+  for (uint32_t k = 0; k < order.size(); ++k) ix->newest_rank_[order[k]] = k;
+  return ix;
+}
+
+std::optional<uint32_t> ObservationIndex::Find(std::string_view uid) const {
+  auto it = by_uid_.find(std::string(uid));
+  if (it == by_uid_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Roaring> ObservationIndex::Match(std::string_view query) const {
+  auto parsed = search::ParseQuery(query);
+  if (!parsed.ok()) return parsed.status();
+  if (!parsed->root) return all_;
+  const Text& t = *text_;
+  Tokenizer tokenizer;
+  // Each word becomes the term ids it matches, in order (a word the tokenizer splits, such as
+  // "ill-treatment", is a phrase of its terms).
+  std::function<Compiled(const search::QueryNode&)> compile =
+      [&](const search::QueryNode& n) -> Compiled {
+    Compiled c{n.kind, {}, {}};
+    for (const std::string& word : n.words) {
+      if (n.prefix) {
+        const std::string p(tokenizer.Normalize(word, false));
+        std::vector<uint32_t> ids;
+        for (auto it = std::lower_bound(t.sorted.begin(), t.sorted.end(), p);
+             it != t.sorted.end() && it->starts_with(p); ++it)
+          ids.push_back(t.sorted_ids[it - t.sorted.begin()]);
+        c.words.push_back(std::move(ids));
+        continue;
+      }
+      tokenizer.Tokenize(word, [&](std::string_view term, size_t, size_t) {
+        std::vector<uint32_t> ids;
+        if (auto it = t.ids.find(std::string(term)); it != t.ids.end()) ids.push_back(it->second);
+        c.words.push_back(std::move(ids));
+        return true;
+      });
+    }
+    if (n.kind == search::QueryNode::Kind::kTerm && c.words.size() > 1)
+      c.kind = search::QueryNode::Kind::kPhrase;
+    for (const auto& child : n.children) c.children.push_back(compile(*child));
+    return c;
+  };
+  const Compiled root = compile(*parsed->root);
+  std::function<Roaring(const Compiled&)> eval = [&](const Compiled& c) -> Roaring {
+    using Kind = search::QueryNode::Kind;
+    switch (c.kind) {
+      case Kind::kTerm:
+      case Kind::kPhrase: {
+        if (c.words.empty()) return Roaring();
+        std::vector<Roaring> per_word;
+        for (const auto& ids : c.words) {
+          Roaring u;
+          for (uint32_t id : ids) u |= t.postings[id];
+          per_word.push_back(std::move(u));
+        }
+        Roaring docs = per_word[0];
+        for (size_t k = 1; k < per_word.size(); ++k) docs &= per_word[k];
+        if (c.words.size() == 1) return docs;
+        Roaring out;  // the terms at consecutive positions
+        for (uint32_t d : docs) {
+          const std::vector<uint32_t> toks = t.Tokens(d);
+          for (size_t i = 0; i + c.words.size() <= toks.size(); ++i) {
+            size_t k = 0;
+            while (k < c.words.size() &&
+                   std::find(c.words[k].begin(), c.words[k].end(), toks[i + k]) !=
+                       c.words[k].end())
+              ++k;
+            if (k == c.words.size()) {
+              out.add(d);
+              break;
+            }
+          }
+        }
+        return out;
+      }
+      case Kind::kAnd: {
+        Roaring out = eval(c.children[0]);
+        for (size_t k = 1; k < c.children.size(); ++k) out &= eval(c.children[k]);
+        return out;
+      }
+      case Kind::kOr: {
+        Roaring out;
+        for (const auto& child : c.children) out |= eval(child);
+        return out;
+      }
+      case Kind::kNot:
+        return all_ - eval(c.children[0]);
+    }
+    return Roaring();
+  };
+  return eval(root);
+}
+
+Result<Roaring> ObservationIndex::Select(const ObservationFilter& f,
+                                         std::string_view without) const {
+  Roaring sel = f.include_missing ? all_ : present_;
+  if (!f.query.empty()) {
+    auto m = Match(f.query);
+    if (!m.ok()) return m.status();
+    sel &= *m;
+  }
+  if (!f.states.empty() && without != "state") sel &= Union(state_, f.states);
+  if (!f.mechanisms.empty() && without != "mechanism") {
+    Roaring u;
+    for (Mechanism m : f.mechanisms) u |= by_mechanism_[static_cast<int>(m)];
+    sel &= u;
+  }
+  if (!f.bodies.empty() && without != "body") sel &= Union(body_, f.bodies);
+  if (!f.documents.empty() && without != "document") sel &= Union(document_, f.documents);
+  if ((f.year_from || f.year_to) && without != "year") {
+    Roaring u;
+    for (const auto& [key, value] : year_) {
+      const int y = std::stoi(key);
+      if ((!f.year_from || y >= f.year_from) && (!f.year_to || y <= f.year_to))
+        u |= value.second;
+    }
+    sel &= u;
+  }
+  if (!f.themes.empty() && without != "theme") sel &= Union(theme_, f.themes);
+  if (!f.sdgs.empty() && without != "sdg") {
+    Roaring u;
+    for (const std::string& s : f.sdgs)
+      u |= Union(s.find('.') == std::string::npos ? sdg_goal_ : sdg_target_, {s});
+    sel &= u;
+  }
+  if (!f.affected.empty() && without != "affected") sel &= Union(affected_, f.affected);
+  if (!f.types.empty() && without != "type") sel &= Union(type_, f.types);
+  return sel;
+}
+
+Result<ObservationSearch> ObservationIndex::Search(const ObservationFilter& f, int64_t offset,
+                                                   int64_t limit,
+                                                   const std::vector<std::string>& facets,
+                                                   int64_t top_n) const {
+  for (const std::string& field : facets)
+    if (std::find_if(std::begin(kObservationFacets), std::end(kObservationFacets),
+                     [&](const char* k) { return field == k; }) == std::end(kObservationFacets))
+      return Status::InvalidArgument("facet '" + field + "': expected one of mechanism, body, "
+                                     "document, year, theme, sdg, affected, state, type");
+  auto sel = Select(f, "");
+  if (!sel.ok()) return sel.status();
+  ObservationSearch out;
+  out.total = static_cast<int64_t>(sel->cardinality());
+  // The page: the selection's records by their place newest first.
+  std::vector<uint32_t> docs(sel->cardinality());
+  sel->toUint32Array(docs.data());
+  const size_t from = std::min<size_t>(docs.size(), static_cast<size_t>(std::max<int64_t>(0, offset)));
+  const size_t to = std::min<size_t>(docs.size(), from + static_cast<size_t>(std::max<int64_t>(0, limit)));
+  auto newer = [&](uint32_t a, uint32_t b) { return newest_rank_[a] < newest_rank_[b]; };
+  std::partial_sort(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(to), docs.end(),
+                    newer);
+  out.hits.assign(docs.begin() + static_cast<std::ptrdiff_t>(from),
+                  docs.begin() + static_cast<std::ptrdiff_t>(to));
+
+  for (const std::string& field : facets) {
+    auto base = Select(f, field);
+    if (!base.ok()) return base.status();
+    ObservationFacet fc{field, {}};
+    auto count_values = [&](const Values& values) {
+      for (const auto& [key, value] : values) {
+        const uint64_t n = base->and_cardinality(value.second);
+        if (n) fc.values.push_back({value.first, static_cast<int64_t>(n)});
+      }
+    };
+    if (field == "mechanism") {
+      for (int m = 0; m < kMechanismCount; ++m) {
+        const uint64_t n = base->and_cardinality(by_mechanism_[m]);
+        if (n)
+          fc.values.push_back({std::string(MechanismCode(static_cast<Mechanism>(m))),
+                               static_cast<int64_t>(n)});
+      }
+    } else if (field == "body") {
+      count_values(body_);
+    } else if (field == "document") {
+      count_values(document_);
+    } else if (field == "year") {
+      count_values(year_);
+    } else if (field == "theme") {
+      count_values(theme_);
+    } else if (field == "sdg") {
+      count_values(sdg_target_);
+    } else if (field == "affected") {
+      count_values(affected_);
+    } else if (field == "state") {
+      count_values(state_);
+    } else if (field == "type") {
+      count_values(type_);
+    }
+    std::sort(fc.values.begin(), fc.values.end(), [&](const auto& a, const auto& b) {
+      if (field == "year") return a.key > b.key;  // years: newest first
+      if (a.count != b.count) return a.count > b.count;
+      return a.key < b.key;
+    });
+    if (top_n > 0 && static_cast<int64_t>(fc.values.size()) > top_n) fc.values.resize(top_n);
+    out.facets.push_back(std::move(fc));
+  }
+  return out;
+}
+
+size_t ObservationIndex::MemoryBytes() const {
+  size_t n = text_->tokens.capacity() + text_->token_begin.capacity() * 8;
+  for (const Roaring& p : text_->postings) n += p.getSizeInBytes();
+  for (const auto& r : records_) n += r.text.capacity() + sizeof(r);
+  return n;
+}
+
+}  // namespace openupr::engine
