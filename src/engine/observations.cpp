@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "core/text.h"
+#include "core/theme_crosswalk.h"
 #include "search/query.h"
 #include "store/uhri.h"
 
@@ -272,7 +273,13 @@ Result<Roaring> ObservationIndex::Select(const ObservationFilter& f,
     }
     sel &= u;
   }
-  if (!f.themes.empty() && without != "theme") sel &= Union(theme_, f.themes);
+  if (!f.themes.empty() && without != "theme") {
+    // A UPR Info theme stands for the UHRI themes that list it (core/theme_crosswalk.h).
+    std::vector<std::string> themes = f.themes;
+    for (const std::string& t : f.themes)
+      for (std::string_view u : UhriThemesOf(t)) themes.emplace_back(u);
+    sel &= Union(theme_, themes);
+  }
   if (!f.sdgs.empty() && without != "sdg") {
     Roaring u;
     for (const std::string& s : f.sdgs)

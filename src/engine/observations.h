@@ -41,7 +41,8 @@ struct ObservationFilter {
   std::vector<std::string> documents;  // symbols ("CRC/C/PER/CO/5"), any case
   int year_from = 0;                   // 0: open
   int year_to = 0;
-  std::vector<std::string> themes;     // UHRI themes, any case
+  std::vector<std::string> themes;     // UHRI themes, any case; a UPR Info theme stands for the
+                                       // UHRI themes the crosswalk maps it to
   std::vector<std::string> sdgs;       // targets "16.2" or goals "16"
   std::vector<std::string> affected;   // affected persons, any case
   std::vector<std::string> types;      // annotation types ("Recommendations"), any case
