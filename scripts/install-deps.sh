@@ -25,6 +25,7 @@ PACKAGES=(
   libbenchmark-dev      # benchmarks
   libeigen3-dev         # linear algebra: ideal points, the leniency regression (analytics)
   libzip-dev libexpat1-dev  # reading XLSX (.xlsx is a zip of XML parts)
+  libsimdjson-dev       # reading the UHRI JSON export (simdjson On-Demand)
   clang libclang-rt-14-dev  # the fuzz targets: libFuzzer, AddressSanitizer, UBSan (scripts/fuzz.sh)
   liblinear-dev         # the classifiers' linear models (src/classify)
   libfasttext-dev       # the fastText baseline of the classifier evaluation (src/classify)
