@@ -9,10 +9,12 @@
 //    one of that session, with its state under review, recommending state and response, so that
 //    matching UHRI to UPR Info can be measured; for later sessions text and states are drawn.
 //  - ~55% treaty bodies (the ten acronyms, symbols like "CRC/C/PER/CO/5"), ~25% special
-//    procedures (a dozen real mandates): 2-8 real recommendation texts as <p> paragraphs, now and
-//    then some of them as a <ul> list, with HTML entities.
+//    procedures (a dozen real mandates): 3-9 real recommendation texts (5.75 on average) as <p>
+//    paragraphs, now and then some of them as a <ul> list, with HTML entities, so that 250,000
+//    records make ~360 MB of JSON, the size of UHRI's export.
 // Countries are 1 (rarely 2-3) state names of core/states.h; Themes 1-4 of a fixed list of ~40
-// names; Sdgs 0-3 real SDG targets ("16.2 - text"); AffectedPersons 0-3; dates 2008-2026.
+// names; Sdgs 0-3 real SDG targets, their text cut to a short title ("16.2 - text"),
+// AffectedPersons 0-3; dates 2008-2026.
 //
 // Deterministic: record i of a seed is the same in every run (its AnnotationId too). Version 2 is
 // the "newer export" of version 1 with the same seed: a share of the records with another Text
