@@ -19,6 +19,61 @@ namespace {
 using testing::ReadAll;
 using testing::TempDir;
 
+// The whole-workbook reader, checked against the streaming one on every workbook of these tests
+// (issue 17): the same sheets with the same cells, or the same refusal.
+using Streamed = std::vector<XlsxSheet>;
+XlsxRowSink Collect(Streamed& out) {
+  XlsxRowSink sink;
+  sink.begin_sheet = [&out](const XlsxSheetInfo& info) {
+    EXPECT_EQ(info.index, out.size());
+    out.push_back({info.name, info.part, {}});
+    return true;
+  };
+  sink.row = [&out](const XlsxSheetInfo& info, uint32_t row, std::vector<XlsxCell>& cells) {
+    EXPECT_EQ(info.name, out.back().name);
+    EXPECT_FALSE(cells.empty());
+    for (XlsxCell& c : cells) {
+      EXPECT_EQ(c.row, row);
+      out.back().cells.push_back(std::move(c));
+    }
+    return true;
+  };
+  return sink;
+}
+void ExpectSame(const Result<XlsxWorkbook>& whole, const Status& status, const Streamed& sheets) {
+  ASSERT_EQ(status.ok(), whole.ok()) << status.ToString();
+  if (!whole.ok()) {
+    EXPECT_EQ(status.ToString(), whole.status().ToString());
+    return;
+  }
+  ASSERT_EQ(sheets.size(), whole->sheets.size());
+  for (size_t i = 0; i < sheets.size(); ++i) {
+    EXPECT_EQ(sheets[i].name, whole->sheets[i].name);
+    EXPECT_EQ(sheets[i].part, whole->sheets[i].part);
+    ASSERT_EQ(sheets[i].cells.size(), whole->sheets[i].cells.size());
+    for (size_t k = 0; k < sheets[i].cells.size(); ++k) {
+      EXPECT_EQ(sheets[i].cells[k].row, whole->sheets[i].cells[k].row);
+      EXPECT_EQ(sheets[i].cells[k].column, whole->sheets[i].cells[k].column);
+      EXPECT_EQ(sheets[i].cells[k].text, whole->sheets[i].cells[k].text);
+    }
+  }
+}
+Result<XlsxWorkbook> ReadChecked(std::string_view bytes, const std::string& label,
+                                 const XlsxLimits& limits = {}) {
+  auto whole = ReadXlsx(bytes, label, limits);
+  Streamed sheets;
+  const Status status = StreamXlsx(bytes, label, Collect(sheets), limits);
+  ExpectSame(whole, status, sheets);
+  return whole;
+}
+Result<XlsxWorkbook> ReadFileChecked(const std::string& path, const XlsxLimits& limits = {}) {
+  auto whole = ReadXlsxFile(path, limits);
+  Streamed sheets;
+  const Status status = StreamXlsxFile(path, Collect(sheets), limits);
+  ExpectSame(whole, status, sheets);
+  return whole;
+}
+
 struct Part {
   std::string name, content;
 };
@@ -67,7 +122,7 @@ std::vector<Part> Book(const std::string& rows, const std::string& shared = "<si
 
 Result<XlsxWorkbook> Read(const TempDir& dir, const std::vector<Part>& parts,
                           const XlsxLimits& limits = {}) {
-  return ReadXlsx(Zip(dir, parts), "t.xlsx", limits);
+  return ReadChecked(Zip(dir, parts), "t.xlsx", limits);
 }
 
 // The message of a refusal (kBadInput), or a failure when it was read.
@@ -110,7 +165,7 @@ TEST(XlsxReader, ReadsBackWhatOurWriterWrote) {
   }
   ASSERT_TRUE((*w)->Close().ok());
 
-  auto book = ReadXlsxFile(path);
+  auto book = ReadFileChecked(path);
   ASSERT_TRUE(book.ok()) << book.status().ToString();
   ASSERT_EQ(book->sheets.size(), 1u);
   const XlsxSheet& sheet = book->sheets[0];
@@ -190,23 +245,23 @@ TEST(XlsxReader, FollowsRelationshipsNotPaths) {
 
 TEST(XlsxReader, RefusesWhatIsNotAZipOrIsCorrupt) {
   TempDir dir;
-  EXPECT_EQ(Refusal(ReadXlsx("", "t.xlsx")),
+  EXPECT_EQ(Refusal(ReadChecked("", "t.xlsx")),
             "t.xlsx: an empty zip archive; expected an .xlsx file, a zip of XML parts");
-  EXPECT_EQ(Refusal(ReadXlsx("id,text\r\n1,a\r\n", "t.xlsx")),
+  EXPECT_EQ(Refusal(ReadChecked("id,text\r\n1,a\r\n", "t.xlsx")),
             "t.xlsx: not a readable zip archive (Not a zip archive); expected an .xlsx file, a "
             "zip of XML parts");
   const std::string whole = Zip(dir, Book(R"(<row r="1"><c r="A1" t="s"><v>0</v></c></row>)"));
-  ASSERT_TRUE(ReadXlsx(whole, "t.xlsx").ok());
+  ASSERT_TRUE(ReadChecked(whole, "t.xlsx").ok());
   // Cut anywhere: the central directory at the end is gone, or incomplete.
   for (size_t keep : {size_t{10}, whole.size() / 2, whole.size() - 1}) {
-    const std::string m = Refusal(ReadXlsx(whole.substr(0, keep), "t.xlsx"));
+    const std::string m = Refusal(ReadChecked(whole.substr(0, keep), "t.xlsx"));
     EXPECT_EQ(m.rfind("t.xlsx: not a readable zip archive (", 0), 0u) << m;
   }
   // A part's compressed bytes damaged: the CRC or the inflater says so, naming the part.
   const size_t at = whole.find("xl/worksheets/sheet1.xml") + 24 + 5;  // into its local data
   std::string damaged = whole;
   for (size_t i = at; i < at + 8 && i < damaged.size(); ++i) damaged[i] = static_cast<char>(~damaged[i]);
-  const std::string m = Refusal(ReadXlsx(damaged, "t.xlsx"));
+  const std::string m = Refusal(ReadChecked(damaged, "t.xlsx"));
   EXPECT_EQ(m.rfind("t.xlsx: xl/worksheets/sheet1.xml: ", 0), 0u) << m;
 }
 
@@ -218,7 +273,7 @@ TEST(XlsxReader, StopsAZipBombAtThePartLimit) {
   EXPECT_LT(bytes.size(), 64u * 1024);
   XlsxLimits limits;
   limits.max_part_bytes = 1 << 20;
-  EXPECT_EQ(Refusal(ReadXlsx(bytes, "t.xlsx", limits)),
+  EXPECT_EQ(Refusal(ReadChecked(bytes, "t.xlsx", limits)),
             "t.xlsx: xl/worksheets/sheet1.xml: declares 8388793 bytes decompressed; expected at "
             "most 1048576");
   // A zip whose headers lie about the size (patched to 1,000 bytes) is stopped by what comes out.
@@ -231,12 +286,12 @@ TEST(XlsxReader, StopsAZipBombAtThePartLimit) {
     const char small[4] = {static_cast<char>(0xE8), 0x03, 0, 0};
     lying.replace(size_at, 4, small, 4);
   }
-  const std::string m = Refusal(ReadXlsx(lying, "t.xlsx", limits));
+  const std::string m = Refusal(ReadChecked(lying, "t.xlsx", limits));
   EXPECT_EQ(m.rfind("t.xlsx: xl/worksheets/sheet1.xml:", 0), 0u) << m;
   // All parts together are bounded too.
   limits = {};
   limits.max_total_bytes = 4 << 20;
-  EXPECT_EQ(Refusal(ReadXlsx(bytes, "t.xlsx", limits)),
+  EXPECT_EQ(Refusal(ReadChecked(bytes, "t.xlsx", limits)),
             "t.xlsx: xl/worksheets/sheet1.xml: the parts read decompress to more than 4194304 "
             "bytes together; expected at most that");
 }
@@ -359,15 +414,95 @@ TEST(XlsxReader, EnforcesCountLimits) {
 
 TEST(XlsxReader, FileErrorsNameThePath) {
   TempDir dir;
-  auto missing = ReadXlsxFile(dir.File("nope.xlsx"));
+  auto missing = ReadFileChecked(dir.File("nope.xlsx"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kIo);
   EXPECT_NE(missing.status().message().find("nope.xlsx"), std::string::npos);
   XlsxLimits limits;
   limits.max_file_bytes = 3;
   const std::string path = dir.Write("small.xlsx", "abcd");
-  EXPECT_EQ(Refusal(ReadXlsxFile(path, limits)),
+  EXPECT_EQ(Refusal(ReadFileChecked(path, limits)),
             path + ": 4 bytes; expected an .xlsx of at most 3");
+}
+
+// The streaming reader's own controls (issue 17): a sheet the sink skips is not read, a row the
+// sink refuses ends the whole read with an ok status, and progress counts the sheet's bytes up
+// to its declared size.
+TEST(XlsxReader, StreamingSkipsSheetsStopsAndReportsProgressIssue17) {
+  TempDir dir;
+  const std::vector<Part> parts = {
+      {"_rels/.rels", kRootRels},
+      {"xl/workbook.xml",
+       R"(<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="One" sheetId="1" r:id="rId1"/><sheet name="Two" sheetId="2" r:id="rId2"/><sheet name="Three" sheetId="3" r:id="rId3"/></sheets></workbook>)"},
+      {"xl/_rels/workbook.xml.rels",
+       R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet3.xml"/></Relationships>)"},
+      // Sheet one is broken: skipping it must not even open it.
+      {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row r=\"1\">"},
+      {"xl/worksheets/sheet2.xml",
+       std::string(kSheetOpen) +
+           R"(<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1"><v>1</v></c></row>)"
+           R"(<row r="2"/><row r="3"><c r="C3"><v>3</v></c></row>)" + kSheetClose},
+      {"xl/worksheets/sheet3.xml",
+       std::string(kSheetOpen) + R"(<row r="1"><c r="A1"><v>9</v></c></row>)" + kSheetClose}};
+  const std::string bytes = Zip(dir, parts);
+
+  std::vector<std::string> seen;
+  std::vector<std::pair<uint64_t, uint64_t>> progress;
+  XlsxRowSink sink;
+  sink.begin_sheet = [&](const XlsxSheetInfo& info) {
+    seen.push_back("sheet " + std::to_string(info.index) + " " + info.name + " " + info.part);
+    return info.index != 0;
+  };
+  sink.row = [&](const XlsxSheetInfo& info, uint32_t row, std::vector<XlsxCell>& cells) {
+    std::string line = info.name + " row " + std::to_string(row) + ":";
+    for (const auto& c : cells) line += " " + std::to_string(c.column) + "=" + c.text;
+    seen.push_back(line);
+    return true;
+  };
+  sink.progress = [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); };
+  ASSERT_TRUE(StreamXlsx(bytes, "t.xlsx", sink).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"sheet 0 One xl/worksheets/sheet1.xml",
+                                            "sheet 1 Two xl/worksheets/sheet2.xml",
+                                            "Two row 0: 0=a 1=1", "Two row 2: 2=3",
+                                            "sheet 2 Three xl/worksheets/sheet3.xml",
+                                            "Three row 0: 0=9"}));
+  ASSERT_EQ(progress.size(), 2u);  // one chunk each of the two sheets read
+  EXPECT_EQ(progress[0].first, parts[4].content.size());
+  EXPECT_EQ(progress[0].second, parts[4].content.size());
+  EXPECT_EQ(progress[1].first, parts[5].content.size());
+
+  // Stopping at the first row of sheet Two: nothing more, and no error.
+  seen.clear();
+  sink.row = [&](const XlsxSheetInfo& info, uint32_t row, std::vector<XlsxCell>&) {
+    seen.push_back(info.name + " row " + std::to_string(row));
+    return false;
+  };
+  ASSERT_TRUE(StreamXlsx(bytes, "t.xlsx", sink).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"sheet 0 One xl/worksheets/sheet1.xml",
+                                            "sheet 1 Two xl/worksheets/sheet2.xml",
+                                            "Two row 0"}));
+
+  // Without a sink for sheets, sheet One is read, and refused.
+  sink.begin_sheet = nullptr;
+  const Status broken = StreamXlsx(bytes, "t.xlsx", sink);
+  EXPECT_EQ(broken.code(), StatusCode::kBadInput);
+  EXPECT_EQ(broken.message().rfind("t.xlsx: xl/worksheets/sheet1.xml:1:", 0), 0u)
+      << broken.message();
+}
+
+// The shared strings table is what a streaming read keeps: its bytes are capped.
+TEST(XlsxReader, CapsTheSharedStringsBytesIssue17) {
+  TempDir dir;
+  XlsxLimits limits;
+  limits.max_shared_string_bytes = 5;
+  const std::string rows = R"(<row r="1"><c r="A1" t="s"><v>0</v></c></row>)";
+  EXPECT_TRUE(Read(dir, Book(rows, "<si><t>abc</t></si><si><t>de</t></si>"), limits).ok());
+  const std::string m =
+      Refusal(Read(dir, Book(rows, "<si><t>abc</t></si><si><t>def</t></si>"), limits));
+  EXPECT_EQ(m.rfind("t.xlsx: xl/sharedStrings.xml:1:", 0), 0u) << m;
+  EXPECT_NE(m.find(": the shared strings hold more than 5 bytes together; expected at most that"),
+            std::string::npos)
+      << m;
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 #include <expat.h>
 #include <zip.h>
 
+#include <cerrno>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -174,8 +176,10 @@ class PartParser {
   PartParser(const PartParser&) = delete;
   PartParser& operator=(const PartParser&) = delete;
 
-  // referrer says who names this part, for the message when it is missing.
-  Status Parse(const std::string& referrer) {
+  // referrer says who names this part, for the message when it is missing. progress (may be
+  // empty) is told the bytes decompressed so far and the size the zip declares, after each chunk.
+  Status Parse(const std::string& referrer,
+               const std::function<void(uint64_t, uint64_t)>& progress = {}) {
     zip_t* zip = book_.zip;
     const zip_int64_t index = zip_name_locate(zip, part_.c_str(), ZIP_FL_NOCASE);
     if (index < 0)
@@ -203,6 +207,7 @@ class PartParser {
     XML_SetStartDoctypeDeclHandler(parser_, &OnDoctype);
     std::vector<char> chunk(kChunkBytes);
     uint64_t bytes = 0;
+    const uint64_t declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
     for (;;) {
       const zip_int64_t n = zip_fread(file.get(), chunk.data(), chunk.size());
       if (n < 0)
@@ -219,15 +224,18 @@ class PartParser {
                                 "than " + std::to_string(book_.limits.max_total_bytes) +
                                 " bytes together; expected at most that");
       if (XML_Parse(parser_, chunk.data(), static_cast<int>(n), n == 0) != XML_STATUS_OK) {
-        if (!status_.ok()) return status_;
+        if (!status_.ok() || stopped_) return status_;
         return Status::BadInput(Where() + "malformed XML: " +
                                 XML_ErrorString(XML_GetErrorCode(parser_)) +
                                 "; expected well-formed XML");
       }
+      if (progress && n > 0) progress(bytes, declared);
       if (n == 0) break;
     }
     return status_;
   }
+  // Whether a handler stopped the parse early (Stop), without a problem.
+  bool stopped() const { return stopped_; }
 
  protected:
   virtual void Start(std::string_view name, const char** atts) = 0;
@@ -236,11 +244,17 @@ class PartParser {
 
   // Records the first problem, with the position of the event being handled, and stops expat.
   void Fail(const std::string& what) {
-    if (!status_.ok()) return;
+    if (failed()) return;
     status_ = Status::BadInput(Where() + what);
     XML_StopParser(parser_, XML_FALSE);
   }
-  bool failed() const { return !status_.ok(); }
+  bool failed() const { return !status_.ok() || stopped_; }
+  // Ends the parse early, without a problem: Parse returns an ok status.
+  void Stop() {
+    if (failed()) return;
+    stopped_ = true;
+    XML_StopParser(parser_, XML_FALSE);
+  }
 
   Book& book_;
   const std::string part_;
@@ -276,6 +290,7 @@ class PartParser {
   XML_Parser parser_ = nullptr;
   int depth_ = 0;
   Status status_;
+  bool stopped_ = false;
 };
 
 struct Relationship {
@@ -412,6 +427,11 @@ class SharedStringsParser : public PartParser {
     } else if (name == "rPh") {
       --phonetic_;
     } else if (name == "si" && in_item_) {
+      bytes_ += text_.text().size();
+      if (bytes_ > book_.limits.max_shared_string_bytes)
+        return Fail("the shared strings hold more than " +
+                    std::to_string(book_.limits.max_shared_string_bytes) +
+                    " bytes together; expected at most that");
       strings.push_back(std::move(text_.text()));
       in_item_ = false;
     }
@@ -425,13 +445,15 @@ class SharedStringsParser : public PartParser {
   TextCollector text_;
   bool in_item_ = false;
   int phonetic_ = 0;
+  uint64_t bytes_ = 0;
 };
 
+// A worksheet's cells, handed to the sink a row at a time.
 class SheetParser : public PartParser {
  public:
-  SheetParser(Book& book, std::string part, const std::vector<std::string>& strings,
-              std::vector<XlsxCell>& cells)
-      : PartParser(book, std::move(part)), strings_(strings), cells_(cells) {}
+  SheetParser(Book& book, const XlsxSheetInfo& info, const std::vector<std::string>& strings,
+              const XlsxRowSink& sink)
+      : PartParser(book, info.part), info_(info), strings_(strings), sink_(sink) {}
 
  private:
   void Start(std::string_view name, const char** atts) override {
@@ -506,9 +528,17 @@ class SheetParser : public PartParser {
       EndCell();
     } else if (name == "row") {
       in_row_ = false;
+      EndRow();
     } else if (name == "sheetData") {
       in_data_ = false;
     }
+  }
+
+  void EndRow() {
+    if (cells_.empty()) return;
+    const bool go_on = sink_.row(info_, static_cast<uint32_t>(last_row_), cells_);
+    cells_.clear();
+    if (!go_on) Stop();
   }
 
   void EndCell() {
@@ -543,8 +573,10 @@ class SheetParser : public PartParser {
       Fail("a cell longer than " + std::to_string(book_.limits.max_cell_bytes) + " bytes");
   }
 
+  const XlsxSheetInfo& info_;
   const std::vector<std::string>& strings_;
-  std::vector<XlsxCell>& cells_;
+  const XlsxRowSink& sink_;
+  std::vector<XlsxCell> cells_;  // of the row being read
   TextCollector text_;
   std::string type_;
   int64_t last_row_ = -1, last_column_ = -1;
@@ -609,24 +641,16 @@ Result<std::string> Resolve(const Book& book, const std::string& rels_part,
 
 }  // namespace
 
-Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const std::string& file_label,
-                              const XlsxLimits& limits) {
-  ZipError error;
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, error.get());
-  if (!source) return Status::Internal(file_label + ": libzip: " + error.text());
-  // Not ZIP_CHECKCONS: it refuses libxlsxwriter's own zip64 workbooks (their local headers carry
-  // a zip64 extra field that the central directory leaves out). Each part's CRC is still checked.
-  zip_t* opened = zip_open_from_source(source, ZIP_RDONLY, error.get());
-  if (!opened) {
-    zip_source_free(source);  // the archive owns it only once opened
-    return Status::BadInput(file_label + ": not a readable zip archive (" + error.text() +
-                            "); expected an .xlsx file, a zip of XML parts");
-  }
-  std::unique_ptr<zip_t, ZipDiscard> zip(opened);
-  if (zip_get_num_entries(zip.get(), 0) == 0)  // libzip opens an empty file as an empty archive
+namespace {
+
+// Everything after the zip is open: the package's and the workbook's relationships, the
+// workbook, the shared strings, then each worksheet streamed into the sink.
+Status StreamBook(zip_t* zip, const std::string& file_label, const XlsxRowSink& sink,
+                  const XlsxLimits& limits) {
+  if (zip_get_num_entries(zip, 0) == 0)  // libzip opens an empty file as an empty archive
     return Status::BadInput(file_label +
                             ": an empty zip archive; expected an .xlsx file, a zip of XML parts");
-  Book book{file_label, limits, zip.get()};
+  Book book{file_label, limits, zip};
 
   const std::string root_rels_part = "_rels/.rels";
   RelsParser root_rels(book, root_rels_part);
@@ -653,7 +677,7 @@ Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const std::string& file_la
     strings = std::move(shared.strings);
   }
 
-  XlsxWorkbook out;
+  size_t index = 0;
   for (const auto& entry : workbook.sheets) {
     const Relationship* rel = rels.WithId(entry.rel_id);
     if (!rel)
@@ -664,11 +688,72 @@ Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const std::string& file_la
     if (!rel->type.ends_with("/worksheet")) continue;
     auto part = Resolve(book, rels_part, *rel, *workbook_part);
     if (!part.ok()) return part.status();
-    XlsxSheet sheet{entry.name, *part, {}};
-    SheetParser parser(book, *part, strings, sheet.cells);
-    OPENUPR_RETURN_IF_ERROR(parser.Parse("sheet '" + entry.name + "', named by " + rels_part));
-    out.sheets.push_back(std::move(sheet));
+    const XlsxSheetInfo info{index++, entry.name, *part};
+    if (sink.begin_sheet && !sink.begin_sheet(info)) continue;
+    SheetParser parser(book, info, strings, sink);
+    OPENUPR_RETURN_IF_ERROR(
+        parser.Parse("sheet '" + entry.name + "', named by " + rels_part, sink.progress));
+    if (parser.stopped()) break;
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status StreamXlsx(std::string_view bytes, const std::string& file_label, const XlsxRowSink& sink,
+                  const XlsxLimits& limits) {
+  ZipError error;
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, error.get());
+  if (!source) return Status::Internal(file_label + ": libzip: " + error.text());
+  // Not ZIP_CHECKCONS: it refuses libxlsxwriter's own zip64 workbooks (their local headers carry
+  // a zip64 extra field that the central directory leaves out). Each part's CRC is still checked.
+  zip_t* opened = zip_open_from_source(source, ZIP_RDONLY, error.get());
+  if (!opened) {
+    zip_source_free(source);  // the archive owns it only once opened
+    return Status::BadInput(file_label + ": not a readable zip archive (" + error.text() +
+                            "); expected an .xlsx file, a zip of XML parts");
+  }
+  std::unique_ptr<zip_t, ZipDiscard> zip(opened);
+  return StreamBook(zip.get(), file_label, sink, limits);
+}
+
+Status StreamXlsxFile(const std::string& path, const XlsxRowSink& sink,
+                      const XlsxLimits& limits) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::Io(path + ": cannot open the file for reading: " + ec.message());
+  if (size > limits.max_file_bytes)
+    return Status::BadInput(path + ": " + std::to_string(size) + " bytes; expected an .xlsx of at "
+                            "most " + std::to_string(limits.max_file_bytes));
+  int code = 0;
+  zip_t* opened = zip_open(path.c_str(), ZIP_RDONLY, &code);
+  if (!opened) {
+    ZipError error;
+    zip_error_set(error.get(), code, errno);
+    if (code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_NOENT ||
+        code == ZIP_ER_MEMORY)
+      return Status::Io(path + ": cannot read: " + error.text());
+    return Status::BadInput(path + ": not a readable zip archive (" + error.text() +
+                            "); expected an .xlsx file, a zip of XML parts");
+  }
+  std::unique_ptr<zip_t, ZipDiscard> zip(opened);
+  return StreamBook(zip.get(), path, sink, limits);
+}
+
+Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const std::string& file_label,
+                              const XlsxLimits& limits) {
+  XlsxWorkbook out;
+  XlsxRowSink sink;
+  sink.begin_sheet = [&out](const XlsxSheetInfo& info) {
+    out.sheets.push_back({info.name, info.part, {}});
+    return true;
+  };
+  sink.row = [&out](const XlsxSheetInfo&, uint32_t, std::vector<XlsxCell>& cells) {
+    auto& all = out.sheets.back().cells;
+    for (XlsxCell& c : cells) all.push_back(std::move(c));
+    return true;
+  };
+  OPENUPR_RETURN_IF_ERROR(StreamXlsx(bytes, file_label, sink, limits));
   return out;
 }
 
