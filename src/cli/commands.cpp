@@ -19,6 +19,7 @@
 #include "core/sessions.h"
 #include "core/states.h"
 #include "ingest/importer.h"
+#include "ingest/uhri_import.h"
 #include "search/export.h"
 #include "search/interpret.h"
 #include "search/pledge_search.h"
@@ -178,6 +179,10 @@ json FileReportJson(const ingest::FileReport& f) {
   j["updated"] = f.updated;
   j["skipped"] = f.skipped;
   j["entities_decoded"] = f.entities_decoded;
+  if (f.format == ingest::kUhriFormat)
+    j["upr"] = {{"same_text", f.uhri_same_text},
+                {"same_words", f.uhri_same_words},
+                {"added_recommendations", f.uhri_added_recommendations}};
   json repeats = json::array();
   for (const auto& r : f.repeats)
     repeats.push_back({{"line", r.line},
@@ -283,7 +288,8 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
               {"seconds", report.seconds},
               {"parse_seconds", report.parse_seconds},
               {"mb_per_second", mbps},
-              {"files", files}};
+              {"files", files},
+              {"uhri_missing", report.uhri_missing}};
     if (!report.status.ok())
       j["error"] = {{"code", StatusCodeName(report.status.code())},
                     {"exit_code", ExitCodeFor(report.status)},
@@ -304,7 +310,21 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
       continue;
     }
     std::cout << f.path << ": ";
-    if (!f.format.empty()) {
+    if (f.format == ingest::kUhriFormat) {
+      std::cout << "UHRI export: " << f.rows << " records";
+      if (report.status.ok()) {
+        std::cout << "; " << f.added << " added";
+        if (f.updated) std::cout << ", " << f.updated << " updated (changed in the source)";
+        if (f.already_present) std::cout << ", " << f.already_present << " already present";
+        if (f.skipped) std::cout << ", " << f.skipped << " skipped (unknown state)";
+        const int64_t upr = f.uhri_same_text + f.uhri_same_words + f.uhri_added_recommendations;
+        if (upr)
+          std::cout << "; UPR records: " << f.uhri_same_text << " found in UPR Info by the same "
+                    << "text, " << f.uhri_same_words << " by the same words, "
+                    << f.uhri_added_recommendations << " added as recommendations";
+      }
+      if (f.entities_decoded) std::cout << "; " << f.entities_decoded << " HTML entities decoded";
+    } else if (!f.format.empty()) {
       std::cout << f.format << ", " << ingest::EncodingName(f.encoding)
                 << (f.encoding_forced ? " (forced)" : " (detected)") << ", "
                 << ingest::LineEndsName(f.line_ends)
@@ -360,6 +380,13 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
                       : "")
               << '\n';
     return ExitCodeFor(report.status);
+  }
+  if (!report.uhri_missing.empty()) {
+    std::cout << report.uhri_missing.size()
+              << " UHRI record(s) stored before are not in this export: marked missing, kept";
+    for (size_t i = 0; i < report.uhri_missing.size() && i < kShow; ++i)
+      std::cout << (i ? ", " : " (") << report.uhri_missing[i];
+    std::cout << (report.uhri_missing.size() > kShow ? ", ... --json lists all)\n" : ")\n");
   }
   if (report.import_id == 0) {
     std::cout << "Nothing new to import; the database is unchanged.\n";

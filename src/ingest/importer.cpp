@@ -29,6 +29,7 @@
 #include "ingest/file_bytes.h"
 #include "ingest/hrc_votes.h"
 #include "ingest/source_format.h"
+#include "ingest/uhri_import.h"
 #include "ingest/vote_import.h"
 #include "store/bulk_writer.h"
 
@@ -372,8 +373,8 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   return ImportFiles([&store]() -> Result<store::Store*> { return &store; }, paths, options);
 }
 
-ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::string>& paths,
-                         const ImportOptions& options) {
+ImportReport ImportFiles(const StoreOpener& open_store,
+                         const std::vector<std::string>& all_paths, const ImportOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   ImportReport report;
   auto finish = [&](Status st) {
@@ -383,6 +384,27 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
     return report;
   };
   if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
+
+  // UHRI exports (a JSON array or an XLSX workbook, known by their first bytes) are streamed
+  // after the CSV files, in the same transaction (ingest/uhri_import.h).
+  std::vector<std::string> csv_paths;
+  std::vector<std::pair<std::string, UhriFileType>> uhri_files;
+  for (const std::string& path : all_paths) {
+    UhriFileType type = UhriFileType::kNone;
+    if (options.format == "auto" || options.format == kUhriFormat) {
+      auto sniffed = SniffUhriFile(path);
+      if (!sniffed.ok()) return finish(sniffed.status());
+      type = *sniffed;
+      if (type == UhriFileType::kNone && options.format == kUhriFormat)
+        return finish(Status::BadInput(path + ": not a UHRI export: expected a JSON array "
+                                              "(\"[\" first) or an XLSX workbook"));
+    }
+    if (type == UhriFileType::kNone)
+      csv_paths.push_back(path);
+    else
+      uhri_files.emplace_back(path, type);
+  }
+  const std::vector<std::string>& paths = csv_paths;
 
   // Parser threads (two at most: this thread writes meanwhile) take the files in order: each
   // reads, hashes and parses one, handing over its recommendations in batches, while this thread
@@ -463,8 +485,13 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
     return finish(Status::Internal("libsodium failed to initialise"));
 
   // For the progress bar only (a pipe counts as empty): half for parsing, half for writing.
-  uint64_t total = 0;
-  for (const std::string& path : paths) {
+  uint64_t total = 0, csv_total = 0;
+  for (const std::string& path : csv_paths) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec) csv_total += size;
+  }
+  for (const std::string& path : all_paths) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (!ec) total += size;
@@ -497,7 +524,7 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
         {"encoding", options.encoding ? std::string(EncodingName(*options.encoding)) : "auto"},
         {"line_ends", options.line_ends ? std::string(LineEndsName(*options.line_ends)) : "auto"},
         {"skip_unknown_states", options.skip_unknown_states},
-        {"files", paths}};
+        {"files", all_paths}};
     auto id = store.InsertImport("openupr import", opts.dump());
     if (!id.ok()) return id.status();
     import_id = *id;
@@ -507,7 +534,7 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
     if (!pc.ok()) return pc.status();
     rec_counts = std::move(rc).value();
     pledge_counts = std::move(pc).value();
-    rec_keys.Reserve(rec_counts.size() + total / kMinRowBytes);
+    rec_keys.Reserve(rec_counts.size() + csv_total / kMinRowBytes + uhri_files.size() * 4096);
     // Keys already stored count as present; their first row is what later copies repeat.
     auto seed = [](KeyTable& keys, const auto& counts) {
       for (const auto& [k, info] : counts) {
@@ -520,7 +547,8 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
     seed(pledge_keys, pledge_counts);
     // The command's size stands for the rows to come: a bulk load, when it is at least what
     // is stored, rebuilds the indexes afterwards, which is cheaper.
-    auto w = store::RecommendationWriter::Begin(store, static_cast<int64_t>(total / kUsualRowBytes));
+    auto w = store::RecommendationWriter::Begin(store,
+                                                static_cast<int64_t>(csv_total / kUsualRowBytes));
     if (!w.ok()) return w.status();
     writer = std::move(w).value();
     return Status::Ok();
@@ -740,6 +768,95 @@ ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::s
   }
   for (auto& t : parsers) t.join();  // (they stop when the files run out)
   for (auto& slot : slots) report.files.push_back(std::move(slot.report));
+
+  // UHRI exports: hashed (a file stored before is not read again), then streamed into the store.
+  std::unique_ptr<UhriImport> uhri;
+  std::deque<std::string> uhri_keys;  // the duplicate keys rec_keys holds views of
+  // The CSV files' recommendations are written before the UHRI records are matched to them.
+  if (!uhri_files.empty() && writer && !fatal && write_error.ok())
+    if (Status st = writer->Flush(); !st.ok()) write_error = st;
+  for (const auto& [path, type] : uhri_files) {
+    if (fatal || !write_error.ok()) break;
+    FileReport fr;
+    fr.path = path;
+    fr.format = std::string(kUhriFormat);
+    auto hash = HashFileContent(path, &fr.bytes);
+    if (!hash.ok()) return finish(hash.status());
+    fr.content_hash = *hash;
+    report.bytes += fr.bytes;
+    const uint64_t file_start = done;
+    if (auto it = stored_files.find(fr.content_hash); it != stored_files.end()) {
+      fr.previous = it->second;
+    } else if (auto same = hash_in_command.find(fr.content_hash); same != hash_in_command.end()) {
+      fr.previous = store::SourceFileRecord{};
+      fr.previous->path = same->second;
+    }
+    if (fr.previous) {
+      done += 2 * fr.bytes;
+      progress(done);
+      report.files.push_back(std::move(fr));
+      continue;
+    }
+    hash_in_command.emplace(fr.content_hash, path);
+    if (!writer) {
+      if (Status st = begin_writing(); !st.ok()) {
+        write_error = st;
+        break;
+      }
+    }
+    store::SourceFileRecord sf;
+    sf.import_id = import_id;
+    sf.path = path;
+    sf.content_hash = fr.content_hash;
+    sf.bytes = static_cast<int64_t>(fr.bytes);
+    sf.format = fr.format;
+    sf.encoding = "utf-8";
+    sf.line_ends = "none";
+    auto sf_id = store.InsertSourceFile(sf);
+    if (!sf_id.ok()) {
+      write_error = sf_id.status();
+      break;
+    }
+    if (!uhri) {
+      UhriImportContext ctx;
+      ctx.store = &store;
+      ctx.import_id = import_id;
+      ctx.writer = writer.get();
+      ctx.skip_unknown_states = options.skip_unknown_states;
+      ctx.occurrence = [&](const std::string& key) -> int64_t {
+        uhri_keys.push_back(key);
+        KeyState& ks = rec_keys[uhri_keys.back()];
+        return ks.in_db + ++ks.stored;
+      };
+      ctx.progress = [&](uint64_t read) { progress(done + 2 * read); };
+      auto begun = UhriImport::Begin(std::move(ctx));
+      if (!begun.ok()) {
+        write_error = begun.status();
+        break;
+      }
+      uhri = std::move(begun).value();
+    }
+    const auto started = std::chrono::steady_clock::now();
+    if (Status st = uhri->StoreFile(path, type, *sf_id, fr); !st.ok()) {
+      if (st.code() == StatusCode::kIo) return finish(st);
+      write_error = st;
+    }
+    report.parse_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fatal |= !fr.errors.empty();
+    if (!fatal && write_error.ok())
+      if (Status st = UpdateFileCounts(store, fr, *sf_id); !st.ok()) write_error = st;
+    done = file_start + 2 * fr.bytes;
+    progress(done);
+    report.files.push_back(std::move(fr));
+  }
+  if (uhri && !fatal && write_error.ok()) {
+    auto missing = uhri->Finish();
+    if (!missing.ok())
+      write_error = missing.status();
+    else
+      report.uhri_missing = std::move(missing).value();
+  }
   if (fatal) {
     size_t n = 0;
     for (const auto& f : report.files) n += f.errors.size();

@@ -97,7 +97,9 @@ Result<UhriFileType> SniffUhriFile(const std::string& path) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
                         s.front() == '\t'))
     s.remove_prefix(1);
-  if (s.starts_with("[")) return UhriFileType::kJson;
+  // An object is not an export either, but no CSV starts with "{": the JSON reader says what is
+  // wrong with it.
+  if (s.starts_with("[") || s.starts_with("{")) return UhriFileType::kJson;
   return UhriFileType::kNone;
 }
 

@@ -39,7 +39,8 @@ inline constexpr std::string_view kUhriFormat = "uhri";
 enum class UhriFileType { kNone, kJson, kXlsx };
 
 // What a file is, from its first bytes: a UHRI JSON export starts with "[" (after a UTF-8 BOM
-// and whitespace), an XLSX one is a zip ("PK\3\4"); anything else is kNone. kIo if unreadable.
+// and whitespace; "{" too, which the JSON reader then refuses with its reason), an XLSX one is a
+// zip ("PK\3\4"); anything else is kNone. kIo if unreadable.
 Result<UhriFileType> SniffUhriFile(const std::string& path);
 
 // The content hash of a file (ingest/importer.h kContentHashPrefix), read in chunks; *bytes gets
