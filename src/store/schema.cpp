@@ -380,7 +380,7 @@ CREATE TABLE uhri_term (
 
 CREATE TABLE uhri_record (
   id                 INTEGER PRIMARY KEY,
-  uid                TEXT NOT NULL UNIQUE,
+  uid                TEXT NOT NULL CHECK (uid = 'uhri-' || annotation_id),
   annotation_id      TEXT NOT NULL UNIQUE,
   mechanism          TEXT NOT NULL CHECK (mechanism IN ('upr', 'treaty-body',
                                                         'special-procedure')),

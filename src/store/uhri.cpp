@@ -90,10 +90,22 @@ std::string UhriFieldsHash(const UhriRecord& r) {
   return hex;
 }
 
-UhriWriter::~UhriWriter() = default;
+// The page cache while UHRI records are written: each record's AnnotationId goes into a unique
+// index at a random place (UUIDs), so that index's pages (about 20 MB for 250,000 records) must
+// stay cached; the recommendation writer's small bulk cache would spill them over and over.
+constexpr int64_t kUhriCacheKiB = 65536;
+
+UhriWriter::~UhriWriter() {
+  if (saved_cache_size_)
+    (void)store_.db().Exec("PRAGMA cache_size = " + std::to_string(*saved_cache_size_));
+}
 
 Result<std::unique_ptr<UhriWriter>> UhriWriter::Begin(Store& store, int64_t import_id) {
   std::unique_ptr<UhriWriter> w(new UhriWriter(store, import_id));
+  auto cache = store.db().QueryInt("PRAGMA cache_size");
+  if (!cache.ok()) return cache.status();
+  OPENUPR_RETURN_IF_ERROR(store.db().Exec("PRAGMA cache_size = " + std::to_string(-kUhriCacheKiB)));
+  w->saved_cache_size_ = *cache;
   OPENUPR_RETURN_IF_ERROR(store.db().ForEachRow(
       "SELECT annotation_id, id, fields_hash, recommendation_id, match, missing_import_id "
       "FROM uhri_record",
@@ -407,9 +419,9 @@ Result<std::vector<UhriStored>> Query(Store& store, const std::string& where,
 }  // namespace
 
 Result<std::optional<UhriStored>> GetUhriRecord(Store& store, std::string_view uid) {
-  const bool by_uid = uid.starts_with("uhri-");
-  auto rows = Query(store, by_uid ? "WHERE u.uid = ?" : "WHERE u.annotation_id = ?",
-                    [&](Statement& s) { s.Bind(1, uid); });
+  // (By annotation_id, which is unique and indexed; the uid is "uhri-" and it.)
+  if (uid.starts_with("uhri-")) uid.remove_prefix(5);
+  auto rows = Query(store, "WHERE u.annotation_id = ?", [&](Statement& s) { s.Bind(1, uid); });
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<UhriStored>();
   return std::optional<UhriStored>(std::move(rows->front()));

@@ -78,6 +78,7 @@ class UhriWriter {
   std::unordered_set<int64_t> seen_;                       // ids Put by this import
   std::unordered_map<std::string, int64_t> terms_;         // "kind\x1fname" -> id
   std::unordered_set<std::string> states_;
+  std::optional<int64_t> saved_cache_size_;  // the connection's, restored at destruction
   std::optional<Statement> statements_[10];
 };
 
