@@ -332,6 +332,7 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
       }
       if (!failure.ok()) break;
     }
+    if (failure.ok()) failure = im.writer->Flush();  // (before batch is reused)
     if (failure.ok()) failure = im.ctx.writer->Flush();
     if (im.ctx.progress) im.ctx.progress(read_bytes);
   }

@@ -17,46 +17,7 @@ constexpr size_t kSdgBatch = 256;             // 3
 // (about 10 us on the machines measured, docs/benchmarks.md).
 constexpr int64_t kBulkCacheKiB = 2048;
 
-// "INSERT ... VALUES (?,?),(?,?),..." for rows rows of width parameters.
-std::string MultiRowInsert(const char* head, int width, size_t rows) {
-  std::string one = "(";
-  for (int i = 0; i < width; ++i) one += i ? ",?" : "?";
-  one += ")";
-  std::string sql = head;
-  sql += " VALUES ";
-  for (size_t r = 0; r < rows; ++r) {
-    if (r) sql += ',';
-    sql += one;
-  }
-  return sql;
-}
-
 }  // namespace
-
-// Runs a multi-row INSERT over items: full batches, then the rest in power-of-two chunks, so
-// that a few statements per table, each prepared once per writer, cover every row count.
-template <typename Item, typename BindFn>
-Status RecommendationWriter::InsertBatched(const char* head, int width, size_t batch,
-                                           const std::vector<Item>& items, BindFn bind) {
-  for (size_t begin = 0; begin < items.size();) {
-    size_t n = std::min(batch, items.size() - begin);
-    while (n & (n - 1)) n &= n - 1;  // the largest power of two not above the rest
-    auto [it, added] = statements_.try_emplace({head, n});
-    if (added) {
-      auto s = store_.db().Prepare(MultiRowInsert(head, width, n));
-      if (!s.ok()) {
-        statements_.erase(it);
-        return s.status();
-      }
-      it->second = std::make_unique<Statement>(std::move(s).value());
-    }
-    Statement& stmt = *it->second;
-    for (size_t i = 0; i < n; ++i) bind(stmt, static_cast<int>(i) * width + 1, items[begin + i]);
-    OPENUPR_RETURN_IF_ERROR(stmt.Run());
-    begin += n;
-  }
-  return Status::Ok();
-}
 
 Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store& store,
                                                                          int64_t expected_rows) {
@@ -175,7 +136,7 @@ Result<int64_t> RecommendationWriter::AddPledge(const Pledge& pledge, const std:
 
 Status RecommendationWriter::Flush() {
   // Parents first: the child rows' foreign keys are checked at the end of each statement.
-  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
       "INSERT INTO recommendation(id, sur, session, cycle, text, dup_key, response, "
       "response_raw, action, sur_orgs, from_orgs, source_file_id, source_line, duplicate_of, uid)",
       15, kRecommendationBatch, rows_, [](Statement& s, int p, const Row& row) {
@@ -215,7 +176,7 @@ Status RecommendationWriter::Flush() {
       if (!listed) sdgs.push_back({row.id, goal, target});
     }
   }
-  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
       "INSERT INTO recommending_state(recommendation_id, position, state, raw_name)", 4,
       kFromBatch, from, [](Statement& s, int p, const FromLink& f) {
         s.Bind(p, f.id).Bind(p + 1, f.position).BindStatic(p + 3, f.state->raw_name);
@@ -225,10 +186,10 @@ Status RecommendationWriter::Flush() {
           s.BindStatic(p + 2, f.state->iso3);
         }
       }));
-  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
       "INSERT INTO recommendation_theme(recommendation_id, theme_id)", 2, kThemeBatch,
       themes_, [](Statement& s, int p, const ThemeLink& t) { s.Bind(p, t.id).Bind(p + 1, t.theme_id); }));
-  OPENUPR_RETURN_IF_ERROR(InsertBatched(
+  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
       "INSERT INTO recommendation_sdg(recommendation_id, goal, target)", 3, kSdgBatch, sdgs,
       [](Statement& s, int p, const SdgLink& l) {
         s.Bind(p, l.id).Bind(p + 1, l.goal).BindStatic(p + 2, l.target);

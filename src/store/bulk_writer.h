@@ -21,6 +21,7 @@
 
 #include "core/model.h"
 #include "core/status.h"
+#include "store/multi_row.h"
 #include "store/store.h"
 
 namespace openupr::store {
@@ -66,9 +67,6 @@ class RecommendationWriter {
                          int session, int64_t source_file_id);
   Status CheckRecommendationExists(int64_t id, int64_t line);
   void RestoreCacheSize();
-  template <typename Item, typename BindFn>
-  Status InsertBatched(const char* head, int width, size_t batch, const std::vector<Item>& items,
-                       BindFn bind);
 
   Store& store_;
   const int64_t first_id_;  // the first id this writer assigns
@@ -80,8 +78,7 @@ class RecommendationWriter {
   std::vector<ThemeLink> themes_;
   std::vector<std::string> rebuild_sql_;  // CREATE INDEX statements of the dropped indexes
   std::optional<int64_t> saved_cache_size_;  // the connection's, while the writer's is in force
-  // Prepared multi-row INSERTs by (statement head, rows).
-  std::map<std::pair<const char*, size_t>, std::unique_ptr<Statement>> statements_;
+  MultiRowInserter inserter_{store_.db()};
 };
 
 }  // namespace openupr::store

@@ -125,6 +125,9 @@ Result<std::unique_ptr<UhriWriter>> UhriWriter::Begin(Store& store, int64_t impo
       [&](Statement& row) { w->terms_.emplace(TermKey(row.Text(0), row.Text(1)), row.Int(2)); }));
   OPENUPR_RETURN_IF_ERROR(store.db().ForEachRow(
       "SELECT iso3 FROM state", [&](Statement& row) { w->states_.insert(row.String(0)); }));
+  auto max_id = store.db().QueryInt("SELECT coalesce(max(id), 0) FROM uhri_record");
+  if (!max_id.ok()) return max_id.status();
+  w->next_id_ = *max_id + 1;
   return w;
 }
 
@@ -156,65 +159,53 @@ Result<int64_t> UhriWriter::TermId(std::string_view kind, const std::string& nam
   return id;
 }
 
-Status UhriWriter::WriteLinks(int64_t id, const UhriRecord& r,
-                              std::span<const std::string> countries,
-                              std::span<const std::string> recommending) {
-  auto add_states = [&](std::string_view role, const std::vector<std::string>& names,
-                        std::span<const std::string> iso3) -> Status {
+void UhriWriter::QueueLinks(int64_t id, const UhriRecord& r,
+                            std::span<const std::string> countries,
+                            std::span<const std::string> recommending) {
+  auto add_states = [&](const char* role, const std::vector<std::string>& names,
+                        std::span<const std::string> iso3) {
     for (size_t i = 0; i < names.size(); ++i) {
-      auto ins = Prepared(1,
-                          "INSERT INTO uhri_record_state(uhri_id, role, position, state, "
-                          "raw_name) VALUES (?, ?, ?, ?, ?)");
-      if (!ins.ok()) return ins.status();
-      (*ins)->Bind(1, id).Bind(2, role).Bind(3, static_cast<int64_t>(i));
-      if (i < iso3.size() && !iso3[i].empty()) {
-        if (!states_.contains(iso3[i]))
-          return Status::Internal("uhri: state " + iso3[i] + " is not in the state table");
-        (*ins)->Bind(4, iso3[i]);
-      } else {
-        (*ins)->BindNull(4);
-      }
-      (*ins)->Bind(5, names[i]);
-      OPENUPR_RETURN_IF_ERROR((*ins)->Run());
+      std::string code = i < iso3.size() ? iso3[i] : "";
+      if (!code.empty() && !states_.contains(code)) code.clear();  // (checked by the caller)
+      pending_states_.push_back({id, role, static_cast<int64_t>(i), std::move(code), &names[i]});
     }
-    return Status::Ok();
   };
-  OPENUPR_RETURN_IF_ERROR(add_states("country", r.countries, countries));
-  OPENUPR_RETURN_IF_ERROR(add_states("recommending", r.upr_recommending_countries, recommending));
+  add_states("country", r.countries, countries);
+  add_states("recommending", r.upr_recommending_countries, recommending);
+  pending_terms_status_ = Status::Ok();
   int64_t position = 0;
-  auto add_terms = [&](std::string_view kind, const std::vector<std::string>& names) -> Status {
+  std::unordered_set<int64_t> seen;  // a term listed twice is linked once
+  auto add_terms = [&](std::string_view kind, const std::vector<std::string>& names) {
     for (const std::string& name : names) {
       auto term = TermId(kind, name);
-      if (!term.ok()) return term.status();
-      auto ins = Prepared(2,
-                          "INSERT OR IGNORE INTO uhri_record_term(uhri_id, term_id, position) "
-                          "VALUES (?, ?, ?)");
-      if (!ins.ok()) return ins.status();
-      (*ins)->Bind(1, id).Bind(2, *term).Bind(3, position++);
-      OPENUPR_RETURN_IF_ERROR((*ins)->Run());
+      if (!term.ok()) {
+        pending_terms_status_ = term.status();
+        return;
+      }
+      if (seen.insert(*term).second) pending_terms_.push_back({id, *term, position});
+      ++position;
     }
-    return Status::Ok();
   };
-  OPENUPR_RETURN_IF_ERROR(add_terms(kKindTheme, r.themes));
-  OPENUPR_RETURN_IF_ERROR(add_terms(kKindSdg, r.sdgs));
-  OPENUPR_RETURN_IF_ERROR(add_terms(kKindAffected, r.affected_persons));
-  OPENUPR_RETURN_IF_ERROR(add_terms(kKindRegion, r.regions));
-  OPENUPR_RETURN_IF_ERROR(add_terms(kKindPosition, r.upr_positions));
-  OPENUPR_RETURN_IF_ERROR(add_terms(kKindRecommendingRegion, r.upr_recommending_regions));
-  return Status::Ok();
+  add_terms(kKindTheme, r.themes);
+  add_terms(kKindSdg, r.sdgs);
+  add_terms(kKindAffected, r.affected_persons);
+  add_terms(kKindRegion, r.regions);
+  add_terms(kKindPosition, r.upr_positions);
+  add_terms(kKindRecommendingRegion, r.upr_recommending_regions);
 }
 
 Result<std::pair<int64_t, Upsert>> UhriWriter::Put(const UhriRecord& r,
                                                    std::span<const std::string> countries,
                                                    std::span<const std::string> recommending,
                                                    int64_t source_file_id) {
-  const std::string hash = UhriFieldsHash(r);
+  std::string hash = UhriFieldsHash(r);
   auto it = stored_.find(r.annotation_id);
   if (it != stored_.end()) {
     UhriStoredRow& s = it->second;
     seen_.insert(s.id);
     if (s.fields_hash == hash) {
       if (s.missing) {  // back in a newer export
+        OPENUPR_RETURN_IF_ERROR(Flush());
         auto st = Prepared(3, "UPDATE uhri_record SET missing_import_id = NULL WHERE id = ?");
         if (!st.ok()) return st.status();
         (*st)->Bind(1, s.id);
@@ -226,75 +217,128 @@ Result<std::pair<int64_t, Upsert>> UhriWriter::Put(const UhriRecord& r,
   }
   const Mechanism mech = MechanismOfBody(r.body);
   const int year = YearOf(r.publication_date);
-  const bool update = it != stored_.end();
-  auto stmt = Prepared(
-      update ? 4 : 5,
-      update ? "UPDATE uhri_record SET mechanism=?2, annotation_type=?3, body=?4, symbol=?5, "
-               "document_id=?6, published=?7, published_on_uhri=?8, year=?9, text=?10, "
-               "upr_cycle=?11, upr_session=?12, fields_hash=?13, source_file_id=?14, "
-               "source_offset=?15, updated_import_id=?16, missing_import_id=NULL WHERE id=?1"
-             : "INSERT INTO uhri_record(uid, annotation_id, mechanism, annotation_type, body, "
-               "symbol, document_id, published, published_on_uhri, year, text, upr_cycle, "
-               "upr_session, fields_hash, source_file_id, source_offset, first_import_id) "
-               "VALUES (?17, ?18, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-               "?16)");
-  if (!stmt.ok()) return stmt.status();
-  Statement& s = **stmt;
-  if (update) s.Bind(1, it->second.id);
-  s.Bind(2, MechanismCode(mech))
-      .Bind(3, r.annotation_type)
-      .Bind(4, r.body)
-      .Bind(5, r.symbol)
-      .Bind(6, r.document_id)
-      .Bind(7, r.publication_date)
-      .Bind(8, r.publication_date_on_uhri);
-  if (year > 0)
-    s.Bind(9, year);
-  else
-    s.BindNull(9);
-  s.BindStatic(10, r.text)
-      .Bind(11, r.upr_cycle)
-      .Bind(12, r.upr_session)
-      .Bind(13, hash)
-      .Bind(14, source_file_id)
-      .Bind(15, r.source_offset ? r.source_offset : r.source_row)
-      .Bind(16, import_id_);
-  if (!update) s.Bind(17, UhriUid(r.annotation_id)).Bind(18, r.annotation_id);
-  OPENUPR_RETURN_IF_ERROR(s.Run());
-  int64_t id = 0;
-  if (update) {
-    id = it->second.id;
-    for (int slot : {6, 7}) {
-      auto del = Prepared(slot, slot == 6 ? "DELETE FROM uhri_record_state WHERE uhri_id = ?"
-                                          : "DELETE FROM uhri_record_term WHERE uhri_id = ?");
-      if (!del.ok()) return del.status();
-      (*del)->Bind(1, id);
-      OPENUPR_RETURN_IF_ERROR((*del)->Run());
-    }
-    it->second.fields_hash = hash;
-    it->second.missing = false;
-  } else {
-    id = sqlite3_last_insert_rowid(store_.db().handle());
+  if (it == stored_.end()) {
+    // A new record: queued, written by Flush with its links.
+    const int64_t id = next_id_++;
+    pending_.push_back({&r, hash, id, mech, year, source_file_id, 0, UhriMatch::kNone});
     UhriStoredRow row;
     row.id = id;
-    row.fields_hash = hash;
+    row.fields_hash = std::move(hash);
     auto [pos, fresh] = stored_.emplace(r.annotation_id, std::move(row));
     if (fresh) by_id_.emplace(id, &pos->second);
     seen_.insert(id);
+    QueueLinks(id, r, countries, recommending);
+    OPENUPR_RETURN_IF_ERROR(pending_terms_status_);
+    return std::make_pair(id, Upsert::kAdded);
   }
-  OPENUPR_RETURN_IF_ERROR(WriteLinks(id, r, countries, recommending));
-  return std::make_pair(id, update ? Upsert::kUpdated : Upsert::kAdded);
+  // A changed record: its row updated in place, its links replaced.
+  OPENUPR_RETURN_IF_ERROR(Flush());
+  const int64_t id = it->second.id;
+  auto stmt = Prepared(
+      4,
+      "UPDATE uhri_record SET mechanism=?2, annotation_type=?3, body=?4, symbol=?5, "
+      "document_id=?6, published=?7, published_on_uhri=?8, year=?9, text=?10, upr_cycle=?11, "
+      "upr_session=?12, fields_hash=?13, source_file_id=?14, source_offset=?15, "
+      "updated_import_id=?16, missing_import_id=NULL WHERE id=?1");
+  if (!stmt.ok()) return stmt.status();
+  Statement& s = **stmt;
+  s.Bind(1, id);
+  BindRecord(s, 2, {&r, hash, id, mech, year, source_file_id, 0, UhriMatch::kNone});
+  OPENUPR_RETURN_IF_ERROR(s.Run());
+  for (int slot : {6, 7}) {
+    auto del = Prepared(slot, slot == 6 ? "DELETE FROM uhri_record_state WHERE uhri_id = ?"
+                                        : "DELETE FROM uhri_record_term WHERE uhri_id = ?");
+    if (!del.ok()) return del.status();
+    (*del)->Bind(1, id);
+    OPENUPR_RETURN_IF_ERROR((*del)->Run());
+  }
+  it->second.fields_hash = std::move(hash);
+  it->second.missing = false;
+  QueueLinks(id, r, countries, recommending);
+  OPENUPR_RETURN_IF_ERROR(pending_terms_status_);
+  return std::make_pair(id, Upsert::kUpdated);
+}
+
+void UhriWriter::BindRecord(Statement& s, int p, const Pending& q) const {
+  const UhriRecord& r = *q.record;
+  s.BindStatic(p, MechanismCode(q.mechanism))
+      .BindStatic(p + 1, r.annotation_type)
+      .BindStatic(p + 2, r.body)
+      .BindStatic(p + 3, r.symbol)
+      .BindStatic(p + 4, r.document_id)
+      .BindStatic(p + 5, r.publication_date)
+      .BindStatic(p + 6, r.publication_date_on_uhri);
+  if (q.year > 0)
+    s.Bind(p + 7, q.year);
+  else
+    s.BindNull(p + 7);
+  s.BindStatic(p + 8, r.text)
+      .Bind(p + 9, r.upr_cycle)
+      .Bind(p + 10, r.upr_session)
+      .Bind(p + 11, q.hash)
+      .Bind(p + 12, q.source_file_id)
+      .Bind(p + 13, r.source_offset ? r.source_offset : r.source_row)
+      .Bind(p + 14, import_id_);
+}
+
+Status UhriWriter::Flush() {
+  static constexpr const char* kRecordHead =
+      "INSERT INTO uhri_record(mechanism, annotation_type, body, symbol, document_id, published, "
+      "published_on_uhri, year, text, upr_cycle, upr_session, fields_hash, source_file_id, "
+      "source_offset, first_import_id, id, uid, annotation_id, recommendation_id, match)";
+  static constexpr const char* kStateHead =
+      "INSERT INTO uhri_record_state(uhri_id, role, position, state, raw_name)";
+  static constexpr const char* kTermHead =
+      "INSERT INTO uhri_record_term(uhri_id, term_id, position)";
+  std::vector<std::string> uids;
+  uids.reserve(pending_.size());
+  for (const Pending& q : pending_) uids.push_back(UhriUid(q.record->annotation_id));
+  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
+      kRecordHead, 20, 64, pending_, [&](Statement& s, int p, const Pending& q) {
+        BindRecord(s, p, q);
+        s.Bind(p + 15, q.id)
+            .BindStatic(p + 16, uids[static_cast<size_t>(q.id - pending_.front().id)])
+            .BindStatic(p + 17, q.record->annotation_id);
+        if (q.recommendation_id > 0)
+          s.Bind(p + 18, q.recommendation_id);
+        else
+          s.BindNull(p + 18);
+        s.BindStatic(p + 19, UhriMatchCode(q.match));
+      }));
+  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
+      kStateHead, 5, 256, pending_states_, [](Statement& s, int p, const StateRow& row) {
+        s.Bind(p, row.id).BindStatic(p + 1, row.role).Bind(p + 2, row.position);
+        if (row.iso3.empty())
+          s.BindNull(p + 3);
+        else
+          s.BindStatic(p + 3, row.iso3);
+        s.BindStatic(p + 4, *row.raw_name);
+      }));
+  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
+      kTermHead, 3, 512, pending_terms_, [](Statement& s, int p, const TermRow& row) {
+        s.Bind(p, row.id).Bind(p + 1, row.term_id).Bind(p + 2, row.position);
+      }));
+  pending_.clear();
+  pending_states_.clear();
+  pending_terms_.clear();
+  return Status::Ok();
 }
 
 Status UhriWriter::Link(int64_t uhri_id, int64_t recommendation_id, UhriMatch match) {
-  auto st = Prepared(8, "UPDATE uhri_record SET recommendation_id = ?, match = ? WHERE id = ?");
-  if (!st.ok()) return st.status();
-  if (recommendation_id > 0)
-    (*st)->Bind(1, recommendation_id);
-  else
-    (*st)->BindNull(1);
-  (*st)->Bind(2, UhriMatchCode(match)).Bind(3, uhri_id);
-  OPENUPR_RETURN_IF_ERROR((*st)->Run());
+  if (!pending_.empty() && uhri_id >= pending_.front().id) {
+    Pending& q = pending_[static_cast<size_t>(uhri_id - pending_.front().id)];
+    q.recommendation_id = recommendation_id;
+    q.match = match;
+  } else {
+    auto st = Prepared(8, "UPDATE uhri_record SET recommendation_id = ?, match = ? WHERE id = ?");
+    if (!st.ok()) return st.status();
+    if (recommendation_id > 0)
+      (*st)->Bind(1, recommendation_id);
+    else
+      (*st)->BindNull(1);
+    (*st)->Bind(2, UhriMatchCode(match)).Bind(3, uhri_id);
+    OPENUPR_RETURN_IF_ERROR((*st)->Run());
+  }
   if (auto it = by_id_.find(uhri_id); it != by_id_.end()) {
     it->second->recommendation_id = recommendation_id;
     it->second->match = match;
@@ -303,6 +347,7 @@ Status UhriWriter::Link(int64_t uhri_id, int64_t recommendation_id, UhriMatch ma
 }
 
 Result<std::vector<std::string>> UhriWriter::MarkMissing() {
+  OPENUPR_RETURN_IF_ERROR(Flush());
   std::vector<std::string> uids;
   auto st = Prepared(9, "UPDATE uhri_record SET missing_import_id = ? WHERE id = ?");
   if (!st.ok()) return st.status();

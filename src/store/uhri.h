@@ -16,6 +16,7 @@
 
 #include "core/status.h"
 #include "core/uhri.h"
+#include "store/multi_row.h"
 #include "store/store.h"
 #include "store/votes.h"
 
@@ -52,13 +53,17 @@ class UhriWriter {
   // Stores one record: added if its AnnotationId is new, its fields and links replaced if they
   // changed (the row keeps its id and uid), untouched otherwise. countries and recommending give
   // the ISO3 of each of r.countries and r.upr_recommending_countries (empty: not a known state).
-  // Either way the record counts as present in this import (MarkMissing).
+  // Either way the record counts as present in this import (MarkMissing). New records and links
+  // are queued and written by Flush (multi-row INSERTs): r must stay alive and unchanged until
+  // then.
   Result<std::pair<int64_t, Upsert>> Put(const UhriRecord& r,
                                          std::span<const std::string> countries,
                                          std::span<const std::string> recommending,
                                          int64_t source_file_id);
   // Sets the recommendation a UPR record is.
   Status Link(int64_t uhri_id, int64_t recommendation_id, UhriMatch match);
+  // Writes what is queued; after it, the records given to Put may be released.
+  Status Flush();
   // Marks every stored record that this import did not Put and that was not marked before as
   // missing from the newer export (missing_import_id); returns their uids. Records are never
   // deleted: what users attached to them stays.
@@ -68,8 +73,32 @@ class UhriWriter {
   UhriWriter(Store& store, int64_t import_id) : store_(store), import_id_(import_id) {}
   Result<Statement*> Prepared(int slot, const char* sql);
   Result<int64_t> TermId(std::string_view kind, const std::string& name);
-  Status WriteLinks(int64_t id, const UhriRecord& r, std::span<const std::string> countries,
-                    std::span<const std::string> recommending);
+  struct Pending {
+    const UhriRecord* record;
+    std::string hash;
+    int64_t id;
+    Mechanism mechanism;
+    int year;
+    int64_t source_file_id;
+    int64_t recommendation_id;
+    UhriMatch match;
+  };
+  struct StateRow {
+    int64_t id;
+    const char* role;
+    int64_t position;
+    std::string iso3;
+    const std::string* raw_name;
+  };
+  struct TermRow {
+    int64_t id;
+    int64_t term_id;
+    int64_t position;
+  };
+  void QueueLinks(int64_t id, const UhriRecord& r, std::span<const std::string> countries,
+                  std::span<const std::string> recommending);
+  // Binds the record's columns from mechanism to first_import_id (15 parameters) from p on.
+  void BindRecord(Statement& s, int p, const Pending& q) const;
 
   Store& store_;
   const int64_t import_id_;
@@ -80,6 +109,12 @@ class UhriWriter {
   std::unordered_set<std::string> states_;
   std::optional<int64_t> saved_cache_size_;  // the connection's, restored at destruction
   std::optional<Statement> statements_[10];
+  int64_t next_id_ = 1;
+  std::vector<Pending> pending_;
+  std::vector<StateRow> pending_states_;
+  std::vector<TermRow> pending_terms_;
+  Status pending_terms_status_;
+  MultiRowInserter inserter_{store_.db()};
 };
 
 // A stored UHRI record, as read back.
