@@ -508,5 +508,16 @@ TEST(XlsxReader, CapsTheSharedStringsBytesIssue17) {
       << m;
 }
 
+// Found by the fuzzer: a <row> inside a <row> (well-formed XML, not OOXML) had the streaming
+// reader hand the outer row's cells on as the inner row's. Each cell goes out with its own row.
+TEST(XlsxReader, ANestedRowKeepsEachCellInItsRowIssue17) {
+  TempDir dir;
+  auto book = Read(
+      dir, Book(R"(<row r="1"><c r="A1"><v>1</v></c><row r="2"><c r="B2"><v>2</v></c>)"
+                R"(</row><c r="C2"><v>3</v></c></row><row r="4"><c r="A4"><v>4</v></c></row>)"));
+  ASSERT_TRUE(book.ok()) << book.status().ToString();
+  EXPECT_EQ(CellsOf(book->sheets[0]), (Cells{{0, 0, "1"}, {1, 1, "2"}, {3, 0, "4"}}));
+}
+
 }  // namespace
 }  // namespace openupr::ingest

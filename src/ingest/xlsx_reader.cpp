@@ -490,6 +490,10 @@ class SheetParser : public PartParser {
   }
 
   void StartRow(const char* r) {
+    // A <row> inside a <row> (not OOXML, but well-formed XML): the outer row's cells so far go
+    // out as that row, and the inner row starts.
+    EndRow();
+    if (failed()) return;
     int64_t row = last_row_ + 1;
     if (r) {
       const auto n = ParseIndex(r, 1, kMaxRows);
