@@ -223,8 +223,7 @@ class PartParser {
                                 std::to_string(cap) + " bytes; expected at most that");
       if (book_.part_bytes_total > book_.limits.max_total_bytes)
         return Status::BadInput(book_.label + ": " + part_ +
-                                ": the parts read decompress to more "
-                                "than " +
+                                ": the parts read decompress to more than " +
                                 std::to_string(book_.limits.max_total_bytes) +
                                 " bytes together; expected at most that");
       if (XML_Parse(parser_, chunk.data(), static_cast<int>(n), n == 0) != XML_STATUS_OK) {
