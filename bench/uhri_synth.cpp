@@ -117,9 +117,9 @@ struct TreatyBody {
   std::string_view symbol_infix;   // after it, before the number
 };
 constexpr TreatyBody kTreatyBodies[] = {
-    {"CAT", "CAT/C/", "/CO/"},     {"CCPR", "CCPR/C/", "/CO/"},   {"CED", "CED/C/", "/CO/"},
-    {"CEDAW", "CEDAW/C/", "/CO/"}, {"CERD", "CERD/C/", "/CO/"},   {"CESCR", "E/C.12/", "/CO/"},
-    {"CMW", "CMW/C/", "/CO/"},     {"CRC", "CRC/C/", "/CO/"},     {"CRPD", "CRPD/C/", "/CO/"},
+    {"CAT", "CAT/C/", "/CO/"},     {"CCPR", "CCPR/C/", "/CO/"}, {"CED", "CED/C/", "/CO/"},
+    {"CEDAW", "CEDAW/C/", "/CO/"}, {"CERD", "CERD/C/", "/CO/"}, {"CESCR", "E/C.12/", "/CO/"},
+    {"CMW", "CMW/C/", "/CO/"},     {"CRC", "CRC/C/", "/CO/"},   {"CRPD", "CRPD/C/", "/CO/"},
     {"SPT", "CAT/OP/", "/"},
 };
 
@@ -146,11 +146,24 @@ enum FieldIndex {
   kFieldCount,
 };
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "AnnotationId", "AnnotationType",         "Body",           "Countries",
-    "DocumentId",   "Symbol",                 "PublicationDate", "PublicationDateOnUhri",
-    "Regions",      "Text",                   "Themes",         "Sdgs",
-    "AffectedPersons", "UprCycle",            "UprSession",     "UprPositions",
-    "UprRecommendingCountry", "UprRecommendingRegions",
+    "AnnotationId",
+    "AnnotationType",
+    "Body",
+    "Countries",
+    "DocumentId",
+    "Symbol",
+    "PublicationDate",
+    "PublicationDateOnUhri",
+    "Regions",
+    "Text",
+    "Themes",
+    "Sdgs",
+    "AffectedPersons",
+    "UprCycle",
+    "UprSession",
+    "UprPositions",
+    "UprRecommendingCountry",
+    "UprRecommendingRegions",
 };
 
 // A field's value as the export has it: null, a number, a string or a list of strings (a null
@@ -227,8 +240,7 @@ void AppendDate(int64_t days, bool with_time, std::string& out) {
   const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   const int y = static_cast<int>(yoe + era * 400 + (m <= 2));
   char buf[32];
-  std::snprintf(buf, sizeof buf, with_time ? "%04d-%02d-%02dT00:00:00" : "%04d-%02d-%02d", y, m,
-                d);
+  std::snprintf(buf, sizeof buf, with_time ? "%04d-%02d-%02dT00:00:00" : "%04d-%02d-%02d", y, m, d);
   out += buf;
 }
 
@@ -340,7 +352,7 @@ class Generator {
   static void AppendUuid(Rng& rng, std::string& out) {
     uint64_t hi = rng.Next();
     uint64_t lo = rng.Next();
-    hi = (hi & ~uint64_t{0xF000}) | 0x4000;                        // version 4
+    hi = (hi & ~uint64_t{0xF000}) | 0x4000;                      // version 4
     lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);  // variant 10
     char buf[40];
     std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
@@ -482,8 +494,7 @@ class Generator {
     const UhriSynthText* real = nullptr;
     if (session <= 17 && !by_session_[session].empty())
       real = &source_.texts[by_session_[session][rng.Next() % by_session_[session].size()]];
-    const UhriSynthText& drawn =
-        real ? *real : source_.texts[rng.Next() % source_.texts.size()];
+    const UhriSynthText& drawn = real ? *real : source_.texts[rng.Next() % source_.texts.size()];
     const StateInfo* sur = real ? real->sur : RandomState(rng);
     const bool supported = real ? real->supported : rng.Chance(0.7);
     const double u = rng.Uniform();
@@ -501,11 +512,11 @@ class Generator {
     r[kBody].SetString() = "- UPR";
     Names({sur}, r[kCountries]);
     DocumentId(rng, r[kDocumentId]);
-    r[kSymbol].SetString() = "A/HRC/" + std::to_string(session + 7) + "/" +
-                             std::to_string(rng.Range(1, 40));
+    r[kSymbol].SetString() =
+        "A/HRC/" + std::to_string(session + 7) + "/" + std::to_string(rng.Range(1, 40));
     const SessionDates* dates = FindSessionDates(session);
-    const int64_t day = dates ? DaysOfIso(dates->start) + rng.Range(40, 150)
-                              : rng.Range(kFirstDay, kLastDay);
+    const int64_t day =
+        dates ? DaysOfIso(dates->start) + rng.Range(40, 150) : rng.Range(kFirstDay, kLastDay);
     Dates(rng, std::min(day, kLastDay), r);
     if (!EmptyOrNull(rng, r[kRegions], 0.02, 0.02)) RegionsOf({sur}, r[kRegions]);
     UprText(rng, drawn.text, r[kText]);
@@ -770,7 +781,8 @@ std::vector<std::string> ParseTargets(std::string_view yaml) {
     }
     const size_t title = line.find("-title: ");
     const size_t dash = line.find('-');
-    if (title == std::string_view::npos || dash == std::string_view::npos || dash >= title) continue;
+    if (title == std::string_view::npos || dash == std::string_view::npos || dash >= title)
+      continue;
     std::string_view text = line.substr(title + 8);
     if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
         text.back() == text.front())
@@ -796,8 +808,8 @@ std::vector<std::string> ParseTargets(std::string_view yaml) {
 
 Result<UhriSynthSource> LoadUhriSynthSource(const std::string& data_dir) {
   UhriSynthSource source;
-  for (const char* name : {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv",
-                           "sessions-14-17.csv"}) {
+  for (const char* name :
+       {"sessions-01-05.csv", "sessions-06-09.csv", "sessions-10-13.csv", "sessions-14-17.csv"}) {
     const std::string path = data_dir + "/upr-info/" + name;
     auto bytes = ingest::ReadWholeFile(path);
     if (!bytes.ok()) return bytes.status();
@@ -823,8 +835,10 @@ Result<UhriSynthSource> LoadUhriSynthSource(const std::string& data_dir) {
   auto yaml = ingest::ReadWholeFile(targets);
   if (!yaml.ok()) return yaml.status();
   source.sdgs = ParseTargets(yaml->view());
-  if (source.sdgs.empty()) return Status::BadInput(targets + ": no SDG target, expected lines "
-                                                             "\"N-M-title: text\"");
+  if (source.sdgs.empty())
+    return Status::BadInput(targets +
+                            ": no SDG target, expected lines "
+                            "\"N-M-title: text\"");
   return source;
 }
 
@@ -867,7 +881,7 @@ Result<UhriSynthReport> WriteUhriSynth(const UhriSynthOptions& options,
   };
   auto emit = [&](int64_t index, bool changed) -> Status {
     const Mechanism m = gen.Make(index, changed, record);
-    (m == Mechanism::kUpr             ? report.upr
+    (m == Mechanism::kUpr          ? report.upr
      : m == Mechanism::kTreatyBody ? report.treaty_body
                                    : report.special_procedure)++;
     out += report.records++ == 0 ? "\n" : ",\n";
@@ -911,8 +925,7 @@ Result<UhriSynthReport> WriteUhriSynth(const UhriSynthOptions& options,
     report.xlsx_bytes = std::filesystem::file_size(options.xlsx_path, ec);
   }
   if (options.progress) options.progress(report.records, report.records);
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

@@ -33,7 +33,7 @@ namespace openupr::bench {
 
 // One real UPR recommendation to resample.
 struct UhriSynthText {
-  std::string text;  // UTF-8
+  std::string text;                 // UTF-8
   const StateInfo* sur = nullptr;   // the state under review
   const StateInfo* from = nullptr;  // the recommending state; null when unknown
   int session = 0;

@@ -13,13 +13,20 @@ namespace {
 
 int ExitCode(openupr::StatusCode code) {
   switch (code) {
-    case openupr::StatusCode::kOk: return 0;
-    case openupr::StatusCode::kInvalidArgument: return 2;
-    case openupr::StatusCode::kBadInput: return 3;
-    case openupr::StatusCode::kNotFound: return 4;
-    case openupr::StatusCode::kIo: return 5;
-    case openupr::StatusCode::kConflict: return 6;
-    case openupr::StatusCode::kInternal: return 1;
+    case openupr::StatusCode::kOk:
+      return 0;
+    case openupr::StatusCode::kInvalidArgument:
+      return 2;
+    case openupr::StatusCode::kBadInput:
+      return 3;
+    case openupr::StatusCode::kNotFound:
+      return 4;
+    case openupr::StatusCode::kIo:
+      return 5;
+    case openupr::StatusCode::kConflict:
+      return 6;
+    case openupr::StatusCode::kInternal:
+      return 1;
   }
   return 1;
 }
@@ -30,8 +37,9 @@ int main(int argc, char** argv) {
   openupr::bench::UhriSynthOptions options;
   std::string data_dir = OPENUPR_SHARED_DATA;
   if (const char* d = std::getenv("OPENUPR_DATA_DIR"); d && *d) data_dir = d;
-  CLI::App app{"Writes a synthetic UHRI export (JSON, optionally XLSX) resampled from the real "
-               "UPR record"};
+  CLI::App app{
+      "Writes a synthetic UHRI export (JSON, optionally XLSX) resampled from the real "
+      "UPR record"};
   app.add_option("--records,-n", options.records,
                  "How many records (version 2: those of version 1, less 1% removed, plus 2% new)")
       ->capture_default_str()

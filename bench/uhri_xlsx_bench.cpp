@@ -103,8 +103,8 @@ void BM_UhriXlsx_Read(benchmark::State& state) {
     if (!st.ok()) return state.SkipWithError(st.ToString().c_str());
   }
   state.counters["records"] = static_cast<double>(records);
-  state.counters["records_per_s"] =
-      benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["records_per_s"] = benchmark::Counter(
+      static_cast<double>(records), benchmark::Counter::kIsIterationInvariantRate);
   state.counters["file_MB"] = static_cast<double>(fs::file_size(book.path())) / 1e6;
   state.counters["text_MB"] = static_cast<double>(text_bytes) / 1e6;
   state.counters["peak_rss_MB"] = PeakRssMb();
@@ -119,7 +119,7 @@ void BM_Xlsx_StreamCells(benchmark::State& state) {
   for (auto _ : state) {
     cells = 0;
     openupr::ingest::XlsxRowSink sink;
-    sink.row = [&](const XlsxSheetInfo&, uint32_t, std::vector<XlsxCell>& row) {
+    sink.row = [&](const XlsxSheetInfo&, uint32_t, std::span<XlsxCell> row) {
       cells += static_cast<int64_t>(row.size());
       return true;
     };

@@ -76,14 +76,14 @@ void FuzzUhri(std::string_view bytes, const ingest::XlsxLimits& limits, bool sto
           last_row = r.source_row;
           Check(IsLowerUuid(r.annotation_id), "an AnnotationId that is not a lower-case UUID");
           Check(!r.body.empty() && IsValidUtf8(r.body), "a Body empty or not UTF-8");
-          Check(IsValidUtf8(r.text) && IsValidUtf8(r.annotation_type) &&
-                    IsValidUtf8(r.symbol) && IsValidUtf8(r.document_id),
+          Check(IsValidUtf8(r.text) && IsValidUtf8(r.annotation_type) && IsValidUtf8(r.symbol) &&
+                    IsValidUtf8(r.document_id),
                 "a text that is not UTF-8");
           Check(IsDate(r.publication_date) && IsDate(r.publication_date_on_uhri), "a date");
           Check(r.upr_cycle >= 0 && r.upr_session >= 0, "a negative cycle or session");
-          for (const auto* list : {&r.countries, &r.regions, &r.themes, &r.sdgs,
-                                   &r.affected_persons, &r.upr_positions,
-                                   &r.upr_recommending_countries, &r.upr_recommending_regions})
+          for (const auto* list :
+               {&r.countries, &r.regions, &r.themes, &r.sdgs, &r.affected_persons, &r.upr_positions,
+                &r.upr_recommending_countries, &r.upr_recommending_regions})
             CheckList(*list);
         }
         taken += static_cast<int64_t>(batch.size());
@@ -120,7 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     streamed.push_back({info.name, info.part, {}});
     return true;
   };
-  sink.row = [&](const ingest::XlsxSheetInfo&, uint32_t row, std::vector<ingest::XlsxCell>& cells) {
+  sink.row = [&](const ingest::XlsxSheetInfo&, uint32_t row, std::span<ingest::XlsxCell> cells) {
     Check(!cells.empty(), "a row without cells delivered");
     for (auto& c : cells) {
       Check(c.row == row, "a cell of another row");

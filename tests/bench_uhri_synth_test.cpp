@@ -136,7 +136,8 @@ TEST_F(UhriSynth, WritesEveryFieldInTheExportsShapeIssue17) {
     EXPECT_FALSE(text.empty());
     html += text.find("<p") != std::string::npos;
     lists += text.find("<ul><li>") != std::string::npos;
-    entities += text.find("&amp;") != std::string::npos || text.find("&#39;") != std::string::npos ||
+    entities += text.find("&amp;") != std::string::npos ||
+                text.find("&#39;") != std::string::npos ||
                 text.find("&rsquo;") != std::string::npos;
     for (const char* f : {"Regions", "Themes", "Sdgs", "AffectedPersons", "UprPositions",
                           "UprRecommendingCountry", "UprRecommendingRegions"}) {
@@ -219,8 +220,7 @@ TEST_F(UhriSynth, SameSeedSameBytesAndTheWorkbookHoldsTheSameValuesIssue17) {
     const auto it = cells.find({row, col});
     return it == cells.end() ? std::string() : it->second;
   };
-  for (uint32_t col = 0; col < std::size(kFields); ++col)
-    EXPECT_EQ(cell_at(0, col), kFields[col]);
+  for (uint32_t col = 0; col < std::size(kFields); ++col) EXPECT_EQ(cell_at(0, col), kFields[col]);
   ASSERT_EQ(records.size(), 300u);
   for (uint32_t i = 0; i < records.size(); ++i) {
     for (uint32_t col = 0; col < std::size(kFields); ++col) {

@@ -94,8 +94,7 @@ ReadResult ReadFile(const std::string& path, int stop_after_batches = -1) {
       [&](std::vector<UhriRecord>&& batch) {
         out.batches.push_back(batch.size());
         for (auto& r : batch) out.records.push_back(std::move(r));
-        return stop_after_batches < 0 ||
-               static_cast<int>(out.batches.size()) < stop_after_batches;
+        return stop_after_batches < 0 || static_cast<int>(out.batches.size()) < stop_after_batches;
       },
       &out.stats);
   return out;
@@ -148,8 +147,8 @@ const std::vector<std::string> kHeader = {"AnnotationId",
 Rows ExportRows() {
   return {
       // A UPR recommendation: numbers, lists on lines, HTML with entities and a list.
-      {T("6F1E3C2A-9B4D-4E8F-A1B2-C3D4E5F60718"), T("- Recommendations"), T("- UPR"),
-       T("Peru"), N(284512), T("A/HRC/37/8"), T("2018-01-03T00:00:00"), T("2018-03-14"),
+      {T("6F1E3C2A-9B4D-4E8F-A1B2-C3D4E5F60718"), T("- Recommendations"), T("- UPR"), T("Peru"),
+       N(284512), T("A/HRC/37/8"), T("2018-01-03T00:00:00"), T("2018-03-14"),
        T("Latin American and Caribbean"),
        T("<p>Ensure children&rsquo;s rights &amp; access to education.</p>\n"
          "<ul><li>Adopt a law</li><li>Ratify &lt;OP-CRC&gt;</li></ul>"),
@@ -164,10 +163,11 @@ Rows ExportRows() {
        T("  The Committee is concerned & notes <3 reports.  "), T("- Juvenile justice"), E(),
        T("- Girls; - Persons with disabilities"), E(), E(), E(), E(), E()},
       // A special procedure: numbers as text with words around them, an entry-less list.
-      {T("ffffffff-0000-4000-8000-000000000001"), E(), T("- Special Rapporteur on the right to food"),
-       T("Yemen"), E(), T("A/HRC/43/44/Add.1"), T("2019-12-31 10:00"), T("2020-01-02T13:45:00"),
-       T("Asia-Pacific"), T("<p>One.</p><p>&nbsp;</p><p>Two.</p>"), T("\n- \n"), E(), E(),
-       T("Cycle 3"), T("34th session"), T("Noted"), T("Germany"), E()},
+      {T("ffffffff-0000-4000-8000-000000000001"), E(),
+       T("- Special Rapporteur on the right to food"), T("Yemen"), E(), T("A/HRC/43/44/Add.1"),
+       T("2019-12-31 10:00"), T("2020-01-02T13:45:00"), T("Asia-Pacific"),
+       T("<p>One.</p><p>&nbsp;</p><p>Two.</p>"), T("\n- \n"), E(), E(), T("Cycle 3"),
+       T("34th session"), T("Noted"), T("Germany"), E()},
   };
 }
 
@@ -256,8 +256,8 @@ TEST(UhriXlsx, ReadsEveryFieldWithSharedAndInlineStringsIssue17) {
 TEST(UhriXlsx, ReadsTheHeaderInAnyOrderAndCaseIssue17) {
   TempDir dir;
   const std::string path = dir.File("uhri.xlsx");
-  const std::vector<std::string> header = {"text", "Remarks", "UPRSESSION", " body ", "",
-                                           "annotationid", "countries"};
+  const std::vector<std::string> header = {"text", "Remarks",      "UPRSESSION", " body ",
+                                           "",     "annotationid", "countries"};
   Rows rows = WithHeader(header, {
                                      {T("First text"), T("ignored"), N(12), T("- CAT"), E(),
                                       T("11111111-2222-4333-8444-555555555555"), T("Togo")},
@@ -298,18 +298,19 @@ TEST(UhriXlsx, RefusesAHeaderWithoutARequiredColumnIssue17) {
                                     "among them");
   EXPECT_TRUE(r.records.empty());
 
-  WriteBook(path, true,
-            {{T("AnnotationId"), T("Body"), T("Text"), T("BODY")}, {T("x")}}, "Data");
+  WriteBook(path, true, {{T("AnnotationId"), T("Body"), T("Text"), T("BODY")}, {T("x")}}, "Data");
   r = ReadFile(path);
   EXPECT_EQ(r.status.message(),
-            path + ": sheet 'Data' row 1: column 'Body' twice (columns B and D), expected each "
-                   "field once");
+            path +
+                ": sheet 'Data' row 1: column 'Body' twice (columns B and D), expected each "
+                "field once");
 
   WriteBook(path, true, {{}, {}, {T("AnnotationId"), T("Body"), T("Text")}}, "Data");
   r = ReadFile(path);
   EXPECT_EQ(r.status.message(),
-            path + ": sheet 'Data' row 3: the first row with cells, expected the field names "
-                   "(AnnotationId, Body, Text, ...) in row 1");
+            path +
+                ": sheet 'Data' row 3: the first row with cells, expected the field names "
+                "(AnnotationId, Body, Text, ...) in row 1");
 
   WriteBook(path, true, {}, "Data");
   r = ReadFile(path);
@@ -322,8 +323,8 @@ TEST(UhriXlsx, RefusesAWrongCellNamingSheetRowAndColumnIssue17) {
     Rows rows;
     std::string message;
   };
-  const std::vector<std::string> header = {"AnnotationId", "Body", "Text", "UprCycle",
-                                           "UprSession", "PublicationDate"};
+  const std::vector<std::string> header = {"AnnotationId", "Body",       "Text",
+                                           "UprCycle",     "UprSession", "PublicationDate"};
   const std::vector<Case> cases = {
       {{{T(id), T("- CRC"), T("a")}, {T("not-a-uuid"), T("- CRC"), T("b")}},
        "row 3, column 'AnnotationId': 'not-a-uuid', expected a UUID like "
@@ -362,8 +363,9 @@ TEST(UhriXlsx, RefusesWhatIsNoWorkbookIssue17) {
   const std::string csv = dir.Write("uhri.xlsx", "AnnotationId,Body,Text\n");
   r = ReadFile(csv);
   EXPECT_EQ(r.status.code(), StatusCode::kBadInput);
-  EXPECT_EQ(r.status.message(), csv + ": not a readable zip archive (Not a zip archive); "
-                                      "expected an .xlsx file, a zip of XML parts");
+  EXPECT_EQ(r.status.message(), csv +
+                                    ": not a readable zip archive (Not a zip archive); "
+                                    "expected an .xlsx file, a zip of XML parts");
 }
 
 // 2,500 records come in batches of 1,024 in row order; a sink that says stop gets no more.

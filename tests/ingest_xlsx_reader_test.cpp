@@ -29,7 +29,7 @@ XlsxRowSink Collect(Streamed& out) {
     out.push_back({info.name, info.part, {}});
     return true;
   };
-  sink.row = [&out](const XlsxSheetInfo& info, uint32_t row, std::vector<XlsxCell>& cells) {
+  sink.row = [&out](const XlsxSheetInfo& info, uint32_t row, std::span<XlsxCell> cells) {
     EXPECT_EQ(info.name, out.back().name);
     EXPECT_FALSE(cells.empty());
     for (XlsxCell& c : cells) {
@@ -148,16 +148,11 @@ TEST(XlsxReader, ReadsBackWhatOurWriterWrote) {
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   const std::string long_text(40000, 'x');
   const std::vector<std::string> texts = {
-      "Côte d'Ivoire; 中国; Россия; 😀",
-      "\"quoted\", <tag> & ]]> more",
-      "  leading and trailing  ",
-      "=SUM(A1:A2)",
-      "line\nfeed\r\nand\rreturn\ttab",
-      std::string("nul\0inside", 10),
-      "\x01\x08\x0B\x0C\x1F controls",
-      "_x000D_ and _x005F_ written literally",
-      "\xEF\xBF\xBE and \xEF\xBF\xBF",
-      long_text};
+      "Côte d'Ivoire; 中国; Россия; 😀", "\"quoted\", <tag> & ]]> more",
+      "  leading and trailing  ",       "=SUM(A1:A2)",
+      "line\nfeed\r\nand\rreturn\ttab", std::string("nul\0inside", 10),
+      "\x01\x08\x0B\x0C\x1F controls",  "_x000D_ and _x005F_ written literally",
+      "\xEF\xBF\xBE and \xEF\xBF\xBF",  long_text};
   int64_t id = 1;
   for (const auto& t : texts) {
     const search::XlsxCell row[] = {id++, std::string_view(t), std::monostate{}};
@@ -260,7 +255,8 @@ TEST(XlsxReader, RefusesWhatIsNotAZipOrIsCorrupt) {
   // A part's compressed bytes damaged: the CRC or the inflater says so, naming the part.
   const size_t at = whole.find("xl/worksheets/sheet1.xml") + 24 + 5;  // into its local data
   std::string damaged = whole;
-  for (size_t i = at; i < at + 8 && i < damaged.size(); ++i) damaged[i] = static_cast<char>(~damaged[i]);
+  for (size_t i = at; i < at + 8 && i < damaged.size(); ++i)
+    damaged[i] = static_cast<char>(~damaged[i]);
   const std::string m = Refusal(ReadChecked(damaged, "t.xlsx"));
   EXPECT_EQ(m.rfind("t.xlsx: xl/worksheets/sheet1.xml: ", 0), 0u) << m;
 }
@@ -304,7 +300,8 @@ TEST(XlsxReader, NamesAMissingPartAndWhoNamesIt) {
             "t.xlsx: xl/worksheets/sheet1.xml: no such part in the zip (sheet 'Data', named by "
             "xl/_rels/workbook.xml.rels); expected the part to be there");
   parts = Book("");
-  parts[1].content = R"(<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Gone" sheetId="1" r:id="rId7"/></sheets></workbook>)";
+  parts[1].content =
+      R"(<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Gone" sheetId="1" r:id="rId7"/></sheets></workbook>)";
   EXPECT_EQ(Refusal(Read(dir, parts)),
             "t.xlsx: xl/_rels/workbook.xml.rels: no relationship rId7 for sheet 'Gone' of "
             "xl/workbook.xml; expected one with that Id");
@@ -314,7 +311,8 @@ TEST(XlsxReader, NamesAMissingPartAndWhoNamesIt) {
             "t.xlsx: _rels/.rels: no such part in the zip (the package's relationships); "
             "expected the part to be there");
   parts = Book("");
-  parts[0].content = R"(<Relationships><Relationship Id="d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="../../etc/passwd"/></Relationships>)";
+  parts[0].content =
+      R"(<Relationships><Relationship Id="d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="../../etc/passwd"/></Relationships>)";
   EXPECT_EQ(Refusal(Read(dir, parts)),
             "t.xlsx: _rels/.rels: relationship d targets '../../etc/passwd'; expected a part "
             "inside the package");
@@ -403,8 +401,8 @@ TEST(XlsxReader, EnforcesCountLimits) {
   EXPECT_NE(m.find(": more than 1 shared strings"), std::string::npos) << m;
   limits = {};
   limits.max_cell_bytes = 4;
-  m = Refusal(Read(dir, Book(R"(<row r="1"><c r="A1" t="inlineStr"><is><t>hello</t></is></c></row>)"),
-                   limits));
+  m = Refusal(Read(
+      dir, Book(R"(<row r="1"><c r="A1" t="inlineStr"><is><t>hello</t></is></c></row>)"), limits));
   EXPECT_EQ(m.substr(m.find(": ", m.find(":2:")) + 2), "a cell longer than 4 bytes") << m;
   limits = {};
   limits.max_sheets = 0;
@@ -441,7 +439,8 @@ TEST(XlsxReader, StreamingSkipsSheetsStopsAndReportsProgressIssue17) {
       {"xl/worksheets/sheet2.xml",
        std::string(kSheetOpen) +
            R"(<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1"><v>1</v></c></row>)"
-           R"(<row r="2"/><row r="3"><c r="C3"><v>3</v></c></row>)" + kSheetClose},
+           R"(<row r="2"/><row r="3"><c r="C3"><v>3</v></c></row>)" +
+           kSheetClose},
       {"xl/worksheets/sheet3.xml",
        std::string(kSheetOpen) + R"(<row r="1"><c r="A1"><v>9</v></c></row>)" + kSheetClose}};
   const std::string bytes = Zip(dir, parts);
@@ -453,19 +452,24 @@ TEST(XlsxReader, StreamingSkipsSheetsStopsAndReportsProgressIssue17) {
     seen.push_back("sheet " + std::to_string(info.index) + " " + info.name + " " + info.part);
     return info.index != 0;
   };
-  sink.row = [&](const XlsxSheetInfo& info, uint32_t row, std::vector<XlsxCell>& cells) {
+  sink.row = [&](const XlsxSheetInfo& info, uint32_t row, std::span<XlsxCell> cells) {
     std::string line = info.name + " row " + std::to_string(row) + ":";
-    for (const auto& c : cells) line += " " + std::to_string(c.column) + "=" + c.text;
+    for (const auto& c : cells) {
+      line += ' ';
+      line += std::to_string(c.column);
+      line += '=';
+      line += c.text;
+    }
     seen.push_back(line);
     return true;
   };
   sink.progress = [&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); };
   ASSERT_TRUE(StreamXlsx(bytes, "t.xlsx", sink).ok());
-  EXPECT_EQ(seen, (std::vector<std::string>{"sheet 0 One xl/worksheets/sheet1.xml",
-                                            "sheet 1 Two xl/worksheets/sheet2.xml",
-                                            "Two row 0: 0=a 1=1", "Two row 2: 2=3",
-                                            "sheet 2 Three xl/worksheets/sheet3.xml",
-                                            "Three row 0: 0=9"}));
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"sheet 0 One xl/worksheets/sheet1.xml",
+                                      "sheet 1 Two xl/worksheets/sheet2.xml", "Two row 0: 0=a 1=1",
+                                      "Two row 2: 2=3", "sheet 2 Three xl/worksheets/sheet3.xml",
+                                      "Three row 0: 0=9"}));
   ASSERT_EQ(progress.size(), 2u);  // one chunk each of the two sheets read
   EXPECT_EQ(progress[0].first, parts[4].content.size());
   EXPECT_EQ(progress[0].second, parts[4].content.size());
@@ -473,14 +477,13 @@ TEST(XlsxReader, StreamingSkipsSheetsStopsAndReportsProgressIssue17) {
 
   // Stopping at the first row of sheet Two: nothing more, and no error.
   seen.clear();
-  sink.row = [&](const XlsxSheetInfo& info, uint32_t row, std::vector<XlsxCell>&) {
+  sink.row = [&](const XlsxSheetInfo& info, uint32_t row, std::span<XlsxCell>) {
     seen.push_back(info.name + " row " + std::to_string(row));
     return false;
   };
   ASSERT_TRUE(StreamXlsx(bytes, "t.xlsx", sink).ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"sheet 0 One xl/worksheets/sheet1.xml",
-                                            "sheet 1 Two xl/worksheets/sheet2.xml",
-                                            "Two row 0"}));
+                                            "sheet 1 Two xl/worksheets/sheet2.xml", "Two row 0"}));
 
   // Without a sink for sheets, sheet One is read, and refused.
   sink.begin_sheet = nullptr;
@@ -503,6 +506,17 @@ TEST(XlsxReader, CapsTheSharedStringsBytesIssue17) {
   EXPECT_NE(m.find(": the shared strings hold more than 5 bytes together; expected at most that"),
             std::string::npos)
       << m;
+}
+
+// Found by the fuzzer: a <row> inside a <row> (well-formed XML, not OOXML) had the streaming
+// reader hand the outer row's cells on as the inner row's. Each cell goes out with its own row.
+TEST(XlsxReader, ANestedRowKeepsEachCellInItsRowIssue17) {
+  TempDir dir;
+  auto book = Read(
+      dir, Book(R"(<row r="1"><c r="A1"><v>1</v></c><row r="2"><c r="B2"><v>2</v></c>)"
+                R"(</row><c r="C2"><v>3</v></c></row><row r="4"><c r="A4"><v>4</v></c></row>)"));
+  ASSERT_TRUE(book.ok()) << book.status().ToString();
+  EXPECT_EQ(CellsOf(book->sheets[0]), (Cells{{0, 0, "1"}, {1, 1, "2"}, {3, 0, "4"}}));
 }
 
 }  // namespace

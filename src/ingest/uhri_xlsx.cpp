@@ -129,9 +129,9 @@ void SplitList(std::string_view cell, bool strip_dash, std::vector<std::string>&
     size_t skip;
     if (lines) {
       end = cell.find_first_of("\r\n");
-      skip = end == std::string_view::npos ? 0
+      skip = end == std::string_view::npos                                           ? 0
              : (cell[end] == '\r' && end + 1 < cell.size() && cell[end + 1] == '\n') ? 2
-                                                                                      : 1;
+                                                                                     : 1;
     } else {
       end = cell.find("; ");
       skip = 2;
@@ -216,7 +216,7 @@ class RowMapper {
     return true;
   }
 
-  bool Row(uint32_t row, std::vector<XlsxCell>& cells) {
+  bool Row(uint32_t row, std::span<XlsxCell> cells) {
     if (!have_header_) return Header(row, cells);
     UhriRecord& r = batch_.emplace_back();
     r.source_row = int64_t{row} + 1;
@@ -245,11 +245,12 @@ class RowMapper {
   const Status& status() const { return status_; }
 
  private:
-  bool Header(uint32_t row, const std::vector<XlsxCell>& cells) {
-    const std::string where = label_ + ": sheet '" + sheet_name_ + "' row " +
-                              std::to_string(int64_t{row} + 1);
+  bool Header(uint32_t row, const std::span<XlsxCell> cells) {
+    const std::string where =
+        label_ + ": sheet '" + sheet_name_ + "' row " + std::to_string(int64_t{row} + 1);
     if (row != 0) {
-      status_ = Status::BadInput(where + ": the first row with cells, expected the field names "
+      status_ = Status::BadInput(where +
+                                 ": the first row with cells, expected the field names "
                                  "(AnnotationId, Body, Text, ...) in row 1");
       return false;
     }
@@ -300,9 +301,11 @@ class RowMapper {
     switch (f) {
       case Field::kAnnotationId:
         if (!IsUuid(v))
-          return Fail(row, f, Quote(v) + ", expected a UUID like 3f2b8c1e-9d4a-4e6f-8b2a-1c5d7e9f0a3b");
+          return Fail(row, f,
+                      Quote(v) + ", expected a UUID like 3f2b8c1e-9d4a-4e6f-8b2a-1c5d7e9f0a3b");
         r.annotation_id.assign(v);
-        for (char& c : r.annotation_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : r.annotation_id)
+          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         return true;
       case Field::kAnnotationType:
         r.annotation_type.assign(StripDash(v));
@@ -326,8 +329,10 @@ class RowMapper {
         if (v.empty()) return true;
         auto date = ParseDate(v);
         if (!date)
-          return Fail(row, f, Quote(v) + ", expected a date YYYY-MM-DD (a time part after it "
-                                         "is ignored) or a date cell");
+          return Fail(row, f,
+                      Quote(v) +
+                          ", expected a date YYYY-MM-DD (a time part after it "
+                          "is ignored) or a date cell");
         out = std::move(*date);
         return true;
       }
@@ -416,7 +421,7 @@ Status ReadWith(const std::string& label, uint64_t bytes, const UhriSink& sink,
   RowMapper mapper(label, sink, s);
   XlsxRowSink rows;
   rows.begin_sheet = [&](const XlsxSheetInfo& sheet) { return mapper.BeginSheet(sheet); };
-  rows.row = [&](const XlsxSheetInfo&, uint32_t row, std::vector<XlsxCell>& cells) {
+  rows.row = [&](const XlsxSheetInfo&, uint32_t row, std::span<XlsxCell> cells) {
     return mapper.Row(row, cells);
   };
   if (progress)

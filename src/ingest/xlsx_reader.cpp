@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "ingest/file_bytes.h"
@@ -88,7 +89,8 @@ std::optional<uint32_t> ParseIndex(std::string_view s, uint32_t min, uint32_t ma
 bool ParseCellRef(std::string_view ref, uint32_t& row, uint32_t& column) {
   size_t i = 0;
   uint32_t col = 0;
-  while (i < ref.size() && i < 3 && ref[i] >= 'A' && ref[i] <= 'Z') col = col * 26 + (ref[i++] - 'A' + 1);
+  while (i < ref.size() && i < 3 && ref[i] >= 'A' && ref[i] <= 'Z')
+    col = col * 26 + (ref[i++] - 'A' + 1);
   if (i == 0 || col > kMaxColumns) return false;
   const auto r = ParseIndex(ref.substr(i), 1, kMaxRows);
   if (!r) return false;
@@ -196,8 +198,8 @@ class PartParser {
     std::unique_ptr<zip_file_t, ZipFileClose> file(
         zip_fopen_index(zip, static_cast<zip_uint64_t>(index), 0));
     if (!file)
-      return Status::BadInput(book_.label + ": " + part_ + ": cannot open the part: " +
-                              zip_strerror(zip));
+      return Status::BadInput(book_.label + ": " + part_ +
+                              ": cannot open the part: " + zip_strerror(zip));
     std::unique_ptr<XML_ParserStruct, ExpatFree> parser(XML_ParserCreateNS(nullptr, kNsSep));
     if (!parser) return Status::Internal(book_.label + ": " + part_ + ": out of memory");
     parser_ = parser.get();
@@ -211,8 +213,8 @@ class PartParser {
     for (;;) {
       const zip_int64_t n = zip_fread(file.get(), chunk.data(), chunk.size());
       if (n < 0)
-        return Status::BadInput(book_.label + ": " + part_ + ": cannot decompress: " +
-                                zip_file_strerror(file.get()));
+        return Status::BadInput(book_.label + ": " + part_ +
+                                ": cannot decompress: " + zip_file_strerror(file.get()));
       bytes += static_cast<uint64_t>(n);
       book_.part_bytes_total += static_cast<uint64_t>(n);
       // The declared size may lie: what counts is what comes out.
@@ -220,13 +222,14 @@ class PartParser {
         return Status::BadInput(book_.label + ": " + part_ + ": decompresses to more than " +
                                 std::to_string(cap) + " bytes; expected at most that");
       if (book_.part_bytes_total > book_.limits.max_total_bytes)
-        return Status::BadInput(book_.label + ": " + part_ + ": the parts read decompress to more "
-                                "than " + std::to_string(book_.limits.max_total_bytes) +
+        return Status::BadInput(book_.label + ": " + part_ +
+                                ": the parts read decompress to more than " +
+                                std::to_string(book_.limits.max_total_bytes) +
                                 " bytes together; expected at most that");
       if (XML_Parse(parser_, chunk.data(), static_cast<int>(n), n == 0) != XML_STATUS_OK) {
         if (!status_.ok() || stopped_) return status_;
-        return Status::BadInput(Where() + "malformed XML: " +
-                                XML_ErrorString(XML_GetErrorCode(parser_)) +
+        return Status::BadInput(Where() +
+                                "malformed XML: " + XML_ErrorString(XML_GetErrorCode(parser_)) +
                                 "; expected well-formed XML");
       }
       if (progress && n > 0) progress(bytes, declared);
@@ -380,6 +383,17 @@ class TextCollector {
               ? std::string_view()
               : t.substr(first, t.find_last_not_of(kXmlSpace) - first + 1);
     }
+    if (t.empty()) {
+      text_.resize(begin_);
+      return;
+    }
+    if (t.find("_x") == std::string_view::npos) {  // no escape: the text stays where it is
+      const size_t offset = static_cast<size_t>(t.data() - text_.data());
+      const size_t length = t.size();
+      if (offset != begin_) text_.erase(begin_, offset - begin_);
+      text_.resize(begin_ + length);
+      return;
+    }
     std::string decoded = DecodeExcelEscapes(t);
     text_.resize(begin_);
     text_ += decoded;
@@ -438,8 +452,7 @@ class SharedStringsParser : public PartParser {
   }
   void Text(std::string_view s) override {
     if (!text_.Add(s, book_.limits.max_cell_bytes))
-      Fail("a shared string longer than " + std::to_string(book_.limits.max_cell_bytes) +
-           " bytes");
+      Fail("a shared string longer than " + std::to_string(book_.limits.max_cell_bytes) + " bytes");
   }
 
   TextCollector text_;
@@ -464,14 +477,22 @@ class SheetParser : public PartParser {
     } else if (name == "c" && in_row_) {
       StartCell(Attr(atts, "r"), Attr(atts, "t"));
     } else if (in_cell_) {
-      if (name == "rPh") ++phonetic_;
-      else if (name == "is") in_inline_ = true;
-      else if (name == "v" && !in_inline_) text_.Open(true);
-      else if (name == "t" && in_inline_ && phonetic_ == 0) text_.Open(XmlSpacePreserve(atts));
+      if (name == "rPh")
+        ++phonetic_;
+      else if (name == "is")
+        in_inline_ = true;
+      else if (name == "v" && !in_inline_)
+        text_.Open(true);
+      else if (name == "t" && in_inline_ && phonetic_ == 0)
+        text_.Open(XmlSpacePreserve(atts));
     }
   }
 
   void StartRow(const char* r) {
+    // A <row> inside a <row> (not OOXML, but well-formed XML): the outer row's cells so far go
+    // out as that row, and the inner row starts.
+    EndRow();
+    if (failed()) return;
     int64_t row = last_row_ + 1;
     if (r) {
       const auto n = ParseIndex(r, 1, kMaxRows);
@@ -481,8 +502,8 @@ class SheetParser : public PartParser {
       row = int64_t{*n} - 1;
     }
     if (row <= last_row_ || row >= kMaxRows)
-      return Fail("row " + std::to_string(row + 1) + " after row " +
-                  std::to_string(last_row_ + 1) + "; expected rows in ascending order");
+      return Fail("row " + std::to_string(row + 1) + " after row " + std::to_string(last_row_ + 1) +
+                  "; expected rows in ascending order");
     last_row_ = row;
     last_column_ = -1;
     in_row_ = true;
@@ -535,15 +556,16 @@ class SheetParser : public PartParser {
   }
 
   void EndRow() {
-    if (cells_.empty()) return;
-    const bool go_on = sink_.row(info_, static_cast<uint32_t>(last_row_), cells_);
-    cells_.clear();
+    if (used_ == 0) return;
+    const bool go_on = sink_.row(info_, static_cast<uint32_t>(last_row_),
+                                 std::span<XlsxCell>(cells_.data(), used_));
+    used_ = 0;
     if (!go_on) Stop();
   }
 
   void EndCell() {
     std::string& value = text_.text();
-    std::string text;
+    const std::string* shared = nullptr;
     if (type_ == "s") {
       if (value.empty()) return;  // a shared-string cell with no <v>: empty
       const auto index = ParseIndex(value, 0, UINT32_MAX);
@@ -552,20 +574,27 @@ class SheetParser : public PartParser {
       if (!index || *index >= strings_.size())
         return Fail("shared string index '" + value + "'; expected 0 to " +
                     std::to_string(strings_.size() - 1));
-      text = strings_[*index];
-    } else {
-      text = std::move(value);
+      shared = &strings_[*index];
     }
-    if (text.empty()) return;
+    const size_t size = shared ? shared->size() : value.size();
+    if (size == 0) return;
     if (book_.cells_total >= book_.limits.max_cells)
       return Fail("more than " + std::to_string(book_.limits.max_cells) + " cells");
-    book_.text_bytes_total += text.size();
+    book_.text_bytes_total += size;
     if (book_.text_bytes_total > book_.limits.max_text_bytes)
       return Fail("the cells hold more than " + std::to_string(book_.limits.max_text_bytes) +
                   " bytes of text");
     ++book_.cells_total;
-    cells_.push_back({static_cast<uint32_t>(last_row_), static_cast<uint32_t>(last_column_),
-                      std::move(text)});
+    // The row's cells are kept from row to row, and their strings with them: a sheet of millions
+    // of cells reuses a handful of buffers (the collector's and the cell's are swapped).
+    if (used_ == cells_.size()) cells_.emplace_back();
+    XlsxCell& cell = cells_[used_++];
+    cell.row = static_cast<uint32_t>(last_row_);
+    cell.column = static_cast<uint32_t>(last_column_);
+    if (shared)
+      cell.text.assign(*shared);
+    else
+      cell.text.swap(value);
   }
 
   void Text(std::string_view s) override {
@@ -576,7 +605,8 @@ class SheetParser : public PartParser {
   const XlsxSheetInfo& info_;
   const std::vector<std::string>& strings_;
   const XlsxRowSink& sink_;
-  std::vector<XlsxCell> cells_;  // of the row being read
+  std::vector<XlsxCell> cells_;  // of the row being read: the first used_ of them
+  size_t used_ = 0;
   TextCollector text_;
   std::string type_;
   int64_t last_row_ = -1, last_column_ = -1;
@@ -630,8 +660,8 @@ std::string RelsPartOf(const std::string& part) {
   return dir + "_rels/" + part.substr(dir.size()) + ".rels";
 }
 
-Result<std::string> Resolve(const Book& book, const std::string& rels_part,
-                            const Relationship& rel, const std::string& source_part) {
+Result<std::string> Resolve(const Book& book, const std::string& rels_part, const Relationship& rel,
+                            const std::string& source_part) {
   auto part = ResolveTarget(DirOf(source_part), rel.target);
   if (!part)
     return Status::BadInput(book.label + ": " + rels_part + ": relationship " + rel.id +
@@ -681,9 +711,9 @@ Status StreamBook(zip_t* zip, const std::string& file_label, const XlsxRowSink& 
   for (const auto& entry : workbook.sheets) {
     const Relationship* rel = rels.WithId(entry.rel_id);
     if (!rel)
-      return Status::BadInput(file_label + ": " + rels_part + ": no relationship " +
-                              entry.rel_id + " for sheet '" + entry.name + "' of " +
-                              *workbook_part + "; expected one with that Id");
+      return Status::BadInput(file_label + ": " + rels_part + ": no relationship " + entry.rel_id +
+                              " for sheet '" + entry.name + "' of " + *workbook_part +
+                              "; expected one with that Id");
     // Chart sheets, dialog sheets and macro sheets hold no cells.
     if (!rel->type.ends_with("/worksheet")) continue;
     auto part = Resolve(book, rels_part, *rel, *workbook_part);
@@ -717,21 +747,21 @@ Status StreamXlsx(std::string_view bytes, const std::string& file_label, const X
   return StreamBook(zip.get(), file_label, sink, limits);
 }
 
-Status StreamXlsxFile(const std::string& path, const XlsxRowSink& sink,
-                      const XlsxLimits& limits) {
+Status StreamXlsxFile(const std::string& path, const XlsxRowSink& sink, const XlsxLimits& limits) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return Status::Io(path + ": cannot open the file for reading: " + ec.message());
   if (size > limits.max_file_bytes)
-    return Status::BadInput(path + ": " + std::to_string(size) + " bytes; expected an .xlsx of at "
-                            "most " + std::to_string(limits.max_file_bytes));
+    return Status::BadInput(path + ": " + std::to_string(size) +
+                            " bytes; expected an .xlsx of at "
+                            "most " +
+                            std::to_string(limits.max_file_bytes));
   int code = 0;
   zip_t* opened = zip_open(path.c_str(), ZIP_RDONLY, &code);
   if (!opened) {
     ZipError error;
     zip_error_set(error.get(), code, errno);
-    if (code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_NOENT ||
-        code == ZIP_ER_MEMORY)
+    if (code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_NOENT || code == ZIP_ER_MEMORY)
       return Status::Io(path + ": cannot read: " + error.text());
     return Status::BadInput(path + ": not a readable zip archive (" + error.text() +
                             "); expected an .xlsx file, a zip of XML parts");
@@ -748,7 +778,7 @@ Result<XlsxWorkbook> ReadXlsx(std::string_view bytes, const std::string& file_la
     out.sheets.push_back({info.name, info.part, {}});
     return true;
   };
-  sink.row = [&out](const XlsxSheetInfo&, uint32_t, std::vector<XlsxCell>& cells) {
+  sink.row = [&out](const XlsxSheetInfo&, uint32_t, std::span<XlsxCell> cells) {
     auto& all = out.sheets.back().cells;
     for (XlsxCell& c : cells) all.push_back(std::move(c));
     return true;
@@ -761,8 +791,10 @@ Result<XlsxWorkbook> ReadXlsxFile(const std::string& path, const XlsxLimits& lim
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > limits.max_file_bytes)
-    return Status::BadInput(path + ": " + std::to_string(size) + " bytes; expected an .xlsx of at "
-                            "most " + std::to_string(limits.max_file_bytes));
+    return Status::BadInput(path + ": " + std::to_string(size) +
+                            " bytes; expected an .xlsx of at "
+                            "most " +
+                            std::to_string(limits.max_file_bytes));
   auto bytes = ReadWholeFile(path);
   if (!bytes.ok()) return bytes.status();
   return ReadXlsx(bytes->view(), path, limits);

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,16 +36,16 @@
 namespace openupr::ingest {
 
 struct XlsxLimits {
-  uint64_t max_part_bytes = uint64_t{256} << 20;    // one XML part, decompressed
-  uint64_t max_total_bytes = uint64_t{1} << 30;     // all parts read, decompressed
-  size_t max_sheets = 1024;                         // worksheets read
+  uint64_t max_part_bytes = uint64_t{256} << 20;  // one XML part, decompressed
+  uint64_t max_total_bytes = uint64_t{1} << 30;   // all parts read, decompressed
+  size_t max_sheets = 1024;                       // worksheets read
   size_t max_shared_strings = 10'000'000;
-  size_t max_cells = 20'000'000;                    // non-empty cells, all sheets together
-  size_t max_cell_bytes = size_t{1} << 20;          // UTF-8 text of one cell or shared string
-  uint64_t max_text_bytes = uint64_t{1} << 30;      // text of all cells (a shared string counts
-                                                    // once per cell that uses it)
-  int max_depth = 32;                               // nesting of XML elements (OOXML needs ~8)
-  uint64_t max_file_bytes = uint64_t{1} << 30;      // ReadXlsxFile, StreamXlsxFile only
+  size_t max_cells = 20'000'000;                // non-empty cells, all sheets together
+  size_t max_cell_bytes = size_t{1} << 20;      // UTF-8 text of one cell or shared string
+  uint64_t max_text_bytes = uint64_t{1} << 30;  // text of all cells (a shared string counts
+                                                // once per cell that uses it)
+  int max_depth = 32;                           // nesting of XML elements (OOXML needs ~8)
+  uint64_t max_file_bytes = uint64_t{1} << 30;  // ReadXlsxFile, StreamXlsxFile only
   // The shared strings table, all strings together: the memory a streaming read keeps.
   uint64_t max_shared_string_bytes = uint64_t{1} << 30;
 };
@@ -85,9 +86,10 @@ struct XlsxRowSink {
   // Empty: every worksheet is read.
   std::function<bool(const XlsxSheetInfo& sheet)> begin_sheet;
   // Each row that holds at least one cell (rows without cells are not announced): row is
-  // 0-based, cells are those of XlsxSheet::cells for that row, in column order; the sink may move
-  // from them. Returning false stops the whole read, which then returns an ok status.
-  std::function<bool(const XlsxSheetInfo& sheet, uint32_t row, std::vector<XlsxCell>& cells)> row;
+  // 0-based, cells are those of XlsxSheet::cells for that row, in column order, valid until the
+  // call returns; the sink may move from them. Returning false stops the whole read, which then
+  // returns an ok status.
+  std::function<bool(const XlsxSheetInfo& sheet, uint32_t row, std::span<XlsxCell> cells)> row;
   // Called now and then while a worksheet is read, with the bytes of its part decompressed so
   // far and the size its zip entry declares (0 if none). May be empty.
   std::function<void(uint64_t done, uint64_t total)> progress;
