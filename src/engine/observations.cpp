@@ -13,8 +13,16 @@ namespace openupr::engine {
 
 // The word index: term dictionary, a bitmap of records per term, and each record's term ids in
 // order as LEB128 varints (for phrases).
+namespace {
+// Hash of strings that also takes views (heterogeneous lookup: no string made to look one up).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
 struct ObservationIndex::Text {
-  std::unordered_map<std::string, uint32_t> ids;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids;
   std::vector<std::string> sorted;     // every term, sorted (prefix lookups)
   std::vector<uint32_t> sorted_ids;    // parallel to sorted
   std::vector<Roaring> postings;       // by term id
@@ -46,23 +54,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-void AddTo(std::unordered_map<std::string, std::pair<std::string, Roaring>>& values,
-           const std::string& key, uint32_t d) {
-  if (key.empty()) return;
-  auto [it, fresh] = values.try_emplace(Lower(key));
-  if (fresh) it->second.first = key;
-  it->second.second.add(d);
-}
-
-// The records of the values named (OR); keys unknown match nothing.
-Roaring Union(const std::unordered_map<std::string, std::pair<std::string, Roaring>>& values,
-              const std::vector<std::string>& keys) {
-  Roaring out;
-  for (const std::string& k : keys)
-    if (auto it = values.find(Lower(k)); it != values.end()) out |= it->second.second;
-  return out;
-}
-
 struct Compiled {
   search::QueryNode::Kind kind;
   std::vector<std::vector<uint32_t>> words;  // per word: its term ids
@@ -70,6 +61,52 @@ struct Compiled {
 };
 
 }  // namespace
+
+void ObservationIndex::Field::Add(const std::string& key, uint32_t d) {
+  if (key.empty()) return;
+  auto [it, fresh] = code.try_emplace(Lower(key), static_cast<uint32_t>(shown.size()));
+  if (fresh) {
+    shown.push_back(key);
+    docs.emplace_back();
+  }
+  // (A value listed twice for one record counts once.)
+  for (uint32_t k = begin.back(); k < codes.size(); ++k)
+    if (codes[k] == it->second) return;
+  docs[it->second].add(d);
+  codes.push_back(it->second);
+}
+
+Roaring ObservationIndex::Field::Union(const std::vector<std::string>& keys) const {
+  Roaring out;
+  for (const std::string& k : keys)
+    if (auto it = code.find(Lower(k)); it != code.end()) out |= docs[it->second];
+  return out;
+}
+
+std::vector<ObservationFacetValue> ObservationIndex::Count(const Field& field,
+                                                           const Roaring& base) const {
+  std::vector<int64_t> counts;
+  auto tally = [&](const Roaring& docs, int64_t sign) {
+    for (uint32_t d : docs)
+      for (uint32_t k = field.begin[d]; k < field.begin[d + 1]; ++k) counts[field.codes[k]] += sign;
+  };
+  if (base.cardinality() * 2 > all_.cardinality()) {
+    counts = field.totals;
+    tally(all_ - base, -1);
+  } else {
+    counts.assign(field.shown.size(), 0);
+    tally(base, 1);
+  }
+  std::vector<ObservationFacetValue> out;
+  for (size_t c = 0; c < counts.size(); ++c)
+    if (counts[c] > 0) out.push_back({field.shown[c], counts[c]});
+  return out;
+}
+
+std::vector<ObservationIndex::Field*> ObservationIndex::Fields() {
+  return {&mechanism_, &body_,     &document_, &year_,  &theme_,
+          &sdg_target_, &sdg_goal_, &affected_, &state_, &type_};
+}
 
 ObservationIndex::ObservationIndex() : text_(std::make_unique<Text>()) {}
 ObservationIndex::~ObservationIndex() = default;
@@ -114,22 +151,28 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
 
     ix->all_.add(d);
     if (!r.missing) ix->present_.add(d);
-    ix->by_mechanism_[static_cast<int>(r.mechanism)].add(d);
-    AddTo(ix->body_, r.body, d);
-    AddTo(ix->document_, r.symbol, d);
-    if (r.year) AddTo(ix->year_, std::to_string(r.year), d);
-    for (const auto& v : r.themes) AddTo(ix->theme_, v, d);
+    ix->mechanism_.Add(std::string(MechanismCode(r.mechanism)), d);
+    ix->body_.Add(r.body, d);
+    ix->document_.Add(r.symbol, d);
+    if (r.year) ix->year_.Add(std::to_string(r.year), d);
+    for (const auto& v : r.themes) ix->theme_.Add(v, d);
     for (const auto& v : r.sdgs) {
       const std::string target = SdgTargetOf(v);
-      AddTo(ix->sdg_target_, target, d);
-      AddTo(ix->sdg_goal_, target.substr(0, target.find('.')), d);
+      ix->sdg_target_.Add(target, d);
+      ix->sdg_goal_.Add(target.substr(0, target.find('.')), d);
     }
-    for (const auto& v : r.affected) AddTo(ix->affected_, v, d);
-    for (const auto& v : r.states) AddTo(ix->state_, v, d);
-    AddTo(ix->type_, r.annotation_type, d);
+    for (const auto& v : r.affected) ix->affected_.Add(v, d);
+    for (const auto& v : r.states) ix->state_.Add(v, d);
+    ix->type_.Add(r.annotation_type, d);
+    for (Field* f : ix->Fields()) f->EndRecord();
     tokenizer.Tokenize(r.text, [&](std::string_view term, size_t, size_t) {
-      auto [it, fresh] = t.ids.try_emplace(std::string(term), static_cast<uint32_t>(t.ids.size()));
-      if (fresh) t.postings.emplace_back();
+      // (Looked up by view: most terms are known, and a string per token cost the build
+      // a third of its time.)
+      auto it = t.ids.find(term);
+      if (it == t.ids.end()) {
+        it = t.ids.emplace(std::string(term), static_cast<uint32_t>(t.postings.size())).first;
+        t.postings.emplace_back();
+      }
       t.postings[it->second].add(d);
       put_varint(it->second);
       return true;
@@ -140,6 +183,10 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
   });
   if (!st.ok()) return st;
   for (Roaring& p : t.postings) p.runOptimize();
+  for (Field* f : ix->Fields()) {
+    f->totals.assign(f->shown.size(), 0);
+    for (uint32_t c : f->codes) ++f->totals[c];
+  }
   t.sorted.reserve(t.ids.size());
   for (const auto& [term, id] : t.ids) t.sorted.push_back(term);
   std::sort(t.sorted.begin(), t.sorted.end());
@@ -256,20 +303,20 @@ Result<Roaring> ObservationIndex::Select(const ObservationFilter& f,
     if (!m.ok()) return m.status();
     sel &= *m;
   }
-  if (!f.states.empty() && without != "state") sel &= Union(state_, f.states);
+  if (!f.states.empty() && without != "state") sel &= state_.Union(f.states);
   if (!f.mechanisms.empty() && without != "mechanism") {
-    Roaring u;
-    for (Mechanism m : f.mechanisms) u |= by_mechanism_[static_cast<int>(m)];
-    sel &= u;
+    std::vector<std::string> codes;
+    for (Mechanism m : f.mechanisms) codes.emplace_back(MechanismCode(m));
+    sel &= mechanism_.Union(codes);
   }
-  if (!f.bodies.empty() && without != "body") sel &= Union(body_, f.bodies);
-  if (!f.documents.empty() && without != "document") sel &= Union(document_, f.documents);
+  if (!f.bodies.empty() && without != "body") sel &= body_.Union(f.bodies);
+  if (!f.documents.empty() && without != "document") sel &= document_.Union(f.documents);
   if ((f.year_from || f.year_to) && without != "year") {
     Roaring u;
-    for (const auto& [key, value] : year_) {
-      const int y = std::stoi(key);
+    for (size_t c = 0; c < year_.shown.size(); ++c) {
+      const int y = std::stoi(year_.shown[c]);
       if ((!f.year_from || y >= f.year_from) && (!f.year_to || y <= f.year_to))
-        u |= value.second;
+        u |= year_.docs[c];
     }
     sel &= u;
   }
@@ -278,16 +325,16 @@ Result<Roaring> ObservationIndex::Select(const ObservationFilter& f,
     std::vector<std::string> themes = f.themes;
     for (const std::string& t : f.themes)
       for (std::string_view u : UhriThemesOf(t)) themes.emplace_back(u);
-    sel &= Union(theme_, themes);
+    sel &= theme_.Union(themes);
   }
   if (!f.sdgs.empty() && without != "sdg") {
     Roaring u;
     for (const std::string& s : f.sdgs)
-      u |= Union(s.find('.') == std::string::npos ? sdg_goal_ : sdg_target_, {s});
+      u |= (s.find('.') == std::string::npos ? sdg_goal_ : sdg_target_).Union({s});
     sel &= u;
   }
-  if (!f.affected.empty() && without != "affected") sel &= Union(affected_, f.affected);
-  if (!f.types.empty() && without != "type") sel &= Union(type_, f.types);
+  if (!f.affected.empty() && without != "affected") sel &= affected_.Union(f.affected);
+  if (!f.types.empty() && without != "type") sel &= type_.Union(f.types);
   return sel;
 }
 
@@ -318,37 +365,13 @@ Result<ObservationSearch> ObservationIndex::Search(const ObservationFilter& f, i
   for (const std::string& field : facets) {
     auto base = Select(f, field);
     if (!base.ok()) return base.status();
+    const std::pair<const char*, const Field*> fields[] = {
+        {"mechanism", &mechanism_}, {"body", &body_},         {"document", &document_},
+        {"year", &year_},           {"theme", &theme_},       {"sdg", &sdg_target_},
+        {"affected", &affected_},   {"state", &state_},       {"type", &type_}};
     ObservationFacet fc{field, {}};
-    auto count_values = [&](const Values& values) {
-      for (const auto& [key, value] : values) {
-        const uint64_t n = base->and_cardinality(value.second);
-        if (n) fc.values.push_back({value.first, static_cast<int64_t>(n)});
-      }
-    };
-    if (field == "mechanism") {
-      for (int m = 0; m < kMechanismCount; ++m) {
-        const uint64_t n = base->and_cardinality(by_mechanism_[m]);
-        if (n)
-          fc.values.push_back({std::string(MechanismCode(static_cast<Mechanism>(m))),
-                               static_cast<int64_t>(n)});
-      }
-    } else if (field == "body") {
-      count_values(body_);
-    } else if (field == "document") {
-      count_values(document_);
-    } else if (field == "year") {
-      count_values(year_);
-    } else if (field == "theme") {
-      count_values(theme_);
-    } else if (field == "sdg") {
-      count_values(sdg_target_);
-    } else if (field == "affected") {
-      count_values(affected_);
-    } else if (field == "state") {
-      count_values(state_);
-    } else if (field == "type") {
-      count_values(type_);
-    }
+    for (const auto& [name, values] : fields)
+      if (field == name) fc.values = Count(*values, *base);
     std::sort(fc.values.begin(), fc.values.end(), [&](const auto& a, const auto& b) {
       if (field == "year") return a.key > b.key;  // years: newest first
       if (a.count != b.count) return a.count > b.count;

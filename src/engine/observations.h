@@ -114,14 +114,30 @@ class ObservationIndex {
   Result<Roaring> Select(const ObservationFilter& f, std::string_view without) const;
   Result<Roaring> Match(std::string_view query) const;
 
+  // The values of one facet field: a code per distinct value (keys compared lower-cased), the
+  // records of each, each record's codes, and the counts over the whole index (a facet over
+  // more than half the index is counted as the whole minus the rest).
+  struct Field {
+    std::unordered_map<std::string, uint32_t> code;  // lower-cased key -> code
+    std::vector<std::string> shown;                  // code -> the key as first seen
+    std::vector<Roaring> docs;                       // code -> records
+    std::vector<uint32_t> begin = {0};               // record -> offsets into codes
+    std::vector<uint32_t> codes;
+    std::vector<int64_t> totals;  // code -> records of the whole index
+    void Add(const std::string& key, uint32_t d);
+    void EndRecord() { begin.push_back(static_cast<uint32_t>(codes.size())); }
+    Roaring Union(const std::vector<std::string>& keys) const;
+  };
+  std::vector<Field*> Fields();
+  // Counts of field's values over base (a subset of all_), as facet values.
+  std::vector<ObservationFacetValue> Count(const Field& field, const Roaring& base) const;
+
   std::vector<ObservationRecord> records_;
   std::unordered_map<std::string, uint32_t> by_uid_;
   std::vector<uint32_t> newest_rank_;  // by record: its place newest first
   Roaring all_, present_;
-  Roaring by_mechanism_[kMechanismCount];
-  // Per field: lower-cased key -> (shown key, records).
-  using Values = std::unordered_map<std::string, std::pair<std::string, Roaring>>;
-  Values body_, document_, year_, theme_, sdg_target_, sdg_goal_, affected_, state_, type_;
+  Field mechanism_, body_, document_, year_, theme_, sdg_target_, sdg_goal_, affected_, state_,
+      type_;
   std::unique_ptr<Text> text_;
 };
 
