@@ -163,9 +163,7 @@ class Reader {
  public:
   Reader(std::string_view name, const UhriSink& sink, UhriJsonStats* stats,
          const UhriJsonLimits& limits)
-      : name_(name), sink_(sink), stats_(stats), limits_(limits) {
-    batch_.reserve(kBatchRecords);
-  }
+      : name_(name), sink_(sink), stats_(stats), limits_(limits) {}
 
   bool done() const { return stopped_; }
 
@@ -394,6 +392,9 @@ class Reader {
     if (stats_) stats_->entities_decoded += info.entities_decoded;
     record_.clear();
     ++index_;
+    // A small file's batch stays small; once a batch has filled, the next ones are made whole.
+    if (batch_.empty())
+      batch_.reserve(index_ > static_cast<int64_t>(kBatchRecords) ? kBatchRecords : 16);
     batch_.push_back(std::move(record));
     if (batch_.size() >= kBatchRecords) Flush();
     return Status::Ok();
@@ -403,7 +404,6 @@ class Reader {
     if (batch_.empty() || stopped_) return;
     const auto n = static_cast<int64_t>(batch_.size());
     std::vector<UhriRecord> batch;
-    batch.reserve(kBatchRecords);
     std::swap(batch, batch_);
     if (stats_) stats_->records += n;
     if (!sink_(std::move(batch))) stopped_ = true;
