@@ -621,6 +621,7 @@ Status UhriRecordParser::Parse(const char* json, size_t size, size_t capacity,
           if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
         }
         info->annotation_id_offset = at;
+        if (on_id_) on_id_(on_id_context_, out->annotation_id);
         break;
       }
       case Field::kAnnotationType:
