@@ -4,6 +4,10 @@
 #include <array>
 #include <cstdint>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace openupr::ingest {
 namespace {
 
@@ -147,52 +151,48 @@ char32_t EntityCodePoint(std::string_view name) {
   return it != end && it->name == name ? it->code_point : 0;
 }
 
-void AppendUtf8(char32_t cp, std::string& out) {
+// Writes cp as UTF-8 to out; returns the number of bytes (1 to 4).
+size_t EncodeUtf8(char32_t cp, char* out) {
   if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    out[0] = static_cast<char>(cp);
+    return 1;
   }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
 }
 
-// Writes text to out with its character references decoded ("&name;", "&#N;", "&#xH;"; the
-// ";" is required). A reference that stands for nothing stays as written. Returns the number
-// decoded.
-int DecodeEntities(std::string_view text, std::string& out) {
-  out.clear();
-  int decoded = 0;
-  size_t i = 0;
-  while (true) {
-    const size_t amp = text.find('&', i);
-    if (amp == std::string_view::npos) break;
-    out.append(text.substr(i, amp - i));
-    i = amp + 1;
-    size_t semi = amp + 1;
-    const size_t limit = std::min(text.size(), amp + 12);
-    while (semi < limit && text[semi] != ';' && text[semi] != '&') ++semi;
-    const char32_t cp = semi < limit && text[semi] == ';'
-                            ? EntityCodePoint(text.substr(amp + 1, semi - amp - 1))
-                            : 0;
-    if (cp == 0) {
-      out.push_back('&');
-      continue;
-    }
-    AppendUtf8(cp, out);
-    ++decoded;
-    i = semi + 1;
+// The position of the first byte in p[i, n) that may be whitespace: <= 0x20, or 0xC2 (the first
+// byte of U+00A0); n if none. Sixteen bytes at a time where SSE2 is there (every x86-64).
+size_t FindSpaceCandidate(const char* p, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, space), v);  // v <= 0x20, unsigned
+    const int mask = _mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, c2)));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
   }
-  out.append(text.substr(i));
-  return decoded;
+#endif
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c <= 0x20 || c == 0xC2) return i;
+  }
+  return n;
 }
 
 // Appends words to out, turning whitespace into one space and block boundaries into "\n\n",
@@ -203,19 +203,56 @@ class TextBuilder {
   void Space() { space_ = true; }
   void Break() { break_ = true; }
 
+  // Appends text. Runs of words separated by single ASCII spaces (most of any text) go in with
+  // one append each.
   void Append(std::string_view text) {
     const size_t n = text.size();
     size_t i = 0;
     while (i < n) {
-      size_t j = i;
-      while (j < n && !IsSpaceAt(text, j)) ++j;
-      if (j > i) Word(text.substr(i, j - i));
-      while (j < n && IsSpaceAt(text, j)) {
-        j += static_cast<unsigned char>(text[j]) == 0xC2 ? 2 : 1;
+      while (i < n && IsSpaceAt(text, i)) {
+        i += static_cast<unsigned char>(text[i]) == 0xC2 ? 2 : 1;
         space_ = true;
       }
-      i = j;
+      if (i >= n) break;
+      size_t k = i;
+      while ((k = FindSpaceCandidate(text.data(), k, n)) < n) {
+        if (text[k] == ' ' && k + 1 < n && !IsSpaceAt(text, k + 1)) {
+          ++k;  // one space between two words: kept as it is
+        } else if (IsSpaceAt(text, k)) {
+          break;
+        } else {
+          ++k;  // a control character, or 0xC2 starting another character than U+00A0
+        }
+      }
+      Word(text.substr(i, k - i));
+      i = k;
     }
+  }
+
+  // Appends text with its character references decoded ("&name;", "&#N;", "&#xH;"; the ";" is
+  // required). A reference that stands for nothing stays as written. Returns the number decoded.
+  int AppendDecoded(std::string_view text) {
+    int decoded = 0;
+    size_t from = 0;  // the start of what is not appended yet
+    size_t i = 0;
+    while ((i = text.find('&', i)) != std::string_view::npos) {
+      size_t semi = i + 1;
+      const size_t limit = std::min(text.size(), i + 12);
+      while (semi < limit && text[semi] != ';' && text[semi] != '&') ++semi;
+      const char32_t cp =
+          semi < limit && text[semi] == ';' ? EntityCodePoint(text.substr(i + 1, semi - i - 1)) : 0;
+      if (cp == 0) {
+        ++i;
+        continue;
+      }
+      Append(text.substr(from, i - from));
+      char utf8[4];
+      Append({utf8, EncodeUtf8(cp, utf8)});
+      ++decoded;
+      i = from = semi + 1;
+    }
+    Append(text.substr(from));
+    return decoded;
   }
 
  private:
@@ -283,16 +320,9 @@ std::string HtmlToText(std::string_view html, int* entities_decoded) {
   TextBuilder text(out);
   int entities = 0;
   std::string name;
-  std::string decoded;
   // Appends the text html[begin, end), its entities decoded.
   auto append_text = [&](size_t begin, size_t end) {
-    const std::string_view run = html.substr(begin, end - begin);
-    if (run.find('&') == std::string_view::npos) {
-      text.Append(run);
-      return;
-    }
-    entities += DecodeEntities(run, decoded);
-    text.Append(decoded);
+    entities += text.AppendDecoded(html.substr(begin, end - begin));
   };
 
   size_t i = 0;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -63,10 +64,18 @@ constexpr FieldName kFields[] = {
     {"UprRecommendingRegions", Field::kUprRecommendingRegions},
 };
 
-// The export's field names are case-sensitive, as JSON's are.
-Field FieldOf(std::string_view key) {
-  for (const FieldName& f : kFields) {
-    if (f.name == key) return f.field;
+constexpr size_t kFieldCount = std::size(kFields);
+
+// The export's field names are case-sensitive, as JSON's are. *next is where the search starts:
+// the field after the one found last, since every record of an export lists its fields in the
+// same order.
+Field FieldOf(std::string_view key, size_t* next) {
+  for (size_t k = 0; k < kFieldCount; ++k) {
+    const size_t i = (*next + k) % kFieldCount;
+    if (kFields[i].name == key) {
+      *next = i + 1;
+      return kFields[i].field;
+    }
   }
   return Field::kUnknown;
 }
@@ -295,6 +304,7 @@ struct UhriRecordParser::Impl {
   size_t size = 0;
   uint64_t offset = 0;  // of base in the file
   int entities = 0;
+  size_t next_field = 0;  // FieldOf's guess
 
   uint64_t OffsetOf(const char* p) const {
     if (p < base || p > base + size) return offset + size;
@@ -581,7 +591,7 @@ Status UhriRecordParser::Parse(const char* json, size_t size, size_t capacity,
       return m.SyntaxError(e, m.CurrentOffset(doc), {}, -1);
     }
     od::value v = f.value();
-    const Field field = FieldOf(key);
+    const Field field = FieldOf(key, &m.next_field);
     if (field == Field::kUnknown) {
       // Unescaped strings stay in the parser's buffer until the next record: key stays valid.
       OPENUPR_RETURN_IF_ERROR(m.Skip(v, key));
@@ -611,6 +621,7 @@ Status UhriRecordParser::Parse(const char* json, size_t size, size_t capacity,
           if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
         }
         info->annotation_id_offset = at;
+        if (on_id_) on_id_(on_id_context_, out->annotation_id);
         break;
       }
       case Field::kAnnotationType:

@@ -36,6 +36,13 @@ class UhriRecordParser {
   UhriRecordParser(const UhriRecordParser&) = delete;
   UhriRecordParser& operator=(const UhriRecordParser&) = delete;
 
+  // Called with each record's AnnotationId (lower-cased) as soon as it is read, before the rest
+  // of the record: the reader prefetches its slot in the table of ids seen.
+  void set_on_annotation_id(void (*callback)(void* context, std::string_view id), void* context) {
+    on_id_ = callback;
+    on_id_context_ = context;
+  }
+
   // Parses the record json[0, size), which starts with its "{" at file offset `offset` and is
   // element `index` of the array; json must be readable up to json + capacity, capacity >= size +
   // kUhriJsonPadding. Fills *out (all fields; source_offset = offset) and *info. kBadInput names
@@ -46,6 +53,8 @@ class UhriRecordParser {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  void (*on_id_)(void*, std::string_view) = nullptr;
+  void* on_id_context_ = nullptr;
 };
 
 }  // namespace openupr::ingest::internal
