@@ -29,8 +29,9 @@ struct ObservationIndex::Text {
   std::vector<uint64_t> token_begin;   // by record, size()+1
   std::vector<uint8_t> tokens;
 
-  std::vector<uint32_t> Tokens(uint32_t d) const {
-    std::vector<uint32_t> out;
+  // Record d's term ids, into out (cleared; reused by the caller).
+  void Tokens(uint32_t d, std::vector<uint32_t>& out) const {
+    out.clear();
     for (uint64_t i = token_begin[d]; i < token_begin[d + 1];) {
       uint32_t v = 0;
       int shift = 0;
@@ -42,7 +43,6 @@ struct ObservationIndex::Text {
       }
       out.push_back(v);
     }
-    return out;
   }
 };
 
@@ -202,6 +202,7 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
   });
   ix->newest_rank_.resize(order.size());
   for (uint32_t k = 0; k < order.size(); ++k) ix->newest_rank_[order[k]] = k;
+  ix->newest_ = std::move(order);
   return ix;
 }
 
@@ -261,8 +262,9 @@ Result<Roaring> ObservationIndex::Match(std::string_view query) const {
         for (size_t k = 1; k < per_word.size(); ++k) docs &= per_word[k];
         if (c.words.size() == 1) return docs;
         Roaring out;  // the terms at consecutive positions
+        std::vector<uint32_t> toks;
         for (uint32_t d : docs) {
-          const std::vector<uint32_t> toks = t.Tokens(d);
+          t.Tokens(d, toks);
           for (size_t i = 0; i + c.words.size() <= toks.size(); ++i) {
             size_t k = 0;
             while (k < c.words.size() &&
@@ -351,16 +353,26 @@ Result<ObservationSearch> ObservationIndex::Search(const ObservationFilter& f, i
   if (!sel.ok()) return sel.status();
   ObservationSearch out;
   out.total = static_cast<int64_t>(sel->cardinality());
-  // The page: the selection's records by their place newest first.
-  std::vector<uint32_t> docs(sel->cardinality());
-  sel->toUint32Array(docs.data());
-  const size_t from = std::min<size_t>(docs.size(), static_cast<size_t>(std::max<int64_t>(0, offset)));
-  const size_t to = std::min<size_t>(docs.size(), from + static_cast<size_t>(std::max<int64_t>(0, limit)));
-  auto newer = [&](uint32_t a, uint32_t b) { return newest_rank_[a] < newest_rank_[b]; };
-  std::partial_sort(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(to), docs.end(),
-                    newer);
-  out.hits.assign(docs.begin() + static_cast<std::ptrdiff_t>(from),
-                  docs.begin() + static_cast<std::ptrdiff_t>(to));
+  // The page: the selection's records by their place newest first. A large selection is read
+  // off the whole index's order; a small one is sorted.
+  const size_t from = static_cast<size_t>(std::max<int64_t>(0, offset));
+  const size_t want = from + static_cast<size_t>(std::max<int64_t>(0, limit));
+  if (sel->cardinality() * 8 > records_.size()) {
+    for (size_t k = 0, seen = 0; k < newest_.size() && seen < want; ++k) {
+      if (!sel->contains(newest_[k])) continue;
+      if (seen++ >= from) out.hits.push_back(newest_[k]);
+    }
+  } else {
+    std::vector<uint32_t> docs(sel->cardinality());
+    sel->toUint32Array(docs.data());
+    const size_t to = std::min(docs.size(), want);
+    auto newer = [&](uint32_t a, uint32_t b) { return newest_rank_[a] < newest_rank_[b]; };
+    std::partial_sort(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(to), docs.end(),
+                      newer);
+    if (from < to)
+      out.hits.assign(docs.begin() + static_cast<std::ptrdiff_t>(from),
+                      docs.begin() + static_cast<std::ptrdiff_t>(to));
+  }
 
   for (const std::string& field : facets) {
     auto base = Select(f, field);

@@ -135,6 +135,7 @@ class ObservationIndex {
   std::vector<ObservationRecord> records_;
   std::unordered_map<std::string, uint32_t> by_uid_;
   std::vector<uint32_t> newest_rank_;  // by record: its place newest first
+  std::vector<uint32_t> newest_;       // the records, newest first
   Roaring all_, present_;
   Field mechanism_, body_, document_, year_, theme_, sdg_target_, sdg_goal_, affected_, state_,
       type_;
