@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <link.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -685,9 +687,27 @@ Result<std::string> DatabaseFingerprint(store::Store& store) {
   return Xxh3Hex128(all);
 }
 
+// Removes the temporary files of writers that died mid-write (killed, a power cut): their
+// names hold the pid, which no process has any more.
+void RemoveDeadTemporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const std::string prefix = p.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(
+           p.parent_path().empty() ? fs::path(".") : p.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      fs::remove(entry.path(), ec);
+  }
+}
+
 Status WriteSnapshot(const Index& index, const search::Vocabulary* vocabulary,
                      std::string_view fingerprint, const std::string& path) {
   const Data& data = internal::SnapshotAccess::Of(index);
+  RemoveDeadTemporaries(path);
   std::random_device rd;
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" +
                           std::to_string(rd());

@@ -1,5 +1,8 @@
 #include "server/engine_backend.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include "engine/snapshot.h"
 #include "store/sqlite.h"
 
@@ -65,6 +68,11 @@ Result<std::unique_ptr<EngineBackend>> EngineBackend::Open(const std::string& pa
     // Written while the server already answers; the index and vocabulary are immutable.
     backend->snapshot_writer_ = std::thread(
         [index, vocabulary, fingerprint, snapshot_path, note = std::move(options.note)] {
+          // SIGINT and SIGTERM are for the thread that serves (ServeUntilSignal waits for them
+          // with sigwait); delivered here they would end the process mid-write.
+          sigset_t all;
+          sigfillset(&all);
+          pthread_sigmask(SIG_BLOCK, &all, nullptr);
           Status st = engine::WriteSnapshot(*index, vocabulary.get(), fingerprint, snapshot_path);
           if (!st.ok() && note)
             note("engine snapshot not written (the next start builds the index again): " +
