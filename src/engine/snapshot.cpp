@@ -661,7 +661,8 @@ Result<std::string> DatabaseFingerprint(store::Store& store) {
   // more line here.
   static constexpr const char* kQueries[] = {
       "PRAGMA schema_version",
-      "SELECT key, value FROM meta ORDER BY key",
+      // fts_indexed_through follows the SQL backend's full-text index, not the records.
+      "SELECT key, value FROM meta WHERE key <> 'fts_indexed_through' ORDER BY key",
       "SELECT count(*), coalesce(max(id), 0) FROM recommendation",
       "SELECT count(*), coalesce(max(recommendation_id), 0) FROM recommending_state",
       "SELECT count(*), coalesce(max(recommendation_id), 0) FROM recommendation_theme",
