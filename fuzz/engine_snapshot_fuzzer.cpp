@@ -21,8 +21,8 @@ void Put64(std::string& b, size_t at, uint64_t v) {
 
 void Exercise(const openupr::engine::Index& index) {
   using openupr::analytics::Dimension;
-  for (const char* q : {"", "the", "rights OR women", "\"human rights\"", "torture NOT death",
-                        "discrim*"}) {
+  for (const char* q :
+       {"", "the", "rights OR women", "\"human rights\"", "torture NOT death", "discrim*"}) {
     openupr::search::SearchRequest req{q, {}, 5, 0};
     auto s = index.Search(req);
     if (s.ok()) {
@@ -33,8 +33,8 @@ void Exercise(const openupr::engine::Index& index) {
     const Dimension fields[] = {Dimension::kSur, Dimension::kFrom, Dimension::kTheme,
                                 Dimension::kCycle, Dimension::kResponse};
     (void)index.Facets(q, {}, fields, 0);
-    (void)index.Stats({{Dimension::kTheme, Dimension::kSurRegion, Dimension::kCycle}, {}, q,
-                       false, 0});
+    (void)index.Stats(
+        {{Dimension::kTheme, Dimension::kSurRegion, Dimension::kCycle}, {}, q, false, 0});
     (void)index.Dyads(q, {}, 10);
   }
 }

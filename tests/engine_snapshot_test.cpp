@@ -165,9 +165,9 @@ TEST_F(SnapshotIssue17, RoundTripAnswersAsTheBuiltIndexIssue17) {
   EXPECT_GT(read->vocabulary->size(), 9000u);
   // Writing the loaded index again gives the same bytes.
   const std::string again = data_->dir.File("again.engine");
-  ASSERT_TRUE(engine::WriteSnapshot(*read->index, read->vocabulary.get(),
-                                    Fingerprint(*data_->store), again)
-                  .ok());
+  ASSERT_TRUE(
+      engine::WriteSnapshot(*read->index, read->vocabulary.get(), Fingerprint(*data_->store), again)
+          .ok());
   EXPECT_TRUE(ReadAll(again) == *bytes_);
 }
 
@@ -288,8 +288,7 @@ TEST_F(SnapshotIssue17, DamagedSnapshotIsRejectedNamingThePlaceIssue17) {
   // Trailing bytes.
   {
     std::string longer = good + "xx";
-    for (int i = 0; i < 8; ++i)
-      longer[16 + i] = static_cast<char>((longer.size() - 32) >> (8 * i));
+    for (int i = 0; i < 8; ++i) longer[16 + i] = static_cast<char>((longer.size() - 32) >> (8 * i));
     expect_bad(Resealed(longer), "after the end");
   }
 }
@@ -446,10 +445,8 @@ TEST(SnapshotBackendIssue17, ServeWithSnapshotAnswersAsWithoutIssue17) {
         "/api/v1/recommendations?q=%22death+penalty%22+women&per_page=50",
         "/api/v1/recommendations?q=tortre",  // did you mean: the vocabulary
         "/api/v1/recommendations?q=discrimin*&from-region=weog&sort=id&page=2",
-        "/api/v1/recommendations?q=children+france",
-        "/api/v1/aggregations?by=theme,cycle&q=women",
-        "/api/v1/aggregations?by=from,sur&limit=20",
-        "/api/v1/recommendations/1/similar",
+        "/api/v1/recommendations?q=children+france", "/api/v1/aggregations?by=theme,cycle&q=women",
+        "/api/v1/aggregations?by=from,sur&limit=20", "/api/v1/recommendations/1/similar",
         "/api/v1/repeated?min_score=0.9&limit=5"}) {
     auto [status_a, body_a] = a.GetJson(target);
     auto [status_b, body_b] = b.GetJson(target);

@@ -39,12 +39,12 @@ inline constexpr uint32_t kSnapshotFormat = 1;
 std::string SnapshotPath(const std::string& db_path);
 
 // What the index reads from the store, summarised: the schema (PRAGMA schema_version, the meta
-// table), the counts and highest id of the recommendations and of their recommending states,
-// themes and SDG rows, and the whole of the small tables (themes, states, imports, source
-// files), hashed (XXH3-128, hex). Any import, migration or deletion changes it; an edit of a
-// record's text or attributes in place (by hand, with sqlite3) does not: see
+// table), the count and highest id of the recommendations, the highest record id of their
+// recommending states, themes and SDG rows, and the whole of the small tables (themes, states,
+// imports, source files), hashed (XXH3-128, hex). Any import, migration or deletion changes it; an
+// edit of a record's text or attributes in place (by hand, with sqlite3) does not: see
 // docs/reliability.md. Call it inside the read transaction the index is built in. A few ms at
-// 1M records. Errors: the store's.
+// 1M records (the count reads the smallest index of the recommendations). Errors: the store's.
 Result<std::string> DatabaseFingerprint(store::Store& store);
 
 // The executable's build id (hex of its GNU build-id note; without one, the XXH3 of the file),

@@ -61,8 +61,8 @@ Result<std::unique_ptr<EngineBackend>> EngineBackend::Open(const std::string& pa
     }
   }
   if (vocabulary) (*sql)->SeedVocabulary(vocabulary, index->max_id());
-  auto backend = std::unique_ptr<EngineBackend>(new EngineBackend(
-      std::move(sql).value(), std::move(watcher).value(), index, *version));
+  auto backend = std::unique_ptr<EngineBackend>(
+      new EngineBackend(std::move(sql).value(), std::move(watcher).value(), index, *version));
   backend->from_snapshot_ = from_snapshot;
   if (options.snapshot && !from_snapshot) {
     // Written while the server already answers; the index and vocabulary are immutable.
@@ -195,7 +195,7 @@ Result<std::optional<Pledge>> EngineBackend::FindPledge(std::string_view uid) {
 }
 
 Result<analytics::DyadResponse> EngineBackend::Dyads(const std::string& query,
-                                                    const Filters& filters) {
+                                                     const Filters& filters) {
   auto index = Current();
   if (!index.ok()) return index.status();
   return (*index)->Dyads(query, filters, 0);
