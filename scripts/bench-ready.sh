@@ -35,7 +35,8 @@ trap cleanup EXIT INT TERM
 
 now() { date +%s.%N; }
 
-# One start of serve: prints "seconds peak_rss_kb".
+# One start of serve: prints "seconds peak_rss_kb cpu_seconds" (CPU: user + system time of the
+# server until then, which a loaded machine does not inflate as it does the wall time).
 ready_once() {
   local start end rss
   start=$(now)
@@ -48,28 +49,29 @@ ready_once() {
   done
   end=$(now)
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$server/stat")
   kill "$server"
   wait "$server" 2>/dev/null || true  # waits for the snapshot writer, if one runs
   server=
-  echo "$(echo "$end - $start" | bc) $rss"
+  echo "$(echo "$end - $start" | bc) $rss $cpu"
 }
 
-# Median of the runs of one configuration: "seconds peak_rss_kb".
+# Median of the runs of one configuration (by wall time): "seconds peak_rss_kb cpu_seconds".
 median() {
-  sort -n | awk '{t[NR]=$1; r[NR]=$2} END {m=int((NR+1)/2); print t[m], r[m]}'
+  sort -n | awk '{t[NR]=$1; r[NR]=$2; c[NR]=$3} END {m=int((NR+1)/2); print t[m], r[m], c[m]}'
 }
 
 echo "database: $db ($(du -h "$db" | cut -f1)); $runs runs each, median; $(nproc) cores," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 snapshot="$db.engine"
 rm -f "$snapshot"
-read -r build_s build_rss < <(for _ in $(seq "$runs"); do ready_once --no-snapshot; done | median)
+read -r build_s build_rss build_cpu < <(for _ in $(seq "$runs"); do ready_once --no-snapshot; done | median)
 ready_once >/dev/null  # builds and writes the snapshot (the server waits for the writer)
 [ -f "$snapshot" ] || { echo "bench-ready: no snapshot written" >&2; cat "$work/err" >&2; exit 1; }
-read -r snap_s snap_rss < <(for _ in $(seq "$runs"); do ready_once; done | median)
+read -r snap_s snap_rss snap_cpu < <(for _ in $(seq "$runs"); do ready_once; done | median)
 grep -q "from $snapshot" "$work/err" || { echo "bench-ready: snapshot not used" >&2; exit 1; }
 
-duck_s= duck_rss=
+duck_s= duck_rss= duck_cpu=
 if [ "$duckdb" = 1 ] && command -v node >/dev/null && [ -d bench/duckdb/node_modules ]; then
   # The rows the engine loads, exported once (not timed).
   sqlite3 -csv -header "$db" "SELECT id, uid, sur, session, cycle, response, action, sur_orgs,
@@ -78,19 +80,22 @@ if [ "$duckdb" = 1 ] && command -v node >/dev/null && [ -d bench/duckdb/node_mod
     FROM recommending_state" >"$work/recommending_state.csv"
   sqlite3 -csv -header "$db" "SELECT recommendation_id, name AS theme FROM recommendation_theme
     JOIN theme ON theme.id = theme_id" >"$work/recommendation_theme.csv"
-  read -r duck_s duck_rss < <(for _ in $(seq "$runs"); do
+  read -r duck_s duck_rss duck_cpu < <(for _ in $(seq "$runs"); do
     start=$(now)
-    line=$(node bench/duckdb/ready.mjs "$work")
+    /usr/bin/time -f "%U %S" -o "$work/time" node bench/duckdb/ready.mjs "$work" >"$work/duck"
     end=$(now)
-    echo "$(echo "$end - $start" | bc) $(echo "$line" | sed 's/.*"max_rss_kb":\([0-9]*\).*/\1/')"
+    echo "$(echo "$end - $start" | bc)" \
+      "$(sed 's/.*"max_rss_kb":\([0-9]*\).*/\1/' "$work/duck")" \
+      "$(awk '{print $1 + $2}' "$work/time")"
   done | median)
 fi
 
-printf '\n| start | ready to answer (s) | peak RSS (MB) | time / with snapshot |\n|---|---:|---:|---:|\n'
-row() { printf '| %s | %.2f | %.0f | %.1fx |\n' "$1" "$2" "$(echo "$3 / 1024" | bc -l)" \
+printf '\n| start | ready to answer (s) | CPU (s) | peak RSS (MB) | time / with snapshot |\n'
+printf '|---|---:|---:|---:|---:|\n'
+row() { printf '| %s | %.2f | %.2f | %.0f | %.1fx |\n' "$1" "$2" "$4" "$(echo "$3 / 1024" | bc -l)" \
   "$(echo "$2 / $snap_s" | bc -l)"; }
-row "openupr serve, snapshot (DB.engine)" "$snap_s" "$snap_rss"
-row "openupr serve --no-snapshot (index built)" "$build_s" "$build_rss"
-[ -n "$duck_s" ] && row "DuckDB: node + CSV load + first query" "$duck_s" "$duck_rss"
+row "openupr serve, snapshot (DB.engine)" "$snap_s" "$snap_rss" "$snap_cpu"
+row "openupr serve --no-snapshot (index built)" "$build_s" "$build_rss" "$build_cpu"
+[ -n "$duck_s" ] && row "DuckDB: node + CSV load + first query" "$duck_s" "$duck_rss" "$duck_cpu"
 echo
 echo "snapshot file: $(du -h "$snapshot" | cut -f1)"
