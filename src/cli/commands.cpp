@@ -24,6 +24,7 @@
 #include "search/interpret.h"
 #include "search/pledge_search.h"
 #include "search/sql_search.h"
+#include "engine/snapshot.h"
 #include "server/engine_backend.h"
 #include "server/http_server.h"
 #include "server/sql_backend.h"
@@ -805,13 +806,24 @@ int RunServe(const CommonOptions& common, const ServeArgs& args) {
     backend = std::move(sql).value();
   } else {
     const auto t0 = std::chrono::steady_clock::now();
-    auto engine = server::EngineBackend::Open(common.db, connections);
+    server::EngineOptions options;
+    options.snapshot = args.snapshot;
+    // Snapshot problems are warnings (the index is built instead), even with --quiet.
+    options.note = [](const std::string& what) {
+      std::string line = "openupr: warning: ";
+      line += what;
+      line += '\n';
+      std::cerr << line << std::flush;
+    };
+    auto engine = server::EngineBackend::Open(common.db, connections, std::move(options));
     if (!engine.ok()) return Fail(common, engine.status());
     auto index = (*engine)->Current();
     if (!index.ok()) return Fail(common, index.status());
     if (!common.quiet)
-      std::cerr << "openupr: indexed " << (*index)->size() << " recommendations in " << std::fixed
-                << std::setprecision(2)
+      std::cerr << "openupr: " << ((*engine)->from_snapshot() ? "loaded the index of " : "indexed ")
+                << (*index)->size() << " recommendations"
+                << ((*engine)->from_snapshot() ? " from " + engine::SnapshotPath(common.db) : "")
+                << " in " << std::fixed << std::setprecision(2)
                 << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
                 << " s (" << FormatBytes((*index)->MemoryBytes()) << " in memory)\n";
     backend = std::move(engine).value();

@@ -105,6 +105,9 @@ struct ServeArgs {
   int threads = 64;
   std::string backend = "engine";  // or "sql"
   std::string access_log;          // empty: stderr; "-" or "none": no log
+  // The engine's snapshot file beside the database (DB.engine): read at start, written after a
+  // build. false (--no-snapshot): always build, write nothing.
+  bool snapshot = true;
   // The web app's files (server::EmbeddedWebFiles() in the executable); empty: API only.
   std::span<const server::StaticFile> web_files;
 };

@@ -418,6 +418,10 @@ int main(int argc, char** argv) {
                    "imports) or sql (SQLite FTS5, the reference)")
       ->check(CLI::IsMember({"engine", "sql"}))
       ->capture_default_str();
+  serve_cmd->add_flag(
+      "--no-snapshot{false}", serve_args.snapshot,
+      "Build the engine's index from the database even when DB.engine (the snapshot written "
+      "after the last build) matches it, and write no snapshot");
   serve_cmd->add_option("--access-log", serve_args.access_log,
                         "Append access log lines to FILE (default: stderr; none: no log)");
 

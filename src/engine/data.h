@@ -131,6 +131,70 @@ struct Data {
   }
 };
 
+// Every member of Data, for the snapshot file (snapshot.cpp writes and reads them in this
+// order): a member added to Data is one line here (a type the snapshot does not know yet is a
+// compile error there). D is Data or const Data; f(name, member) is called on each.
+template <typename D, typename F>
+void ForEachField(D& d, F&& f) {
+  f("ids", d.ids);
+  f("sur", d.sur);
+  f("session", d.session);
+  f("cycle", d.cycle);
+  f("response", d.response);
+  f("action", d.action);
+  f("from_begin", d.from_begin);
+  f("from", d.from);
+  f("from_regions", d.from_regions);
+  f("combo", d.combo);
+  f("periods", d.periods);
+  f("combo_ok", d.combo_ok);
+  f("theme_set", d.theme_set);
+  f("set_begin", d.set_begin);
+  f("set_themes", d.set_themes);
+  f("sets_ok", d.sets_ok);
+  f("shown_from_begin", d.shown_from_begin);
+  f("shown_from", d.shown_from);
+  f("shown_from_raw", d.shown_from_raw);
+  f("raw_names", d.raw_names);
+  f("theme_begin", d.theme_begin);
+  f("themes", d.themes);
+  f("text_begin", d.text_begin);
+  f("text", d.text);
+  f("uid_begin", d.uid_begin);
+  f("uids", d.uids);
+  f("token_begin", d.token_begin);
+  f("tokens", d.tokens);
+  f("total_tokens", d.total_tokens);
+  f("doc_len", d.doc_len);
+  f("states", d.states);
+  f("state_region", d.state_region);
+  f("theme_names", d.theme_names);
+  f("orgs", d.orgs);
+  f("term_chars", d.term_chars);
+  f("term_begin", d.term_begin);
+  f("term_order", d.term_order);
+  f("term_freq", d.term_freq);
+  f("term_pos", d.term_pos);
+  f("postings", d.postings);
+  f("by_sur", d.by_sur);
+  f("by_from", d.by_from);
+  f("by_session", d.by_session);
+  f("by_cycle", d.by_cycle);
+  f("by_response", d.by_response);
+  f("by_action", d.by_action);
+  f("by_theme", d.by_theme);
+  f("by_sur_org", d.by_sur_org);
+  f("by_from_org", d.by_from_org);
+  f("by_sdg", d.by_sdg);
+  f("by_sur_region", d.by_sur_region);
+  f("by_from_region", d.by_from_region);
+  f("from_unknown", d.from_unknown);
+  f("sur_rank", d.sur_rank);
+  f("from_rank", d.from_rank);
+  f("theme_rank", d.theme_rank);
+  f("theme_nocase_rank", d.theme_nocase_rank);
+}
+
 // --- Loading (load.cpp). ---
 // Appends the store's records with an id above the last one held.
 Status Load(store::Store& store, Data& data);

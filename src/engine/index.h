@@ -42,6 +42,7 @@ struct Data;
 class Memo;
 struct Vectors;
 struct Link;
+struct SnapshotAccess;
 }
 
 // Facet counts: the types of analytics/stats.h (ComputeFacets is the SQL reference).
@@ -140,6 +141,7 @@ class Index {
   Result<RepeatedResponse> Repeated(const RepeatedRequest& request) const;
 
  private:
+  friend struct internal::SnapshotAccess;  // the snapshot file (snapshot.h) reads and makes data_
   explicit Index(std::unique_ptr<internal::Data> data);
   std::unique_ptr<internal::Data> data_;
   // Whole-index tallies, made on first use (aggregations over most of the index subtract the

@@ -643,6 +643,15 @@ std::shared_ptr<const Vocabulary> Vocabulary::FromTexts(std::span<const std::str
   return v;
 }
 
+std::shared_ptr<const Vocabulary> Vocabulary::FromCounts(
+    std::vector<std::pair<std::string, int64_t>> counts) {
+  auto v = std::make_shared<Vocabulary>();
+  v->counts_.reserve(counts.size());
+  for (auto& [word, count] : counts) v->counts_[std::move(word)] += count;
+  v->Finish();
+  return v;
+}
+
 Result<std::shared_ptr<const Vocabulary>> Vocabulary::FromStore(store::Store& store) {
   auto v = std::make_shared<Vocabulary>();
   auto stmt = store.db().Prepare("SELECT text FROM recommendation");

@@ -94,9 +94,15 @@ class Vocabulary {
   static std::shared_ptr<const Vocabulary> FromTexts(std::span<const std::string> texts);
   // Every word of the store's recommendation texts. Errors: the store's.
   static Result<std::shared_ptr<const Vocabulary>> FromStore(store::Store& store);
+  // The vocabulary of these words and counts (as counts() gives them; the engine's snapshot
+  // file keeps them, engine/snapshot.h).
+  static std::shared_ptr<const Vocabulary> FromCounts(
+      std::vector<std::pair<std::string, int64_t>> counts);
 
   size_t size() const { return counts_.size(); }
   int64_t Count(std::string_view folded_word) const;
+  // Every word with its count, in no particular order.
+  const std::unordered_map<std::string, int64_t>& counts() const { return counts_; }
   // True when a word with this stem occurs (the search would find the word).
   bool HasStem(std::string_view stem) const { return stems_.count(std::string(stem)) > 0; }
   // The word of the vocabulary closest to folded_word by edit distance (insertions, deletions,

@@ -1,9 +1,16 @@
 #include "server/engine_backend.h"
 
+#include <pthread.h>
+#include <signal.h>
+
+#include "engine/snapshot.h"
+#include "store/sqlite.h"
+
 namespace openupr::server {
 
 Result<std::unique_ptr<EngineBackend>> EngineBackend::Open(const std::string& path,
-                                                           int max_connections) {
+                                                           int max_connections,
+                                                           EngineOptions options) {
   auto sql = SqlBackend::Open(path, max_connections);
   if (!sql.ok()) return sql.status();
   auto watcher = store::Store::Open(path, store::OpenMode::kExisting);
@@ -11,12 +18,74 @@ Result<std::unique_ptr<EngineBackend>> EngineBackend::Open(const std::string& pa
   // The version is read before the build: a commit during the build is seen by the next query.
   auto version = (*watcher)->db().QueryInt("PRAGMA data_version");
   if (!version.ok()) return version.status();
-  auto index = engine::Index::Build(**watcher);
-  if (!index.ok()) return index.status();
-  return std::unique_ptr<EngineBackend>(
-      new EngineBackend(std::move(sql).value(), std::move(watcher).value(),
-                        std::shared_ptr<const engine::Index>(std::move(index).value()),
-                        *version));
+  const std::string snapshot_path =
+      options.snapshot_path.empty() ? engine::SnapshotPath(path) : options.snapshot_path;
+  auto note = [&](const std::string& what) {
+    if (options.note) options.note(what);
+  };
+
+  std::shared_ptr<const engine::Index> index;
+  std::shared_ptr<const search::Vocabulary> vocabulary;
+  std::string fingerprint;
+  bool from_snapshot = false;
+  {
+    // The fingerprint, the build and the vocabulary see one state of the database: a snapshot
+    // never claims records it does not hold.
+    store::ReadSnapshot read((*watcher)->db());
+    OPENUPR_RETURN_IF_ERROR(read.Begin());
+    if (options.snapshot) {
+      auto print = engine::DatabaseFingerprint(**watcher);
+      if (!print.ok()) return print.status();
+      fingerprint = *print;
+      auto loaded = engine::ReadSnapshot(snapshot_path, fingerprint);
+      if (loaded.ok()) {
+        index = std::move(loaded->index);
+        vocabulary = std::move(loaded->vocabulary);
+        from_snapshot = true;
+      } else if (loaded.status().code() == StatusCode::kConflict) {
+        note("engine snapshot out of date, building the index: " + loaded.status().message());
+      } else if (loaded.status().code() != StatusCode::kNotFound) {
+        note("engine snapshot ignored, building the index: " + loaded.status().ToString());
+      }
+    }
+    if (!index) {
+      auto built = engine::Index::Build(**watcher);
+      if (!built.ok()) return built.status();
+      index = std::move(built).value();
+    }
+    if (!vocabulary && options.snapshot) {
+      // Made now rather than at the first search, so that the snapshot holds it.
+      auto made = search::Vocabulary::FromStore(**watcher);
+      if (!made.ok()) return made.status();
+      vocabulary = std::move(made).value();
+    }
+  }
+  if (vocabulary) (*sql)->SeedVocabulary(vocabulary, index->max_id());
+  auto backend = std::unique_ptr<EngineBackend>(
+      new EngineBackend(std::move(sql).value(), std::move(watcher).value(), index, *version));
+  backend->from_snapshot_ = from_snapshot;
+  if (options.snapshot && !from_snapshot) {
+    // Written while the server already answers; the index and vocabulary are immutable.
+    backend->snapshot_writer_ = std::thread(
+        [index, vocabulary, fingerprint, snapshot_path, note = std::move(options.note)] {
+          // SIGINT and SIGTERM are for the thread that serves (ServeUntilSignal waits for them
+          // with sigwait); delivered here they would end the process mid-write.
+          sigset_t all;
+          sigfillset(&all);
+          pthread_sigmask(SIG_BLOCK, &all, nullptr);
+          Status st = engine::WriteSnapshot(*index, vocabulary.get(), fingerprint, snapshot_path);
+          if (!st.ok() && note)
+            note("engine snapshot not written (the next start builds the index again): " +
+                 st.ToString());
+        });
+  }
+  return backend;
+}
+
+EngineBackend::~EngineBackend() { WaitForSnapshot(); }
+
+void EngineBackend::WaitForSnapshot() {
+  if (snapshot_writer_.joinable()) snapshot_writer_.join();
 }
 
 Result<std::shared_ptr<const engine::Index>> EngineBackend::Current() {
@@ -126,7 +195,7 @@ Result<std::optional<Pledge>> EngineBackend::FindPledge(std::string_view uid) {
 }
 
 Result<analytics::DyadResponse> EngineBackend::Dyads(const std::string& query,
-                                                    const Filters& filters) {
+                                                     const Filters& filters) {
   auto index = Current();
   if (!index.ok()) return index.status();
   return (*index)->Dyads(query, filters, 0);

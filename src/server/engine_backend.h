@@ -4,11 +4,17 @@
 // SQLite whether another connection has committed (PRAGMA data_version, no disk access) and, if
 // so, builds a refreshed copy of the index with the new records and swaps it in; queries that
 // are running keep the index they started with.
+//
+// At start the index comes from the engine's snapshot file beside the database
+// (engine/snapshot.h) when it matches the database; otherwise it is built, with the search box's
+// vocabulary, and the snapshot is written on a background thread for the next start.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "engine/index.h"
 #include "server/sql_backend.h"
@@ -16,12 +22,27 @@
 
 namespace openupr::server {
 
+struct EngineOptions {
+  // Read the snapshot at start, write it after a build (`openupr serve --no-snapshot`: neither).
+  bool snapshot = true;
+  std::string snapshot_path;  // empty: engine::SnapshotPath(the database's path)
+  // Told what happened to the snapshot when it was not used as it is: out of date (rebuilt),
+  // damaged (ignored), not written (a read-only directory). May be called from the writer
+  // thread. Null: not told.
+  std::function<void(const std::string&)> note;
+};
+
 // Thread-safe: every method may be called from any number of threads at once.
 class EngineBackend final : public QueryBackend {
  public:
-  // Opens the existing database at path (errors as SqlBackend::Open) and builds the index.
+  // Opens the existing database at path (errors as SqlBackend::Open) and loads the index from
+  // its snapshot or builds it (errors: the store's, engine::Index::Build's). Problems with the
+  // snapshot are never errors: they go to options.note and the index is built.
   static Result<std::unique_ptr<EngineBackend>> Open(const std::string& path,
-                                                     int max_connections);
+                                                     int max_connections,
+                                                     EngineOptions options = {});
+  // Waits for the snapshot writer, if one runs.
+  ~EngineBackend() override;
   EngineBackend(const EngineBackend&) = delete;
   EngineBackend& operator=(const EngineBackend&) = delete;
 
@@ -57,6 +78,10 @@ class EngineBackend final : public QueryBackend {
 
   // The index queries run on now (after bringing it up to date).
   Result<std::shared_ptr<const engine::Index>> Current();
+  // True when the index of the start came from the snapshot file.
+  bool from_snapshot() const { return from_snapshot_; }
+  // Waits until the snapshot written after the start's build is in place (or has failed).
+  void WaitForSnapshot();
 
  private:
   EngineBackend(std::unique_ptr<SqlBackend> sql, std::unique_ptr<store::Store> watcher,
@@ -75,6 +100,8 @@ class EngineBackend final : public QueryBackend {
   std::unique_ptr<store::Statement> version_statement_;
   std::shared_ptr<const engine::Index> index_;
   int64_t data_version_;
+  bool from_snapshot_ = false;
+  std::thread snapshot_writer_;  // joined by WaitForSnapshot and the destructor
 };
 
 }  // namespace openupr::server

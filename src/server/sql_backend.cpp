@@ -125,6 +125,13 @@ Result<std::shared_ptr<const search::Vocabulary>> SqlBackend::Vocabulary() {
   return vocabulary_;
 }
 
+void SqlBackend::SeedVocabulary(std::shared_ptr<const search::Vocabulary> vocabulary,
+                                int64_t max_id) {
+  std::lock_guard hold(vocabulary_mu_);
+  vocabulary_ = std::move(vocabulary);
+  vocabulary_max_id_ = max_id;
+}
+
 Result<int64_t> SqlBackend::Export(const search::SearchRequest& request,
                                    search::ExportFormat format,
                                    const search::ExportOptions& options, std::ostream& out) {

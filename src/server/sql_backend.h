@@ -40,6 +40,9 @@ class SqlBackend final : public QueryBackend {
   // Built from the texts on first use; built again when records were added since (a new
   // highest id).
   Result<std::shared_ptr<const search::Vocabulary>> Vocabulary() override;
+  // Makes vocabulary the one Vocabulary() gives while the highest record id is max_id (the
+  // engine's snapshot holds it: engine/snapshot.h), instead of reading every text again.
+  void SeedVocabulary(std::shared_ptr<const search::Vocabulary> vocabulary, int64_t max_id);
   Result<int64_t> Export(const search::SearchRequest& request, search::ExportFormat format,
                          const search::ExportOptions& options,
                          std::ostream& out) override;
