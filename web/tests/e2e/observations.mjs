@@ -13,10 +13,11 @@
 //   the text's paragraphs; a UPR record links to its recommendation, which opens;
 // - the state profile's section: counts by mechanism and body, the latest observations, the
 //   link to /observations?state=PER;
-// - French labels, and no sideways scrolling at 375 px (the panel below the results).
+// - French labels, no raw i18n key in any of the six languages (Arabic right to left), and no
+//   sideways scrolling at 375 px (the panel below the results).
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const OTHER = 'treaty-body,special-procedure';
@@ -235,5 +236,37 @@ export async function run({ check, assert, page, base, shot, noError, tmp, binar
       await page.setViewportSize({ width: 1280, height: 900 });
     }
     await noError(page);
+  });
+  await check('observations: no raw i18n key on the pages in the six languages; Arabic right to left', async () => {
+    const en = JSON.parse(readFileSync(join(repo, 'web/src/i18n/en.json'), 'utf8'));
+    const keys = Object.keys(en).filter((k) => k.includes('.'));
+    const found = [];
+    for (const l of ['fr', 'es', 'ar', 'zh', 'ru']) { // English: the checks above
+      // Each page with what shows that it is complete.
+      for (const [path, ready] of [
+        ['/?q=children&sur=PER', '#observations-panel:not([hidden]) #obs-total'],
+        ['/observations', '#obs-page-total'],
+        ['/observations/uhri-5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c10', '#obs-recommendation'],
+        ['/states/PER', '#state-obs-total'],
+      ]) {
+        await page.goto(`${b}${path}${path.includes('?') ? '&' : '?'}lang=${l}`, { waitUntil: 'domcontentloaded' });
+        await page.locator(ready).waitFor();
+        const strings = await page.evaluate(() => [
+          document.body.innerText,
+          ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')].flatMap((e) => ['aria-label', 'title', 'placeholder'].map((a) => e.getAttribute(a) ?? '')),
+        ]);
+        for (const str of strings) {
+          for (const k of keys) if (str.includes(k)) found.push(`${l} ${path}: ${k}`);
+          if (/\b(undefined|NaN)\b/.test(str)) found.push(`${l} ${path}: "${str.slice(0, 80)}"`);
+        }
+        if (l === 'ar') {
+          assert((await page.evaluate(() => document.documentElement.dir)) === 'rtl', `${path}: not right to left`);
+          const w = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert(w <= 1280, `${path} in Arabic: ${w} px wide`);
+        }
+      }
+    }
+    assert(found.length === 0, `raw keys shown:\n${found.join('\n')}`);
+    await page.goto(`${b}/?lang=en`);
   });
 }
