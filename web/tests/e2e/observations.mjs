@@ -114,6 +114,7 @@ export async function run({ check, assert, page, base, shot, noError, tmp, binar
     await page.locator('#obs-page-total').waitFor();
     assert(Number(await page.locator('#obs-page-total').getAttribute('data-total')) === all.total, `total vs ${all.total}`);
     assert(JSON.stringify(await uidsShown('#obs-list')) === JSON.stringify(all.results.map((o) => o.uid)), 'order');
+    await shot(page, 'observations-page');
     for (const dim of ['mechanism', 'body', 'year', 'theme', 'sdg', 'affected', 'state']) {
       const shown = await page.locator(`a[data-facet="${dim}"]`).count();
       assert(shown === all.facets[dim].length, `${dim}: ${shown} values vs ${all.facets[dim].length}`);
