@@ -189,3 +189,30 @@ export interface PledgeResponse {
   results: Pledge[];
   facets: { session: FacetRow[] };
 }
+
+// An observation of OHCHR's Universal Human Rights Index: what a UN human rights mechanism (the
+// UPR, a treaty body, a special procedure) said to states (GET /api/v1/observations).
+export interface Observation {
+  uid: string;
+  mechanism: 'upr' | 'treaty-body' | 'special-procedure';
+  type: string;
+  body: string;
+  document: string;
+  published: string | null;
+  year: number | null;
+  states: string[];
+  countries: string[];
+  themes: string[];
+  sdgs: string[];
+  affected: string[];
+  text: string;
+  missing: boolean;
+  upr?: { session: number | null; positions: string[]; recommending: string[]; recommendation: string | null; match: string | null };
+}
+export interface ObservationResponse {
+  total: number;
+  page: number;
+  per_page: number;
+  results: Observation[];
+  facets: Record<string, FacetRow[]>;
+}

@@ -4,17 +4,21 @@
 export const FILTERS = ['sur', 'from', 'region', 'from-region', 'session', 'cycle', 'response', 'action', 'theme'] as const;
 export type Filter = (typeof FILTERS)[number];
 
-// The values of filter f in q (a filter may be repeated or comma-separated). Theme names can
-// hold commas, so themes are only split on repeated parameters.
+// Filters whose values may hold commas (theme names; the observations' bodies, documents,
+// affected persons and types): only repeated, never comma-separated.
+const REPEATED = new Set(['theme', 'body', 'document', 'affected', 'type']);
+
+// The values of filter f in q (a filter may be repeated or comma-separated; those of REPEATED
+// only repeated).
 export function values(q: URLSearchParams, f: string): string[] {
   const all = q.getAll(f);
-  if (f === 'theme') return all.filter(Boolean);
+  if (REPEATED.has(f)) return all.filter(Boolean);
   return all.flatMap((v) => v.split(',')).filter(Boolean);
 }
 
 export function setValues(q: URLSearchParams, f: string, vals: string[]): void {
   q.delete(f);
-  if (f === 'theme') vals.forEach((v) => q.append(f, v));
+  if (REPEATED.has(f)) vals.forEach((v) => q.append(f, v));
   else if (vals.length) q.set(f, vals.join(','));
 }
 

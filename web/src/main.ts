@@ -22,6 +22,8 @@ route('/explore', lazy(() => import('./pages/explore')));
 route('/compare', lazy(() => import('./pages/compare')));
 route('/pledges', lazy(() => import('./pages/pledges')));
 route('/pledges/:uid', lazy(() => import('./pages/pledges')));
+route('/observations', lazy(() => import('./pages/observations')));
+route('/observations/:uid', lazy(() => import('./pages/observations')));
 route('/resolutions', lazy(() => import('./pages/resolutions')));
 route('/resolutions/:uid', lazy(() => import('./pages/resolution')));
 route('/votes', lazy(() => import('./pages/votes-map')));
@@ -42,6 +44,7 @@ const NAV: [string, string][] = [
   ['/explore', 'nav.explore'],
   ['/compare', 'nav.compare'],
   ['/pledges', 'nav.pledges'],
+  ['/observations', 'nav.observations'],
   ['/resolutions', 'nav.votes'],
   ['/draft', 'nav.draft'],
   ['/about', 'nav.about'],

@@ -110,6 +110,20 @@ function startAndWait(cmd, argv, re, opts = {}) {
   });
 }
 
+// Serves a database: `openupr serve` on a free loopback port and, with --preview, `vite preview`
+// in front of it. Resolves with the base URL; the processes stop with the others. Suites get it
+// as `serve` to serve a database of their own (e.g. with a UHRI export imported).
+async function serveDb(dbPath) {
+  const { match } = await startAndWait(binary, ['--db', dbPath, 'serve', '--host', '127.0.0.1', '--port', '0', '--access-log', 'none'], /http:\/\/127\.0\.0\.1:(\d+)\//);
+  if (!preview) return `http://127.0.0.1:${match[1]}`;
+  const port = await freePort();
+  await startAndWait(process.execPath, [join(webDir, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], /Local:/, {
+    cwd: webDir,
+    env: { ...process.env, OPENUPR_API_PORT: match[1] },
+  });
+  return `http://127.0.0.1:${port}`;
+}
+
 async function main() {
   // 1. The real data into a fresh database.
   // The UPR record, and the Council's resolutions and votes (detected by their headers).
@@ -119,16 +133,7 @@ async function main() {
   if (imp.status !== 0) throw new Error(`import failed (${imp.status}): ${imp.stderr}`);
 
   // 2. The server on a free loopback port.
-  const { match } = await startAndWait(binary, ['--db', db, 'serve', '--host', '127.0.0.1', '--port', '0', '--access-log', 'none'], /http:\/\/127\.0\.0\.1:(\d+)\//);
-  let base = `http://127.0.0.1:${match[1]}`;
-  if (preview) {
-    const port = await freePort();
-    await startAndWait(process.execPath, [join(webDir, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], /Local:/, {
-      cwd: webDir,
-      env: { ...process.env, OPENUPR_API_PORT: match[1] },
-    });
-    base = `http://127.0.0.1:${port}`;
-  }
+  const base = await serveDb(db);
   console.log(`# server ${base} (database ${db})`);
 
   const ctx = await chromium.launchPersistentContext(join(tmp, 'profile'), {
@@ -366,9 +371,9 @@ async function run(ctx, base) {
   });
 
   // Further suites, one module per topic in web/tests/e2e/ (sorted by name), each exporting
-  // `run(t)` with t = { check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir, db }
-  // (db: the served database, which a suite may write to with the binary, e.g. to train the
-  // classifier).
+  // `run(t)` with t = { check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir, db,
+  // serve, repo } (db: the served database, which a suite may write to with the binary, e.g. to
+  // train the classifier; serve(path): serves another database, resolving with its base URL).
   const suiteDir = join(here, 'e2e');
   let suites = [];
   try {
@@ -387,7 +392,7 @@ async function run(ctx, base) {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(base + '/about?lang=en');
     await page.evaluate(() => localStorage.clear());
-    await mod.run({ check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir, db });
+    await mod.run({ check, assert, page, ctx, base, shot, noError, tmp, binary, dataDir, db, serve: serveDb, repo });
   }
 
   await check('no script errors in the pages', async () => {

@@ -10,6 +10,7 @@ import { fmtInt, h, snippetNode } from '../dom';
 import { exploreHref, facetPanel, filterChips } from '../facets';
 import { apiParams, facetAlias, FILTERS, setValues, values } from '../filters';
 import { lang, t } from '../i18n';
+import { observationsPanel } from '../observations';
 import { navigate, type Route } from '../router';
 import { actionName, badge, empty, errorBox, filterDrawer, href, isAbort, keyLabel, pageTitle, responseName, stateName } from '../ui';
 
@@ -208,6 +209,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
 
   const extra = { facets: FACETS.join(','), sort, page: String(page), per_page: String(perPage) };
   let res: SearchResponse;
+  let readable = true; // false: the API could not read the box, shown without its text
   try {
     res = await getJson<SearchResponse>('/api/v1/recommendations?' + apiParams(q, extra).toString(), r.signal);
   } catch (e) {
@@ -217,6 +219,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
       return;
     }
     // A text the box cannot read: said where, and the filters still shown with their facets.
+    readable = false;
     root.append(h('div', { class: 'error query-error', role: 'alert', id: 'query-error' }, h('strong', null, t('search.queryError')), ' ', e.message, ' ', t('search.queryErrorShowing')));
     const noText = new URLSearchParams(q);
     noText.delete('q');
@@ -268,12 +271,15 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
   const list = res.results.length
     ? h('ol', { class: 'results', start: (page - 1) * perPage + 1 }, ...res.results.map((x) => resultItem(x)))
     : noResults(it, activeFilters > 0 || (it?.applied.length ?? 0) > 0);
-  root.append(
-    h(
-      'div',
-      { class: 'search-layout' },
-      filterDrawer(facets, activeFilters),
-      h('section', { class: 'results-col', id: 'results', tabindex: '-1', 'aria-label': t('search.results') }, list, res.total > perPage ? pager(q, page, pages) : null),
-    ),
+  // Beside the results (below them on narrow screens): what the treaty bodies and special
+  // procedures said with the same words (the query searched, field terms out) to the same states.
+  const obsStates = [...values(q, 'sur'), ...(it?.applied ?? []).filter((a) => a.field === 'sur').flatMap((a) => a.value.split(','))];
+  const layout = h('div', { class: 'search-layout' });
+  const obs = observationsPanel(readable ? (it?.query ?? text) : '', [...new Set(obsStates)], r.signal, () => layout.classList.add('with-observations'));
+  layout.append(
+    filterDrawer(facets, activeFilters),
+    h('section', { class: 'results-col', id: 'results', tabindex: '-1', 'aria-label': t('search.results') }, list, res.total > perPage ? pager(q, page, pages) : null),
+    obs,
   );
+  root.append(layout);
 }

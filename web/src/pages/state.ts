@@ -9,6 +9,7 @@ import { lang, t } from '../i18n';
 import { navigate, type Route } from '../router';
 import { coverageNote, cycleCount } from '../coverage';
 import { href, pageTitle, regionName, stateName } from '../ui';
+import { stateObservations } from '../observations';
 import { pledgeSection } from './pledges';
 
 const REGIONS = ['african', 'asia-pacific', 'eastern-european', 'grulac', 'weog'];
@@ -129,6 +130,7 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     }),
   );
   root.append(grid);
+  root.append(stateObservations(p.iso3, r.signal));
   root.append(pledgeSection(p.iso3, r.signal));
 }
 
