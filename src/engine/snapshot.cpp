@@ -605,6 +605,19 @@ Result<Snapshot> ParseBody(Source& source, uint64_t body_size, uint64_t checksum
   if (Get(r, has_vocabulary) && has_vocabulary && Get(r, words) && Get(r, counts) &&
       words.size() != counts.size())
     r.Fail("not one count per word");
+  if (r.ok() && has_vocabulary) {
+    // Occurrences of each word: at least 1, and all together no more than 2^40, so that the
+    // sums the search box makes of them cannot overflow (a forged count did, found by the fuzz
+    // target).
+    constexpr int64_t kMaxOccurrences = int64_t{1} << 40;
+    int64_t sum = 0;
+    for (int64_t c : counts) {
+      if (c < 1 || c > kMaxOccurrences || (sum += c) > kMaxOccurrences) {
+        r.Fail("vocabulary: a word's count out of range (1 to 2^40 in all)");
+        break;
+      }
+    }
+  }
   if (r.ok() && r.left() != 0) r.Fail(std::to_string(r.left()) + " bytes after the end");
   if (!r.ok()) return Status::BadInput(r.error());
   if (r.digest() != checksum) return Status::BadInput("checksum mismatch (the file is damaged)");
