@@ -14,14 +14,7 @@ using json = nlohmann::json;
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 Check Names(const Params& params, std::vector<std::string_view> extra) {
-  for (const char* f : kObservationFilterParams) extra.push_back(f);
-  for (const auto& [name, value] : params) {
-    if (std::find(extra.begin(), extra.end(), name) != extra.end()) continue;
-    std::string expected;
-    for (std::string_view a : extra) expected += (expected.empty() ? "" : ", ") + std::string(a);
-    return Invalid(name, "unknown parameter '" + name + "'; expected " + expected);
-  }
-  return std::nullopt;
+  return KnownNames(params, kObservationFilterParams, std::move(extra));
 }
 
 json Summary(const engine::ObservationRecord& r) {

@@ -148,4 +148,16 @@ Check Range(const Params& params, const std::string& name, int min, int max, int
   return std::nullopt;
 }
 
+Check KnownNames(const Params& params, std::span<const char* const> selection,
+                 std::vector<std::string_view> extra) {
+  for (const char* f : selection) extra.push_back(f);
+  for (const auto& [name, value] : params) {
+    if (std::find(extra.begin(), extra.end(), name) != extra.end()) continue;
+    std::string expected;
+    for (std::string_view a : extra) expected += (expected.empty() ? "" : ", ") + std::string(a);
+    return Invalid(name, "unknown parameter '" + name + "'; expected " + expected);
+  }
+  return std::nullopt;
+}
+
 }  // namespace openupr::server

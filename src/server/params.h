@@ -4,6 +4,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,10 @@ Check Choice(const Params& params, const std::string& name,
 // added to filters; interpretation (when not null) receives what was made of it.
 Check Selection(QueryBackend& backend, const Params& params, std::string& query,
                 Filters& filters, search::Interpretation* interpretation = nullptr);
+// Rejects any parameter not in selection (an endpoint family's filter parameters) nor extra,
+// naming all of them as what was expected.
+Check KnownNames(const Params& params, std::span<const char* const> selection,
+                 std::vector<std::string_view> extra);
 // A number or a range "2006-2010" within [min, max] (from <= to); from and to unchanged when
 // absent.
 Check Range(const Params& params, const std::string& name, int min, int max, int& from, int& to);

@@ -110,14 +110,7 @@ json AgreementCell(const analytics::PairAgreement& a) {
 
 // Names allowed: the filter's and extra.
 Check Names(const Params& params, std::vector<std::string_view> extra) {
-  for (const char* f : kResolutionFilterParams) extra.push_back(f);
-  for (const auto& [name, value] : params) {
-    if (std::find(extra.begin(), extra.end(), name) != extra.end()) continue;
-    std::string expected;
-    for (std::string_view a : extra) expected += (expected.empty() ? "" : ", ") + std::string(a);
-    return Invalid(name, "unknown parameter '" + name + "'; expected " + expected);
-  }
-  return std::nullopt;
+  return KnownNames(params, kResolutionFilterParams, std::move(extra));
 }
 
 }  // namespace
