@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bench/real_data.h"
+#include "bench/scale_data.h"
 #include "bench/uhri_synth.h"
 #include "engine/index.h"
 #include "engine/observations.h"
@@ -192,29 +193,61 @@ void BM_Observations_Faceted(benchmark::State& state) {
   state.counters["total"] = static_cast<double>(total);
 }
 
-// The UPR engine over the real record, five facets, the same kinds of selection: what users get
-// from the recommendations' search today.
-void BM_Recommendations_Faceted(benchmark::State& state) {
+// The UPR engine, five facets, the same kinds of selection: what users get from the
+// recommendations' search today, over the real record (33,082) and over as many recommendations
+// as the observations' index holds (openupr-scale from the real record: bench/scale_data.h).
+const openupr::engine::Index* RecommendationIndex(bool scaled) {
   static openupr::bench::RealData data("uhri-import-bench", /*index=*/true);
-  const openupr::engine::Index* index = data.index();
-  if (!index) return state.SkipWithError("no real data");
+  if (!scaled) return data.index();
+  static std::unique_ptr<openupr::engine::Index> index =
+      []() -> std::unique_ptr<openupr::engine::Index> {
+    Exports& e = TheExports();
+    if (!data.store() || !e.error().empty()) return nullptr;
+    openupr::bench::ScaleOptions options;
+    options.source_path = data.store()->path();
+    options.output_path = (fs::path(e.db()).parent_path() / "upr-scaled.db").string();
+    options.records = e.records();
+    options.vote_copies = 0;
+    options.overwrite = true;
+    if (!openupr::bench::GenerateScaledDatabase(options).ok()) return nullptr;
+    auto store =
+        openupr::store::Store::Open(options.output_path, openupr::store::OpenMode::kExisting);
+    if (!store.ok()) return nullptr;
+    auto built = openupr::engine::Index::Build(**store);
+    if (!built.ok()) return nullptr;
+    return std::move(built).value();
+  }();
+  return index.get();
+}
+
+// Args: the query (as BM_Observations_Faceted's: 0 every record, 1 one state, 3 words, 4 a
+// phrase), then 0 the real record or 1 as many records as the observations.
+void BM_Recommendations_Faceted(benchmark::State& state) {
+  const openupr::engine::Index* index = RecommendationIndex(state.range(1) == 1);
+  if (!index) return state.SkipWithError("no index of recommendations");
   openupr::search::SearchRequest req;
   req.limit = 20;
   if (state.range(0) == 1) req.filters.sur = {"PER"};
   if (state.range(0) == 3) req.query = "child labour";
+  if (state.range(0) == 4) req.query = "\"torture and other\"";
   using D = openupr::analytics::Dimension;
   const D fields[] = {D::kSur, D::kFrom, D::kTheme, D::kSession, D::kResponse};
+  int64_t total = 0;
   for (auto _ : state) {
     auto r = index->SearchFaceted(req, fields, 20, openupr::analytics::FacetScope::kDisjunctive);
     if (!r.ok()) return state.SkipWithError(r.status().ToString().c_str());
+    total = r->search.total;
     benchmark::DoNotOptimize(r);
   }
+  state.counters["total"] = static_cast<double>(total);
 }
 
 BENCHMARK(BM_UhriImport_NewDatabase)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_UhriImport_NewerExport)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_Observations_Faceted)->DenseRange(0, 5)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Recommendations_Faceted)->Arg(0)->Arg(1)->Arg(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Recommendations_Faceted)
+    ->ArgsProduct({{0, 1, 3, 4}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // The HTTP API over real HTTP: a server on 127.0.0.1 (any free port) in this process, over the
 // real UPR Info data, queried with httplib::Client and checked against the SQL functions the CLI
 // uses; plus the openupr binary's `serve` started and stopped with SIGTERM.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
@@ -20,11 +21,11 @@
 #include "analytics/stats.h"
 #include "core/json.h"
 #include "ingest/importer.h"
+#include "live_server.h"
 #include "search/sql_search.h"
 #include "server/engine_backend.h"
 #include "server/http_server.h"
 #include "server/sql_backend.h"
-#include "live_server.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -54,8 +55,8 @@ class ServerRealData : public ::testing::Test {
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
     backend_ = backend.value().release();
     log_ = new std::ofstream(dir_->File("access.log"));
-    server_ = new HttpServer(*backend_, {.host = "127.0.0.1", .port = 0, .threads = 4,
-                                         .access_log = log_});
+    server_ = new HttpServer(*backend_,
+                             {.host = "127.0.0.1", .port = 0, .threads = 4, .access_log = log_});
     auto port = server_->Bind();
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     port_ = *port;
@@ -76,9 +77,7 @@ class ServerRealData : public ::testing::Test {
     delete dir_;
   }
 
-  static httplib::Result Get(const std::string& target) {
-    return testing::HttpGet(port_, target);
-  }
+  static httplib::Result Get(const std::string& target) { return testing::HttpGet(port_, target); }
   // GETs target, expects the status, returns the body as JSON.
   static json GetJson(const std::string& target, int status = 200) {
     return testing::GetJsonExpecting(port_, target, status);
@@ -156,7 +155,8 @@ TEST_F(ServerRealData, ResultsCarryTheRecordAndAHighlightedSnippet) {
     auto rec = store_->GetRecommendation(r["id"].get<int64_t>());
     ASSERT_TRUE(rec.ok());
     json full = RecommendationToJson(*rec);
-    for (const char* k : {"sur", "from", "text", "response", "action", "themes", "session", "cycle"})
+    for (const char* k :
+         {"sur", "from", "text", "response", "action", "themes", "session", "cycle"})
       EXPECT_EQ(r[k], full[k]) << k;
     EXPECT_NE(r["snippet_html"].get<std::string>().find("<mark>"), std::string::npos) << r;
   }
@@ -258,8 +258,10 @@ int64_t CsvRecords(const std::string& csv) {
   int64_t lines = 0;
   bool quoted = false;
   for (size_t i = 0; i < csv.size(); ++i) {
-    if (csv[i] == '"') quoted = !quoted;
-    else if (!quoted && csv[i] == '\n') ++lines;
+    if (csv[i] == '"')
+      quoted = !quoted;
+    else if (!quoted && csv[i] == '\n')
+      ++lines;
   }
   return lines - 1;
 }
@@ -365,8 +367,10 @@ TEST_F(ServerRealData, ConcurrentRequestsAgree) {
       for (int i = 0; i < 12; ++i) {
         const size_t k = (t + i) % targets.size();
         auto res = client.Get(targets[k].c_str());
-        if (!res || res->status != 200) ++failures;
-        else if (res->body != expected[k]) ++mismatches;
+        if (!res || res->status != 200)
+          ++failures;
+        else if (res->body != expected[k])
+          ++mismatches;
       }
     });
   for (auto& th : threads) th.join();
@@ -395,11 +399,13 @@ TEST(EngineServer, AnswersIncludeRecordsImportedWhileServing) {
   const std::string db = dir.File("upr.db");
   auto writer = store::Store::Open(db);
   ASSERT_TRUE(writer.ok());
-  auto r = ingest::ImportFiles(**writer, {UprFile("sessions-01-05.csv"), UprFile("sessions-06-09.csv")}, {});
+  auto r = ingest::ImportFiles(**writer,
+                               {UprFile("sessions-01-05.csv"), UprFile("sessions-06-09.csv")}, {});
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   auto backend = EngineBackend::Open(db, 2);
   ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-  HttpServer server(**backend, {.host = "127.0.0.1", .port = 0, .threads = 2, .access_log = nullptr});
+  HttpServer server(**backend,
+                    {.host = "127.0.0.1", .port = 0, .threads = 2, .access_log = nullptr});
   auto port = server.Bind();
   ASSERT_TRUE(port.ok());
   std::thread runner([&] { EXPECT_TRUE(server.Run().ok()); });
@@ -426,7 +432,8 @@ TEST(EngineServer, AnswersIncludeRecordsImportedWhileServing) {
   const int64_t before = total("/api/v1/recommendations?q=torture&sur=CHN&per_page=1");
   EXPECT_EQ(before, sql_total("torture", "CHN"));
 
-  r = ingest::ImportFiles(**writer, {UprFile("sessions-10-13.csv"), UprFile("sessions-14-17.csv")}, {});
+  r = ingest::ImportFiles(**writer, {UprFile("sessions-10-13.csv"), UprFile("sessions-14-17.csv")},
+                          {});
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(total("/api/v1/recommendations?per_page=1"), 33082);
   const int64_t after = total("/api/v1/recommendations?q=torture&sur=CHN&per_page=1");
@@ -458,9 +465,8 @@ TEST(ServeCommand, RefusesAMissingDatabase) {
 
 TEST(ServeCommand, StopsWithExitZeroOnSigterm) {
   TempDir dir;
-  auto imported = testing::RunCli("--db '" + dir.File("u.db") + "' -q import '" +
-                                      UprFile("sessions-01-05.csv") + "'",
-                                  dir);
+  auto imported = testing::RunCli(
+      "--db '" + dir.File("u.db") + "' -q import '" + UprFile("sessions-01-05.csv") + "'", dir);
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   int out_pipe[2];
   ASSERT_EQ(pipe(out_pipe), 0);
@@ -497,6 +503,64 @@ TEST(ServeCommand, StopsWithExitZeroOnSigterm) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_NE(testing::ReadAll(log).find("\"GET /api/v1/recommendations?per_page=1\" 200"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace openupr::server
+
+namespace openupr::server {
+namespace {
+
+// `serve` builds the observations' index (OHCHR's index, issue 17) beside the server at start,
+// not at the first request that needs it: stderr says so before any request is made, and the
+// count it gives is the export's.
+TEST(ServeCommand, IndexesTheObservationsAtStartIssue17) {
+  TempDir dir;
+  const std::string db = dir.File("u.db"), err = dir.File("err.txt");
+  const std::string uhri = std::string(OPENUPR_TESTS_DIR) + "/data/uhri/export-v1.json";
+  auto imported = testing::RunCli(
+      "--db '" + db + "' -q import '" + UprFile("sessions-01-05.csv") + "' '" + uhri + "'", dir);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  std::ifstream in(uhri);
+  const size_t records = json::parse(in).size();
+  int out_pipe[2];
+  ASSERT_EQ(pipe(out_pipe), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> args = {OPENUPR_BINARY, "--db", db, "serve", "--port", "0",
+                                   "--access-log", "none"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, OPENUPR_BINARY, &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  std::string line;
+  char c;
+  while (read(out_pipe[0], &c, 1) == 1 && c != '\n') line += c;
+  close(out_pipe[0]);
+  const size_t at = line.find("http://127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << line;
+  const std::string said = "indexed " + std::to_string(records) + " observations in ";
+  std::string log;
+  for (int i = 0; i < 600 && log.find(said) == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    log = testing::ReadAll(err);
+  }
+  EXPECT_NE(log.find(said), std::string::npos) << log;
+  httplib::Client client("127.0.0.1", std::stoi(line.substr(at + 17)));
+  auto res = client.Get("/api/v1/observations?per_page=1");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(json::parse(res->body)["total"], records);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace

@@ -1,13 +1,17 @@
 #include "cli/commands.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "analytics/stats.h"
 #include "cli/exit_codes.h"
@@ -18,13 +22,13 @@
 #include "core/json.h"
 #include "core/sessions.h"
 #include "core/states.h"
+#include "engine/snapshot.h"
 #include "ingest/importer.h"
 #include "ingest/uhri_import.h"
 #include "search/export.h"
 #include "search/interpret.h"
 #include "search/pledge_search.h"
 #include "search/sql_search.h"
-#include "engine/snapshot.h"
 #include "server/engine_backend.h"
 #include "server/http_server.h"
 #include "server/sql_backend.h"
@@ -838,7 +842,27 @@ int RunServe(const CommonOptions& common, const ServeArgs& args) {
             << "API: /api/v1/recommendations, /api/v1/aggregations, /api/v1/states, "
                "/api/v1/sessions, /api/v1/export, /api/v1/about, /api/v1/openapi.json)"
             << std::endl;
-  if (Status st = server::ServeUntilSignal(http); !st.ok()) return Fail(common, st);
+  // The observations' index (OHCHR's index, engine/observations.h) is built now, beside the
+  // server, rather than by the first request that needs it (seconds for a whole UHRI export).
+  std::thread warm([&backend, quiet = common.quiet] {
+    sigset_t all;  // signals are for the thread that serves (ServeUntilSignal)
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto observations = backend->Observations();
+    if (!observations.ok()) {
+      std::cerr << "openupr: warning: observations not indexed (the first request tries again): "
+                << observations.status().ToString() << '\n';
+    } else if (!quiet && (*observations)->size() > 0) {
+      std::cerr << "openupr: indexed " << (*observations)->size() << " observations in "
+                << std::fixed << std::setprecision(2)
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                << " s\n";
+    }
+  });
+  Status served = server::ServeUntilSignal(http);
+  warm.join();
+  if (!served.ok()) return Fail(common, served);
   if (!common.quiet) std::cerr << "openupr: stopped\n";
   return kExitOk;
 }

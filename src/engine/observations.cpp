@@ -11,37 +11,49 @@
 
 namespace openupr::engine {
 
-// The word index: term dictionary, a bitmap of records per term, and each record's term ids in
-// order as LEB128 varints (for phrases).
+// The word index: term dictionary, a bitmap of records per term, and where each term stands in
+// each of its records (for phrases): its count in the k-th record of its postings (ascending
+// records) and its positions there, one after the other. Positions are token numbers below
+// kMaxPosition; tokens past it are in the postings but not in phrases.
 namespace {
 // Hash of strings that also takes views (heterogeneous lookup: no string made to look one up).
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
+constexpr uint32_t kMaxPosition = 0xFFFF;
 }  // namespace
 
 struct ObservationIndex::Text {
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids;
-  std::vector<std::string> sorted;     // every term, sorted (prefix lookups)
-  std::vector<uint32_t> sorted_ids;    // parallel to sorted
-  std::vector<Roaring> postings;       // by term id
-  std::vector<uint64_t> token_begin;   // by record, size()+1
-  std::vector<uint8_t> tokens;
+  std::vector<std::string> sorted;               // every term, sorted (prefix lookups)
+  std::vector<uint32_t> sorted_ids;              // parallel to sorted
+  std::vector<Roaring> postings;                 // by term id
+  std::vector<std::vector<uint16_t>> freq;       // by term id: per record of its postings
+  std::vector<std::vector<uint16_t>> positions;  // by term id: freq[k] positions per record
 
-  // Record d's term ids, into out (cleared; reused by the caller).
-  void Tokens(uint32_t d, std::vector<uint32_t>& out) const {
-    out.clear();
-    for (uint64_t i = token_begin[d]; i < token_begin[d + 1];) {
-      uint32_t v = 0;
-      int shift = 0;
-      while (true) {
-        const uint8_t b = tokens[i++];
-        v |= static_cast<uint32_t>(b & 0x7F) << shift;
-        if (!(b & 0x80)) break;
-        shift += 7;
+  // The positions of term t in each of docs (ascending), as keys (index in docs << 16 |
+  // position - shift), appended to out; positions below shift are skipped.
+  void Keys(uint32_t t, const std::vector<uint32_t>& docs, uint32_t shift,
+            std::vector<uint64_t>& out) const {
+    const std::vector<uint16_t>& f = freq[t];
+    const std::vector<uint16_t>& pos = positions[t];
+    // The postings read in batches (CRoaring's bulk read: a fraction of ++iterator's cost).
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(&postings[t].roaring, &it);
+    uint32_t batch[256];
+    size_t k = 0, at = 0, i = 0;
+    while (i < docs.size()) {
+      const uint32_t n = roaring_read_uint32_iterator(&it, batch, 256);
+      if (n == 0) break;
+      for (uint32_t b = 0; b < n; ++b, ++k) {
+        const uint32_t d = batch[b];
+        while (i < docs.size() && docs[i] < d) ++i;
+        if (i < docs.size() && docs[i] == d)
+          for (size_t j = at; j < at + f[k]; ++j)
+            if (pos[j] >= shift) out.push_back(static_cast<uint64_t>(i) << 16 | (pos[j] - shift));
+        at += f[k];
       }
-      out.push_back(v);
     }
   }
 };
@@ -83,28 +95,63 @@ Roaring ObservationIndex::Field::Union(const std::vector<std::string>& keys) con
   return out;
 }
 
-std::vector<ObservationFacetValue> ObservationIndex::Count(const Field& field,
-                                                           const Roaring& base) const {
-  std::vector<int64_t> counts;
-  auto tally = [&](const Roaring& docs, int64_t sign) {
-    for (uint32_t d : docs)
-      for (uint32_t k = field.begin[d]; k < field.begin[d + 1]; ++k) counts[field.codes[k]] += sign;
+std::vector<ObservationFacetValue> ObservationIndex::Count(const Field& field, const Roaring& base,
+                                                           const std::vector<uint32_t>* list,
+                                                           bool by_key_desc, int64_t top_n) const {
+  // Three ways to count, by what costs least: the whole index's totals minus the records left
+  // out (a selection of more than half the index), a bitmap intersection per value (a field of
+  // few values), or each selected record's codes.
+  // (An intersection costs about as much as tallying a few thousand records' codes.)
+  std::vector<std::pair<uint32_t, int64_t>> counts;  // (code, count) of the values counted
+  auto listed = [](const Roaring& docs) {
+    std::vector<uint32_t> list(docs.cardinality());
+    docs.toUint32Array(list.data());
+    return list;
   };
-  if (base.cardinality() * 2 > all_.cardinality()) {
-    counts = field.totals;
-    tally(all_ - base, -1);
+  const uint64_t n = base.cardinality();
+  if (n * 2 > all_.cardinality()) {
+    std::vector<int64_t> whole = field.totals;
+    for (uint32_t d : listed(all_ - base))
+      for (uint32_t k = field.begin[d]; k < field.begin[d + 1]; ++k) --whole[field.codes[k]];
+    for (uint32_t c = 0; c < whole.size(); ++c)
+      if (whole[c] > 0) counts.emplace_back(c, whole[c]);
+  } else if (field.shown.size() * records_per_intersection_ < n) {
+    for (uint32_t c = 0; c < field.shown.size(); ++c)
+      if (const uint64_t k = base.and_cardinality(field.docs[c]); k > 0) counts.emplace_back(c, k);
   } else {
-    counts.assign(field.shown.size(), 0);
-    tally(base, 1);
+    // Record by record into a per-thread tally kept at zero between calls: a small selection
+    // costs its records, not the field's values (a document symbol has tens of thousands).
+    thread_local std::vector<uint32_t> tally;
+    thread_local std::vector<uint32_t> touched;
+    if (tally.size() < field.shown.size()) tally.resize(field.shown.size(), 0);
+    touched.clear();
+    std::vector<uint32_t> own;
+    const std::vector<uint32_t>& docs = list ? *list : (own = listed(base));
+    for (uint32_t d : docs)
+      for (uint32_t k = field.begin[d]; k < field.begin[d + 1]; ++k)
+        if (tally[field.codes[k]]++ == 0) touched.push_back(field.codes[k]);
+    for (uint32_t c : touched) {
+      counts.emplace_back(c, tally[c]);
+      tally[c] = 0;
+    }
   }
+  auto before = [&](const auto& a, const auto& b) {
+    if (by_key_desc) return field.shown[a.first] > field.shown[b.first];
+    if (a.second != b.second) return a.second > b.second;
+    return field.shown[a.first] < field.shown[b.first];
+  };
+  const size_t keep =
+      top_n > 0 ? std::min(counts.size(), static_cast<size_t>(top_n)) : counts.size();
+  std::partial_sort(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(keep),
+                    counts.end(), before);
   std::vector<ObservationFacetValue> out;
-  for (size_t c = 0; c < counts.size(); ++c)
-    if (counts[c] > 0) out.push_back({field.shown[c], counts[c]});
+  out.reserve(keep);
+  for (size_t k = 0; k < keep; ++k) out.push_back({field.shown[counts[k].first], counts[k].second});
   return out;
 }
 
 std::vector<ObservationIndex::Field*> ObservationIndex::Fields() {
-  return {&mechanism_, &body_,     &document_, &year_,  &theme_,
+  return {&mechanism_,  &body_,     &document_, &year_,  &theme_,
           &sdg_target_, &sdg_goal_, &affected_, &state_, &type_};
 }
 
@@ -115,14 +162,7 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
   std::unique_ptr<ObservationIndex> ix(new ObservationIndex());
   Tokenizer tokenizer;
   Text& t = *ix->text_;
-  t.token_begin.push_back(0);
-  auto put_varint = [&t](uint32_t v) {
-    while (v >= 0x80) {
-      t.tokens.push_back(static_cast<uint8_t>(v | 0x80));
-      v >>= 7;
-    }
-    t.tokens.push_back(static_cast<uint8_t>(v));
-  };
+  std::vector<uint32_t> last;  // by term id: the last record it was seen in, + 1
   Status st = store::ScanUhriRecords(store, 0, [&](store::UhriStored&& s) {
     const auto d = static_cast<uint32_t>(ix->records_.size());
     ObservationRecord r;
@@ -165,6 +205,7 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
     for (const auto& v : r.states) ix->state_.Add(v, d);
     ix->type_.Add(r.annotation_type, d);
     for (Field* f : ix->Fields()) f->EndRecord();
+    uint32_t position = 0;
     tokenizer.Tokenize(r.text, [&](std::string_view term, size_t, size_t) {
       // (Looked up by view: most terms are known, and a string per token cost the build
       // a third of its time.)
@@ -172,17 +213,33 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
       if (it == t.ids.end()) {
         it = t.ids.emplace(std::string(term), static_cast<uint32_t>(t.postings.size())).first;
         t.postings.emplace_back();
+        t.freq.emplace_back();
+        t.positions.emplace_back();
+        last.push_back(0);
       }
-      t.postings[it->second].add(d);
-      put_varint(it->second);
+      const uint32_t id = it->second;
+      if (last[id] != d + 1) {
+        last[id] = d + 1;
+        t.postings[id].add(d);
+        t.freq[id].push_back(0);
+      }
+      if (position < kMaxPosition) {
+        ++t.freq[id].back();
+        t.positions[id].push_back(static_cast<uint16_t>(position++));
+      }
       return true;
     });
-    t.token_begin.push_back(t.tokens.size());
     ix->by_uid_.emplace(r.uid, d);
     ix->records_.push_back(std::move(r));
   });
   if (!st.ok()) return st;
   for (Roaring& p : t.postings) p.runOptimize();
+  for (auto& v : t.freq) v.shrink_to_fit();
+  for (auto& v : t.positions) v.shrink_to_fit();
+  ix->all_.runOptimize();
+  ix->present_.runOptimize();
+  for (Field* f : ix->Fields())
+    for (Roaring& r : f->docs) r.runOptimize();
   for (Field* f : ix->Fields()) {
     f->totals.assign(f->shown.size(), 0);
     for (uint32_t c : f->codes) ++f->totals[c];
@@ -261,22 +318,27 @@ Result<Roaring> ObservationIndex::Match(std::string_view query) const {
         Roaring docs = per_word[0];
         for (size_t k = 1; k < per_word.size(); ++k) docs &= per_word[k];
         if (c.words.size() == 1) return docs;
-        Roaring out;  // the terms at consecutive positions
-        std::vector<uint32_t> toks;
-        for (uint32_t d : docs) {
-          t.Tokens(d, toks);
-          for (size_t i = 0; i + c.words.size() <= toks.size(); ++i) {
-            size_t k = 0;
-            while (k < c.words.size() &&
-                   std::find(c.words[k].begin(), c.words[k].end(), toks[i + k]) !=
-                       c.words[k].end())
-              ++k;
-            if (k == c.words.size()) {
-              out.add(d);
-              break;
-            }
+        // The terms at consecutive positions: (candidate, start) keys of the first word, kept
+        // where each next word stands one further.
+        std::vector<uint32_t> cands(docs.cardinality());
+        docs.toUint32Array(cands.data());
+        std::vector<uint64_t> alive, next, both;
+        for (size_t k = 0; k < c.words.size(); ++k) {
+          next.clear();
+          for (uint32_t id : c.words[k]) t.Keys(id, cands, static_cast<uint32_t>(k), next);
+          if (c.words[k].size() > 1) std::sort(next.begin(), next.end());
+          if (k == 0) {
+            alive.swap(next);
+          } else {
+            both.clear();
+            std::set_intersection(alive.begin(), alive.end(), next.begin(), next.end(),
+                                  std::back_inserter(both));
+            alive.swap(both);
           }
+          if (alive.empty()) break;
         }
+        Roaring out;
+        for (uint64_t key : alive) out.add(cands[key >> 16]);
         return out;
       }
       case Kind::kAnd: {
@@ -297,74 +359,101 @@ Result<Roaring> ObservationIndex::Match(std::string_view query) const {
   return eval(root);
 }
 
-Result<Roaring> ObservationIndex::Select(const ObservationFilter& f,
-                                         std::string_view without) const {
-  Roaring sel = f.include_missing ? all_ : present_;
+struct ObservationIndex::Parts {
+  Roaring base;  // the records shown at all (missing ones or not), and the words' matches
+  std::vector<std::pair<std::string_view, Roaring>> filters;  // facet field -> its records
+  // The selection without the filter of field ("": with every filter).
+  Roaring Without(std::string_view field) const {
+    Roaring out = base;
+    for (const auto& [name, docs] : filters)
+      if (name != field) out &= docs;
+    return out;
+  }
+  bool Filters(std::string_view field) const {
+    for (const auto& f : filters)
+      if (f.first == field) return true;
+    return false;
+  }
+};
+
+Result<ObservationIndex::Parts> ObservationIndex::Select(const ObservationFilter& f) const {
+  Parts p;
+  p.base = f.include_missing ? all_ : present_;
   if (!f.query.empty()) {
     auto m = Match(f.query);
     if (!m.ok()) return m.status();
-    sel &= *m;
+    p.base &= *m;
   }
-  if (!f.states.empty() && without != "state") sel &= state_.Union(f.states);
-  if (!f.mechanisms.empty() && without != "mechanism") {
+  if (!f.states.empty()) p.filters.emplace_back("state", state_.Union(f.states));
+  if (!f.mechanisms.empty()) {
     std::vector<std::string> codes;
     for (Mechanism m : f.mechanisms) codes.emplace_back(MechanismCode(m));
-    sel &= mechanism_.Union(codes);
+    p.filters.emplace_back("mechanism", mechanism_.Union(codes));
   }
-  if (!f.bodies.empty() && without != "body") sel &= body_.Union(f.bodies);
-  if (!f.documents.empty() && without != "document") sel &= document_.Union(f.documents);
-  if ((f.year_from || f.year_to) && without != "year") {
+  if (!f.bodies.empty()) p.filters.emplace_back("body", body_.Union(f.bodies));
+  if (!f.documents.empty()) p.filters.emplace_back("document", document_.Union(f.documents));
+  if (f.year_from || f.year_to) {
     Roaring u;
     for (size_t c = 0; c < year_.shown.size(); ++c) {
       const int y = std::stoi(year_.shown[c]);
-      if ((!f.year_from || y >= f.year_from) && (!f.year_to || y <= f.year_to))
-        u |= year_.docs[c];
+      if ((!f.year_from || y >= f.year_from) && (!f.year_to || y <= f.year_to)) u |= year_.docs[c];
     }
-    sel &= u;
+    p.filters.emplace_back("year", std::move(u));
   }
-  if (!f.themes.empty() && without != "theme") {
+  if (!f.themes.empty()) {
     // A UPR Info theme stands for the UHRI themes that list it (core/theme_crosswalk.h).
     std::vector<std::string> themes = f.themes;
     for (const std::string& t : f.themes)
       for (std::string_view u : UhriThemesOf(t)) themes.emplace_back(u);
-    sel &= theme_.Union(themes);
+    p.filters.emplace_back("theme", theme_.Union(themes));
   }
-  if (!f.sdgs.empty() && without != "sdg") {
+  if (!f.sdgs.empty()) {
     Roaring u;
     for (const std::string& s : f.sdgs)
       u |= (s.find('.') == std::string::npos ? sdg_goal_ : sdg_target_).Union({s});
-    sel &= u;
+    p.filters.emplace_back("sdg", std::move(u));
   }
-  if (!f.affected.empty() && without != "affected") sel &= affected_.Union(f.affected);
-  if (!f.types.empty() && without != "type") sel &= type_.Union(f.types);
-  return sel;
+  if (!f.affected.empty()) p.filters.emplace_back("affected", affected_.Union(f.affected));
+  if (!f.types.empty()) p.filters.emplace_back("type", type_.Union(f.types));
+  return p;
 }
 
 Result<ObservationSearch> ObservationIndex::Search(const ObservationFilter& f, int64_t offset,
                                                    int64_t limit,
                                                    const std::vector<std::string>& facets,
                                                    int64_t top_n) const {
-  for (const std::string& field : facets)
-    if (std::find_if(std::begin(kObservationFacets), std::end(kObservationFacets),
-                     [&](const char* k) { return field == k; }) == std::end(kObservationFacets))
-      return Status::InvalidArgument("facet '" + field + "': expected one of mechanism, body, "
+  const std::pair<const char*, const Field*> fields[] = {
+      {"mechanism", &mechanism_}, {"body", &body_},   {"document", &document_},
+      {"year", &year_},           {"theme", &theme_}, {"sdg", &sdg_target_},
+      {"affected", &affected_},   {"state", &state_}, {"type", &type_}};
+  std::vector<const Field*> wanted;
+  for (const std::string& field : facets) {
+    const Field* found = nullptr;
+    for (const auto& [name, values] : fields)
+      if (field == name) found = values;
+    if (!found)
+      return Status::InvalidArgument("facet '" + field +
+                                     "': expected one of mechanism, body, "
                                      "document, year, theme, sdg, affected, state, type");
-  auto sel = Select(f, "");
-  if (!sel.ok()) return sel.status();
+    wanted.push_back(found);
+  }
+  auto parts = Select(f);
+  if (!parts.ok()) return parts.status();
+  const Roaring sel = parts->Without("");
   ObservationSearch out;
-  out.total = static_cast<int64_t>(sel->cardinality());
+  out.total = static_cast<int64_t>(sel.cardinality());
   // The page: the selection's records by their place newest first. A large selection is read
   // off the whole index's order; a small one is sorted.
   const size_t from = static_cast<size_t>(std::max<int64_t>(0, offset));
   const size_t want = from + static_cast<size_t>(std::max<int64_t>(0, limit));
-  if (sel->cardinality() * 8 > records_.size()) {
+  if (sel.cardinality() * 8 > records_.size()) {
     for (size_t k = 0, seen = 0; k < newest_.size() && seen < want; ++k) {
-      if (!sel->contains(newest_[k])) continue;
+      if (!sel.contains(newest_[k])) continue;
       if (seen++ >= from) out.hits.push_back(newest_[k]);
     }
   } else {
-    std::vector<uint32_t> docs(sel->cardinality());
-    sel->toUint32Array(docs.data());
+    std::vector<uint32_t> docs(sel.cardinality());
+    sel.toUint32Array(docs.data());
     const size_t to = std::min(docs.size(), want);
     auto newer = [&](uint32_t a, uint32_t b) { return newest_rank_[a] < newest_rank_[b]; };
     std::partial_sort(docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(to), docs.end(),
@@ -374,29 +463,33 @@ Result<ObservationSearch> ObservationIndex::Search(const ObservationFilter& f, i
                       docs.begin() + static_cast<std::ptrdiff_t>(to));
   }
 
-  for (const std::string& field : facets) {
-    auto base = Select(f, field);
-    if (!base.ok()) return base.status();
-    const std::pair<const char*, const Field*> fields[] = {
-        {"mechanism", &mechanism_}, {"body", &body_},         {"document", &document_},
-        {"year", &year_},           {"theme", &theme_},       {"sdg", &sdg_target_},
-        {"affected", &affected_},   {"state", &state_},       {"type", &type_}};
-    ObservationFacet fc{field, {}};
-    for (const auto& [name, values] : fields)
-      if (field == name) fc.values = Count(*values, *base);
-    std::sort(fc.values.begin(), fc.values.end(), [&](const auto& a, const auto& b) {
-      if (field == "year") return a.key > b.key;  // years: newest first
-      if (a.count != b.count) return a.count > b.count;
-      return a.key < b.key;
-    });
-    if (top_n > 0 && static_cast<int64_t>(fc.values.size()) > top_n) fc.values.resize(top_n);
-    out.facets.push_back(std::move(fc));
+  // Each facet over the selection without its own field's filter (the selection itself when
+  // that field has none).
+  // (The selection's records are listed once for the facets that count record by record.)
+  std::vector<uint32_t> sel_list;
+  bool sel_listed = false;
+  for (size_t i = 0; i < facets.size(); ++i) {
+    const std::string& field = facets[i];
+    if (parts->Filters(field)) {
+      out.facets.push_back(
+          {field, Count(*wanted[i], parts->Without(field), nullptr, field == "year", top_n)});
+      continue;
+    }
+    if (!sel_listed && sel.cardinality() * 2 <= all_.cardinality()) {
+      sel_list.resize(sel.cardinality());
+      sel.toUint32Array(sel_list.data());
+      sel_listed = true;
+    }
+    out.facets.push_back(
+        {field, Count(*wanted[i], sel, sel_listed ? &sel_list : nullptr, field == "year", top_n)});
   }
   return out;
 }
 
 size_t ObservationIndex::MemoryBytes() const {
-  size_t n = text_->tokens.capacity() + text_->token_begin.capacity() * 8;
+  size_t n = 0;
+  for (const auto& v : text_->freq) n += v.capacity() * 2;
+  for (const auto& v : text_->positions) n += v.capacity() * 2;
   for (const Roaring& p : text_->postings) n += p.getSizeInBytes();
   for (const auto& r : records_) n += r.text.capacity() + sizeof(r);
   return n;

@@ -29,24 +29,23 @@
 namespace openupr::engine {
 
 // The facet fields, as the API and the CLI name them.
-inline constexpr const char* kObservationFacets[] = {"mechanism", "body",    "document",
-                                                     "year",      "theme",   "sdg",
-                                                     "affected",  "state",   "type"};
+inline constexpr const char* kObservationFacets[] = {
+    "mechanism", "body", "document", "year", "theme", "sdg", "affected", "state", "type"};
 
 struct ObservationFilter {
-  std::string query;                   // search/query.h; empty: every record
-  std::vector<std::string> states;     // ISO3
+  std::string query;                // search/query.h; empty: every record
+  std::vector<std::string> states;  // ISO3
   std::vector<Mechanism> mechanisms;
   std::vector<std::string> bodies;     // as stored ("CRC", "Special Rapporteur on ..."), any case
   std::vector<std::string> documents;  // symbols ("CRC/C/PER/CO/5"), any case
   int year_from = 0;                   // 0: open
   int year_to = 0;
-  std::vector<std::string> themes;     // UHRI themes, any case; a UPR Info theme stands for the
-                                       // UHRI themes the crosswalk maps it to
-  std::vector<std::string> sdgs;       // targets "16.2" or goals "16"
-  std::vector<std::string> affected;   // affected persons, any case
-  std::vector<std::string> types;      // annotation types ("Recommendations"), any case
-  bool include_missing = false;        // records the newest export no longer has
+  std::vector<std::string> themes;    // UHRI themes, any case; a UPR Info theme stands for the
+                                      // UHRI themes the crosswalk maps it to
+  std::vector<std::string> sdgs;      // targets "16.2" or goals "16"
+  std::vector<std::string> affected;  // affected persons, any case
+  std::vector<std::string> types;     // annotation types ("Recommendations"), any case
+  bool include_missing = false;       // records the newest export no longer has
 };
 
 struct ObservationFacetValue {
@@ -105,13 +104,21 @@ class ObservationIndex {
   Result<ObservationSearch> Search(const ObservationFilter& filter, int64_t offset, int64_t limit,
                                    const std::vector<std::string>& facets, int64_t top_n) const;
 
-  // Memory held, in bytes (approximate: texts, tokens, bitmaps).
+  // Memory held, in bytes (approximate: texts, term positions, bitmaps).
   size_t MemoryBytes() const;
+
+  // A facet over a selection of at most half the index is counted by one bitmap intersection
+  // per value when the selection has more than this many records per value of the field, else
+  // record by record (a cost model: bench/uhri_import_bench.cpp). Tests set it to take each way.
+  void set_records_per_intersection(uint64_t n) { records_per_intersection_ = n; }
 
  private:
   ObservationIndex();
   struct Text;
-  Result<Roaring> Select(const ObservationFilter& f, std::string_view without) const;
+  // The selection's parts: each filter's records, computed once per search (a facet's base is
+  // the selection without its own field's filter).
+  struct Parts;
+  Result<Parts> Select(const ObservationFilter& f) const;
   Result<Roaring> Match(std::string_view query) const;
 
   // The values of one facet field: a code per distinct value (keys compared lower-cased), the
@@ -129,8 +136,12 @@ class ObservationIndex {
     Roaring Union(const std::vector<std::string>& keys) const;
   };
   std::vector<Field*> Fields();
-  // Counts of field's values over base (a subset of all_), as facet values.
-  std::vector<ObservationFacetValue> Count(const Field& field, const Roaring& base) const;
+  // Counts of field's values over base (a subset of all_): the top_n (<= 0: all) by count,
+  // then key (years: newest first), as facet values.
+  // list: base's records, ascending, if the caller has them listed (else null).
+  std::vector<ObservationFacetValue> Count(const Field& field, const Roaring& base,
+                                           const std::vector<uint32_t>* list, bool by_key_desc,
+                                           int64_t top_n) const;
 
   std::vector<ObservationRecord> records_;
   std::unordered_map<std::string, uint32_t> by_uid_;
@@ -140,6 +151,7 @@ class ObservationIndex {
   Field mechanism_, body_, document_, year_, theme_, sdg_target_, sdg_goal_, affected_, state_,
       type_;
   std::unique_ptr<Text> text_;
+  uint64_t records_per_intersection_ = 4096;
 };
 
 }  // namespace openupr::engine
