@@ -163,6 +163,11 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
   Tokenizer tokenizer;
   Text& t = *ix->text_;
   std::vector<uint32_t> last;  // by term id: the last record it was seen in, + 1
+  // (Sized once: growing the records and their uid map by doubling held twice their memory.)
+  auto count = store.db().QueryInt("SELECT count(*) FROM uhri_record");
+  if (!count.ok()) return count.status();
+  ix->records_.reserve(static_cast<size_t>(*count));
+  ix->by_uid_.reserve(static_cast<size_t>(*count));
   Status st = store::ScanUhriRecords(store, 0, [&](store::UhriStored&& s) {
     const auto d = static_cast<uint32_t>(ix->records_.size());
     ObservationRecord r;
