@@ -183,9 +183,14 @@ void BM_Observations_Faceted(benchmark::State& state) {
     default:
       break;
   }
+  // Second arg: 9 every facet, 5 as many as the UPR engine's query below counts (state, body,
+  // theme, year, mechanism: the counterparts of sur, from, theme, session, response).
+  static const std::vector<std::string> kFiveFacets = {"state", "body", "theme", "year",
+                                                       "mechanism"};
+  const std::vector<std::string>& facets = state.range(1) == 5 ? kFiveFacets : kAllFacets;
   int64_t total = 0;
   for (auto _ : state) {
-    auto r = ix->Search(f, 0, 20, kAllFacets, 20);
+    auto r = ix->Search(f, 0, 20, facets, 20);
     if (!r.ok()) return state.SkipWithError(r.status().ToString().c_str());
     total = r->total;
     benchmark::DoNotOptimize(r);
@@ -244,7 +249,9 @@ void BM_Recommendations_Faceted(benchmark::State& state) {
 
 BENCHMARK(BM_UhriImport_NewDatabase)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_UhriImport_NewerExport)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
-BENCHMARK(BM_Observations_Faceted)->DenseRange(0, 5)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Observations_Faceted)
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {9, 5}})
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Recommendations_Faceted)
     ->ArgsProduct({{0, 1, 3, 4}, {0, 1}})
     ->Unit(benchmark::kMillisecond);
