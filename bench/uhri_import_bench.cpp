@@ -4,7 +4,8 @@
 // < 1 GB on 2 cores), the newer export of the same records imported over it (updates in place),
 // then the faceted queries across all mechanisms on the index built from that database
 // (engine/observations.h), beside the same kind of query on the UPR engine over the real record
-// (engine/index.h), which is what "as fast as it answers UPR queries today" is measured against.
+// (engine/index.h), which is what "as fast as it answers UPR queries today" is measured against;
+// and UPR Info's CSV files with the export in one command (BM_UhriImport_WithUprInfo).
 //
 //   build/bench/openupr_uhri_import_bench                     # writes the exports first (~5 s)
 //   OPENUPR_UHRI_RECORDS=50000 build/bench/openupr_uhri_import_bench   # another size
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -43,9 +45,9 @@ class Exports {
   Exports() {
     dir_ = fs::temp_directory_path() / ("openupr-uhri-import-" + std::to_string(getpid()));
     fs::create_directories(dir_);
-    std::string data = OPENUPR_SHARED_DATA;
-    if (const char* d = std::getenv("OPENUPR_DATA_DIR"); d && *d) data = d;
-    auto source = openupr::bench::LoadUhriSynthSource(data);
+    data_ = OPENUPR_SHARED_DATA;
+    if (const char* d = std::getenv("OPENUPR_DATA_DIR"); d && *d) data_ = d;
+    auto source = openupr::bench::LoadUhriSynthSource(data_);
     if (!source.ok()) {
       error_ = source.status().ToString();
       return;
@@ -70,11 +72,21 @@ class Exports {
   const std::string& v1() const { return v1_; }
   const std::string& v2() const { return v2_; }
   std::string db() const { return (dir_ / "uhri.db").string(); }
+  std::string mixed_db() const { return (dir_ / "mixed.db").string(); }
+  // UPR Info's CSV files of the real record.
+  std::vector<std::string> upr_info() const {
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(data_ + "/upr-info"))
+      if (entry.path().filename().string().starts_with("sessions-"))
+        files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+  }
   int64_t records() const { return records_; }
 
  private:
   fs::path dir_;
-  std::string error_, v1_, v2_;
+  std::string data_, error_, v1_, v2_;
   int64_t records_ = 0;
 };
 
@@ -83,9 +95,11 @@ Exports& TheExports() {
   return exports;
 }
 
-// Runs `openupr --db db -q import file`; returns false on failure. *peak_mb: the child's peak RSS.
-bool RunImport(const std::string& db, const std::string& file, double* peak_mb) {
-  std::vector<std::string> args = {OPENUPR_BINARY, "--db", db, "-q", "import", file};
+// Runs `openupr --db db -q import files...`; returns false on failure. *peak_mb: the child's peak
+// RSS.
+bool RunImport(const std::string& db, const std::vector<std::string>& files, double* peak_mb) {
+  std::vector<std::string> args = {OPENUPR_BINARY, "--db", db, "-q", "import"};
+  args.insert(args.end(), files.begin(), files.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -111,7 +125,7 @@ void BM_UhriImport_NewDatabase(benchmark::State& state) {
     state.PauseTiming();
     for (const char* ext : {"", "-wal", "-shm", ".engine"}) fs::remove(e.db() + ext);
     state.ResumeTiming();
-    if (!RunImport(e.db(), e.v1(), &peak)) return state.SkipWithError("openupr import failed");
+    if (!RunImport(e.db(), {e.v1()}, &peak)) return state.SkipWithError("openupr import failed");
   }
   state.counters["records"] = static_cast<double>(e.records());
   state.counters["MB"] = static_cast<double>(fs::file_size(e.v1())) / 1e6;
@@ -128,7 +142,26 @@ void BM_UhriImport_NewerExport(benchmark::State& state) {
     fs::remove(copy);
     fs::copy_file(e.db(), copy);
     state.ResumeTiming();
-    if (!RunImport(copy, e.v2(), &peak)) return state.SkipWithError("openupr import failed");
+    if (!RunImport(copy, {e.v2()}, &peak)) return state.SkipWithError("openupr import failed");
+  }
+  state.counters["peak_MB"] = peak;
+}
+
+// UPR Info's four CSV files and the export in one command (`openupr import sessions-*.csv
+// uhri.json`) into a new database: the CSV files' bulk load, then the UHRI records matched to
+// the recommendations just written (with the indexes the load dropped rebuilt first).
+void BM_UhriImport_WithUprInfo(benchmark::State& state) {
+  Exports& e = TheExports();
+  if (!e.error().empty()) return state.SkipWithError(e.error().c_str());
+  std::vector<std::string> files = e.upr_info();
+  if (files.empty()) return state.SkipWithError("no UPR Info CSV files");
+  files.push_back(e.v1());
+  double peak = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (const char* ext : {"", "-wal", "-shm", ".engine"}) fs::remove(e.mixed_db() + ext);
+    state.ResumeTiming();
+    if (!RunImport(e.mixed_db(), files, &peak)) return state.SkipWithError("openupr import failed");
   }
   state.counters["peak_MB"] = peak;
 }
@@ -137,7 +170,7 @@ std::shared_ptr<openupr::engine::ObservationIndex> ObservationIndex() {
   static std::shared_ptr<openupr::engine::ObservationIndex> index = [] {
     Exports& e = TheExports();
     double peak = 0;
-    if (!fs::exists(e.db()) && !RunImport(e.db(), e.v1(), &peak)) return decltype(index)();
+    if (!fs::exists(e.db()) && !RunImport(e.db(), {e.v1()}, &peak)) return decltype(index)();
     auto store = openupr::store::Store::Open(e.db(), openupr::store::OpenMode::kExisting);
     if (!store.ok()) return decltype(index)();
     const auto t0 = std::chrono::steady_clock::now();
@@ -249,6 +282,7 @@ void BM_Recommendations_Faceted(benchmark::State& state) {
 
 BENCHMARK(BM_UhriImport_NewDatabase)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_UhriImport_NewerExport)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_UhriImport_WithUprInfo)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_Observations_Faceted)
     ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {9, 5}})
     ->Unit(benchmark::kMillisecond);

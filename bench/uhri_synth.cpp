@@ -123,48 +123,8 @@ constexpr TreatyBody kTreatyBodies[] = {
     {"SPT", "CAT/OP/", "/"},
 };
 
-// The fields of a record, in the export's order; the header of the workbook.
-enum FieldIndex {
-  kAnnotationId,
-  kAnnotationType,
-  kBody,
-  kCountries,
-  kDocumentId,
-  kSymbol,
-  kPublicationDate,
-  kPublicationDateOnUhri,
-  kRegions,
-  kText,
-  kThemes,
-  kSdgs,
-  kAffectedPersons,
-  kUprCycle,
-  kUprSession,
-  kUprPositions,
-  kUprRecommendingCountry,
-  kUprRecommendingRegions,
-  kFieldCount,
-};
-constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "AnnotationId",
-    "AnnotationType",
-    "Body",
-    "Countries",
-    "DocumentId",
-    "Symbol",
-    "PublicationDate",
-    "PublicationDateOnUhri",
-    "Regions",
-    "Text",
-    "Themes",
-    "Sdgs",
-    "AffectedPersons",
-    "UprCycle",
-    "UprSession",
-    "UprPositions",
-    "UprRecommendingCountry",
-    "UprRecommendingRegions",
-};
+// The fields of a record (core/uhri.h), in the export's order: the header of the workbook.
+using enum UhriField;
 
 // A field's value as the export has it: null, a number, a string or a list of strings (a null
 // list is kNull).
@@ -194,7 +154,12 @@ struct Value {
     return list;
   }
 };
-using Record = std::array<Value, kFieldCount>;
+// One record's values, by field.
+struct Record {
+  std::array<Value, kUhriFieldCount> values;
+  Value& operator[](UhriField f) { return values[UhriFieldIndex(f)]; }
+  const Value& operator[](UhriField f) const { return values[UhriFieldIndex(f)]; }
+};
 
 // SplitMix64: small, fast, and a good enough spread for resampling.
 class Rng {
@@ -339,7 +304,7 @@ class Generator {
       Themes(other, r[kThemes]);
     }
     // The other export's values: lists joined by "; " in a workbook now and then.
-    for (Value& v : r)
+    for (Value& v : r.values)
       if (v.kind == Value::Kind::kList && rng.Chance(0.05)) {
         bool has_semicolon = false;
         for (const auto& e : v.list) has_semicolon |= e.find(';') != std::string::npos;
@@ -567,7 +532,7 @@ class Generator {
     ObservationText(rng, r[kText]);
     r[kUprCycle].SetNull();
     r[kUprSession].SetNull();
-    for (int f : {kUprPositions, kUprRecommendingCountry, kUprRecommendingRegions})
+    for (UhriField f : {kUprPositions, kUprRecommendingCountry, kUprRecommendingRegions})
       if (rng.Chance(0.5))
         r[f].SetNull();
       else
@@ -656,12 +621,12 @@ void AppendJsonString(std::string_view s, std::string& out) {
 
 void AppendJson(const Record& r, std::string& out) {
   out += '{';
-  for (int f = 0; f < kFieldCount; ++f) {
+  for (size_t f = 0; f < kUhriFieldCount; ++f) {
     if (f > 0) out += ',';
     out += '"';
-    out += kFieldNames[f];
+    out += kUhriFieldNames[f];
     out += "\":";
-    const Value& v = r[f];
+    const Value& v = r.values[f];
     switch (v.kind) {
       case Value::Kind::kNull:
         out += "null";
@@ -704,17 +669,18 @@ class XlsxOut {
     sheet_ = workbook_add_worksheet(book_, "Export");
     if (!sheet_) return Status::Io(path + ": cannot add a worksheet");
     path_ = path;
-    for (int f = 0; f < kFieldCount; ++f)
-      if (Status st = Check(worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(f),
-                                                   std::string(kFieldNames[f]).c_str(), nullptr));
+    for (size_t f = 0; f < kUhriFieldCount; ++f)
+      if (Status st =
+              Check(worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(f),
+                                           std::string(kUhriFieldNames[f]).c_str(), nullptr));
           !st.ok())
         return st;
     return Status::Ok();
   }
   Status Write(const Record& r) {
     ++row_;
-    for (int f = 0; f < kFieldCount; ++f) {
-      const Value& v = r[f];
+    for (size_t f = 0; f < kUhriFieldCount; ++f) {
+      const Value& v = r.values[f];
       const auto col = static_cast<lxw_col_t>(f);
       lxw_error err = LXW_NO_ERROR;
       switch (v.kind) {

@@ -69,8 +69,8 @@ class UhriImportIssue17 : public ::testing::Test {
     auto s = store::Store::Open(dir_.File("db"));
     ASSERT_TRUE(s.ok());
     store_ = std::move(s).value();
-    auto r = ingest::ImportFiles(*store_,
-                                 {UprFile("sessions-01-05.csv"), UprFile("sessions-14-17.csv")}, {});
+    auto r = ingest::ImportFiles(
+        *store_, {UprFile("sessions-01-05.csv"), UprFile("sessions-14-17.csv")}, {});
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   }
   ingest::ImportReport Import(const std::string& name) {
@@ -101,9 +101,9 @@ TEST_F(UhriImportIssue17, ExportGivesItsRecordsAndLinks) {
     EXPECT_EQ(s.record.body, body);
     EXPECT_EQ(s.mechanism, MechanismOfBody(body));
     EXPECT_EQ(s.record.symbol, r["Symbol"].is_string() ? r["Symbol"].get<std::string>() : "");
-    const std::string date =
-        r["PublicationDate"].is_string() ? r["PublicationDate"].get<std::string>().substr(0, 10)
-                                         : "";
+    const std::string date = r["PublicationDate"].is_string()
+                                 ? r["PublicationDate"].get<std::string>().substr(0, 10)
+                                 : "";
     EXPECT_EQ(s.record.publication_date, date);
     EXPECT_EQ(s.year, date.size() == 10 ? std::stoi(date.substr(0, 4)) : 0);
     size_t countries = 0, themes = 0;
@@ -194,8 +194,8 @@ TEST_F(UhriImportIssue17, NewerExportUpdatesInPlaceAndKeepsWhatIsAttached) {
                   .Exec("INSERT INTO model(name, kind, created, training_fingerprint, "
                         "training_records, schema_version, seed, quality, blob) VALUES ('m', "
                         "'themes', '2026', 'x', 0, 10, 0, '{}', x'00');"
-                        "INSERT INTO predicted_label VALUES ('" + UhriUid(changed_id) +
-                        "', 1, 'theme', 'Labour', 0.9), ('" + removed[0] +
+                        "INSERT INTO predicted_label VALUES ('" +
+                        UhriUid(changed_id) + "', 1, 'theme', 'Labour', 0.9), ('" + removed[0] +
                         "', 1, 'theme', 'Right to food', 0.8);")
                   .ok());
 
@@ -229,9 +229,9 @@ TEST_F(UhriImportIssue17, MalformedExportsAreRefusedWithTheStoreUnchanged) {
       "SELECT (SELECT count(*) FROM uhri_record) * 1000000 + (SELECT count(*) FROM "
       "recommendation) * 10 + (SELECT count(*) FROM import)";
   const int64_t before = Int(*store_, counts);
-  for (const char* name : {"malformed-truncated.json", "malformed-wrong-type.json",
-                           "malformed-missing-id.json", "malformed-top-level-object.json",
-                           "malformed-duplicate-id.json"}) {
+  for (const char* name :
+       {"malformed-truncated.json", "malformed-wrong-type.json", "malformed-missing-id.json",
+        "malformed-top-level-object.json", "malformed-duplicate-id.json"}) {
     auto r = Import(name);
     EXPECT_EQ(r.status.code(), StatusCode::kBadInput) << name;
     ASSERT_EQ(r.files.size(), 1u);
@@ -241,6 +241,80 @@ TEST_F(UhriImportIssue17, MalformedExportsAreRefusedWithTheStoreUnchanged) {
     EXPECT_NE(m.find("byte "), std::string::npos) << m;
     EXPECT_EQ(Int(*store_, counts), before) << name;
   }
+}
+
+// Every row of the tables an import of UPR Info's CSVs and a UHRI export writes, one string a
+// row, in a stable order; the import ids (which differ between one import and two) left out.
+std::vector<std::string> Rows(store::Store& s) {
+  const char* queries[] = {
+      "SELECT * FROM recommendation ORDER BY id",
+      "SELECT * FROM recommending_state ORDER BY 1, 2",
+      "SELECT * FROM recommendation_theme ORDER BY 1, 2",
+      "SELECT * FROM recommendation_sdg ORDER BY 1, 2, 3",
+      "SELECT id, path, content_hash, bytes, format, encoding, line_ends, rows, added, repeats, "
+      "already_present, skipped FROM source_file ORDER BY id",
+      "SELECT id, uid, annotation_id, mechanism, annotation_type, body, symbol, document_id, "
+      "published, published_on_uhri, year, text, upr_cycle, upr_session, recommendation_id, "
+      "match, fields_hash, source_file_id, source_offset FROM uhri_record ORDER BY id",
+      "SELECT * FROM uhri_record_state ORDER BY 1, 2, 3",
+      "SELECT * FROM uhri_record_term ORDER BY 1, 2, 3",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name",
+  };
+  std::vector<std::string> rows;
+  for (const char* q : queries) {
+    rows.push_back(q);
+    Status st = s.db().ForEachRow(q, [&](store::Statement& row) {
+      std::string line;
+      for (int c = 0; c < row.ColumnCount(); ++c) {
+        if (c > 0) line += '|';
+        line += row.IsNull(c) ? "NULL" : row.String(c);
+      }
+      rows.push_back(std::move(line));
+    });
+    EXPECT_TRUE(st.ok()) << q << ": " << st.ToString();
+  }
+  return rows;
+}
+
+// `openupr import sessions-*.csv export.json` in one command: the CSV files are a bulk load (the
+// recommendations' indexes dropped, then rebuilt), and the UHRI records are matched to the
+// recommendations after it with the indexes back. The same records and links as the two imports
+// one after the other (the fixture's store_).
+TEST_F(UhriImportIssue17, MixedImportGivesWhatTheTwoImportsGive) {
+  auto separate = Import("export-v1.json");
+  ASSERT_TRUE(separate.status.ok()) << separate.status.ToString();
+  ASSERT_EQ(separate.files.size(), 1u);
+  // One UHRI export alone: its reader's time and its store's, each within the command's.
+  EXPECT_GT(separate.parse_seconds, 0);
+  EXPECT_LE(separate.parse_seconds, separate.seconds);
+  EXPECT_GT(separate.store_seconds, 0);
+  EXPECT_LE(separate.store_seconds, separate.seconds);
+
+  TempDir dir;
+  auto opened = store::Store::Open(dir.File("mixed.db"));
+  ASSERT_TRUE(opened.ok());
+  std::unique_ptr<store::Store> mixed = std::move(opened).value();
+  auto report = ingest::ImportFiles(
+      *mixed,
+      {UprFile("sessions-01-05.csv"), UprFile("sessions-14-17.csv"), Fixture("export-v1.json")},
+      {});
+  ASSERT_TRUE(report.status.ok()) << report.status.ToString();
+  ASSERT_EQ(report.files.size(), 3u);
+  const ingest::FileReport& uhri = report.files[2];
+  EXPECT_EQ(uhri.format, "uhri");
+  EXPECT_EQ(uhri.uhri_same_text, separate.files[0].uhri_same_text);
+  EXPECT_EQ(uhri.uhri_same_words, separate.files[0].uhri_same_words);
+  EXPECT_EQ(uhri.uhri_added_recommendations, separate.files[0].uhri_added_recommendations);
+  EXPECT_EQ(uhri.uhri_same_text, 2);  // the two real ones (README)
+  EXPECT_GT(report.parse_seconds, 0);
+  EXPECT_GT(report.store_seconds, 0);
+
+  const std::vector<std::string> one = Rows(*mixed), two = Rows(*store_);
+  EXPECT_GT(one.size(), 9u + 20000u);  // (the queries and the real record's rows)
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t i = 0; i < one.size(); ++i) ASSERT_EQ(one[i], two[i]) << "row " << i;
+  // The links, by uid: each UPR record to the recommendation it is.
+  EXPECT_EQ(Int(*mixed, "SELECT count(*) FROM uhri_record WHERE recommendation_id IS NOT NULL"), 4);
 }
 
 // "Everything every mechanism said to Peru about child labour since 2015", by the index and over
@@ -271,8 +345,7 @@ TEST_F(UhriImportIssue17, ObservationsOfEveryMechanismInOneQuery) {
   EXPECT_EQ(got, expected);
   // Newest first.
   for (size_t k = 1; k < found->hits.size(); ++k)
-    EXPECT_GE((*ix)->record(found->hits[k - 1]).published,
-              (*ix)->record(found->hits[k]).published);
+    EXPECT_GE((*ix)->record(found->hits[k - 1]).published, (*ix)->record(found->hits[k]).published);
   std::map<std::string, int64_t> facet_body;
   for (const auto& v : found->facets[0].values) facet_body[v.key] = v.count;
   EXPECT_EQ(facet_body, by_body);
@@ -294,7 +367,8 @@ TEST_F(UhriImportIssue17, ObservationsOfEveryMechanismInOneQuery) {
   for (const auto& r : body["results"]) api.insert(r["uid"].get<std::string>());
   EXPECT_EQ(api, expected);
   EXPECT_EQ(body["total"].get<int64_t>(), static_cast<int64_t>(expected.size()));
-  auto [s404, b404] = live.GetJson("/api/v1/observations/uhri-00000000-0000-0000-0000-000000000000");
+  auto [s404, b404] =
+      live.GetJson("/api/v1/observations/uhri-00000000-0000-0000-0000-000000000000");
   EXPECT_EQ(s404, 404);
   auto [s400, b400] = live.GetJson("/api/v1/observations?mechanism=court");
   EXPECT_EQ(s400, 400);

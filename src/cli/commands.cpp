@@ -292,6 +292,7 @@ int RunImport(const CommonOptions& common, const ImportArgs& args) {
               {"bytes", report.bytes},
               {"seconds", report.seconds},
               {"parse_seconds", report.parse_seconds},
+              {"store_seconds", report.store_seconds},
               {"mb_per_second", mbps},
               {"files", files},
               {"uhri_missing", report.uhri_missing}};

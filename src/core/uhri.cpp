@@ -6,8 +6,8 @@
 namespace openupr {
 namespace {
 
-constexpr std::array<std::string_view, 10> kTreatyBodies = {
-    "CAT", "CCPR", "CED", "CEDAW", "CERD", "CESCR", "CMW", "CRC", "CRPD", "SPT"};
+constexpr std::array<std::string_view, 10> kTreatyBodies = {"CAT",   "CCPR", "CED", "CEDAW", "CERD",
+                                                            "CESCR", "CMW",  "CRC", "CRPD",  "SPT"};
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -25,6 +25,18 @@ std::string_view TrimBody(std::string_view body) {
 }
 
 }  // namespace
+
+std::optional<UhriField> UhriFieldOfName(std::string_view name, bool ignore_case, size_t* hint) {
+  const size_t start = hint ? *hint % kUhriFieldCount : 0;
+  for (size_t k = 0; k < kUhriFieldCount; ++k) {
+    const size_t i = (start + k) % kUhriFieldCount;
+    if (ignore_case ? EqualsNoCase(name, kUhriFieldNames[i]) : name == kUhriFieldNames[i]) {
+      if (hint) *hint = i + 1;
+      return static_cast<UhriField>(i);
+    }
+  }
+  return std::nullopt;
+}
 
 std::string_view MechanismCode(Mechanism m) {
   switch (m) {

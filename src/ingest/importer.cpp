@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <atomic>
@@ -16,12 +17,10 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
-#include <xxhash.h>
 
 #include "core/dup_key.h"
 #include "core/hash.h"
@@ -35,8 +34,8 @@
 
 // jemalloc's control interface when the program is linked with jemalloc (the openupr binary),
 // null otherwise: a weak reference, resolved at load time.
-extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp,
-                       size_t newlen) __attribute__((weak));
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
+    __attribute__((weak));
 
 namespace openupr::ingest {
 namespace {
@@ -179,7 +178,7 @@ struct FileSlot {
   std::deque<Batch> batches;  // deque: handing over a batch never moves the earlier ones
   ParsedFile rest;            // all but the recommendations: pledges, errors, counts
   std::vector<std::string> pledge_keys;
-  double seconds = 0;  // reading, hashing and parsing
+  double seconds = 0;                // reading, hashing and parsing
   std::atomic<bool> dropped{false};  // the writer will not store this file: parse no further
 };
 
@@ -271,6 +270,21 @@ void ParseInto(FileSlot& slot, std::string_view bytes, const ImportOptions& opti
   slot.rest = std::move(rest);
 }
 
+// Adds the time of its scope to a total (ImportReport::store_seconds).
+class Timed {
+ public:
+  explicit Timed(double& total) : total_(total) {}
+  Timed(const Timed&) = delete;
+  Timed& operator=(const Timed&) = delete;
+  ~Timed() {
+    total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+
+ private:
+  double& total_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 Status ValidateImportOptions(const ImportOptions& options) {
@@ -280,8 +294,8 @@ Status ValidateImportOptions(const ImportOptions& options) {
   return Status::Ok();
 }
 
-ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
-                           FileReport& fr, const RecommendationSink& sink,
+ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options, FileReport& fr,
+                           const RecommendationSink& sink,
                            const std::function<bool()>& keep_going) {
   auto fail = [&fr](int64_t line, std::string message) {
     fr.errors.push_back({ImportIssue::Severity::kError, fr.path, line, "", std::move(message)});
@@ -305,8 +319,8 @@ ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
   }
   const SourceFormat* format = nullptr;
   if (*has_header)
-    format = options.format == "auto" ? DetectSourceFormat(header)
-                                      : FindSourceFormat(options.format);
+    format =
+        options.format == "auto" ? DetectSourceFormat(header) : FindSourceFormat(options.format);
   // A format given by name is not checked here: its parser says which columns are missing.
   if (!format || !*has_header) {
     std::string names;
@@ -332,8 +346,10 @@ ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
       fr.warnings = std::move(parsed.warnings);
       rows = std::move(parsed.rows);
     };
-    if (format->kind == RecordKind::kResolution) take(ParseResolutions(*text, fr.path), rest.resolutions);
-    else take(ParseVotes(*text, fr.path), rest.votes);
+    if (format->kind == RecordKind::kResolution)
+      take(ParseResolutions(*text, fr.path), rest.resolutions);
+    else
+      take(ParseVotes(*text, fr.path), rest.votes);
     return rest;
   }
   fr.format = kUprInfoFormat;
@@ -373,14 +389,13 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
   return ImportFiles([&store]() -> Result<store::Store*> { return &store; }, paths, options);
 }
 
-ImportReport ImportFiles(const StoreOpener& open_store,
-                         const std::vector<std::string>& all_paths, const ImportOptions& options) {
+ImportReport ImportFiles(const StoreOpener& open_store, const std::vector<std::string>& all_paths,
+                         const ImportOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   ImportReport report;
   auto finish = [&](Status st) {
     report.status = std::move(st);
-    report.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
   };
   if (Status st = ValidateImportOptions(options); !st.ok()) return finish(st);
@@ -449,8 +464,8 @@ ImportReport ImportFiles(const StoreOpener& open_store,
       bytes.reset();  // parsed: this thread no longer needs the bytes
       {
         std::lock_guard lock(slot.mu);
-        slot.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-                           .count();
+        slot.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         slot.parsed = true;
       }
       slot.changed.notify_all();
@@ -478,9 +493,8 @@ ImportReport ImportFiles(const StoreOpener& open_store,
     for (auto& f : *files) stored_files.emplace(f.content_hash, std::move(f));
   }
   const bool legacy_hashes =
-      std::any_of(stored_files.begin(), stored_files.end(), [](const auto& kv) {
-        return kv.first.starts_with(kLegacyHashPrefix);
-      });
+      std::any_of(stored_files.begin(), stored_files.end(),
+                  [](const auto& kv) { return kv.first.starts_with(kLegacyHashPrefix); });
   if (legacy_hashes && sodium_init() < 0)  // (for LegacyContentHash only)
     return finish(Status::Internal("libsodium failed to initialise"));
 
@@ -515,8 +529,8 @@ ImportReport ImportFiles(const StoreOpener& open_store,
     // Alone with the file (the usual case for a command), the data is written once into the
     // database file rather than into the WAL and again at the close (docs/benchmarks.md).
     journal = std::make_unique<store::RollbackJournalScope>(store.db());
-    auto t = store::Transaction::Begin(store.db(),
-                                       store::Transaction::ForeignKeys::kCheckedByCaller);
+    auto t =
+        store::Transaction::Begin(store.db(), store::Transaction::ForeignKeys::kCheckedByCaller);
     if (!t.ok()) return t.status();
     tx = std::move(t).value();
     nlohmann::json opts = {
@@ -547,8 +561,8 @@ ImportReport ImportFiles(const StoreOpener& open_store,
     seed(pledge_keys, pledge_counts);
     // The command's size stands for the rows to come: a bulk load, when it is at least what
     // is stored, rebuilds the indexes afterwards, which is cheaper.
-    auto w = store::RecommendationWriter::Begin(store,
-                                                static_cast<int64_t>(csv_total / kUsualRowBytes));
+    auto w =
+        store::RecommendationWriter::Begin(store, static_cast<int64_t>(csv_total / kUsualRowBytes));
     if (!w.ok()) return w.status();
     writer = std::move(w).value();
     return Status::Ok();
@@ -604,6 +618,7 @@ ImportReport ImportFiles(const StoreOpener& open_store,
     }
     // A file to store: the transaction begins now, not with the first batch.
     if (!writer && !fatal && write_error.ok()) {
+      Timed timed(report.store_seconds);
       if (Status st = begin_writing(); !st.ok()) write_error = st;
     }
 
@@ -626,9 +641,9 @@ ImportReport ImportFiles(const StoreOpener& open_store,
         if (action != ks.first_action) differs.emplace_back("action");
         if (HashThemes(themes) != ks.first_themes) differs.emplace_back("themes");
       }
-      const std::string location =
-          earlier ? "#" + std::to_string(ks.first_id) + " (an earlier import)"
-                  : *ks.first_path + ":" + std::to_string(ks.first_line);
+      const std::string location = earlier
+                                       ? "#" + std::to_string(ks.first_id) + " (an earlier import)"
+                                       : *ks.first_path + ":" + std::to_string(ks.first_line);
       fr.repeats.push_back({fr.path, line, ks.first_id, location, differs, pledge, earlier});
       return ks.first_id;
     };
@@ -703,12 +718,13 @@ ImportReport ImportFiles(const StoreOpener& open_store,
       }
       if (batch) {
         if (!fatal && write_error.ok()) {
+          Timed timed(report.store_seconds);
           if (Status st = write_batch(*batch); !st.ok()) write_error = st;
         }
         rows_seen += batch->keys.size();
         // Progress within the file, estimated from its size until it is done.
-        const uint64_t now = fr.bytes * std::min<uint64_t>(rows_seen, expected_rows) /
-                             expected_rows * 9 / 10;
+        const uint64_t now =
+            fr.bytes * std::min<uint64_t>(rows_seen, expected_rows) / expected_rows * 9 / 10;
         if (now > file_done) {
           done += 2 * (now - file_done);
           file_done = now;
@@ -724,6 +740,7 @@ ImportReport ImportFiles(const StoreOpener& open_store,
     fatal |= !fr.errors.empty();
     if (fatal || !write_error.ok()) continue;  // keep going: every file's errors are reported
 
+    Timed timed(report.store_seconds);
     Status st = source_file();
     if (st.ok() && fr.format != kUprInfoFormat) {
       vote_files.push_back({&fr, &slot.rest, sf_id});
@@ -750,6 +767,7 @@ ImportReport ImportFiles(const StoreOpener& open_store,
     if (!st.ok()) write_error = st;
   }
   if (!vote_files.empty() && !fatal && write_error.ok()) {
+    Timed timed(report.store_seconds);
     std::stable_partition(vote_files.begin(), vote_files.end(),
                           [](const VoteFile& f) { return !f.parsed->resolutions.empty(); });
     auto failed = StoreVoteRecords(store, vote_files);
@@ -772,9 +790,13 @@ ImportReport ImportFiles(const StoreOpener& open_store,
   // UHRI exports: hashed (a file stored before is not read again), then streamed into the store.
   std::unique_ptr<UhriImport> uhri;
   std::deque<std::string> uhri_keys;  // the duplicate keys rec_keys holds views of
-  // The CSV files' recommendations are written before the UHRI records are matched to them.
-  if (!uhri_files.empty() && writer && !fatal && write_error.ok())
-    if (Status st = writer->Flush(); !st.ok()) write_error = st;
+  // The CSV files' recommendations are written, and the indexes a bulk load of them dropped are
+  // rebuilt (the matcher reads a review's recommendations by state and session), before the UHRI
+  // records are matched to them.
+  if (!uhri_files.empty() && writer && !fatal && write_error.ok()) {
+    Timed timed(report.store_seconds);
+    if (Status st = writer->RebuildIndexes(); !st.ok()) write_error = st;
+  }
   for (const auto& [path, type] : uhri_files) {
     if (fatal || !write_error.ok()) break;
     FileReport fr;
@@ -798,6 +820,7 @@ ImportReport ImportFiles(const StoreOpener& open_store,
       continue;
     }
     hash_in_command.emplace(fr.content_hash, path);
+    std::optional<Timed> timed(std::in_place, report.store_seconds);
     if (!writer) {
       if (Status st = begin_writing(); !st.ok()) {
         write_error = st;
@@ -836,21 +859,25 @@ ImportReport ImportFiles(const StoreOpener& open_store,
       }
       uhri = std::move(begun).value();
     }
-    const auto started = std::chrono::steady_clock::now();
-    if (Status st = uhri->StoreFile(path, type, *sf_id, fr); !st.ok()) {
+    timed.reset();  // (StoreFile times its own storing, without its waits for the reader)
+    UhriFileTimes times;
+    if (Status st = uhri->StoreFile(path, type, *sf_id, fr, &times); !st.ok()) {
       if (st.code() == StatusCode::kIo) return finish(st);
       write_error = st;
     }
-    report.parse_seconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.parse_seconds += times.parse_seconds;
+    report.store_seconds += times.store_seconds;
     fatal |= !fr.errors.empty();
+    timed.emplace(report.store_seconds);
     if (!fatal && write_error.ok())
       if (Status st = UpdateFileCounts(store, fr, *sf_id); !st.ok()) write_error = st;
+    timed.reset();
     done = file_start + 2 * fr.bytes;
     progress(done);
     report.files.push_back(std::move(fr));
   }
   if (uhri && !fatal && write_error.ok()) {
+    Timed timed(report.store_seconds);
     auto missing = uhri->Finish();
     if (!missing.ok())
       write_error = missing.status();
@@ -864,13 +891,16 @@ ImportReport ImportFiles(const StoreOpener& open_store,
       f.added = f.already_present = f.updated = 0;
       f.repeats.clear();
     }
-    return finish(Status::BadInput(std::to_string(n) +
-                                   " error(s) in the input; nothing was imported"));
+    return finish(
+        Status::BadInput(std::to_string(n) + " error(s) in the input; nothing was imported"));
   }
   if (!write_error.ok()) return finish(write_error);
   if (!writer) return finish(Status::Ok());  // every file was stored before: nothing to do
-  if (Status st = writer->Finish(); !st.ok()) return finish(st);
-  if (Status st = tx->Commit(); !st.ok()) return finish(st);
+  {
+    Timed timed(report.store_seconds);
+    if (Status st = writer->Finish(); !st.ok()) return finish(st);
+    if (Status st = tx->Commit(); !st.ok()) return finish(st);
+  }
   for (const auto& f : report.files) {
     report.added += f.added;
     report.already_present += f.already_present;

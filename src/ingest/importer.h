@@ -31,8 +31,8 @@ struct ImportOptions {
 struct Repeat {
   std::string file;
   int64_t line = 0;
-  int64_t first_id = 0;         // the recommendation or pledge it repeats
-  std::string first_location;   // file:line of that one
+  int64_t first_id = 0;        // the recommendation or pledge it repeats
+  std::string first_location;  // file:line of that one
   // Fields that differ from the first row ("response", "action", "themes"); empty when these
   // agree (other columns are not compared) or when the first row is from an earlier import.
   std::vector<std::string> differs;
@@ -63,7 +63,7 @@ struct FileReport {
   // Rows that replaced a stored row of the same source identity whose fields had changed (a
   // newer export of records with their own ids: resolutions, votes).
   int64_t updated = 0;
-  int64_t skipped = 0;          // rows left out: unknown state, on request
+  int64_t skipped = 0;  // rows left out: unknown state, on request
   // UHRI exports (ingest/uhri_import.h): UPR records found among UPR Info's recommendations by
   // the same text or the same words, and those that became recommendations of their own.
   int64_t uhri_same_text = 0;
@@ -87,8 +87,14 @@ struct ImportReport {
   int64_t repeats = 0;
   // UHRI records stored before that no export of this command has (uids): marked missing, kept.
   std::vector<std::string> uhri_missing;
-  double seconds = 0;        // the whole command
-  double parse_seconds = 0;  // reading, hashing, decoding and parsing
+  double seconds = 0;  // the whole command
+  // Reading, hashing, decoding and parsing, on the reader threads (CSV files: the two parser
+  // threads; a UHRI export: its reader thread), summed over them.
+  double parse_seconds = 0;
+  // Storing, on the command's thread (matching UHRI's UPR records, writing, rebuilding indexes,
+  // committing). Neither counts the waits of one thread for the other: the two overlap, and
+  // their sum may exceed seconds.
+  double store_seconds = 0;
   uint64_t bytes = 0;
 };
 
@@ -107,9 +113,8 @@ ImportReport ImportFiles(store::Store& store, const std::vector<std::string>& pa
 // parsed; the rest (pledges, counts) is returned. report gets the encoding, line ends, format and
 // counts, and every problem in report.errors and report.warnings (report.path names the file in
 // them). keep_going is asked before each row: false stops the parse there. Thread-safe.
-ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options,
-                           FileReport& report, const RecommendationSink& sink,
-                           const std::function<bool()>& keep_going);
+ParsedFile ParseImportFile(std::string_view bytes, const ImportOptions& options, FileReport& report,
+                           const RecommendationSink& sink, const std::function<bool()>& keep_going);
 
 // Opens (or creates) the store for an import. Called once, on the calling thread.
 using StoreOpener = std::function<Result<store::Store*>()>;

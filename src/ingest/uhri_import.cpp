@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -84,6 +85,22 @@ class BatchQueue {
   Status status_;
 };
 
+// A thread's time from its construction, less the pauses.
+class Seconds {
+ public:
+  void Pause() { paused_at_ = Clock::now(); }
+  void Resume() { paused_ += Clock::now() - paused_at_; }
+  double Total() const {
+    return std::chrono::duration<double>(Clock::now() - started_ - paused_).count();
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point started_ = Clock::now();
+  Clock::time_point paused_at_;
+  Clock::duration paused_{};
+};
+
 }  // namespace
 
 Result<UhriFileType> SniffUhriFile(const std::string& path) {
@@ -94,8 +111,8 @@ Result<UhriFileType> SniffUhriFile(const std::string& path) {
   std::string_view s(head, static_cast<size_t>(in.gcount()));
   if (s.starts_with("PK\x03\x04")) return UhriFileType::kXlsx;
   if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
-                        s.front() == '\t'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t'))
     s.remove_prefix(1);
   // An object is not an export either, but no CSV starts with "{": the JSON reader says what is
   // wrong with it.
@@ -166,8 +183,7 @@ struct UhriImport::Impl {
     rec.response = MapRawResponse(raw);
     for (const std::string& entry : r.sdgs) {
       std::string target = SdgTargetOf(entry);
-      if (!target.empty() &&
-          std::find(rec.sdgs.begin(), rec.sdgs.end(), target) == rec.sdgs.end())
+      if (!target.empty() && std::find(rec.sdgs.begin(), rec.sdgs.end(), target) == rec.sdgs.end())
         rec.sdgs.push_back(std::move(target));
     }
     return rec;
@@ -207,14 +223,23 @@ Result<std::unique_ptr<UhriImport>> UhriImport::Begin(UhriImportContext context)
 }
 
 Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t source_file_id,
-                             FileReport& fr) {
+                             FileReport& fr, UhriFileTimes* times) {
   Impl& im = *impl_;
   fr.format = "uhri";
   BatchQueue queue;
   std::atomic<uint64_t> read_bytes{0};
   int64_t entities = 0;
+  // Each thread's time without its waits for the other (a full queue, an empty one).
+  double parse_seconds = 0;
+  Seconds store_time;
   std::jthread reader([&] {
-    UhriSink sink = [&](std::vector<UhriRecord>&& batch) { return queue.Push(std::move(batch)); };
+    Seconds parse_time;
+    UhriSink sink = [&](std::vector<UhriRecord>&& batch) {
+      parse_time.Pause();
+      const bool taken = queue.Push(std::move(batch));
+      parse_time.Resume();
+      return taken;
+    };
     auto progress = [&](uint64_t done, uint64_t) { read_bytes = done; };
     Status st;
     if (type == UhriFileType::kXlsx) {
@@ -226,6 +251,7 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
       st = ReadUhriJsonFile(path, sink, &stats, progress);
       entities = stats.entities_decoded;
     }
+    parse_seconds = parse_time.Total();
     queue.Close(std::move(st));
   });
   struct StopReader {
@@ -238,7 +264,11 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
   std::vector<std::string> added_keys;
   std::vector<UhriRecord> batch;
   Status failure;
-  while (failure.ok() && queue.Pop(batch)) {
+  for (;;) {
+    store_time.Pause();
+    const bool popped = failure.ok() && queue.Pop(batch);
+    store_time.Resume();
+    if (!popped) break;
     added.clear();
     added_keys.clear();
     added.reserve(batch.size());
@@ -257,9 +287,8 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
           continue;
         }
         fr.errors.push_back(Issue(ImportIssue::Severity::kError, path, r, "Countries",
-                                  countries.empty()
-                                      ? "a UPR record names no state under review"
-                                      : "unknown state \"" + r.countries[0] + "\""));
+                                  countries.empty() ? "a UPR record names no state under review"
+                                                    : "unknown state \"" + r.countries[0] + "\""));
         continue;
       }
       for (size_t i : unknown)
@@ -268,10 +297,10 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
                                       "Countries[" + std::to_string(i) + "]",
                                       "unknown state \"" + r.countries[i] + "\", kept by name"));
       for (size_t i : unknown_from)
-        fr.warnings.push_back(Issue(ImportIssue::Severity::kWarning, path, r,
-                                    "UprRecommendingCountry[" + std::to_string(i) + "]",
-                                    "unknown state \"" + r.upr_recommending_countries[i] +
-                                        "\", kept by name"));
+        fr.warnings.push_back(
+            Issue(ImportIssue::Severity::kWarning, path, r,
+                  "UprRecommendingCountry[" + std::to_string(i) + "]",
+                  "unknown state \"" + r.upr_recommending_countries[i] + "\", kept by name"));
       if (!fr.errors.empty()) continue;  // nothing is kept: only look for more errors
       const store::UhriStoredRow* before = im.writer->Find(r.annotation_id);
       const int64_t linked = before ? before->recommendation_id : 0;
@@ -287,14 +316,13 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
       if (what == store::Upsert::kUnchanged) ++fr.already_present;
       if (!upr) continue;
       if (r.upr_session < kFirstSession || r.upr_session > kLastKnownSession) {
-        fr.warnings.push_back(Issue(ImportIssue::Severity::kWarning, path, r, "UprSession",
-                                    r.upr_session == 0
-                                        ? "a UPR record without a session: kept, not linked to "
-                                          "a recommendation"
-                                        : "session " + std::to_string(r.upr_session) +
-                                              " is not one of 1-" +
-                                              std::to_string(kLastKnownSession) +
-                                              ": kept, not linked to a recommendation"));
+        fr.warnings.push_back(
+            Issue(ImportIssue::Severity::kWarning, path, r, "UprSession",
+                  r.upr_session == 0 ? "a UPR record without a session: kept, not linked to "
+                                       "a recommendation"
+                                     : "session " + std::to_string(r.upr_session) +
+                                           " is not one of 1-" + std::to_string(kLastKnownSession) +
+                                           ": kept, not linked to a recommendation"));
         continue;
       }
       if (linked > 0) {
@@ -313,8 +341,7 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
       }
       if (*match) {
         failure = im.writer->Link(uhri_id, (*match)->recommendation_id, (*match)->how);
-        (*match)->how == store::UhriMatch::kSameText ? ++fr.uhri_same_text
-                                                     : ++fr.uhri_same_words;
+        (*match)->how == store::UhriMatch::kSameText ? ++fr.uhri_same_text : ++fr.uhri_same_words;
       } else {
         added.push_back(im.RecommendationOf(r, countries[0], from));
         Recommendation& rec = added.back();
@@ -339,6 +366,10 @@ Status UhriImport::StoreFile(const std::string& path, UhriFileType type, int64_t
   if (!failure.ok()) return failure;
   queue.Stop();
   reader.join();
+  if (times) {
+    times->parse_seconds = parse_seconds;
+    times->store_seconds = store_time.Total();
+  }
   fr.entities_decoded += entities;
   Status read = queue.status();
   if (read.code() == StatusCode::kIo) return read;

@@ -59,15 +59,22 @@ struct UhriImportContext {
   std::function<void(uint64_t)> progress;
 };
 
+// Where the time of one export went, on its two threads (each without its waits for the other):
+// the reader's (reading, parsing, reducing HTML) and the store's (looking up, matching, writing).
+struct UhriFileTimes {
+  double parse_seconds = 0;
+  double store_seconds = 0;
+};
+
 class UhriImport {
  public:
   static Result<std::unique_ptr<UhriImport>> Begin(UhriImportContext context);
   ~UhriImport();
   // Reads one export and stores its records as source file source_file_id. Problems in the
   // input go to report.errors (the caller rolls back) and report.warnings; the status is a
-  // failure of the store or of reading the file (kIo).
+  // failure of the store or of reading the file (kIo). times, if given, gets the file's times.
   Status StoreFile(const std::string& path, UhriFileType type, int64_t source_file_id,
-                   FileReport& report);
+                   FileReport& report, UhriFileTimes* times = nullptr);
   // After the last file: marks the stored records no export of this import had as missing;
   // returns their uids.
   Result<std::vector<std::string>> Finish();

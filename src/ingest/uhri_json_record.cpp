@@ -4,7 +4,7 @@
 
 #include <cmath>
 #include <cstring>
-#include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,69 +16,7 @@ namespace {
 namespace od = simdjson::ondemand;
 static_assert(kUhriJsonPadding == simdjson::SIMDJSON_PADDING);
 
-enum class Field : uint8_t {
-  kUnknown,
-  kAnnotationId,
-  kAnnotationType,
-  kBody,
-  kCountries,
-  kDocumentId,
-  kSymbol,
-  kPublicationDate,
-  kPublicationDateOnUhri,
-  kRegions,
-  kText,
-  kThemes,
-  kSdgs,
-  kAffectedPersons,
-  kUprCycle,
-  kUprSession,
-  kUprPositions,
-  kUprRecommendingCountry,
-  kUprRecommendingRegions,
-  kCount,
-};
-
-struct FieldName {
-  std::string_view name;
-  Field field;
-};
-constexpr FieldName kFields[] = {
-    {"AnnotationId", Field::kAnnotationId},
-    {"AnnotationType", Field::kAnnotationType},
-    {"Body", Field::kBody},
-    {"Countries", Field::kCountries},
-    {"DocumentId", Field::kDocumentId},
-    {"Symbol", Field::kSymbol},
-    {"PublicationDate", Field::kPublicationDate},
-    {"PublicationDateOnUhri", Field::kPublicationDateOnUhri},
-    {"Regions", Field::kRegions},
-    {"Text", Field::kText},
-    {"Themes", Field::kThemes},
-    {"Sdgs", Field::kSdgs},
-    {"AffectedPersons", Field::kAffectedPersons},
-    {"UprCycle", Field::kUprCycle},
-    {"UprSession", Field::kUprSession},
-    {"UprPositions", Field::kUprPositions},
-    {"UprRecommendingCountry", Field::kUprRecommendingCountry},
-    {"UprRecommendingRegions", Field::kUprRecommendingRegions},
-};
-
-constexpr size_t kFieldCount = std::size(kFields);
-
-// The export's field names are case-sensitive, as JSON's are. *next is where the search starts:
-// the field after the one found last, since every record of an export lists its fields in the
-// same order.
-Field FieldOf(std::string_view key, size_t* next) {
-  for (size_t k = 0; k < kFieldCount; ++k) {
-    const size_t i = (*next + k) % kFieldCount;
-    if (kFields[i].name == key) {
-      *next = i + 1;
-      return kFields[i].field;
-    }
-  }
-  return Field::kUnknown;
-}
+using Field = UhriField;
 
 const char* TypeName(od::json_type t) {
   switch (t) {
@@ -304,7 +242,7 @@ struct UhriRecordParser::Impl {
   size_t size = 0;
   uint64_t offset = 0;  // of base in the file
   int entities = 0;
-  size_t next_field = 0;  // FieldOf's guess
+  size_t next_field = 0;  // UhriFieldOfName's hint
 
   uint64_t OffsetOf(const char* p) const {
     if (p < base || p > base + size) return offset + size;
@@ -581,7 +519,7 @@ Status UhriRecordParser::Parse(const char* json, size_t size, size_t capacity,
   if (const auto e = doc.get_object().get(object)) {
     return m.SyntaxError(e, m.CurrentOffset(doc), {}, -1);
   }
-  bool seen[static_cast<size_t>(Field::kCount)] = {};
+  bool seen[kUhriFieldCount] = {};
   for (auto member : object) {
     od::field f;
     std::string_view key;
@@ -591,17 +529,18 @@ Status UhriRecordParser::Parse(const char* json, size_t size, size_t capacity,
       return m.SyntaxError(e, m.CurrentOffset(doc), {}, -1);
     }
     od::value v = f.value();
-    const Field field = FieldOf(key, &m.next_field);
-    if (field == Field::kUnknown) {
+    const std::optional<Field> known = UhriFieldOfName(key, false, &m.next_field);
+    if (!known) {
       // Unescaped strings stay in the parser's buffer until the next record: key stays valid.
       OPENUPR_RETURN_IF_ERROR(m.Skip(v, key));
       continue;
     }
+    const Field field = *known;
     const uint64_t at = m.ValueOffset(v);
-    if (seen[static_cast<size_t>(field)]) {
+    if (seen[UhriFieldIndex(field)]) {
       return m.Error(at, key, -1, "the field appears twice in the record");
     }
-    seen[static_cast<size_t>(field)] = true;
+    seen[UhriFieldIndex(field)] = true;
     switch (field) {
       case Field::kAnnotationId: {
         od::json_type t = od::json_type::null;
@@ -690,18 +629,12 @@ Status UhriRecordParser::Parse(const char* json, size_t size, size_t capacity,
       case Field::kUprRecommendingRegions:
         OPENUPR_RETURN_IF_ERROR(m.ReadList(v, key, &out->upr_recommending_regions));
         break;
-      case Field::kUnknown:
-      case Field::kCount:
-        break;
     }
   }
   // A record with no AnnotationId, Body or Text cannot be stored or matched.
-  for (Field required : {Field::kAnnotationId, Field::kBody, Field::kText}) {
-    if (!seen[static_cast<size_t>(required)]) {
-      std::string_view what;
-      for (const FieldName& f : kFields) {
-        if (f.field == required) what = f.name;
-      }
+  for (Field required : kUhriRequiredFields) {
+    if (!seen[UhriFieldIndex(required)]) {
+      const std::string_view what = UhriFieldName(required);
       const char* expected = required == Field::kAnnotationId ? " (a UUID string)" : " (a string)";
       return m.Error(offset, {}, -1, "missing field \"" + std::string(what) + "\"" + expected);
     }

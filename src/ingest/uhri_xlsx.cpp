@@ -15,59 +15,7 @@ namespace {
 
 constexpr size_t kBatchRecords = 1024;
 
-enum class Field {
-  kAnnotationId,
-  kAnnotationType,
-  kBody,
-  kCountries,
-  kDocumentId,
-  kSymbol,
-  kPublicationDate,
-  kPublicationDateOnUhri,
-  kRegions,
-  kText,
-  kThemes,
-  kSdgs,
-  kAffectedPersons,
-  kUprCycle,
-  kUprSession,
-  kUprPositions,
-  kUprRecommendingCountry,
-  kUprRecommendingRegions,
-};
-constexpr size_t kFieldCount = 18;
-constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "AnnotationId",
-    "AnnotationType",
-    "Body",
-    "Countries",
-    "DocumentId",
-    "Symbol",
-    "PublicationDate",
-    "PublicationDateOnUhri",
-    "Regions",
-    "Text",
-    "Themes",
-    "Sdgs",
-    "AffectedPersons",
-    "UprCycle",
-    "UprSession",
-    "UprPositions",
-    "UprRecommendingCountry",
-    "UprRecommendingRegions",
-};
-constexpr Field kRequired[] = {Field::kAnnotationId, Field::kBody, Field::kText};
-
-std::string_view NameOf(Field f) { return kFieldNames[static_cast<size_t>(f)]; }
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
+using Field = UhriField;
 
 std::string_view Trim(std::string_view s) {
   constexpr std::string_view kSpace = " \t\r\n";
@@ -254,25 +202,24 @@ class RowMapper {
                                  "(AnnotationId, Body, Text, ...) in row 1");
       return false;
     }
-    std::array<std::optional<uint32_t>, kFieldCount> column_of;
+    std::array<std::optional<uint32_t>, kUhriFieldCount> column_of;
     for (const XlsxCell& cell : cells) {
-      const std::string_view name = Trim(cell.text);
-      for (size_t f = 0; f < kFieldCount; ++f) {
-        if (!EqualsNoCase(name, kFieldNames[f])) continue;
-        if (column_of[f]) {
-          status_ = Status::BadInput(where + ": column '" + std::string(kFieldNames[f]) +
-                                     "' twice (columns " + ColumnName(*column_of[f]) + " and " +
-                                     ColumnName(cell.column) + "), expected each field once");
-          return false;
-        }
-        column_of[f] = cell.column;
-        if (columns_.size() <= cell.column) columns_.resize(cell.column + 1);
-        columns_[cell.column] = static_cast<Field>(f);
+      const std::optional<Field> field = UhriFieldOfName(Trim(cell.text), /*ignore_case=*/true);
+      if (!field) continue;
+      const size_t f = UhriFieldIndex(*field);
+      if (column_of[f]) {
+        status_ = Status::BadInput(where + ": column '" + std::string(UhriFieldName(*field)) +
+                                   "' twice (columns " + ColumnName(*column_of[f]) + " and " +
+                                   ColumnName(cell.column) + "), expected each field once");
+        return false;
       }
+      column_of[f] = cell.column;
+      if (columns_.size() <= cell.column) columns_.resize(cell.column + 1);
+      columns_[cell.column] = *field;
     }
-    for (Field f : kRequired)
-      if (!column_of[static_cast<size_t>(f)]) {
-        status_ = Status::BadInput(where + ": no column '" + std::string(NameOf(f)) +
+    for (Field f : kUhriRequiredFields)
+      if (!column_of[UhriFieldIndex(f)]) {
+        status_ = Status::BadInput(where + ": no column '" + std::string(UhriFieldName(f)) +
                                    "', expected a header with the export's field names, "
                                    "AnnotationId, Body and Text among them");
         return false;
@@ -291,7 +238,7 @@ class RowMapper {
   bool Fail(uint32_t row, Field f, const std::string& what) {
     status_ = Status::BadInput(label_ + ": sheet '" + sheet_name_ + "' row " +
                                std::to_string(int64_t{row} + 1) + ", column '" +
-                               std::string(NameOf(f)) + "': " + what);
+                               std::string(UhriFieldName(f)) + "': " + what);
     return false;
   }
 

@@ -20,7 +20,7 @@ constexpr int64_t kBulkCacheKiB = 2048;
 }  // namespace
 
 Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store& store,
-                                                                         int64_t expected_rows) {
+                                                                          int64_t expected_rows) {
   Database& db = store.db();
   store.ClearThemeCache();  // (ids an earlier, rolled-back transaction cached may be gone)
   auto max_id = db.QueryInt("SELECT coalesce(max(id), 0) FROM recommendation");
@@ -30,10 +30,10 @@ Result<std::unique_ptr<RecommendationWriter>> RecommendationWriter::Begin(Store&
   if (!cache.ok()) return cache.status();
   OPENUPR_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = " + std::to_string(-kBulkCacheKiB)));
   w->saved_cache_size_ = *cache;
-  OPENUPR_RETURN_IF_ERROR(
-      db.ForEachRow("SELECT iso3 FROM state", [&](Statement& s) { w->states_.insert(s.String(0)); }));
-  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
-      "SELECT number FROM session", [&](Statement& s) { w->sessions_.insert(s.Int(0)); }));
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow("SELECT iso3 FROM state",
+                                        [&](Statement& s) { w->states_.insert(s.String(0)); }));
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow("SELECT number FROM session",
+                                        [&](Statement& s) { w->sessions_.insert(s.Int(0)); }));
   auto stored = db.QueryInt("SELECT count(*) FROM recommendation");
   if (!stored.ok()) return stored.status();
   if (expected_rows > 0 && expected_rows >= *stored) {
@@ -70,7 +70,8 @@ Status RecommendationWriter::CheckReferences(std::string_view what, int64_t line
     auto s = store_.db().Prepare("SELECT 1 FROM source_file WHERE id = ?");
     if (!s.ok()) return s.status();
     s->Bind(1, source_file_id);
-    OPENUPR_RETURN_IF_ERROR(s->ForEachRow([&](Statement&) { checked_source_file_ = source_file_id; }));
+    OPENUPR_RETURN_IF_ERROR(
+        s->ForEachRow([&](Statement&) { checked_source_file_ = source_file_id; }));
     if (checked_source_file_ != source_file_id) return fail("has no source_file row");
   }
   return Status::Ok();
@@ -101,8 +102,7 @@ Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::
       return Status::Internal("bulk writer: the recommendation of line " + std::to_string(line) +
                               " is made by state '" + from.iso3 +
                               "', which the state table does not hold");
-  if (rec.duplicate_of)
-    OPENUPR_RETURN_IF_ERROR(CheckRecommendationExists(*rec.duplicate_of, line));
+  if (rec.duplicate_of) OPENUPR_RETURN_IF_ERROR(CheckRecommendationExists(*rec.duplicate_of, line));
   if (rec.uid.empty())
     return Status::Internal("bulk writer: the recommendation of line " + std::to_string(line) +
                             " has no uid");
@@ -123,8 +123,7 @@ Result<int64_t> RecommendationWriter::Add(const Recommendation& rec, const std::
 }
 
 Result<int64_t> RecommendationWriter::AddPledge(const Pledge& pledge, const std::string& dup_key,
-                                                const std::string& orgs,
-                                                int64_t source_file_id) {
+                                                const std::string& orgs, int64_t source_file_id) {
   OPENUPR_RETURN_IF_ERROR(CheckReferences("pledge", pledge.provenance.line, pledge.state,
                                           pledge.session, source_file_id));
   // (A repeated pledge points to a pledge the importer found in this table or wrote itself.)
@@ -177,8 +176,8 @@ Status RecommendationWriter::Flush() {
     }
   }
   OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
-      "INSERT INTO recommending_state(recommendation_id, position, state, raw_name)", 4,
-      kFromBatch, from, [](Statement& s, int p, const FromLink& f) {
+      "INSERT INTO recommending_state(recommendation_id, position, state, raw_name)", 4, kFromBatch,
+      from, [](Statement& s, int p, const FromLink& f) {
         s.Bind(p, f.id).Bind(p + 1, f.position).BindStatic(p + 3, f.state->raw_name);
         if (f.state->iso3.empty()) {
           s.BindNull(p + 2);
@@ -187,22 +186,27 @@ Status RecommendationWriter::Flush() {
         }
       }));
   OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
-      "INSERT INTO recommendation_theme(recommendation_id, theme_id)", 2, kThemeBatch,
-      themes_, [](Statement& s, int p, const ThemeLink& t) { s.Bind(p, t.id).Bind(p + 1, t.theme_id); }));
-  OPENUPR_RETURN_IF_ERROR(inserter_.Insert(
-      "INSERT INTO recommendation_sdg(recommendation_id, goal, target)", 3, kSdgBatch, sdgs,
-      [](Statement& s, int p, const SdgLink& l) {
-        s.Bind(p, l.id).Bind(p + 1, l.goal).BindStatic(p + 2, l.target);
-      }));
+      "INSERT INTO recommendation_theme(recommendation_id, theme_id)", 2, kThemeBatch, themes_,
+      [](Statement& s, int p, const ThemeLink& t) { s.Bind(p, t.id).Bind(p + 1, t.theme_id); }));
+  OPENUPR_RETURN_IF_ERROR(
+      inserter_.Insert("INSERT INTO recommendation_sdg(recommendation_id, goal, target)", 3,
+                       kSdgBatch, sdgs, [](Statement& s, int p, const SdgLink& l) {
+                         s.Bind(p, l.id).Bind(p + 1, l.goal).BindStatic(p + 2, l.target);
+                       }));
   rows_.clear();
   themes_.clear();
   return Status::Ok();
 }
 
-Status RecommendationWriter::Finish() {
+Status RecommendationWriter::RebuildIndexes() {
   OPENUPR_RETURN_IF_ERROR(Flush());
   for (const std::string& sql : rebuild_sql_) OPENUPR_RETURN_IF_ERROR(store_.db().Exec(sql));
   rebuild_sql_.clear();
+  return Status::Ok();
+}
+
+Status RecommendationWriter::Finish() {
+  OPENUPR_RETURN_IF_ERROR(RebuildIndexes());
   RestoreCacheSize();
   return Status::Ok();
 }

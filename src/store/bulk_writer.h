@@ -46,6 +46,10 @@ class RecommendationWriter {
                             const std::string& orgs, int64_t source_file_id);
   // Writes everything queued; after it, the rows given to Add may be released.
   Status Flush();
+  // Flushes and rebuilds the indexes dropped at Begin, if any: the rows added after it update
+  // them as they go, and queries of the rows written (by the caller, in the same transaction)
+  // use them. Idempotent.
+  Status RebuildIndexes();
   // Flushes, rebuilds dropped indexes and restores the page cache size. Idempotent.
   Status Finish();
 
@@ -63,8 +67,8 @@ class RecommendationWriter {
   RecommendationWriter(Store& store, int64_t next_id)
       : store_(store), first_id_(next_id), next_id_(next_id) {}
   // kInternal naming the row when a reference has no parent row.
-  Status CheckReferences(std::string_view what, int64_t line, std::string_view state,
-                         int session, int64_t source_file_id);
+  Status CheckReferences(std::string_view what, int64_t line, std::string_view state, int session,
+                         int64_t source_file_id);
   Status CheckRecommendationExists(int64_t id, int64_t line);
   void RestoreCacheSize();
 
@@ -76,7 +80,7 @@ class RecommendationWriter {
   int64_t checked_source_file_ = 0;
   std::vector<Row> rows_;
   std::vector<ThemeLink> themes_;
-  std::vector<std::string> rebuild_sql_;  // CREATE INDEX statements of the dropped indexes
+  std::vector<std::string> rebuild_sql_;     // CREATE INDEX statements of the dropped indexes
   std::optional<int64_t> saved_cache_size_;  // the connection's, while the writer's is in force
   MultiRowInserter inserter_{store_.db()};
 };

@@ -103,9 +103,8 @@ function countLinks(id: string, dim: string, rows: FacetRow[], base: URLSearchPa
 
 // The observations the panel and the profile ask for: the mechanisms other than the UPR, with
 // the mechanism and body counts.
-function obsQuery(params: Record<string, string>, perPage: number): URLSearchParams {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+function obsQuery(params: URLSearchParams, perPage: number): URLSearchParams {
+  const q = new URLSearchParams(params);
   q.set('mechanism', OTHER_MECHANISMS);
   q.set('per_page', String(perPage));
   q.set('facets', 'mechanism,body');
@@ -126,27 +125,52 @@ function holdsObservations(signal: AbortSignal): Promise<boolean> {
   return anyPromise;
 }
 
+// What of the search the panel follows: its words, states and themes.
+export interface PanelSearch {
+  text: string; // the query the recommendations' search read, field terms taken out
+  states: string[]; // ISO3: the sur filter and the box's sur: terms
+  themes: string[]; // UPR Info themes: the theme filter and the box's theme: terms
+}
+
+// What the panel follows, said under its title ("... that follow this search: Words “children”
+// · State under review “Peru” · Theme “Rights of the Child” (with the UHRI themes it stands
+// for)"), each part marked with data-follow for the tests.
+function followsNote(s: PanelSearch): HTMLElement {
+  if (!s.text && !s.states.length && !s.themes.length) return h('p', { class: 'muted obs-note', id: 'obs-follows' }, t('obs.panelNoteAll'));
+  const parts: (HTMLElement | string)[] = [];
+  const part = (key: string, label: string, value: string, english: boolean, after = ''): void => {
+    parts.push(parts.length ? ' · ' : ' ');
+    parts.push(h('span', { 'data-follow': key }, label, ' ', h('q', english ? { lang: 'en', dir: 'ltr' } : null, value), after));
+  };
+  if (s.text) part('words', t('obs.followsWords'), s.text, true);
+  if (s.states.length) part('state', t('dim.sur'), s.states.map((x) => stateName(x)).join(', '), false);
+  if (s.themes.length) part('theme', t('dim.theme'), s.themes.join(', '), true, ' ' + t('obs.followsCrosswalk'));
+  return h('p', { class: 'muted obs-note', id: 'obs-follows' }, t('obs.followsIntro'), ...parts);
+}
+
 // The search page's panel: the observations of the treaty bodies and special procedures with
-// the same words (text: the query the recommendations' search read, field terms taken out) and
-// states (the sur filter). Returned at once, hidden, and filled when the answer comes; it stays
-// hidden when the database holds no UHRI record. onShown runs when it is shown.
-export function observationsPanel(text: string, states: string[], signal: AbortSignal, onShown: () => void): HTMLElement {
+// the same words, states and themes as the search (a UPR Info theme stands for the UHRI themes
+// the crosswalk maps it to: the API does that). The search page has no year range to follow.
+// Returned at once, hidden, and filled when the answer comes; it stays hidden when the database
+// holds no UHRI record. onShown runs when it is shown.
+export function observationsPanel(search: PanelSearch, signal: AbortSignal, onShown: () => void): HTMLElement {
   const panel = h('aside', { class: 'card observations-panel', id: 'observations-panel', 'aria-labelledby': 'h-observations', hidden: true });
-  const params = { q: text, state: states.join(',') };
+  // The selection, as the API and the observations page take it.
+  const all = new URLSearchParams();
+  if (search.text) all.set('q', search.text);
+  if (search.states.length) all.set('state', search.states.join(','));
+  for (const theme of search.themes) all.append('theme', theme);
   (async () => {
-    const res = await getJson<ObservationResponse>('/api/v1/observations?' + obsQuery(params, 10).toString(), signal);
+    const res = await getJson<ObservationResponse>('/api/v1/observations?' + obsQuery(all, 10).toString(), signal);
     if (!res.total && !(await holdsObservations(signal))) {
       panel.dataset.uhri = 'none';
       return;
     }
-    const all = new URLSearchParams();
-    if (text) all.set('q', text);
-    if (states.length) all.set('state', states.join(','));
     all.set('mechanism', OTHER_MECHANISMS);
     const mech = (res.facets.mechanism ?? []).filter((r) => r.key !== 'upr');
     panel.append(
       h('h2', { id: 'h-observations' }, t('obs.panelTitle')),
-      h('p', { class: 'muted obs-note' }, t(states.length ? (text ? 'obs.panelNoteBoth' : 'obs.panelNoteState') : text ? 'obs.panelNoteWords' : 'obs.panelNoteAll')),
+      followsNote(search),
       h('p', { id: 'obs-total', class: 'obs-total', 'data-total': res.total }, t('obs.total', { n: fmtInt(res.total, lang()) })),
     );
     if (res.total) {
@@ -180,7 +204,7 @@ export function observationsPanel(text: string, states: string[], signal: AbortS
 export function stateObservations(iso3: string, signal: AbortSignal): HTMLElement {
   const section = h('section', { class: 'card observations-state', id: 'observations', 'aria-labelledby': 'h-state-observations' });
   (async () => {
-    const res = await getJson<ObservationResponse>('/api/v1/observations?' + obsQuery({ state: iso3 }, 5).toString(), signal);
+    const res = await getJson<ObservationResponse>('/api/v1/observations?' + obsQuery(new URLSearchParams({ state: iso3 }), 5).toString(), signal);
     if (!res.total && !(await holdsObservations(signal))) {
       section.remove();
       return;

@@ -272,10 +272,17 @@ export async function render(root: HTMLElement, r: Route): Promise<void> {
     ? h('ol', { class: 'results', start: (page - 1) * perPage + 1 }, ...res.results.map((x) => resultItem(x)))
     : noResults(it, activeFilters > 0 || (it?.applied.length ?? 0) > 0);
   // Beside the results (below them on narrow screens): what the treaty bodies and special
-  // procedures said with the same words (the query searched, field terms out) to the same states.
-  const obsStates = [...values(q, 'sur'), ...(it?.applied ?? []).filter((a) => a.field === 'sur').flatMap((a) => a.value.split(','))];
+  // procedures said with the same words (the query searched, field terms out) to the same states
+  // on the same themes (the filters' and the box's).
+  const applied = it?.applied ?? [];
+  const obsStates = [...values(q, 'sur'), ...applied.filter((a) => a.field === 'sur').flatMap((a) => a.value.split(','))];
+  const obsThemes = [...values(q, 'theme'), ...applied.filter((a) => a.field === 'theme').map((a) => a.value)];
   const layout = h('div', { class: 'search-layout' });
-  const obs = observationsPanel(readable ? (it?.query ?? text) : '', [...new Set(obsStates)], r.signal, () => layout.classList.add('with-observations'));
+  const obs = observationsPanel(
+    { text: readable ? (it?.query ?? text) : '', states: [...new Set(obsStates)], themes: [...new Set(obsThemes)] },
+    r.signal,
+    () => layout.classList.add('with-observations'),
+  );
   layout.append(
     filterDrawer(facets, activeFilters),
     h('section', { class: 'results-col', id: 'results', tabindex: '-1', 'aria-label': t('search.results') }, list, res.total > perPage ? pager(q, page, pages) : null),

@@ -5,8 +5,10 @@
 // checks every page against the API's own answers to the same questions:
 // - the search page's panel "Treaty bodies and special procedures": total, the observations
 //   listed (uids in the API's order, body, document, date), the mechanism and body counts, the
-//   words and the state carried (also a state written in the box, `sur:PER`), the link to all of
-//   them, which opens the observations page with the same total;
+//   words, the state and the theme carried (also a state or a theme written in the box, `sur:PER`,
+//   `theme:Labour`; a UPR Info theme spans UHRI's themes through the crosswalk) and said in
+//   the panel's note, the link to all of them, which opens the observations page with the same
+//   total;
 // - /observations: total and order (newest first), facet clicks (mechanism, year) giving the
 //   facet's count, chips, the URL reopening the view, paging;
 // - /observations/{uid}: body, document, date, states, themes, SDG targets, affected persons,
@@ -106,6 +108,43 @@ export async function run({ check, assert, page, base, shot, noError, tmp, binar
     const none = await api(b, `/api/v1/observations?q=torture&state=FRA&mechanism=${OTHER}&per_page=1`);
     assert(Number(await page.locator('#obs-total').getAttribute('data-total')) === none.total, 'total for France');
     if (!none.total) assert((await page.locator('#observations-panel .empty').count()) === 1, 'no "none matches"');
+  });
+
+  await check('observations: the panel follows the theme filter (a UPR Info theme, through the crosswalk) and says what it follows', async () => {
+    // "Labour" is a UPR Info theme no UHRI record names: the API spans the UHRI themes the
+    // crosswalk maps to it ("Child labour", "Labour rights & right to work", ...).
+    const theme = 'Labour';
+    const want = await api(b, `/api/v1/observations?q=children&state=PER&theme=${theme}&mechanism=${OTHER}&per_page=10&facets=mechanism,body&top=0`);
+    const wider = await api(b, `/api/v1/observations?q=children&state=PER&mechanism=${OTHER}&per_page=1`);
+    assert(want.total > 0 && want.total < wider.total, `fixture: ${want.total} with the theme, ${wider.total} without`);
+    await page.goto(`${b}/?q=children&sur=PER&theme=${theme}`);
+    await page.locator('#observations-panel:not([hidden]) #obs-total').waitFor();
+    assert(Number(await page.locator('#obs-total').getAttribute('data-total')) === want.total, 'total with the theme');
+    assert(JSON.stringify(await uidsShown('#obs-results')) === JSON.stringify(want.results.map((o) => o.uid)), 'listed with the theme');
+    // The note says what the panel follows: the words, the state and the theme.
+    const follows = await page.locator('#obs-follows [data-follow]').evaluateAll((xs) => xs.map((x) => x.getAttribute('data-follow')));
+    assert(JSON.stringify(follows) === JSON.stringify(['words', 'state', 'theme']), `follows ${follows}`);
+    assert((await page.locator('#obs-follows [data-follow="theme"] q').innerText()) === theme, 'the theme named');
+    assert((await page.locator('#obs-follows [data-follow="words"] q').innerText()) === 'children', 'the words named');
+    await noError(page);
+    // "All N observations" carries the theme to the observations page, which finds as many.
+    await page.locator('#obs-all').click();
+    await page.waitForURL(/\/observations\?/);
+    await page.locator('#obs-page-total').waitFor();
+    assert(new URL(page.url()).searchParams.getAll('theme').join() === theme, page.url());
+    assert(Number(await page.locator('#obs-page-total').getAttribute('data-total')) === want.total, 'total of the observations page');
+    // A theme written in the box (theme:...) is followed too.
+    const rec = await api(b, '/api/v1/recommendations?q=' + encodeURIComponent(`sur:PER theme:${theme} children`) + '&per_page=1');
+    assert(rec.interpretation.applied.some((a) => a.field === 'theme'), JSON.stringify(rec.interpretation));
+    const boxed = await api(b, `/api/v1/observations?q=${encodeURIComponent(rec.interpretation.query)}&state=PER&theme=${theme}&mechanism=${OTHER}&per_page=10`);
+    await page.goto(`${b}/?q=${encodeURIComponent(`sur:PER theme:${theme} children`)}`);
+    await page.locator('#observations-panel:not([hidden]) #obs-total').waitFor();
+    assert(Number(await page.locator('#obs-total').getAttribute('data-total')) === boxed.total, `total with the box's theme: vs ${boxed.total}`);
+    assert((await page.locator('#obs-follows [data-follow="theme"]').count()) === 1, "the box's theme not said");
+    // Without words, states or themes the panel says it shows the newest.
+    await page.goto(`${b}/`);
+    await page.locator('#observations-panel:not([hidden]) #obs-total').waitFor();
+    assert((await page.locator('#obs-follows [data-follow]').count()) === 0, 'follows something with an empty search');
   });
 
   await check('observations: the observations page: newest first, facets give their counts, the URL reopens it, paging', async () => {
