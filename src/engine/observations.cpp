@@ -127,9 +127,15 @@ std::vector<ObservationFacetValue> ObservationIndex::Count(const Field& field, c
     touched.clear();
     std::vector<uint32_t> own;
     const std::vector<uint32_t>& docs = list ? *list : (own = listed(base));
-    for (uint32_t d : docs)
-      for (uint32_t k = field.begin[d]; k < field.begin[d + 1]; ++k)
-        if (tally[field.codes[k]]++ == 0) touched.push_back(field.codes[k]);
+    if (!field.one.empty()) {
+      for (uint32_t d : docs)
+        if (const uint32_t c = field.one[d]; c != Field::kNone && tally[c]++ == 0)
+          touched.push_back(c);
+    } else {
+      for (uint32_t d : docs)
+        for (uint32_t k = field.begin[d]; k < field.begin[d + 1]; ++k)
+          if (tally[field.codes[k]]++ == 0) touched.push_back(field.codes[k]);
+    }
     for (uint32_t c : touched) {
       counts.emplace_back(c, tally[c]);
       tally[c] = 0;
@@ -248,6 +254,16 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
   for (Field* f : ix->Fields()) {
     f->totals.assign(f->shown.size(), 0);
     for (uint32_t c : f->codes) ++f->totals[c];
+    // A field of at most one value per record (mechanism, body, document, year, type) is also
+    // kept as one code per record: counting then reads one array instead of two.
+    bool single = true;
+    for (size_t d = 0; d + 1 < f->begin.size() && single; ++d)
+      single = f->begin[d + 1] - f->begin[d] <= 1;
+    if (single) {
+      f->one.assign(f->begin.size() - 1, Field::kNone);
+      for (size_t d = 0; d + 1 < f->begin.size(); ++d)
+        if (f->begin[d + 1] > f->begin[d]) f->one[d] = f->codes[f->begin[d]];
+    }
   }
   t.sorted.reserve(t.ids.size());
   for (const auto& [term, id] : t.ids) t.sorted.push_back(term);

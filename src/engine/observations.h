@@ -131,6 +131,9 @@ class ObservationIndex {
     std::vector<uint32_t> begin = {0};               // record -> offsets into codes
     std::vector<uint32_t> codes;
     std::vector<int64_t> totals;  // code -> records of the whole index
+    // For a field of at most one value per record: record -> its code or kNone (else empty).
+    static constexpr uint32_t kNone = 0xFFFFFFFF;
+    std::vector<uint32_t> one;
     void Add(const std::string& key, uint32_t d);
     void EndRecord() { begin.push_back(static_cast<uint32_t>(codes.size())); }
     Roaring Union(const std::vector<std::string>& keys) const;
