@@ -463,53 +463,65 @@ TEST(ServeCommand, RefusesAMissingDatabase) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("missing.db")));
 }
 
+// A running `openupr --db db serve --port 0 --access-log access_log`, stderr into err_path:
+// its first line on stdout ("Serving DB on http://127.0.0.1:PORT/ ...") and the port in it.
+struct Served {
+  pid_t pid = 0;
+  std::string line;
+  int port = 0;
+};
+Served Serve(const std::string& db, const std::string& access_log, const std::string& err_path) {
+  Served s;
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) return s;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  std::vector<std::string> args = {OPENUPR_BINARY, "--db",    db, "serve", "--port", "0",
+                                   "--access-log", access_log};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  if (posix_spawn(&s.pid, OPENUPR_BINARY, &actions, nullptr, argv.data(), environ) != 0) s.pid = 0;
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  char c;
+  while (s.pid && read(out_pipe[0], &c, 1) == 1 && c != '\n') s.line += c;
+  close(out_pipe[0]);
+  if (const size_t at = s.line.find("http://127.0.0.1:"); at != std::string::npos)
+    s.port = std::stoi(s.line.substr(at + 17));
+  return s;
+}
+
+// SIGTERM, then the exit status (-1 if it did not exit normally).
+int Stop(pid_t pid) {
+  if (kill(pid, SIGTERM) != 0) return -1;
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
 TEST(ServeCommand, StopsWithExitZeroOnSigterm) {
   TempDir dir;
   auto imported = testing::RunCli(
       "--db '" + dir.File("u.db") + "' -q import '" + UprFile("sessions-01-05.csv") + "'", dir);
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
-  int out_pipe[2];
-  ASSERT_EQ(pipe(out_pipe), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
   const std::string db = dir.File("u.db"), log = dir.File("access.log");
-  std::vector<std::string> args = {OPENUPR_BINARY, "--db", db, "serve", "--port", "0",
-                                   "--access-log", log};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, OPENUPR_BINARY, &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  std::string line;
-  char c;
-  while (read(out_pipe[0], &c, 1) == 1 && c != '\n') line += c;
-  close(out_pipe[0]);
-  const size_t at = line.find("http://127.0.0.1:");
-  ASSERT_NE(at, std::string::npos) << line;
-  EXPECT_EQ(line.rfind("Serving " + db, 0), 0u) << line;
-  const int port = std::stoi(line.substr(at + 17));
-  httplib::Client client("127.0.0.1", port);
+  const Served served = Serve(db, log, dir.File("err.txt"));
+  ASSERT_NE(served.pid, 0);
+  ASSERT_NE(served.port, 0) << served.line;
+  EXPECT_EQ(served.line.rfind("Serving " + db, 0), 0u) << served.line;
+  httplib::Client client("127.0.0.1", served.port);
   auto res = client.Get("/api/v1/recommendations?per_page=1");
   ASSERT_TRUE(res);
   EXPECT_EQ(json::parse(res->body)["total"], 6094);
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(Stop(served.pid), 0);
   EXPECT_NE(testing::ReadAll(log).find("\"GET /api/v1/recommendations?per_page=1\" 200"),
             std::string::npos);
 }
-
-}  // namespace
-}  // namespace openupr::server
-
-namespace openupr::server {
-namespace {
 
 // `serve` builds the observations' index (OHCHR's index, issue 17) beside the server at start,
 // not at the first request that needs it: stderr says so before any request is made, and the
@@ -523,28 +535,9 @@ TEST(ServeCommand, IndexesTheObservationsAtStartIssue17) {
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   std::ifstream in(uhri);
   const size_t records = json::parse(in).size();
-  int out_pipe[2];
-  ASSERT_EQ(pipe(out_pipe), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> args = {OPENUPR_BINARY, "--db", db, "serve", "--port", "0",
-                                   "--access-log", "none"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, OPENUPR_BINARY, &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  std::string line;
-  char c;
-  while (read(out_pipe[0], &c, 1) == 1 && c != '\n') line += c;
-  close(out_pipe[0]);
-  const size_t at = line.find("http://127.0.0.1:");
-  ASSERT_NE(at, std::string::npos) << line;
+  const Served served = Serve(db, "none", err);
+  ASSERT_NE(served.pid, 0);
+  ASSERT_NE(served.port, 0) << served.line;
   const std::string said = "indexed " + std::to_string(records) + " observations in ";
   std::string log;
   for (int i = 0; i < 600 && log.find(said) == std::string::npos; ++i) {
@@ -552,15 +545,11 @@ TEST(ServeCommand, IndexesTheObservationsAtStartIssue17) {
     log = testing::ReadAll(err);
   }
   EXPECT_NE(log.find(said), std::string::npos) << log;
-  httplib::Client client("127.0.0.1", std::stoi(line.substr(at + 17)));
+  httplib::Client client("127.0.0.1", served.port);
   auto res = client.Get("/api/v1/observations?per_page=1");
   ASSERT_TRUE(res);
   EXPECT_EQ(json::parse(res->body)["total"], records);
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(Stop(served.pid), 0);
 }
 
 }  // namespace
