@@ -490,8 +490,12 @@ TEST_F(ClassifyDatabase, ApplyNeverOverwritesSourceLabelsIssue16) {
     // Read back, a record without a source label carries the predicted one, marked (issue 17).
     EXPECT_EQ(a.action_predicted, !b.action.has_value());
     EXPECT_EQ(a.themes_predicted, b.themes.empty());
-    if (!a.action_predicted) EXPECT_EQ(b.action, a.action);
-    if (!a.themes_predicted) EXPECT_EQ(b.themes, a.themes);
+    if (!a.action_predicted) {
+      EXPECT_EQ(b.action, a.action);
+    }
+    if (!a.themes_predicted) {
+      EXPECT_EQ(b.themes, a.themes);
+    }
   }
   // Predicted themes exactly for the rows without source themes, actions for those without an
   // action; SDG goals may be predicted for any row (the source has none).

@@ -123,11 +123,11 @@ SqlCondition FilterCondition(const Filters& f) {
     parts.push_back(
         "EXISTS (SELECT 1 FROM recommendation_sdg sd WHERE sd.recommendation_id = r.id AND "
         "sd.goal IN " + InList(f.sdgs, c, num) + ")");
+  if (f.source_labels_only) parts.push_back(std::string("NOT ") + kPredictedSql);
   if (!parts.empty()) {
     c.sql.clear();
     for (size_t i = 0; i < parts.size(); ++i) c.sql += (i ? " AND " : "") + parts[i];
   }
-  if (f.source_labels_only) parts.push_back(std::string("NOT ") + kPredictedSql);
   return c;
 }
 
