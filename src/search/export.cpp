@@ -22,8 +22,9 @@
 
 namespace openupr::search {
 
-// action_predicted and themes_predicted: "true" when the action / themes beside them are the
-// classifier's (the source gives none: core/model.h), "false" otherwise.
+// action_predicted and themes_predicted: "yes" when the action / themes beside them are the
+// classifier's (the source gives none: core/model.h), "no" otherwise (words, not true/false,
+// which spreadsheets turn into booleans).
 const char* const kExportColumns[] = {"id",           "uid",
                                       "sur",          "sur_name",
                                       "sur_region",   "from",
@@ -104,9 +105,9 @@ std::array<std::string, kColumns> ExportRow(const Recommendation& r, std::string
           std::string(ResponseCode(r.response)),
           r.response_raw,
           r.action ? std::to_string(*r.action) : "",
-          r.action_predicted ? "true" : "false",
+          r.action_predicted ? "yes" : "no",
           Join(r.themes),
-          r.themes_predicted ? "true" : "false",
+          r.themes_predicted ? "yes" : "no",
           Join(r.sdgs),
           r.text,
           r.sur_orgs,
