@@ -5,6 +5,10 @@
 // parts (features only; features and the linear models without the SDG goals). Issue 16's
 // target: 100,000 recommendations a second or more. The real data is imported into a temporary
 // database first (../shared/data/upr-info, or $OPENUPR_DATA_DIR).
+// BM_Classify_Apply_Uhri: `openupr classify apply` (classify/model_store.h ApplyModel) on the
+// real record plus a synthetic UHRI export (bench/uhri_synth.h; $OPENUPR_UHRI_RECORDS records,
+// default 50,000): every recommendation and every treaty-body or special-procedure observation
+// predicted (two threads) and its labels written in one transaction (issue 17, item 4).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -15,9 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "bench/uhri_synth.h"
 #include "classify/classifier.h"
 #include "classify/evaluate.h"
+#include "classify/model_store.h"
 #include "classify/sdg.h"
+#include "ingest/importer.h"
 #include "real_data.h"
 
 namespace {
@@ -127,6 +134,70 @@ void BM_Classify_Label_WithoutSdg(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Classify_Label_WithoutSdg);
+
+
+// The real record, a synthetic UHRI export imported over it and a stored model, made once.
+struct ApplyFixture {
+  std::unique_ptr<openupr::bench::RealData> real;
+  int64_t observations = 0;
+};
+
+ApplyFixture* MakeApplyFixture() {
+  auto f = std::make_unique<ApplyFixture>();
+  f->real = std::make_unique<openupr::bench::RealData>("classify-apply-bench", false);
+  if (!f->real->store()) return nullptr;
+  openupr::store::Store& store = *f->real->store();
+  auto source = openupr::bench::LoadUhriSynthSource(DataDir());
+  if (!source.ok()) {
+    std::cerr << source.status().ToString() << '\n';
+    return nullptr;
+  }
+  openupr::bench::UhriSynthOptions o;
+  const char* n = std::getenv("OPENUPR_UHRI_RECORDS");
+  o.records = n && *n ? std::atoll(n) : 50'000;
+  o.json_path = (std::filesystem::path(store.path()).parent_path() / "uhri.json").string();
+  auto written = openupr::bench::WriteUhriSynth(o, *source);
+  if (!written.ok()) {
+    std::cerr << written.status().ToString() << '\n';
+    return nullptr;
+  }
+  auto imported = openupr::ingest::ImportFiles(store, {o.json_path}, {});
+  std::filesystem::remove(o.json_path);
+  if (!imported.status.ok()) {
+    std::cerr << imported.status.ToString() << '\n';
+    return nullptr;
+  }
+  auto trained = openupr::classify::TrainAndStore(store, Options());
+  if (!trained.ok()) {
+    std::cerr << trained.status().ToString() << '\n';
+    return nullptr;
+  }
+  return f.release();
+}
+
+void BM_Classify_Apply_Uhri(benchmark::State& state) {
+  static ApplyFixture* fixture = MakeApplyFixture();
+  if (!fixture) {
+    state.SkipWithError("no fixture (see stderr)");
+    return;
+  }
+  openupr::classify::ApplyReport rep;
+  for (auto _ : state) {
+    auto r = openupr::classify::ApplyModel(*fixture->real->store());
+    if (!r.ok()) {
+      state.SkipWithError(r.status().ToString().c_str());
+      return;
+    }
+    rep = *r;
+  }
+  state.counters["recommendations"] = static_cast<double>(rep.recommendations);
+  state.counters["observations"] = static_cast<double>(rep.observations);
+  state.counters["label_rows"] = static_cast<double>(rep.themes + rep.actions + rep.sdgs);
+  state.counters["records_per_s"] = benchmark::Counter(
+      static_cast<double>(rep.records) * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Classify_Apply_Uhri)->Unit(benchmark::kSecond)->Iterations(2)->UseRealTime();
 
 }  // namespace
 

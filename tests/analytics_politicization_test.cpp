@@ -34,7 +34,9 @@ json SeverityJson(const analytics::DyadResponse& r) {
   for (const Dyad& d : r.dyads)
     rows.push_back(
         {d.from, d.sur, d.count, d.supported, d.noted, d.other, d.with_action, d.action_sum});
-  return {{"total", r.total}, {"pairs", r.pairs}, {"rows", rows}};
+  json out = {{"total", r.total}, {"pairs", r.pairs}, {"rows", rows}};
+  if (r.predicted) out["predicted"] = r.predicted;  // records under a predicted label (issue 17)
+  return out;
 }
 
 TEST(DyadSeverity, CountsAsCountedByHand) {

@@ -75,6 +75,7 @@ class SqlBackend : public Backend {
     if (!counts.ok()) return counts.status();
     engine::DyadResponse resp;
     resp.total = counts->total.count;
+    resp.predicted = counts->predicted;
     resp.pairs = static_cast<int64_t>(counts->rows.size());
     for (const auto& row : counts->rows) {
       if (top_n > 0 && static_cast<int64_t>(resp.dyads.size()) == top_n) break;
@@ -137,15 +138,21 @@ inline json StatsJson(const analytics::StatsResult& r) {
     for (int64_t v : {row.count, row.supported, row.noted, row.other}) a.push_back(v);
     rows.push_back(a);
   }
-  return {{"total", {r.total.count, r.total.supported, r.total.noted, r.total.other}},
-          {"rows", rows}};
+  json out = {{"total", {r.total.count, r.total.supported, r.total.noted, r.total.other}},
+              {"rows", rows}};
+  // Records counted under a predicted label (issue 17): only when there are any, so that the
+  // golden answers of the UPR Info record (which has none) stay as written.
+  if (r.predicted) out["predicted"] = r.predicted;
+  return out;
 }
 
 inline json DyadsJson(const engine::DyadResponse& r) {
   json rows = json::array();
   for (const auto& d : r.dyads)
     rows.push_back({d.from, d.sur, d.count, d.supported, d.noted, d.other});
-  return {{"total", r.total}, {"pairs", r.pairs}, {"rows", rows}};
+  json out = {{"total", r.total}, {"pairs", r.pairs}, {"rows", rows}};
+  if (r.predicted) out["predicted"] = r.predicted;  // as StatsJson
+  return out;
 }
 
 inline json ErrorJson(const Status& st) { return {{"error", StatusCodeName(st.code())}}; }

@@ -174,11 +174,18 @@ Result<DyadResponse> ComputeDyads(store::Store& store, const std::string& query,
   if (!sel.ok()) return sel.status();
   DyadResponse resp;
   OPENUPR_RETURN_IF_ERROR(sel->Run(store,
-                                   "SELECT count(*) FROM recommendation r WHERE " + sel->where,
-                                   [&](store::Statement& s) { resp.total = s.Int(0); }));
-  // DISTINCT per (recommendation, recommending state): a state listed twice counts once.
+                                   "SELECT count(*), coalesce(sum(" +
+                                       std::string(store::kPredictedSql) +
+                                       "), 0) FROM recommendation r WHERE " + sel->where,
+                                   [&](store::Statement& s) {
+                                     resp.total = s.Int(0);
+                                     resp.predicted = s.Int(1);
+                                   }));
+  // DISTINCT per (recommendation, recommending state): a state listed twice counts once. The
+  // action is the one the record counts under (the source's, else the predicted one).
   const std::string inner =
-      "SELECT DISTINCT r.id, r.response, r.action, coalesce(rf.state, 'unknown') AS f, r.sur AS s"
+      "SELECT DISTINCT r.id, r.response, " + std::string(store::kActionSql) +
+      " AS action, coalesce(rf.state, 'unknown') AS f, r.sur AS s"
       " FROM recommendation r LEFT JOIN recommending_state rf ON rf.recommendation_id = r.id"
       " WHERE " +
       sel->where;

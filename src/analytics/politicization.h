@@ -60,7 +60,11 @@ struct Dyad {
 };
 
 struct DyadResponse {
-  int64_t total = 0;        // records in the selection
+  int64_t total = 0;  // records in the selection
+  // Records of the selection counted under a predicted action category or predicted themes
+  // (store/filter_sql.h kPredictedSql): with_action and action_sum include their predicted
+  // actions. 0 with Filters::source_labels_only.
+  int64_t predicted = 0;
   int64_t pairs = 0;        // distinct pairs, before top_n
   std::vector<Dyad> dyads;  // by count descending, then from, then sur; at most top_n
 };

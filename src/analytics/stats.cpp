@@ -10,6 +10,10 @@
 namespace openupr::analytics {
 namespace {
 
+const std::string kActionKeySqlText =
+    std::string("coalesce(CAST(") + store::kActionSql + " AS TEXT), 'unknown')";
+const char* const kActionKeySql = kActionKeySqlText.c_str();
+
 struct DimSql {
   const char* expr;  // key expression
   bool needs_from;   // joins recommending_state rf (+ state fst)
@@ -27,8 +31,11 @@ DimSql SqlOf(Dimension d) {
     case Dimension::kSession: return {"r.session", false, false, true};
     case Dimension::kCycle: return {"r.cycle", false, false, true};
     case Dimension::kResponse: return {"r.response", false, false, false};
-    case Dimension::kAction: return {"coalesce(CAST(r.action AS TEXT), 'unknown')", false, false, false};
-    case Dimension::kTheme: return {"th.name", false, true, false};
+    // The action and themes a record counts under: the source's, else the predicted ones.
+    case Dimension::kAction:
+      return {kActionKeySql, false, false, false};
+    case Dimension::kTheme:
+      return {store::kThemeNameSql, false, true, false};
   }
   return {"NULL", false, false, false};
 }
@@ -129,13 +136,11 @@ Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
   if (needs_from)
     joins += " LEFT JOIN recommending_state rf ON rf.recommendation_id = r.id"
              " LEFT JOIN state fst ON fst.iso3 = rf.state";
-  if (needs_theme)
-    joins += " JOIN recommendation_theme rth ON rth.recommendation_id = r.id"
-             " JOIN theme th ON th.id = rth.theme_id";
+  if (needs_theme) joins += store::kThemeJoinSql;
   // DISTINCT per (recommendation, keys) so that multi-valued joins never double-count.
   const std::string inner =
       "SELECT DISTINCT r.id, r.response" + keys + " FROM recommendation r" + joins + " WHERE " +
-      where;
+      (needs_theme ? std::string(store::kThemeJoinHasRowSql) + " AND " : std::string()) + where;
   std::string group_keys;
   for (size_t i = 0; i < req.by.size(); ++i) group_keys += (i ? ", k" : "k") + std::to_string(i);
   const std::string counts =
@@ -152,8 +157,12 @@ Result<StatsResult> ComputeStats(store::Store& store, const StatsRequest& req) {
 
   StatsResult result;
   result.by = req.by;
-  OPENUPR_RETURN_IF_ERROR(run("SELECT " + counts + " FROM recommendation r WHERE " + where,
-                              [&](store::Statement& s) { fill(s, 0, result.total); }));
+  OPENUPR_RETURN_IF_ERROR(run("SELECT " + counts + ", coalesce(sum(" + store::kPredictedSql +
+                                  "), 0) FROM recommendation r WHERE " + where,
+                              [&](store::Statement& s) {
+                                fill(s, 0, result.total);
+                                result.predicted = s.Int(4);
+                              }));
   if (req.by.empty()) return result;
   OPENUPR_RETURN_IF_ERROR(run("SELECT " + group_keys + ", " + counts + " FROM (" + inner +
                                   ") GROUP BY " + group_keys,

@@ -46,6 +46,9 @@ struct StatsResult {
   std::vector<Dimension> by;
   StatsRow total;              // the whole selection (keys empty)
   std::vector<StatsRow> rows;  // one per group; empty when by is empty
+  // Records of the selection counted under a predicted action category or predicted themes
+  // (store/filter_sql.h kPredictedSql; 0 with Filters::source_labels_only).
+  int64_t predicted = 0;
 };
 
 // kInvalidArgument for more than 3 or repeated dimensions or a bad query.

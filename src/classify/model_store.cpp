@@ -4,13 +4,31 @@
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "classify/evaluate.h"
+#include "core/hash.h"
 #include "store/scan.h"
 #include "store/sqlite.h"
 
 namespace openupr::classify {
 namespace {
+
+// Records the stamp of the predicted labels (store::kPredictedLabelsKey); "" removes it.
+Status SetPredictedLabelsStamp(store::Database& db, const std::string& stamp) {
+  if (stamp.empty()) {
+    auto del = db.Prepare("DELETE FROM meta WHERE key = ?");
+    if (!del.ok()) return del.status();
+    del->Bind(1, store::kPredictedLabelsKey);
+    return del->Run();
+  }
+  auto put = db.Prepare(
+      "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+      "excluded.value");
+  if (!put.ok()) return put.status();
+  put->Bind(1, store::kPredictedLabelsKey).Bind(2, stamp);
+  return put->Run();
+}
 
 bool Labelled(const LabelledRecord& r) {
   return !r.example.themes.empty() || (r.example.action >= 1 && r.example.action <= 5);
@@ -92,6 +110,7 @@ Result<TrainReport> TrainAndStore(store::Store& store, const TrainOptions& optio
   auto tx = store::Transaction::Begin(db);
   if (!tx.ok()) return tx.status();
   OPENUPR_RETURN_IF_ERROR(db.Exec("DELETE FROM predicted_label"));
+  OPENUPR_RETURN_IF_ERROR(SetPredictedLabelsStamp(db, ""));
   OPENUPR_RETURN_IF_ERROR(db.Exec("DELETE FROM model"));
   auto ins = db.Prepare(
       "INSERT INTO model(name, kind, created, training_fingerprint, training_records, "
@@ -148,20 +167,36 @@ Result<LoadedModel> LoadModel(store::Store& store) {
 Result<ApplyReport> ApplyModel(store::Store& store) {
   auto m = LoadModel(store);
   if (!m.ok()) return m.status();
+  // What each record lacks from its source: the recommendations' own labels; an observation
+  // (a treaty body's or a special procedure's, uhri_record) has no action category and no UPR
+  // Info theme, and SDG targets only when UHRI gives them.
   struct Row {
     std::string uid, text;
-    bool has_themes, has_action, has_sdgs;
+    bool has_themes, has_action, has_sdgs, observation;
   };
   std::vector<Row> rows;
-  Status scan = store::ScanRecommendations(store, 0, [&](const store::ScannedRecommendation& r) {
-    rows.push_back({std::string(r.uid), std::string(r.text), !r.themes.empty(), r.action != 0,
-                    !r.sdg_goals.empty()});
-    return Status::Ok();
-  });
-  if (!scan.ok()) return scan;
+  store::Database& db = store.db();
+  {
+    store::ReadSnapshot read(db);
+    OPENUPR_RETURN_IF_ERROR(read.Begin());
+    Status scan = store::ScanRecommendations(store, 0, [&](const store::ScannedRecommendation& r) {
+      // The scan reads predicted labels too: a source label is one not marked predicted.
+      rows.push_back({std::string(r.uid), std::string(r.text),
+                      !r.themes.empty() && !r.themes_predicted,
+                      r.action != 0 && !r.action_predicted, !r.sdg_goals.empty(), false});
+      return Status::Ok();
+    });
+    if (!scan.ok()) return scan;
+    OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
+        "SELECT u.uid, u.text, EXISTS (SELECT 1 FROM uhri_record_term l JOIN uhri_term t "
+        "ON t.id = l.term_id WHERE l.uhri_id = u.id AND t.kind = 'sdg') "
+        "FROM uhri_record u WHERE u.mechanism <> 'upr' ORDER BY u.id",
+        [&](store::Statement& s) {
+          rows.push_back({s.String(0), s.String(1), false, false, s.Int(2) != 0, true});
+        }));
+  }
   ApplyReport rep;
   rep.model_id = m->info.id;
-  store::Database& db = store.db();
   auto tx = store::Transaction::Begin(db);
   if (!tx.ok()) return tx.status();
   OPENUPR_RETURN_IF_ERROR(db.Exec("DELETE FROM predicted_label"));
@@ -169,38 +204,80 @@ Result<ApplyReport> ApplyModel(store::Store& store) {
       "INSERT INTO predicted_label(record_uid, model_id, kind, label, score) VALUES (?, ?, ?, ?, "
       "?)");
   if (!ins.ok()) return ins.status();
+  // The stamp the in-memory engine compares (store::kPredictedLabelsKey): what was written.
+  std::string written = std::to_string(rep.model_id);
   auto put = [&](const std::string& uid, const char* kind, const std::string& label, double score) {
     ins->Bind(1, uid).Bind(2, rep.model_id).Bind(3, kind).Bind(4, label).Bind(5, score);
     Status s = ins->Run();
     ins->Reset();
+    written.append(uid).push_back('\x1f');
+    written.append(kind).push_back('\x1f');
+    written.append(label).push_back('\x1e');
     return s;
   };
-  for (const Row& r : rows) {
-    if (r.has_themes && r.has_action && r.has_sdgs) continue;
-    auto p = m->classifier->Predict(r.text);
-    if (!p.ok()) continue;  // an empty text has nothing to predict from
-    bool any = false;
-    if (!r.has_themes)
-      for (const auto& t : p->themes) {
-        OPENUPR_RETURN_IF_ERROR(put(r.uid, "theme", t.label, t.score));
-        ++rep.themes;
-        any = true;
-      }
-    if (!r.has_action && p->action) {
-      OPENUPR_RETURN_IF_ERROR(put(r.uid, "action", std::to_string(p->action), p->action_score));
-      ++rep.actions;
-      any = true;
+  // Predictions in blocks, on two threads (Classifier::Predict is thread-safe); the rows are
+  // written in order by this thread.
+  constexpr size_t kBlock = 4096;
+  std::vector<Result<Prediction>> predicted;
+  std::vector<size_t> todo;
+  for (size_t begin = 0; begin < rows.size(); begin += kBlock) {
+    const size_t end = std::min(rows.size(), begin + kBlock);
+    todo.clear();
+    for (size_t i = begin; i < end; ++i) {
+      const Row& r = rows[i];
+      if (!(r.has_themes && r.has_action && r.has_sdgs)) todo.push_back(i);
     }
-    if (!r.has_sdgs)
-      for (const auto& g : p->sdgs) {
-        OPENUPR_RETURN_IF_ERROR(put(r.uid, "sdg", g.label, g.score));
-        ++rep.sdgs;
+    predicted.assign(todo.size(), Status::NotFound(""));
+    auto work = [&](size_t first, size_t step) {
+      for (size_t k = first; k < todo.size(); k += step)
+        predicted[k] = m->classifier->Predict(rows[todo[k]].text);
+    };
+    std::thread other(work, 1, 2);
+    work(0, 2);
+    other.join();
+    for (size_t k = 0; k < todo.size(); ++k) {
+      const Row& r = rows[todo[k]];
+      const Result<Prediction>& p = predicted[k];
+      if (!p.ok()) continue;  // an empty text has nothing to predict from
+      bool any = false;
+      if (!r.has_themes)
+        for (const auto& t : p->themes) {
+          OPENUPR_RETURN_IF_ERROR(put(r.uid, "theme", t.label, t.score));
+          ++rep.themes;
+          any = true;
+        }
+      if (!r.has_action && p->action) {
+        OPENUPR_RETURN_IF_ERROR(put(r.uid, "action", std::to_string(p->action), p->action_score));
+        ++rep.actions;
         any = true;
       }
-    if (any) ++rep.records;
+      if (!r.has_sdgs)
+        for (const auto& g : p->sdgs) {
+          OPENUPR_RETURN_IF_ERROR(put(r.uid, "sdg", g.label, g.score));
+          ++rep.sdgs;
+          any = true;
+        }
+      if (!any) continue;
+      ++rep.records;
+      ++(r.observation ? rep.observations : rep.recommendations);
+    }
   }
+  OPENUPR_RETURN_IF_ERROR(SetPredictedLabelsStamp(db, Xxh3Hex128(written)));
   OPENUPR_RETURN_IF_ERROR((*tx)->Commit());
   return rep;
+}
+
+Result<std::vector<PredictedLabel>> PredictedLabelsOf(store::Store& store, std::string_view uid) {
+  auto st = store.db().Prepare(
+      "SELECT kind, label, score, model_id FROM predicted_label WHERE record_uid = ? "
+      "ORDER BY kind, score DESC, label");
+  if (!st.ok()) return st.status();
+  st->Bind(1, uid);
+  std::vector<PredictedLabel> out;
+  OPENUPR_RETURN_IF_ERROR(st->ForEachRow([&](store::Statement& s) {
+    out.push_back({s.String(0), s.String(1), s.Double(2), s.Int(3)});
+  }));
+  return out;
 }
 
 }  // namespace openupr::classify

@@ -53,14 +53,32 @@ Result<LoadedModel> LoadModel(store::Store& store);
 
 struct ApplyReport {
   int64_t model_id = 0;
-  int64_t records = 0;  // records given predicted labels
-  int64_t themes = 0;   // predicted theme rows written (records without source themes)
-  int64_t actions = 0;  // predicted action rows (records without a source action)
-  int64_t sdgs = 0;     // predicted SDG goal rows (every record: the source has none)
+  int64_t records = 0;          // records given predicted labels: recommendations + observations
+  int64_t recommendations = 0;  // recommendations given predicted labels
+  int64_t observations = 0;     // treaty-body and special-procedure observations (uhri_record)
+  int64_t themes = 0;           // predicted theme rows written (records without source themes)
+  int64_t actions = 0;          // predicted action rows (records without a source action)
+  int64_t sdgs = 0;             // predicted SDG goal rows (records without source SDGs)
 };
-// Stores predicted labels for every recommendation: themes where the source has none, the
-// action where the source has none, SDG goals for every record without source SDGs. Replaces
-// earlier predicted labels, in one transaction. Errors: as LoadModel, store errors.
+// Stores predicted labels, keyed by record uid: for every recommendation, themes where the
+// source has none, the action where the source has none, SDG goals where the source has none;
+// for every observation of a treaty body or a special procedure (uhri_record rows whose
+// mechanism is not upr; uid "uhri-..."), the action category and UPR Info themes (which UHRI
+// never gives) and SDG goals when UHRI gives no SDG target. Never touches the source's fields.
+// Replaces earlier predicted labels and records their stamp (meta store::kPredictedLabelsKey,
+// which the engine's index and its snapshot follow), in one transaction. Predicts on two
+// threads. Errors: as LoadModel, store errors.
 Result<ApplyReport> ApplyModel(store::Store& store);
+
+// A predicted label of one record, as `openupr classify apply` stored it.
+struct PredictedLabel {
+  std::string kind;   // "action", "theme" or "sdg"
+  std::string label;  // "1".."5", a UPR Info theme name, a goal "16"
+  double score = 0;   // 0..1
+  int64_t model_id = 0;
+};
+// The predicted labels of the record with this uid (a recommendation's or "uhri-..."), by kind
+// (action, sdg, theme), then score descending; empty when it has none. Errors: store errors.
+Result<std::vector<PredictedLabel>> PredictedLabelsOf(store::Store& store, std::string_view uid);
 
 }  // namespace openupr::classify

@@ -210,15 +210,18 @@ int Apply(const CommonOptions& common) {
   if (common.json) {
     std::cout << nlohmann::json{{"model_id", rep->model_id},
                                 {"records", rep->records},
+                                {"recommendations", rep->recommendations},
+                                {"observations", rep->observations},
                                 {"themes", rep->themes},
                                 {"actions", rep->actions},
                                 {"sdgs", rep->sdgs}}
                      .dump(2)
               << '\n';
   } else {
-    std::cout << "Predicted labels of model " << rep->model_id << " for " << rep->records
-              << " recommendations: " << rep->themes << " themes, " << rep->actions
-              << " action categories, " << rep->sdgs
+    std::cout << "Predicted labels of model " << rep->model_id << " for " << rep->recommendations
+              << " recommendations and " << rep->observations
+              << " observations of treaty bodies and special procedures: " << rep->themes
+              << " themes, " << rep->actions << " action categories, " << rep->sdgs
               << " SDG goals (table predicted_label; source labels untouched)\n";
   }
   return kExitOk;

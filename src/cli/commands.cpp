@@ -456,7 +456,11 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
     for (auto d : req.by) by.push_back(analytics::DimensionName(d));
     json rows = json::array();
     for (const auto& r : result->rows) rows.push_back(row_json(r));
-    std::cout << json{{"by", by}, {"total", row_json(result->total)}, {"rows", rows}}.dump(2)
+    std::cout << json{{"by", by},
+                      {"total", row_json(result->total)},
+                      {"predicted", result->predicted},
+                      {"rows", rows}}
+                     .dump(2)
               << '\n';
     return kExitOk;
   }
@@ -489,6 +493,10 @@ int RunStats(const CommonOptions& common, const StatsArgs& args) {
   } else {
     PrintTable(header, rows);
   }
+  if (result->predicted > 0)
+    std::cout << result->predicted
+              << " of these recommendations count under a predicted action category or predicted "
+                 "themes (--labels source leaves them out)\n";
   return kExitOk;
 }
 
@@ -652,8 +660,10 @@ int RunShow(const CommonOptions& common, const ShowArgs& args) {
             << (dates ? ", " + FormatSessionDates(*dates) : std::string()) << ")\n"
             << "  response:         " << ResponseCode(r.response) << " (source: " << r.response_raw
             << ")\n"
-            << "  action category:  " << (r.action ? std::to_string(*r.action) : "unknown") << "\n"
-            << "  themes:           " << themes << "\n"
+            << "  action category:  " << (r.action ? std::to_string(*r.action) : "unknown")
+            << (r.action_predicted ? " (predicted)" : "") << "\n"
+            << "  themes:           " << themes << (r.themes_predicted ? " (predicted)" : "")
+            << "\n"
             << "  SDGs:             " << (sdgs.empty() ? "-" : sdgs) << "\n"
             << "  source:           " << r.provenance.source_file << ":" << r.provenance.line
             << " (import #" << r.provenance.import_id << ")\n";

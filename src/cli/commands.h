@@ -22,7 +22,7 @@ struct CommonOptions {
 // Raw filter option values as given (each may be repeated / comma-separated).
 struct FilterOptions {
   std::vector<std::string> sur, from, region, from_region, session, cycle, response, action, theme,
-      sur_org, from_org, sdg;
+      sur_org, from_org, sdg, labels;
   // Fills filters; kInvalidArgument names the option and value.
   Status Build(Filters& filters) const;
   // Calls visit(name, value) for each value given, in the order of the options; the names are
@@ -35,7 +35,8 @@ struct FilterOptions {
         {"session", &session},   {"cycle", &cycle},
         {"response", &response}, {"action", &action},
         {"theme", &theme},       {"sur-org", &sur_org},
-        {"from-org", &from_org}, {"sdg", &sdg}};
+        {"from-org", &from_org}, {"sdg", &sdg},
+        {"labels", &labels}};
     for (const auto& [name, values] : fields)
       for (const std::string& v : *values) visit(name, v);
   }

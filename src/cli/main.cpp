@@ -45,6 +45,10 @@ void AddFilterOptions(CLI::App* cmd, FilterOptions& f) {
       "(spaces and case ignored)");
   add("--from-org", f.from_org, "Organisation of a recommending state");
   add("--sdg", f.sdg, "Sustainable Development Goal 1-17");
+  add("--labels", f.labels,
+      "all (default): a recommendation without a source action category or themes counts under "
+      "its predicted ones (classify apply); source: leave out those counted under a predicted "
+      "label");
 }
 
 void AddResolutionOptions(CLI::App* cmd, openupr::cli::ResolutionOptions& s) {

@@ -95,10 +95,14 @@ int RunObservations(const CommonOptions& common, const ObservationsArgs& a) {
 }
 
 int RunShowObservation(const CommonOptions& common, const std::string& uid) {
-  auto answer = Answer(common, {},
-                       [&uid](const engine::ObservationIndex& ix, const server::Params& p) {
-                         return server::ObservationJson(ix, uid, p);
-                       });
+  auto store = OpenExisting(common);
+  if (!store.ok()) return Fail(common, store.status());
+  auto answer = Answer(
+      common, {}, [&uid, &store](const engine::ObservationIndex& ix, const server::Params& p) {
+        return server::ObservationJson(ix, uid, p, [&store](const std::string& record_uid) {
+          return classify::PredictedLabelsOf(**store, record_uid);
+        });
+      });
   if (auto* code = std::get_if<int>(&answer)) return *code;
   const json& j = std::get<json>(answer);
   if (common.json) {
@@ -118,6 +122,17 @@ int RunShowObservation(const CommonOptions& common, const std::string& uid) {
               << Joined(u["recommending"]) << ", " << Joined(u["positions"]) << "\n"
               << "Recommendation: " << Str(u["recommendation"]) << " (" << Str(u["match"])
               << ")\n";
+  }
+  if (!j["predicted"].is_null()) {
+    // The classifier's labels, never the source's (openupr classify apply).
+    const json& p = j["predicted"];
+    std::string themes, sdgs;
+    for (const auto& t : p["themes"]) themes += (themes.empty() ? "" : ", ") + Str(t["name"]);
+    for (const auto& g : p["sdgs"]) sdgs += (sdgs.empty() ? "" : ", ") + Str(g["goal"]);
+    std::cout << "Predicted (model " << Str(p["model_id"]) << "): action category "
+              << (p["action"].is_null() ? "-" : Str(p["action"]["category"])) << "; themes "
+              << (themes.empty() ? "-" : themes) << "; SDG goals " << (sdgs.empty() ? "-" : sdgs)
+              << "\n";
   }
   if (j["missing"].get<bool>()) std::cout << "No longer in the newest export imported.\n";
   std::cout << "\n" << Str(j["text"]) << "\n";

@@ -102,6 +102,12 @@ Status AddOne(Filters& f, std::string_view field, std::string_view v) {
     f.sdgs.push_back(g);
     return Status::Ok();
   }
+  if (field == "labels") {
+    const std::string x = FoldText(v);
+    if (x != "source" && x != "all") return Bad(field, v, "source or all");
+    f.source_labels_only = x == "source";
+    return Status::Ok();
+  }
   return Status::InvalidArgument("unknown filter '" + std::string(field) + "'");
 }
 
@@ -110,8 +116,8 @@ Status AddOne(Filters& f, std::string_view field, std::string_view v) {
 bool Filters::empty() const {
   return sur.empty() && from.empty() && sur_region.empty() && from_region.empty() &&
          sessions.empty() && cycles.empty() && responses.empty() && actions.empty() &&
-         themes.empty() && sur_orgs.empty() && from_orgs.empty() && sdgs.empty() &&
-         !from_unknown && !from_region_unknown;
+         themes.empty() && sur_orgs.empty() && from_orgs.empty() && sdgs.empty() && !from_unknown &&
+         !from_region_unknown && !source_labels_only;
 }
 
 std::string OrgKey(std::string_view org) {

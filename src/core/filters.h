@@ -34,16 +34,22 @@ struct Filters {
   // whose recommending state has no known region. An alternative of its field like any value.
   bool from_unknown = false;
   bool from_region_unknown = false;
+  // "labels": "all" (the default) counts a recommendation the source left without an action
+  // category or without themes under its predicted ones (`openupr classify apply`, table
+  // predicted_label); "source" leaves out every recommendation counted under a predicted label,
+  // so that every figure rests on the source's labels alone.
+  bool source_labels_only = false;
 
   bool empty() const;
 };
 
 // The filter fields, as named on the command line and in the API: "sur", "from", "region"
 // (of the state under review), "from-region", "session", "cycle", "response", "action", "theme",
-// "sur-org", "from-org", "sdg". (The CLI has options for the first nine.)
-inline constexpr const char* kFilterFields[] = {"sur",     "from",     "region",  "from-region",
-                                                "session", "cycle",    "response", "action",
-                                                "theme",   "sur-org",  "from-org", "sdg"};
+// "sur-org", "from-org", "sdg", "labels" ("source" or "all"). (The CLI has options for the first
+// nine and "labels".)
+inline constexpr const char* kFilterFields[] = {
+    "sur",    "from",  "region",  "from-region", "session", "cycle", "response",
+    "action", "theme", "sur-org", "from-org",    "sdg",     "labels"};
 
 // The form in which organisation names are compared: spaces removed, ASCII letters lower-cased
 // ("Commonwealth " -> "commonwealth"). Applied to filter values and to each item of the stored

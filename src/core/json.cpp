@@ -32,7 +32,9 @@ nlohmann::json RecommendationToJson(const Recommendation& rec) {
       {"response", ResponseCode(rec.response)},
       {"response_raw", rec.response_raw},
       {"action", rec.action ? nlohmann::json(*rec.action) : nlohmann::json(nullptr)},
+      {"action_predicted", rec.action_predicted},
       {"themes", rec.themes},
+      {"themes_predicted", rec.themes_predicted},
       {"sdgs", rec.sdgs},
       {"sur_orgs", rec.sur_orgs},
       {"from_orgs", rec.from_orgs},
@@ -40,9 +42,10 @@ nlohmann::json RecommendationToJson(const Recommendation& rec) {
        {{"file", rec.provenance.source_file},
         {"line", rec.provenance.line},
         {"import_id", rec.provenance.import_id}}},
-      {"duplicate_of", rec.duplicate_of ? nlohmann::json(*rec.duplicate_of) : nlohmann::json(nullptr)},
-      {"duplicate_of_uid",
-       rec.duplicate_of_uid.empty() ? nlohmann::json(nullptr) : nlohmann::json(rec.duplicate_of_uid)},
+      {"duplicate_of",
+       rec.duplicate_of ? nlohmann::json(*rec.duplicate_of) : nlohmann::json(nullptr)},
+      {"duplicate_of_uid", rec.duplicate_of_uid.empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(rec.duplicate_of_uid)},
   };
 }
 

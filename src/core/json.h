@@ -7,8 +7,10 @@
 
 namespace openupr {
 
-// {"id", "uid", "sur": {"iso3","name","region"}, "from": [{"iso3","name","region","raw_name"}], "text",
-//  "session", "cycle", "response", "response_raw", "action", "themes", "sdgs", "sur_orgs",
+// {"id", "uid", "sur": {"iso3","name","region"}, "from": [{"iso3","name","region","raw_name"}],
+// "text",
+//  "session", "cycle", "response", "response_raw", "action", "action_predicted", "themes",
+//  "themes_predicted", "sdgs", "sur_orgs",
 //  "from_orgs", "source": {"file","line","import_id"}, "duplicate_of", "duplicate_of_uid"}
 nlohmann::json RecommendationToJson(const Recommendation& rec);
 // {"id", "uid", "state": {"iso3","name","region"}, "session", "cycle", "year", "dates", "text",

@@ -61,6 +61,10 @@ struct Recommendation {
   Provenance provenance;
   std::optional<int64_t> duplicate_of;  // an earlier row of the same source with the same key
   std::string duplicate_of_uid;         // that row's uid (when read from the store)
+  // Read from the store: action and themes are the classifier's (table predicted_label, written
+  // by `openupr classify apply`) because the source gives none. Never set by an import.
+  bool action_predicted = false;
+  bool themes_predicted = false;
 };
 
 // A voluntary pledge by the state under review.

@@ -111,6 +111,11 @@ struct Data {
   std::vector<Roaring> by_sur_region;   // by region slot (kRegionSlots)
   std::vector<Roaring> by_from_region;  // by region slot of a known recommending state
   Roaring from_unknown;  // records with kUnknownState among their recommending states
+  // Records counted under a predicted label (store/scan.h): their action, their themes.
+  Roaring action_predicted;
+  Roaring themes_predicted;
+  // The predicted labels' stamp (store::PredictedLabelsStamp) the records were loaded with.
+  std::string labels_stamp;
 
   // --- Orders of keys (ranks of codes when keys are sorted as ComputeStats sorts them). ---
   std::vector<uint32_t> sur_rank;    // by state code: ISO3 order
@@ -189,6 +194,9 @@ void ForEachField(D& d, F&& f) {
   f("by_sur_region", d.by_sur_region);
   f("by_from_region", d.by_from_region);
   f("from_unknown", d.from_unknown);
+  f("action_predicted", d.action_predicted);
+  f("themes_predicted", d.themes_predicted);
+  f("labels_stamp", d.labels_stamp);
   f("sur_rank", d.sur_rank);
   f("from_rank", d.from_rank);
   f("theme_rank", d.theme_rank);

@@ -107,6 +107,19 @@ Roaring FilterDocs(const Data& data, const Filters& f, bool* all) {
   if (!f.sur_orgs.empty()) require(by_org(f.sur_orgs, data.by_sur_org));
   if (!f.from_orgs.empty()) require(by_org(f.from_orgs, data.by_from_org));
   if (!f.sdgs.empty()) require(by_number(f.sdgs, data.by_sdg));
+  if (f.source_labels_only) {
+    // Every record but those counted under a predicted label.
+    Roaring source;
+    source.addRange(0, data.size());
+    source -= data.action_predicted;
+    source -= data.themes_predicted;
+    if (*all) {
+      result = std::move(source);
+      *all = false;
+    } else {
+      result &= source;
+    }
+  }
   return result;
 }
 

@@ -28,6 +28,13 @@ auto Guarded(const char* what, F&& body) -> decltype(body()) {
   }
 }
 
+// How many records of docs count under a predicted label (store/filter_sql.h kPredictedSql).
+int64_t Predicted(const Data& data, const internal::DocSet& docs) {
+  if (data.action_predicted.isEmpty() && data.themes_predicted.isEmpty()) return 0;
+  return static_cast<int64_t>(
+      ((data.action_predicted | data.themes_predicted) & docs.bits()).cardinality());
+}
+
 // The records a query and filters select; match is null without a text query.
 struct Selection {
   std::unique_ptr<TextMatch> match;
@@ -231,6 +238,8 @@ std::vector<Recommendation> Index::Summaries(std::span<const int64_t> ids) const
     r.cycle = data.cycle[d];
     r.response = static_cast<Response>(data.response[d]);
     if (data.action[d]) r.action = data.action[d];
+    r.action_predicted = data.action_predicted.contains(d);
+    r.themes_predicted = data.themes_predicted.contains(d);
     themes.assign(data.themes.begin() + data.theme_begin[d],
                   data.themes.begin() + data.theme_begin[d + 1]);
     std::sort(themes.begin(), themes.end(), [&](uint16_t a, uint16_t b) {
@@ -252,7 +261,9 @@ Result<analytics::StatsResult> Index::Stats(const analytics::StatsRequest& req) 
       return Status::InvalidArgument("--by: a dimension is repeated");
     auto sel = Select(*data_, req.query, req.filters);
     if (!sel.ok()) return sel.status();
-    return internal::Group(*data_, *sel->docs, req, memo_.get());
+    analytics::StatsResult out = internal::Group(*data_, *sel->docs, req, memo_.get());
+    out.predicted = Predicted(*data_, *sel->docs);
+    return out;
   });
 }
 
@@ -261,7 +272,9 @@ Result<DyadResponse> Index::Dyads(std::string_view query, const Filters& filters
   return Guarded("dyads", [&]() -> Result<DyadResponse> {
     auto sel = Select(*data_, query, filters);
     if (!sel.ok()) return sel.status();
-    return internal::CountDyads(*data_, *sel->docs, top_n, memo_.get());
+    DyadResponse out = internal::CountDyads(*data_, *sel->docs, top_n, memo_.get());
+    out.predicted = Predicted(*data_, *sel->docs);
+    return out;
   });
 }
 

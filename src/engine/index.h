@@ -77,13 +77,16 @@ class Index {
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
 
-  // Loads every recommendation of the store (store::ScanRecommendations). Errors: the store's
+  // Loads every recommendation of the store (store::ScanRecommendations), each under the
+  // action and themes it counts under: the source's, else the predicted ones. Errors: the store's
   // (kIo, kBadInput, ...); kBadInput for a record the engine cannot hold (a session outside
   // 0-255, more than 65,000 states, themes or organisations).
   static Result<std::unique_ptr<Index>> Build(store::Store& store);
 
-  // Adds the records with an id above max_id(), as an import appends them. Records that were
-  // changed or deleted since the build are not seen: rebuild then. Not thread-safe: needs
+  // Adds the records with an id above max_id(), as an import appends them; when the predicted
+  // labels changed since (store::PredictedLabelsStamp: `classify apply`, `classify train`),
+  // loads every record again instead. Records that were changed or deleted since the build
+  // are not seen: rebuild then. Not thread-safe: needs
   // exclusive access. On error the index may hold part of the new records; rebuild it.
   Status Refresh(store::Store& store);
   // The same on a copy: this index is untouched (and may serve queries meanwhile); the copy

@@ -121,6 +121,17 @@ size_t BitmapBytes(const Roaring& r) {
 }
 
 Status Load(store::Store& store, Data& data) {
+  // The stamp and the records are read in one snapshot. Records are only appended, but
+  // predicted labels are replaced as a whole (`openupr classify apply`): when they changed, the
+  // records held carry stale ones, and the index is built again from the start.
+  store::ReadSnapshot read(store.db());
+  OPENUPR_RETURN_IF_ERROR(read.Begin());
+  auto stamp = store::PredictedLabelsStamp(store);
+  if (!stamp.ok()) return stamp.status();
+  if (*stamp != data.labels_stamp) {
+    if (!data.ids.empty()) data = Data();
+    data.labels_stamp = *stamp;
+  }
   if (data.states.empty()) {
     // Codes of the reference states first, so that they are the same in every index.
     for (const StateInfo& s : AllStates()) {
@@ -204,6 +215,8 @@ Status Load(store::Store& store, Data& data) {
         data.by_response[data.response.back()].add(d);
         data.action.push_back(static_cast<uint8_t>(r.action));
         data.by_action[r.action].add(d);
+        if (r.action_predicted) data.action_predicted.add(d);
+        if (r.themes_predicted) data.themes_predicted.add(d);
         // Distinct codes, ascending; an unknown state (or none at all) is kUnknownState.
         codes.clear();
         for (size_t i = 0; i < r.from.size(); ++i) {
@@ -386,8 +399,10 @@ Status Load(store::Store& store, Data& data) {
                   &data.by_response, &data.by_action, &data.by_theme, &data.by_sur_org,
                   &data.by_from_org, &data.by_sdg, &data.by_sur_region, &data.by_from_region})
     Optimize(*v);
-  data.from_unknown.runOptimize();
-  data.from_unknown.shrinkToFit();
+  for (Roaring* r : {&data.from_unknown, &data.action_predicted, &data.themes_predicted}) {
+    r->runOptimize();
+    r->shrinkToFit();
+  }
   RankKeys(data);
   return Status::Ok();
 }
@@ -416,7 +431,8 @@ MemoryUsage ComputeMemory(const Data& d) {
                         &d.by_action, &d.by_theme, &d.by_sur_org, &d.by_from_org, &d.by_sdg,
                         &d.by_sur_region, &d.by_from_region})
     m.columns += Capacity(*v);
-  m.columns += BitmapBytes(d.from_unknown);
+  m.columns += BitmapBytes(d.from_unknown) + BitmapBytes(d.action_predicted) +
+               BitmapBytes(d.themes_predicted);
   return m;
 }
 

@@ -49,7 +49,7 @@ constexpr uint64_t kMaxKeyBytes = 4096;  // build id, fingerprint
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 // A tripwire for a member added to Data without its line in ForEachField (data.h): update the
 // number once the line is there.
-static_assert(sizeof(Data) == 1360,
+static_assert(sizeof(Data) == 1472,
               "engine::internal::Data changed: list the new member in ForEachField (data.h), "
               "then update this size");
 #endif
@@ -555,7 +555,9 @@ Status Validate(const Data& d) {
         c.Bitmaps("by_sdg", d.by_sdg, 18, n) &&
         c.Bitmaps("by_sur_region", d.by_sur_region, internal::kRegionSlots, n) &&
         c.Bitmaps("by_from_region", d.by_from_region, internal::kRegionSlots, n) &&
-        c.Bitmaps("from_unknown", {d.from_unknown}, 1, n);
+        c.Bitmaps("from_unknown", {d.from_unknown}, 1, n) &&
+        c.Bitmaps("action_predicted", {d.action_predicted}, 1, n) &&
+        c.Bitmaps("themes_predicted", {d.themes_predicted}, 1, n);
     (d.by_session.size() <= 256 || c.Fail("by_session", "more than 256")) &&
         (d.by_cycle.size() <= 256 || c.Fail("by_cycle", "more than 256"));
     c.Size("sur_rank", d.sur_rank.size(), states) && c.Below("sur_rank", d.sur_rank, states) &&
@@ -727,6 +729,8 @@ Result<std::string> DatabaseFingerprint(store::Store& store) {
   static constexpr const char* kQueries[] = {
       "PRAGMA schema_version",
       // fts_indexed_through follows the SQL backend's full-text index, not the records.
+      // meta holds the predicted labels' stamp (store::kPredictedLabelsKey), which every
+      // `classify apply` and `classify train` changes: records then count under other labels.
       "SELECT key, value FROM meta WHERE key <> 'fts_indexed_through' ORDER BY key",
       "SELECT count(*), coalesce(max(id), 0) FROM recommendation",
       // A record's states, themes and goals are written with it (imports append): their

@@ -22,11 +22,22 @@
 
 namespace openupr::search {
 
-const char* const kExportColumns[] = {
-    "id",          "uid",         "sur",         "sur_name",   "sur_region", "from",        "from_name",
-    "from_region", "session",     "cycle",      "response",   "response_raw", "action",
-    "themes",      "sdgs",        "text",       "sur_orgs",   "from_orgs",   "source_file",
-    "source_line", "duplicate_of", "link",      nullptr};
+// action_predicted and themes_predicted: "yes" when the action / themes beside them are the
+// classifier's (the source gives none: core/model.h), "no" otherwise (words, not true/false,
+// which spreadsheets turn into booleans).
+const char* const kExportColumns[] = {"id",           "uid",
+                                      "sur",          "sur_name",
+                                      "sur_region",   "from",
+                                      "from_name",    "from_region",
+                                      "session",      "cycle",
+                                      "response",     "response_raw",
+                                      "action",       "action_predicted",
+                                      "themes",       "themes_predicted",
+                                      "sdgs",         "text",
+                                      "sur_orgs",     "from_orgs",
+                                      "source_file",  "source_line",
+                                      "duplicate_of", "link",
+                                      nullptr};
 
 std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "csv") return ExportFormat::kCsv;
@@ -56,14 +67,14 @@ Status CheckExportSize(ExportFormat format, int64_t records) {
 
 namespace {
 
-constexpr size_t kColumns = 22;
+constexpr size_t kColumns = 24;
 // Columns written as numbers in XLSX (their CSV fields are decimal integers or empty).
 constexpr std::array<bool, kColumns> kNumericColumn = {
-    true,  false, false, false, false, false, false, false, true, true,  false,
-    false, true,  false, false, false, false, false, false, true, true, false};
+    true, false, false, false, false, false, false, false, true,  true, false, false,
+    true, false, false, false, false, false, false, false, false, true, true,  false};
 // Widths of the XLSX columns, in characters; the text column is the wide one.
-constexpr std::array<double, kColumns> kXlsxWidths = {8,  22, 6, 24, 14, 10, 24, 14, 8,  6,  10,
-                                                      12, 7,  30, 8, 80, 14, 14, 30, 10, 12, 50};
+constexpr std::array<double, kColumns> kXlsxWidths = {
+    8, 22, 6, 24, 14, 10, 24, 14, 8, 6, 10, 12, 7, 9, 30, 9, 8, 80, 14, 14, 30, 10, 12, 50};
 
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
@@ -94,7 +105,9 @@ std::array<std::string, kColumns> ExportRow(const Recommendation& r, std::string
           std::string(ResponseCode(r.response)),
           r.response_raw,
           r.action ? std::to_string(*r.action) : "",
+          r.action_predicted ? "yes" : "no",
           Join(r.themes),
+          r.themes_predicted ? "yes" : "no",
           Join(r.sdgs),
           r.text,
           r.sur_orgs,

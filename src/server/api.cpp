@@ -155,9 +155,11 @@ void WriteHit(JsonWriter& w, const openupr::Recommendation& rec, const search::S
   } else {
     w.Null();
   }
+  w.Key("action_predicted").Bool(rec.action_predicted);
   w.Key("themes").BeginArray();
   for (const std::string& t : rec.themes) w.String(t);
   w.EndArray();
+  w.Key("themes_predicted").Bool(rec.themes_predicted);
   w.Key("session").Int(rec.session);
   w.Key("cycle").Int(rec.cycle);
   w.EndObject();
@@ -516,6 +518,7 @@ ApiResult<Body> Api::Aggregations(const Params& params) {
   w.Key("total").BeginObject();
   WriteCounts(w, stats->total);
   w.EndObject();
+  w.Key("predicted").Int(stats->predicted);
   w.Key("rows").BeginArray();
   for (const auto& r : stats->rows) WriteRow(w, req.by, r);
   w.EndArray();

@@ -112,6 +112,9 @@ class QueryBackend {
   // again after another connection commits; shared, immutable. Errors: kConflict naming
   // `openupr classify train` when none is stored or it was trained for another schema.
   virtual Result<std::shared_ptr<const classify::LoadedModel>> Classifier() = 0;
+  // The predicted labels stored for a record (classify::PredictedLabelsOf), read from the
+  // database at the call.
+  virtual Result<std::vector<classify::PredictedLabel>> PredictedLabels(std::string_view uid) = 0;
 };
 
 }  // namespace openupr::server

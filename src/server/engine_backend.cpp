@@ -95,7 +95,8 @@ Result<std::shared_ptr<const engine::Index>> EngineBackend::Current() {
   auto version = ReadVersion();
   if (!version.ok()) return version.status();
   if (*version == data_version_) return index_;
-  // Records are only appended (imports); a refreshed copy adds those above max_id().
+  // Records are only appended (imports); a refreshed copy adds those above max_id(), or is
+  // built anew when the predicted labels changed (engine/data.h labels_stamp).
   auto fresh = index_->Refreshed(*watcher_);
   if (!fresh.ok()) return fresh.status();
   index_ = std::move(fresh).value();
@@ -209,6 +210,10 @@ Result<std::shared_ptr<const engine::ObservationIndex>> EngineBackend::Observati
 
 Result<std::shared_ptr<const classify::LoadedModel>> EngineBackend::Classifier() {
   return sql_->Classifier();
+}
+
+Result<std::vector<classify::PredictedLabel>> EngineBackend::PredictedLabels(std::string_view uid) {
+  return sql_->PredictedLabels(uid);
 }
 
 }  // namespace openupr::server

@@ -75,6 +75,7 @@ class EngineBackend final : public QueryBackend {
   // Current(): the index every other query reads.
   Result<std::shared_ptr<const engine::Index>> Similarity() override { return Current(); }
   Result<std::shared_ptr<const classify::LoadedModel>> Classifier() override;
+  Result<std::vector<classify::PredictedLabel>> PredictedLabels(std::string_view uid) override;
 
   // The index queries run on now (after bringing it up to date).
   Result<std::shared_ptr<const engine::Index>> Current();

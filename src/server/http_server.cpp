@@ -402,8 +402,13 @@ void HttpServer::Impl::Install() {
   };
   using OI = const engine::ObservationIndex&;
   observations("/api/v1/observations", [](OI ix, Req, P p) { return ObservationsJson(ix, p); });
-  observations(R"(/api/v1/observations/([^/]+))",
-               [](OI ix, Req r, P p) { return ObservationJson(ix, r.matches[1], p); });
+  get(R"(/api/v1/observations/([^/]+))", [](Api& a, Req r, P p) -> ApiResult<Body> {
+    auto index = a.backend().Observations();
+    if (!index.ok()) return ApiError{index.status(), ""};
+    return ObservationJson(**index, r.matches[1], p, [&a](const std::string& uid) {
+      return a.backend().PredictedLabels(uid);
+    });
+  });
   using VI = const engine::VoteIndex&;
   votes("/api/v1/resolutions", [](VI ix, Req, P p) { return ResolutionsJson(ix, p); });
   votes(R"(/api/v1/resolutions/([^/]+))",

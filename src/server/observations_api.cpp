@@ -1,6 +1,7 @@
 #include "server/observations_api.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "core/states.h"
@@ -41,6 +42,27 @@ json Summary(const engine::ObservationRecord& r) {
                 {"match", r.match.empty() ? json(nullptr) : json(r.match)}};
   }
   return j;
+}
+
+// The classifier's labels of a record, marked as such by their place: {"model_id", "action":
+// {"category", "score"} or null, "themes": [{"name", "score"}], "sdgs": [{"goal", "score"}]};
+// null without any.
+json PredictedJson(const std::vector<classify::PredictedLabel>& labels) {
+  if (labels.empty()) return nullptr;
+  json out = {{"model_id", labels.front().model_id},
+              {"action", nullptr},
+              {"themes", json::array()},
+              {"sdgs", json::array()}};
+  for (const auto& l : labels) {
+    if (l.kind == "action") {
+      out["action"] = {{"category", std::atoi(l.label.c_str())}, {"score", l.score}};
+    } else if (l.kind == "theme") {
+      out["themes"].push_back({{"name", l.label}, {"score", l.score}});
+    } else if (l.kind == "sdg") {
+      out["sdgs"].push_back({{"goal", std::atoi(l.label.c_str())}, {"score", l.score}});
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -119,7 +141,7 @@ ApiResult<Body> ObservationsJson(const engine::ObservationIndex& ix, const Param
 }
 
 ApiResult<Body> ObservationJson(const engine::ObservationIndex& ix, const std::string& uid,
-                                const Params& params) {
+                                const Params& params, const PredictedLabelsOfUid& predicted) {
   OPENUPR_RETURN_IF_API_ERROR(CheckNames(params, {}, false));
   const auto i = ix.Find(uid);
   if (!i)
@@ -128,7 +150,12 @@ ApiResult<Body> ObservationJson(const engine::ObservationIndex& ix, const std::s
                                      "uhri-0d2c8f9e-5b1a-4c3e-9f00-1a2b3c4d5e6f (\"uhri-\" and "
                                      "the index's AnnotationId)"),
                     ""};
-  return Dump(Summary(ix.record(*i)));
+  const engine::ObservationRecord& r = ix.record(*i);
+  json j = Summary(r);
+  auto labels = predicted(r.uid);
+  if (!labels.ok()) return FromStatus(labels.status(), "");
+  j["predicted"] = PredictedJson(*labels);
+  return Dump(j);
 }
 
 }  // namespace openupr::server

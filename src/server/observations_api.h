@@ -7,8 +7,10 @@
 // Thread-safe: pure functions of their arguments.
 #pragma once
 
+#include <functional>
 #include <variant>
 
+#include "classify/model_store.h"
 #include "engine/observations.h"
 #include "server/api.h"
 
@@ -28,8 +30,13 @@ std::variant<engine::ObservationFilter, ApiError> ParseObservationFilter(const P
 // facets asked (facets=mechanism,body,...; default all of engine::kObservationFacets; top=N
 // values each, default 20).
 ApiResult<Body> ObservationsJson(const engine::ObservationIndex& index, const Params& params);
-// GET /api/v1/observations/{uid}: one record ("uhri-" and its AnnotationId). kNotFound if none.
+// The predicted labels of a record by its uid (classify::PredictedLabelsOf).
+using PredictedLabelsOfUid =
+    std::function<Result<std::vector<classify::PredictedLabel>>(const std::string& uid)>;
+// GET /api/v1/observations/{uid}: one record ("uhri-" and its AnnotationId), with its predicted
+// labels ("predicted": the classifier's action category, UPR Info themes and SDG goals, or
+// null when it has none). kNotFound if none.
 ApiResult<Body> ObservationJson(const engine::ObservationIndex& index, const std::string& uid,
-                                const Params& params);
+                                const Params& params, const PredictedLabelsOfUid& predicted);
 
 }  // namespace openupr::server

@@ -95,10 +95,11 @@ std::variant<Joined, ApiError> Join(QueryBackend& backend, const Params& params,
 
 json Basis(const Joined& j) {
   return {{"recommendations", j.dyads.total},
+          {"predicted", j.dyads.predicted},
           {"dyads", j.dyads.pairs},
           {"outcome", std::string(analytics::OutcomeName(j.outcome))},
-          {"agreement_over", {{"body", "hrc"}, {"roll_calls", j.roll_calls},
-                              {"min_shared", j.min_shared}}}};
+          {"agreement_over",
+           {{"body", "hrc"}, {"roll_calls", j.roll_calls}, {"min_shared", j.min_shared}}}};
 }
 
 json CoefficientJson(const analytics::Coefficient& c) {

@@ -189,4 +189,10 @@ Result<std::shared_ptr<const classify::LoadedModel>> SqlBackend::Classifier() {
   return classifier_.Get();
 }
 
+Result<std::vector<classify::PredictedLabel>> SqlBackend::PredictedLabels(std::string_view uid) {
+  auto lease = Acquire();
+  if (!lease.ok()) return lease.status();
+  return classify::PredictedLabelsOf(***lease, uid);
+}
+
 }  // namespace openupr::server

@@ -56,6 +56,7 @@ class SqlBackend final : public QueryBackend {
   // when records were added since (a new highest id).
   Result<std::shared_ptr<const engine::Index>> Similarity() override;
   Result<std::shared_ptr<const classify::LoadedModel>> Classifier() override;
+  Result<std::vector<classify::PredictedLabel>> PredictedLabels(std::string_view uid) override;
 
  private:
   // A Store lent to one call; returned to the pool when destroyed.

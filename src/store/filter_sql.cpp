@@ -85,14 +85,24 @@ SqlCondition FilterCondition(const Filters& f) {
     bool unknown = false;
     for (int a : f.actions) (a == 0 ? unknown = true : (known.push_back(a), true));
     std::string s = "(";
-    if (!known.empty()) s += "r.action IN " + InList(known, c, num);
-    if (unknown) s += std::string(known.empty() ? "" : " OR ") + "r.action IS NULL";
+    const std::string action = kActionSql;
+    if (!known.empty()) s += action + " IN " + InList(known, c, num);
+    if (unknown) s += std::string(known.empty() ? "" : " OR ") + action + " IS NULL";
     parts.push_back(s + ")");
   }
-  if (!f.themes.empty())
-    parts.push_back(
-        "EXISTS (SELECT 1 FROM recommendation_theme ft JOIN theme t ON t.id = ft.theme_id "
-        "WHERE ft.recommendation_id = r.id AND t.name IN " + InList(f.themes, c, str) + ")");
+  if (!f.themes.empty()) {
+    // The source's themes (theme.name compares with NOCASE), else the predicted ones, compared
+    // alike.
+    std::string s =
+        "(EXISTS (SELECT 1 FROM recommendation_theme ft JOIN theme t ON t.id = ft.theme_id "
+        "WHERE ft.recommendation_id = r.id AND t.name IN " +
+        InList(f.themes, c, str) + ")";
+    s += " OR (NOT EXISTS (SELECT 1 FROM recommendation_theme ft WHERE ft.recommendation_id = "
+         "r.id) AND EXISTS (SELECT 1 FROM predicted_label fp WHERE fp.record_uid = r.uid AND "
+         "fp.kind = 'theme' AND fp.label COLLATE NOCASE IN " +
+         InList(f.themes, c, str) + ")))";
+    parts.push_back(std::move(s));
+  }
   // An organisation list "AU, OIC" is compared as ",au,oic," (OrgKey applied to the whole list;
   // commas are never part of a key), so that "AU" matches an item and never "AUS".
   auto orgs = [&](const char* column, const std::vector<std::string>& values) {
@@ -113,6 +123,7 @@ SqlCondition FilterCondition(const Filters& f) {
     parts.push_back(
         "EXISTS (SELECT 1 FROM recommendation_sdg sd WHERE sd.recommendation_id = r.id AND "
         "sd.goal IN " + InList(f.sdgs, c, num) + ")");
+  if (f.source_labels_only) parts.push_back(std::string("NOT ") + kPredictedSql);
   if (!parts.empty()) {
     c.sql.clear();
     for (size_t i = 0; i < parts.size(); ++i) c.sql += (i ? " AND " : "") + parts[i];

@@ -41,7 +41,47 @@ Result<ChildCursor> OpenChild(Database& db, const char* sql, int64_t after_id) {
   return cursor;
 }
 
+// The predicted action and themes of the records that have any (one read of predicted_label):
+// by uid, the action (0 for none) and the theme names in name order.
+struct Predicted {
+  int action = 0;
+  std::vector<std::string> themes;
+};
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using PredictedByUid = std::unordered_map<std::string, Predicted, StringHash, std::equal_to<>>;
+
+Result<PredictedByUid> ReadPredicted(Database& db) {
+  PredictedByUid out;
+  OPENUPR_RETURN_IF_ERROR(db.ForEachRow(
+      "SELECT record_uid, kind, label FROM predicted_label WHERE kind IN ('action', 'theme') "
+      "AND substr(record_uid, 1, 5) <> 'uhri-' "
+      "ORDER BY record_uid, kind, label",
+      [&](Statement& s) {
+        Predicted& p = out[s.String(0)];
+        if (s.Text(1) == "action") {
+          const std::string label = s.String(2);
+          const int a = label.size() == 1 ? label[0] - '0' : 0;
+          if (a >= 1 && a <= 5) p.action = a;
+        } else {
+          p.themes.push_back(s.String(2));
+        }
+      }));
+  return out;
+}
+
 }  // namespace
+
+Result<std::string> PredictedLabelsStamp(Store& store) {
+  auto st = store.db().Prepare("SELECT value FROM meta WHERE key = ?");
+  if (!st.ok()) return st.status();
+  st->Bind(1, kPredictedLabelsKey);
+  std::string out;
+  OPENUPR_RETURN_IF_ERROR(st->ForEachRow([&](Statement& s) { out = s.String(0); }));
+  return out;
+}
 
 Status ScanRecommendations(Store& store, int64_t after_id,
                            const std::function<Status(const ScannedRecommendation&)>& on_record) {
@@ -53,6 +93,8 @@ Status ScanRecommendations(Store& store, int64_t after_id,
   OPENUPR_RETURN_IF_ERROR(db.ForEachRow("SELECT id, name FROM theme", [&](Statement& s) {
     theme_names.emplace(s.Int(0), s.String(1));
   }));
+  auto predicted = ReadPredicted(db);
+  if (!predicted.ok()) return predicted.status();
   auto from = OpenChild(db,
                         "SELECT recommendation_id, coalesce(state, ''), raw_name "
                         "FROM recommending_state "
@@ -106,6 +148,20 @@ Status ScanRecommendations(Store& store, int64_t after_id,
       auto it = theme_names.find(c.Int(1));
       if (it != theme_names.end()) rec.themes.push_back(it->second);
     }));
+    rec.action_predicted = rec.themes_predicted = false;
+    if (!predicted->empty() && (rec.action == 0 || rec.themes.empty())) {
+      auto p = predicted->find(rec.uid);
+      if (p != predicted->end()) {
+        if (rec.action == 0 && p->second.action != 0) {
+          rec.action = p->second.action;
+          rec.action_predicted = true;
+        }
+        if (rec.themes.empty() && !p->second.themes.empty()) {
+          rec.themes.assign(p->second.themes.begin(), p->second.themes.end());
+          rec.themes_predicted = true;
+        }
+      }
+    }
     rec.sdg_goals.clear();
     OPENUPR_RETURN_IF_ERROR(sdgs->Collect(
         rec.id, [&](Statement& c) { rec.sdg_goals.push_back(static_cast<int>(c.Int(1))); }));

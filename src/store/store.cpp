@@ -570,6 +570,37 @@ Result<std::vector<Recommendation>> Store::GetRecommendations(std::span<const in
                                                            : target);
     }
     (*sdgs)->Reset();
+    // Predicted labels (store/scan.h): an action for a record without one, themes for one
+    // without any, marked as predicted.
+    auto predicted = Cached(
+        "SELECT r.id, p.kind, p.label FROM recommendation r JOIN predicted_label p "
+        "ON p.record_uid = r.uid AND p.kind IN ('action', 'theme') "
+        "WHERE r.id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY r.id, p.kind, p.label COLLATE NOCASE");
+    if (!predicted.ok()) return predicted.status();
+    (*predicted)->Bind(1, json);
+    std::unordered_map<int64_t, std::vector<std::string>> predicted_themes;
+    while (true) {
+      auto row = (*predicted)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      auto it = by_id.find((*predicted)->Int(0));
+      if (it == by_id.end()) continue;
+      Recommendation& r = it->second;
+      const std::string label = (*predicted)->String(2);
+      if ((*predicted)->Text(1) == "theme") {
+        if (r.themes.empty()) predicted_themes[r.id].push_back(label);
+      } else if (!r.action && label.size() == 1 && label[0] >= '1' && label[0] <= '5') {
+        r.action = label[0] - '0';
+        r.action_predicted = true;
+      }
+    }
+    (*predicted)->Reset();
+    for (auto& [id, themes] : predicted_themes) {
+      Recommendation& r = by_id[id];
+      r.themes = std::move(themes);
+      r.themes_predicted = true;
+    }
     for (int64_t id : chunk) {
       auto it = by_id.find(id);
       if (it != by_id.end() && it->second.id != 0) out.push_back(std::move(it->second));

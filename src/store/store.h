@@ -132,6 +132,8 @@ class Store {
   // The id of the recommendation with this uid (core/identity.h); nullopt if none.
   Result<std::optional<int64_t>> FindRecommendationByUid(std::string_view uid);
   // Loads the given recommendations, in the order of ids; unknown ids are left out.
+  // Action and themes: the source's, else the predicted ones (store/scan.h), marked
+  // Recommendation::action_predicted / themes_predicted.
   Result<std::vector<Recommendation>> GetRecommendations(std::span<const int64_t> ids);
   // Every imported file, in the order of import.
   Result<std::vector<SourceFileRecord>> ListSourceFiles();
