@@ -216,11 +216,15 @@ void BM_Observations_Faceted(benchmark::State& state) {
     default:
       break;
   }
-  // Second arg: 9 every facet, 5 as many as the UPR engine's query below counts (state, body,
-  // theme, year, mechanism: the counterparts of sur, from, theme, session, response).
+  // Second arg: 9 every facet, 0 none (the selection and its page alone), 5 as many as the UPR
+  // engine's query below counts (state, body, theme, year, mechanism: the counterparts of sur,
+  // from, theme, session, response).
   static const std::vector<std::string> kFiveFacets = {"state", "body", "theme", "year",
                                                        "mechanism"};
-  const std::vector<std::string>& facets = state.range(1) == 5 ? kFiveFacets : kAllFacets;
+  static const std::vector<std::string> kNoFacets;
+  const std::vector<std::string>& facets = state.range(1) == 5   ? kFiveFacets
+                                           : state.range(1) == 0 ? kNoFacets
+                                                                 : kAllFacets;
   int64_t total = 0;
   for (auto _ : state) {
     auto r = ix->Search(f, 0, 20, facets, 20);
@@ -284,7 +288,7 @@ BENCHMARK(BM_UhriImport_NewDatabase)->Unit(benchmark::kSecond)->UseRealTime()->I
 BENCHMARK(BM_UhriImport_NewerExport)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_UhriImport_WithUprInfo)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_Observations_Faceted)
-    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {9, 5}})
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {9, 5, 0}})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Recommendations_Faceted)
     ->ArgsProduct({{0, 1, 3, 4}, {0, 1}})

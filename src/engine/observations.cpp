@@ -32,6 +32,36 @@ struct ObservationIndex::Text {
   std::vector<std::vector<uint16_t>> freq;       // by term id: per record of its postings
   std::vector<std::vector<uint16_t>> positions;  // by term id: freq[k] positions per record
 
+  // Keeps the keys of alive (ascending: index in docs << 16 | start) whose record holds term t
+  // at start + shift; the others are dropped. A pass over t's postings that reads the positions
+  // of the records still alive only.
+  void Keep(uint32_t t, const std::vector<uint32_t>& docs, uint32_t shift,
+            std::vector<uint64_t>& alive) const {
+    const std::vector<uint16_t>& f = freq[t];
+    const std::vector<uint16_t>& pos = positions[t];
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(&postings[t].roaring, &it);
+    uint32_t batch[256];
+    size_t k = 0, at = 0, a = 0, w = 0;
+    while (a < alive.size()) {
+      const uint32_t n = roaring_read_uint32_iterator(&it, batch, 256);
+      if (n == 0) break;
+      for (uint32_t b = 0; b < n && a < alive.size(); ++b, at += f[k++]) {
+        const uint32_t d = batch[b];
+        while (a < alive.size() && docs[alive[a] >> 16] < d) ++a;  // t absent: dropped
+        if (a == alive.size() || docs[alive[a] >> 16] != d) continue;
+        const uint64_t i = alive[a] >> 16;
+        size_t j = at;
+        for (; a < alive.size() && (alive[a] >> 16) == i; ++a) {
+          const uint32_t want = static_cast<uint32_t>(alive[a] & 0xFFFF) + shift;
+          while (j < at + f[k] && pos[j] < want) ++j;
+          if (j < at + f[k] && pos[j] == want) alive[w++] = alive[a];
+        }
+      }
+    }
+    alive.resize(w);
+  }
+
   // The positions of term t in each of docs (ascending), as keys (index in docs << 16 |
   // position - shift), appended to out; positions below shift are skipped.
   void Keys(uint32_t t, const std::vector<uint32_t>& docs, uint32_t shift,
@@ -339,24 +369,37 @@ Result<Roaring> ObservationIndex::Match(std::string_view query) const {
         Roaring docs = per_word[0];
         for (size_t k = 1; k < per_word.size(); ++k) docs &= per_word[k];
         if (c.words.size() == 1) return docs;
-        // The terms at consecutive positions: (candidate, start) keys of the first word, kept
-        // where each next word stands one further.
+        // The terms at consecutive positions: the (candidate, start) keys of the word with the
+        // fewest positions, kept where each other word stands at its place in the phrase.
         std::vector<uint32_t> cands(docs.cardinality());
         docs.toUint32Array(cands.data());
-        std::vector<uint64_t> alive, next, both;
+        std::vector<size_t> order(c.words.size());
+        std::vector<size_t> weight(c.words.size(), 0);
         for (size_t k = 0; k < c.words.size(); ++k) {
+          order[k] = k;
+          for (uint32_t id : c.words[k]) weight[k] += t.positions[id].size();
+        }
+        std::sort(order.begin(), order.end(),
+                  [&](size_t a, size_t b) { return weight[a] < weight[b]; });
+        // Keys count the start of the phrase: a word at place k stands at start + k.
+        const uint32_t first = static_cast<uint32_t>(order[0]);
+        std::vector<uint64_t> alive, next, both;
+        for (uint32_t id : c.words[first]) t.Keys(id, cands, first, alive);
+        if (c.words[first].size() > 1) std::sort(alive.begin(), alive.end());
+        for (size_t o = 1; o < order.size() && !alive.empty(); ++o) {
+          const size_t k = order[o];
+          if (c.words[k].size() == 1) {
+            t.Keep(c.words[k][0], cands, static_cast<uint32_t>(k), alive);
+            continue;
+          }
+          // A prefix word: its terms' keys, then the keys in both (starts, with the shift).
           next.clear();
           for (uint32_t id : c.words[k]) t.Keys(id, cands, static_cast<uint32_t>(k), next);
-          if (c.words[k].size() > 1) std::sort(next.begin(), next.end());
-          if (k == 0) {
-            alive.swap(next);
-          } else {
-            both.clear();
-            std::set_intersection(alive.begin(), alive.end(), next.begin(), next.end(),
-                                  std::back_inserter(both));
-            alive.swap(both);
-          }
-          if (alive.empty()) break;
+          std::sort(next.begin(), next.end());
+          both.clear();
+          std::set_intersection(alive.begin(), alive.end(), next.begin(), next.end(),
+                                std::back_inserter(both));
+          alive.swap(both);
         }
         Roaring out;
         for (uint64_t key : alive) out.add(cands[key >> 16]);
