@@ -31,6 +31,10 @@ struct ObservationIndex::Text {
   std::vector<Roaring> postings;                 // by term id
   std::vector<std::vector<uint16_t>> freq;       // by term id: per record of its postings
   std::vector<std::vector<uint16_t>> positions;  // by term id: freq[k] positions per record
+  // A term in more than a quarter of the records also has, by record, where its positions begin
+  // (size()+1 offsets; empty for the others): a phrase reaches a candidate's positions of "and"
+  // or "the" directly instead of walking postings that hold nearly every record.
+  std::vector<std::vector<uint32_t>> dense;
 
   // Keeps the keys of alive (ascending: index in docs << 16 | start) whose record holds term t
   // at start + shift; the others are dropped. A pass over t's postings that reads the positions
@@ -39,6 +43,23 @@ struct ObservationIndex::Text {
             std::vector<uint64_t>& alive) const {
     const std::vector<uint16_t>& f = freq[t];
     const std::vector<uint16_t>& pos = positions[t];
+    if (!dense[t].empty()) {
+      const std::vector<uint32_t>& begin = dense[t];
+      size_t w = 0;
+      for (size_t a = 0; a < alive.size();) {
+        const uint64_t i = alive[a] >> 16;
+        const uint32_t d = docs[i];
+        size_t j = begin[d];
+        const size_t end = begin[d + 1];
+        for (; a < alive.size() && (alive[a] >> 16) == i; ++a) {
+          const uint32_t want = static_cast<uint32_t>(alive[a] & 0xFFFF) + shift;
+          while (j < end && pos[j] < want) ++j;
+          if (j < end && pos[j] == want) alive[w++] = alive[a];
+        }
+      }
+      alive.resize(w);
+      return;
+    }
     roaring_uint32_iterator_t it;
     roaring_init_iterator(&postings[t].roaring, &it);
     uint32_t batch[256];
@@ -277,6 +298,20 @@ Result<std::unique_ptr<ObservationIndex>> ObservationIndex::Build(store::Store& 
   for (Roaring& p : t.postings) p.runOptimize();
   for (auto& v : t.freq) v.shrink_to_fit();
   for (auto& v : t.positions) v.shrink_to_fit();
+  t.dense.resize(t.postings.size());
+  const uint32_t records = static_cast<uint32_t>(ix->records_.size());
+  for (uint32_t id = 0; id < t.postings.size(); ++id) {
+    if (t.freq[id].size() * 4 <= records) continue;
+    std::vector<uint32_t>& begin = t.dense[id];
+    begin.assign(records + 1, 0);
+    size_t k = 0;
+    uint32_t at = 0, next = 0;
+    for (uint32_t d : t.postings[id]) {
+      while (next <= d) begin[next++] = at;
+      at += t.freq[id][k++];
+    }
+    while (next <= records) begin[next++] = at;
+  }
   ix->all_.runOptimize();
   ix->present_.runOptimize();
   for (Field* f : ix->Fields())
@@ -554,6 +589,7 @@ size_t ObservationIndex::MemoryBytes() const {
   size_t n = 0;
   for (const auto& v : text_->freq) n += v.capacity() * 2;
   for (const auto& v : text_->positions) n += v.capacity() * 2;
+  for (const auto& v : text_->dense) n += v.capacity() * 4;
   for (const Roaring& p : text_->postings) n += p.getSizeInBytes();
   for (const auto& r : records_) n += r.text.capacity() + sizeof(r);
   return n;
