@@ -340,7 +340,9 @@ bool GetSizes(Reader& r, std::vector<uint32_t>& sizes) {
   return total <= r.left() || r.Fail("lengths adding up to " + std::to_string(total) +
                                      " bytes, more than the " + std::to_string(r.left()) + " left");
 }
-bool Get(Reader& r, std::vector<std::string>& v) {
+// A list of byte strings as PutBlobs wrote it, each read straight into its place.
+template <typename List>
+bool GetBlobs(Reader& r, List& v) {
   std::vector<uint32_t> sizes;
   if (!GetSizes(r, sizes)) return false;
   v.resize(sizes.size());
@@ -350,16 +352,8 @@ bool Get(Reader& r, std::vector<std::string>& v) {
   }
   return true;
 }
-bool Get(Reader& r, std::vector<std::vector<uint8_t>>& v) {
-  std::vector<uint32_t> sizes;
-  if (!GetSizes(r, sizes)) return false;
-  v.resize(sizes.size());
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    v[i].resize(sizes[i]);
-    if (!r.Bytes(v[i].data(), sizes[i])) return false;
-  }
-  return true;
-}
+bool Get(Reader& r, std::vector<std::string>& v) { return GetBlobs(r, v); }
+bool Get(Reader& r, std::vector<std::vector<uint8_t>>& v) { return GetBlobs(r, v); }
 bool ToBitmap(Reader& r, const char* p, size_t n, Roaring& out, size_t i) {
   try {
     out = Roaring::readSafe(p, n);
